@@ -1,0 +1,57 @@
+# newsapi: `make run` serves the API with demo data, `make test` runs the whole suite.
+# Both set up everything they need first (a .venv with the project and its dev tools).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install run serve test lint format schema clean-db bench
+
+help:
+	@echo "make run     set up, migrate, load demo data and serve at http://$(HOST):$(PORT)"
+	@echo "make test    set up and run the whole test suite"
+	@echo "make lint    ruff check + ruff format --check"
+	@echo "make format  ruff format + ruff check --fix"
+	@echo "make schema  regenerate openapi.yaml"
+	@echo "make bench   run the benchmarks in bench/"
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "newsapi needs Python 3.11 or newer; set PYTHON=python3.x")'
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	@$(PY) manage.py ensure_admin --url http://$(HOST):$(PORT)/admin/
+	@echo "API: http://$(HOST):$(PORT)/api/v1/   Swagger UI: http://$(HOST):$(PORT)/api/docs/"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+schema: install
+	$(PY) manage.py spectacular --file openapi.yaml
+
+bench: install
+	$(PY) bench/run.py
+
+clean-db:
+	rm -rf .data/postgres

@@ -1,0 +1,166 @@
+"""Articles, their authors and tags, and the people and bodies they quote.
+
+Tags, authors and quoted sources are identified by a slug made from their name, so "Corée du
+Nord" and "coree du nord" are one tag. The database enforces that identity twice: the slug is
+unique, and so is the folded name (``newsapi_fold``: lower case, accents removed), so that a
+row written without going through Python cannot slip a second spelling in.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Func, Q
+
+FOLD_FUNCTION = "newsapi_fold"
+
+
+class Folded(Func):
+    """``newsapi_fold(expr)``: the IMMUTABLE, indexable ``lower(unaccent(expr))`` of 0001."""
+
+    function = FOLD_FUNCTION
+    output_field = models.TextField()
+
+
+class NamedEntity(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Folded(F("name")), name="%(class)s_name_folded_unique"),
+            models.CheckConstraint(condition=~Q(slug=""), name="%(class)s_slug_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Author(NamedEntity):
+    bio = models.TextField(blank=True)
+    url = models.URLField(max_length=500, blank=True)
+
+    class Meta(NamedEntity.Meta):
+        pass
+
+
+class Tag(NamedEntity):
+    class Meta(NamedEntity.Meta):
+        pass
+
+
+class QuotedSource(NamedEntity):
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANIZATION = "organization", "Organization"
+        ANONYMOUS = "anonymous", "Anonymous"
+        OTHER = "other", "Other"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
+    description = models.CharField(
+        max_length=500, blank=True, help_text="Role or affiliation, e.g. 'commander-in-chief'."
+    )
+
+    class Meta(NamedEntity.Meta):
+        verbose_name = "quoted source"
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    title = models.CharField(max_length=500)
+    slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)
+    standfirst = models.TextField(blank=True, help_text="The summary shown under the title.")
+    body = models.TextField(help_text="Plain text, or HTML that is sanitised on save.")
+    language = models.CharField(
+        max_length=2,
+        validators=[RegexValidator(r"^[a-z]{2}$", "Use a two-letter ISO 639-1 code, e.g. 'fr'.")],
+        help_text="ISO 639-1 code; it chooses the stemming of the search document.",
+    )
+    section = models.CharField(max_length=100, blank=True)
+    edition = models.CharField(max_length=100, blank=True, help_text="Edition or country.")
+    url = models.URLField(
+        max_length=1000, null=True, blank=True, unique=True, help_text="Canonical URL."
+    )
+    image_url = models.URLField(max_length=1000, blank=True)
+    image_caption = models.CharField(max_length=1000, blank=True)
+    image_credit = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    authors = models.ManyToManyField(Author, through="Byline", related_name="articles")
+    tags = models.ManyToManyField(Tag, related_name="articles", blank=True)
+    # Kept in step by articles.services / articles.search on every write; never computed at
+    # query time.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        ordering = [F("published_at").desc(nulls_last=True), "-id"]
+        indexes = [
+            models.Index(
+                F("published_at").desc(nulls_last=True), F("id").desc(), name="article_published"
+            ),
+            models.Index(
+                "status",
+                F("published_at").desc(nulls_last=True),
+                F("id").desc(),
+                name="article_status_published",
+            ),
+            models.Index("updated_at", name="article_updated"),
+            models.Index("language", name="article_language"),
+            models.Index("section", name="article_section"),
+            GinIndex("search_vector", name="article_search_vector"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Byline(models.Model):
+    """An author of an article, in the order the article names them."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="bylines")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["article", "position", "id"]
+        constraints = [
+            models.UniqueConstraint("article", "author", name="byline_unique_author"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.article_id}"
+
+
+class Quotation(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
+    source = models.ForeignKey(QuotedSource, on_delete=models.PROTECT, related_name="quotes")
+    text = models.TextField()
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["article", "position", "id"]
+        indexes = [models.Index("source", "article", name="quotation_source_article")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="quotation_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.text[:60]}"

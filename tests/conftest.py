@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import UserFactory
+
+EDITOR_PERMISSIONS = [
+    f"articles.{action}_{model}"
+    for action in ("add", "change", "delete", "view")
+    for model in ("article", "author", "tag", "quotedsource", "quotation")
+]
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def reader(db):
+    return UserFactory(username="reader")
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(username="editor", permissions=EDITOR_PERMISSIONS)
+
+
+@pytest.fixture
+def reader_client(reader) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(reader)
+    return client
+
+
+@pytest.fixture
+def editor_client(editor) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(editor)
+    return client
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="boss", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def admin_client_logged_in(client, superuser):
+    client.force_login(superuser)
+    return client

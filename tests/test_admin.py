@@ -1,0 +1,111 @@
+"""The editors' admin renders, saves through the write path and stays free of N+1 queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from articles.models import Article, QuotedSource, Tag
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def changelist_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("admin:articles_article_changelist"))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_article_changelist_renders_authors_and_tags_without_n_plus_one(admin_client_logged_in):
+    ArticleFactory(title="First story", tags=["Climat"], authors=["Ann Writer"])
+    few = changelist_queries(admin_client_logged_in)
+    for number in range(8):
+        ArticleFactory(tags=[f"Tag {number}", "Climat"], authors=[f"Writer {number}"])
+    response = admin_client_logged_in.get(reverse("admin:articles_article_changelist"))
+    assert b"First story" in response.content and b"Ann Writer" in response.content
+    assert changelist_queries(admin_client_logged_in) == few
+
+
+@pytest.mark.parametrize(
+    "name", ["articles_article", "articles_tag", "articles_author", "articles_quotedsource"]
+)
+def test_add_and_changelist_pages_render(admin_client_logged_in, name):
+    assert admin_client_logged_in.get(reverse(f"admin:{name}_add")).status_code == 200
+    assert admin_client_logged_in.get(reverse(f"admin:{name}_changelist")).status_code == 200
+
+
+def test_adding_an_article_with_an_inline_quotation_indexes_it(admin_client_logged_in):
+    source = QuotedSource.objects.create(name="Volodymyr Zelensky", slug="volodymyr-zelensky")
+    tag = Tag.objects.create(name="Ukraine", slug="ukraine")
+    data = {
+        "title": "Kyiv asks for air defence",
+        "slug": "kyiv-asks-for-air-defence",
+        "standfirst": "",
+        "body": "<p>Officials met in Kyiv.</p><script>bad()</script>",
+        "tags": [tag.pk],
+        "status": "published",
+        "published_at_0": "2026-11-20",
+        "published_at_1": "10:00:00",
+        "language": "en",
+        "section": "World",
+        "edition": "",
+        "url": "",
+        "image_url": "",
+        "image_caption": "",
+        "image_credit": "",
+        "bylines-TOTAL_FORMS": "0",
+        "bylines-INITIAL_FORMS": "0",
+        "quotes-TOTAL_FORMS": "1",
+        "quotes-INITIAL_FORMS": "0",
+        "quotes-0-source": source.pk,
+        "quotes-0-text": "We need interceptors before winter.",
+        "quotes-0-position": "0",
+    }
+    response = admin_client_logged_in.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    article = Article.objects.get()
+    assert article.url is None and "<script>" not in article.body
+    assert article.quotes.get().text == "We need interceptors before winter."
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tsvector_to_array(search_vector) FROM articles_article")
+        words = set(cursor.fetchone()[0])
+    assert {"interceptor", "zelenski", "ukrain", "kyiv"} <= words
+
+
+def test_publish_action_goes_through_the_write_path(admin_client_logged_in):
+    draft = ArticleFactory(status="draft", published_at=None)
+    response = admin_client_logged_in.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish", "_selected_action": [draft.pk]},
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == "published" and draft.published_at is not None
+
+
+def test_renaming_a_tag_in_the_admin_refreshes_articles(admin_client_logged_in):
+    article = ArticleFactory(tags=["Alpha"])
+    tag = Tag.objects.get()
+    response = admin_client_logged_in.post(
+        reverse("admin:articles_tag_change", args=[tag.pk]), {"name": "Omega"}
+    )
+    assert response.status_code == 302
+    tag.refresh_from_db()
+    assert (tag.name, tag.slug) == ("Omega", "omega")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tsvector_to_array(search_vector) FROM articles_article WHERE id = %s",
+            [article.pk],
+        )
+        assert "omega" in cursor.fetchone()[0]
+
+
+def test_adding_a_duplicate_tag_spelling_in_the_admin_shows_an_error(admin_client_logged_in):
+    Tag.objects.create(name="Corée du Nord", slug="coree-du-nord")
+    response = admin_client_logged_in.post(
+        reverse("admin:articles_tag_add"), {"name": "coree du nord"}
+    )
+    assert response.status_code == 200  # the form again, with its error
+    assert Tag.objects.count() == 1

@@ -1,0 +1,61 @@
+"""Management commands: demo data, reindex, the local admin account."""
+
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+
+from articles.management.commands.load_demo import demo_articles
+from articles.models import Article, Tag
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot() -> list[tuple]:
+    return list(
+        Article.objects.order_by("id").values_list("id", "title", "updated_at", "status")
+    ) + list(Tag.objects.order_by("id").values_list("id", "name"))
+
+
+def test_demo_data_has_enough_french_and_english_articles():
+    entries = demo_articles()
+    languages = {entry["language"] for entry in entries}
+    assert len(entries) >= 20 and {"fr", "en"} <= languages
+    assert len({entry["section"] for entry in entries}) >= 5
+    assert all(entry["authors"] and entry["tags"] for entry in entries)
+    assert sum(bool(entry["quotes"]) for entry in entries) >= 10
+
+
+def test_load_demo_is_idempotent(capsys):
+    call_command("load_demo")
+    first = snapshot()
+    assert Article.objects.count() == len(demo_articles())
+    call_command("load_demo")
+    assert snapshot() == first
+    assert "0 article(s) loaded" in capsys.readouterr().out
+
+
+def test_reindex_rebuilds_every_document():
+    call_command("load_demo")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE articles_article SET search_vector = NULL")
+    call_command("reindex", "--batch-size", "5", "--no-progress")
+    assert not Article.objects.filter(search_vector__isnull=True).exists()
+
+
+def test_ensure_admin_creates_one_superuser_and_prints_its_password_once(capsys):
+    call_command("ensure_admin")
+    out = capsys.readouterr().out
+    user = get_user_model().objects.get(is_superuser=True)
+    password = out.split("password: ")[1].split()[0]
+    assert user.check_password(password)
+    call_command("ensure_admin")
+    assert "password:" not in capsys.readouterr().out
+    assert get_user_model().objects.count() == 1
+
+
+def test_demo_file_is_valid_json_with_unique_urls():
+    entries = json.loads(json.dumps(demo_articles()))
+    assert len({entry["url"] for entry in entries}) == len(entries)

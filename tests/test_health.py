@@ -1,0 +1,25 @@
+import pytest
+from django.db import connections
+
+
+@pytest.mark.django_db
+def test_healthz_reports_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_the_database_is_unreachable(client):
+    connection = connections["default"]
+    saved = dict(connection.settings_dict)
+    connection.close()
+    connection.settings_dict.update(HOST="/nonexistent-newsapi-socket-dir", PORT="")
+    try:
+        response = client.get("/healthz")
+    finally:
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(saved)
+    assert response.status_code == 503
+    assert response.json()["database"] == "unavailable"
