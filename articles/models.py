@@ -8,7 +8,7 @@ row written without going through Python cannot slip a second spelling in.
 
 from __future__ import annotations
 
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import models
@@ -26,7 +26,12 @@ class Folded(Func):
 
 class NamedEntity(models.Model):
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        allow_unicode=True,
+        help_text="Made from the name: lower case, accents dropped, e.g. coree-du-nord.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -36,6 +41,10 @@ class NamedEntity(models.Model):
         constraints = [
             models.UniqueConstraint(Folded(F("name")), name="%(class)s_name_folded_unique"),
             models.CheckConstraint(condition=~Q(slug=""), name="%(class)s_slug_not_empty"),
+        ]
+        # Lookups by any word's prefix, typo-tolerant suggestions (articles.search).
+        indexes = [
+            GinIndex(OpClass(Folded(F("name")), name="gin_trgm_ops"), name="%(class)s_name_trgm"),
         ]
 
     def __str__(self) -> str:
@@ -120,6 +129,7 @@ class Article(models.Model):
             models.Index("language", name="article_language"),
             models.Index("section", name="article_section"),
             GinIndex("search_vector", name="article_search_vector"),
+            GinIndex(OpClass(Folded(F("title")), name="gin_trgm_ops"), name="article_title_trgm"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -154,10 +164,16 @@ class Quotation(models.Model):
     source = models.ForeignKey(QuotedSource, on_delete=models.PROTECT, related_name="quotes")
     text = models.TextField()
     position = models.PositiveSmallIntegerField(default=0)
+    # The quoted text and its source's name, stemmed in the article's language; kept in step
+    # with the article's own document.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["article", "position", "id"]
-        indexes = [models.Index("source", "article", name="quotation_source_article")]
+        indexes = [
+            models.Index("source", "article", name="quotation_source_article"),
+            GinIndex("search_vector", name="quotation_search_vector"),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(text=""), name="quotation_text_not_empty"),
         ]

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -154,3 +155,60 @@ LOGGING = {
 # Serve static files from the apps' folders without collectstatic while developing.
 WHITENOISE_USE_FINDERS = DEBUG
 FORMS_URLFIELD_ASSUME_HTTPS = True
+
+# Full-text search: only this many of the newest matches are ranked (see articles/search.py).
+SEARCH_RANK_CANDIDATES = env_int("SEARCH_RANK_CANDIDATES", 1000)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PAGINATION_CLASS": "articles.api.pagination.PageNumberWithSize",
+    "PAGE_SIZE": 20,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "articles.api.schema.NewsAutoSchema",
+    "EXCEPTION_HANDLER": "articles.api.exceptions.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("THROTTLE_ANON", "120/minute"),
+        "user": os.environ.get("THROTTLE_USER", "1200/minute"),
+    },
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0) if os.environ.get("NUM_PROXIES") else None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "newsapi",
+    "DESCRIPTION": (
+        "Tagged news articles, their authors and the people they quote, with language-aware "
+        "full-text search. Anyone reads published content; writes need a token "
+        "(`POST /api/v1/auth/token/`, then `Authorization: Token <key>`) of a user with the "
+        "model permission."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "TAGS": [
+        {"name": "articles", "description": "Articles: list, search, read and write."},
+        {"name": "authors", "description": "Authors, with their number of articles."},
+        {"name": "tags", "description": "Tags, with their number of articles."},
+        {"name": "sources", "description": "People and bodies quoted in articles."},
+        {"name": "quotes", "description": "Quotations, searchable."},
+        {"name": "auth", "description": "Tokens for writes."},
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "ArticleStatusEnum": "articles.models.Article.Status",
+        "SourceKindEnum": "articles.models.QuotedSource.Kind",
+    },
+}
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -50,3 +50,13 @@ def superuser(db):
 def admin_client_logged_in(client, superuser):
     client.force_login(superuser)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts():
+    """Throttling counts live in the cache: each test starts from zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

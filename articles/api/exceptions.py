@@ -1,0 +1,30 @@
+"""Every error is JSON with a 4xx (or 503) status: never an HTML page, never a 500 for bad input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError
+from django.db.models import ProtectedError
+from psycopg import errors as pg_errors
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+
+class ServiceUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The database took too long to answer; try a narrower query."
+    default_code = "query_timeout"
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, ProtectedError):
+        exc = exceptions.ValidationError({"detail": ["It is still in use; remove its uses first."]})
+    elif isinstance(exc, OperationalError) and isinstance(exc.__cause__, pg_errors.QueryCanceled):
+        exc = ServiceUnavailable()
+    return exception_handler(exc, context)

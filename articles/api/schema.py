@@ -1,0 +1,55 @@
+"""OpenAPI: every operation declares the errors it can answer, with their JSON bodies."""
+
+from __future__ import annotations
+
+from drf_spectacular.openapi import AutoSchema
+from rest_framework import serializers
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What is wrong.")
+
+
+# Field name (or query parameter, or `detail`) -> its messages.
+VALIDATION_ERROR = {
+    "type": "object",
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    "example": {"language": ["Use a two-letter ISO 639-1 code, e.g. 'fr'."]},
+}
+
+
+ERRORS = {
+    "400": (VALIDATION_ERROR, "Invalid input: the body says which field and why."),
+    "401": (ErrorSerializer, "No valid credentials: send `Authorization: Token <key>`."),
+    "403": (ErrorSerializer, "Authenticated, but without the permission this needs."),
+    "404": (ErrorSerializer, "No such resource, or not visible to you, or a page past the last."),
+    "429": (ErrorSerializer, "Too many requests: wait as `Retry-After` says."),
+    "503": (ErrorSerializer, "The query took longer than the database allows; narrow it."),
+}
+
+
+class NewsAutoSchema(AutoSchema):
+    def _error_codes(self) -> list[str]:
+        writes = self.method in ("POST", "PUT", "PATCH", "DELETE")
+        lists = self._is_list_view()
+        codes = []
+        if writes or lists or (self.method == "GET" and self.get_filter_backends()):
+            codes.append("400")
+        if writes:
+            codes += ["401", "403"]
+        if "{" in self.path or lists:
+            codes.append("404")
+        codes.append("429")
+        if self.method == "GET":
+            codes.append("503")
+        return codes
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for code in self._error_codes():
+            if code not in responses:
+                serializer, description = ERRORS[code]
+                response = self._get_response_for_code(serializer, code, direction=direction)
+                response["description"] = description
+                responses[code] = response
+        return responses

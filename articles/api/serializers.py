@@ -1,0 +1,240 @@
+"""Representations of the API. Reads nest authors, tags and quotes; writes name them and hand
+off to ``articles.services``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
+from rest_framework import serializers
+
+from articles import services
+from articles.models import Article, Author, QuotedSource, Tag
+from articles.text import make_slug
+
+
+class NamedRefSerializer(serializers.Serializer):
+    name = serializers.CharField(read_only=True)
+    slug = serializers.CharField(read_only=True)
+
+
+class SourceRefSerializer(NamedRefSerializer):
+    kind = serializers.CharField(read_only=True)
+
+
+class QuoteSerializer(serializers.Serializer):
+    source = SourceRefSerializer(read_only=True)
+    text = serializers.CharField(read_only=True)
+
+
+class HighlightsSerializer(serializers.Serializer):
+    title = serializers.CharField(help_text="The title, HTML-escaped, matches in <mark>.")
+    body = serializers.ListField(
+        child=serializers.CharField(), help_text="Up to two body fragments, marked the same way."
+    )
+
+
+class ArticleSummarySerializer(serializers.ModelSerializer):
+    """An article in a list: everything but the body."""
+
+    authors = serializers.SerializerMethodField()
+    tags = NamedRefSerializer(many=True, read_only=True)
+    quotes = QuoteSerializer(many=True, read_only=True)
+    rank = serializers.SerializerMethodField(help_text="Relevance to `q`; null without `q`.")
+    highlights = serializers.SerializerMethodField(help_text="Matches of `q`; null without `q`.")
+
+    class Meta:
+        model = Article
+        fields = [
+            "id", "title", "slug", "standfirst", "language", "section", "edition", "url",
+            "image_url", "image_caption", "image_credit", "status", "published_at",
+            "created_at", "updated_at", "authors", "tags", "quotes", "rank", "highlights",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(NamedRefSerializer(many=True))
+    def get_authors(self, article: Article) -> list[dict[str, str]]:
+        return [{"name": b.author.name, "slug": b.author.slug} for b in article.bylines.all()]
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_rank(self, article: Article) -> float | None:
+        rank = getattr(article, "rank", None)
+        return None if rank is None else round(float(rank), 6)
+
+    @extend_schema_field(HighlightsSerializer(allow_null=True))
+    def get_highlights(self, article: Article) -> dict[str, Any] | None:
+        return getattr(article, "highlights", None)
+
+
+class ArticleDetailSerializer(ArticleSummarySerializer):
+    class Meta(ArticleSummarySerializer.Meta):
+        fields = [*ArticleSummarySerializer.Meta.fields[:4], "body"] + [
+            f for f in ArticleSummarySerializer.Meta.fields[4:] if f not in ("rank", "highlights")
+        ]
+        read_only_fields = fields
+
+
+class QuoteInputSerializer(serializers.Serializer):
+    source = serializers.CharField(
+        max_length=200, help_text="Name or slug of the person or body quoted (created when new)."
+    )
+    text = serializers.CharField(help_text="The quoted words.")
+    kind = serializers.ChoiceField(
+        choices=QuotedSource.Kind.choices,
+        required=False,
+        help_text="For a new source: person, organization, anonymous or other.",
+    )
+    description = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, help_text="For a new source: role."
+    )
+
+
+def _names(help_text: str) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, help_text=help_text
+    )
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A French article",
+            value={
+                "title": "Les glaciers des Alpes fondent à un rythme inédit",
+                "standfirst": "La canicule a accéléré la fonte.",
+                "body": "<p>Les glaciers suisses ont perdu près de 4 % de leur volume.</p>",
+                "language": "fr",
+                "section": "Sciences",
+                "status": "published",
+                "published_at": "2026-10-02T09:30:00Z",
+                "url": "https://example.org/fr/glaciers-alpes",
+                "authors": ["Élodie Martin"],
+                "tags": ["Climat", "Glaciers", "Suisse"],
+                "quotes": [
+                    {
+                        "source": "Matthias Huss",
+                        "kind": "person",
+                        "description": "glaciologue",
+                        "text": "Nous perdons les petits glaciers les uns après les autres.",
+                    }
+                ],
+            },
+            request_only=True,
+        )
+    ]
+)
+class ArticleWriteSerializer(serializers.ModelSerializer):
+    """Create or change an article. Authors, tags and quote sources are given by name and
+    created when new; when given, each list replaces the article's list."""
+
+    authors = _names("Author names, in byline order.")
+    tags = _names("Tag names.")
+    quotes = QuoteInputSerializer(many=True, required=False)
+
+    class Meta:
+        model = Article
+        fields = [
+            "title", "standfirst", "body", "language", "section", "edition", "url", "image_url",
+            "image_caption", "image_credit", "status", "published_at", "authors", "tags",
+            "quotes",
+        ]  # fmt: skip
+        extra_kwargs = {"url": {"validators": []}}  # uniqueness: services answers it in one place
+
+    def validate_authors(self, names: list[str]) -> list[str]:
+        return self._usable_names(names)
+
+    def validate_tags(self, names: list[str]) -> list[str]:
+        return self._usable_names(names)
+
+    def _usable_names(self, names: list[str]) -> list[str]:
+        unusable = [name for name in names if not make_slug(name)]
+        if unusable:
+            raise serializers.ValidationError(
+                f"These names have no letter or digit: {', '.join(map(repr, unusable))}."
+            )
+        return names
+
+    def create(self, validated_data: dict[str, Any]) -> Article:
+        return services.article_create(**validated_data)
+
+    def update(self, article: Article, validated_data: dict[str, Any]) -> Article:
+        return services.article_update(article, **validated_data)
+
+    def to_representation(self, article: Article) -> dict[str, Any]:
+        return ArticleDetailSerializer(article, context=self.context).data
+
+
+class NamedEntitySerializer(serializers.ModelSerializer):
+    """Shared by tags, authors and sources: the slug follows the name."""
+
+    slug = serializers.CharField(read_only=True)
+
+    def create(self, validated_data: dict[str, Any]):
+        return services.named_create(self.Meta.model, **validated_data)
+
+    def update(self, entity, validated_data: dict[str, Any]):
+        return services.named_update(entity, **validated_data)
+
+    def validate_name(self, name: str) -> str:
+        if not make_slug(name):
+            raise serializers.ValidationError("A name needs a letter or digit.")
+        return name
+
+
+class TagSerializer(NamedEntitySerializer):
+    article_count = serializers.IntegerField(read_only=True, help_text="Published articles.")
+
+    class Meta:
+        model = Tag
+        fields = ["name", "slug", "article_count"]
+        extra_kwargs = {"name": {"validators": []}}
+
+
+class AuthorSerializer(NamedEntitySerializer):
+    article_count = serializers.IntegerField(read_only=True, help_text="Published articles.")
+
+    class Meta:
+        model = Author
+        fields = ["name", "slug", "bio", "url", "article_count"]
+        extra_kwargs = {"name": {"validators": []}}
+
+
+class QuotedSourceSerializer(NamedEntitySerializer):
+    quote_count = serializers.IntegerField(
+        read_only=True, help_text="Quotations in published articles."
+    )
+
+    class Meta:
+        model = QuotedSource
+        fields = ["name", "slug", "kind", "description", "quote_count"]
+        extra_kwargs = {"name": {"validators": []}}
+
+
+class QuotationArticleSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    language = serializers.CharField(read_only=True)
+    published_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class QuotationSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    text = serializers.CharField(read_only=True)
+    position = serializers.IntegerField(read_only=True)
+    source = SourceRefSerializer(read_only=True)
+    article = QuotationArticleSerializer(read_only=True)
+    rank = serializers.SerializerMethodField(help_text="Relevance to `q`; null without `q`.")
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_rank(self, quote: Any) -> float | None:
+        rank = getattr(quote, "rank", None)
+        return None if rank is None else round(float(rank), 6)
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"})
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")

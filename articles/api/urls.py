@@ -1,0 +1,16 @@
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from articles.api import views
+
+router = DefaultRouter(trailing_slash=True)
+router.register("articles", views.ArticleViewSet, basename="article")
+router.register("authors", views.AuthorViewSet, basename="author")
+router.register("tags", views.TagViewSet, basename="tag")
+router.register("sources", views.QuotedSourceViewSet, basename="source")
+router.register("quotes", views.QuotationViewSet, basename="quote")
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="auth-token"),
+    *router.urls,
+]

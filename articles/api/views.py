@@ -1,0 +1,167 @@
+"""Viewsets: each names its queryset, serializer and filterset; writes go to services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import permissions, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from articles import search, selectors, services
+from articles.api import serializers as s
+from articles.api.filters import ArticleOrdering
+from articles.filtersets import (
+    ArticleFilterSet,
+    NamedEntityFilterSet,
+    QuotationFilterSet,
+    QuotedSourceFilterSet,
+)
+from articles.models import Article
+
+SLUG = r"[^/]+"
+
+
+class ReadAnyoneWriteWithPermission(permissions.DjangoModelPermissionsOrAnonReadOnly):
+    """Anyone reads; writes need the model permission (anonymous 401, others 403)."""
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List and search articles",
+        description=(
+            "Published articles, newest first; editors also see drafts and archived ones. "
+            "With `q`, the articles matching it, best first, each with `rank` and `highlights`."
+        ),
+    ),
+    create=extend_schema(
+        summary="Create an article",
+        description="Tags, authors and quoted sources are given by name and created when new.",
+    ),
+    retrieve=extend_schema(summary="One article, with its body"),
+    update=extend_schema(summary="Replace an article"),
+    partial_update=extend_schema(summary="Change some fields of an article"),
+    destroy=extend_schema(summary="Delete an article"),
+)
+class ArticleViewSet(viewsets.ModelViewSet):
+    filterset_class = ArticleFilterSet
+    filter_backends = [DjangoFilterBackend, ArticleOrdering]
+    permission_classes = [ReadAnyoneWriteWithPermission]
+    queryset = Article.objects.none()  # for the permission class; get_queryset does the work
+
+    def get_queryset(self):
+        articles = selectors.visible_articles(self.request.user)
+        return selectors.with_relations(articles, body=self.action != "list")
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update"):
+            return s.ArticleWriteSerializer
+        if self.action == "list":
+            return s.ArticleSummarySerializer
+        return s.ArticleDetailSerializer
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        parsed = getattr(request, "search_query", None)  # set by ArticleFilterSet for `q`
+        if parsed is not None:
+            search.highlight_articles(page, parsed)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def perform_destroy(self, article: Article) -> None:
+        services.article_delete(article)
+
+
+class NamedEntityViewSet(viewsets.ModelViewSet):
+    lookup_field = "slug"
+    lookup_value_regex = SLUG
+    permission_classes = [ReadAnyoneWriteWithPermission]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = NamedEntityFilterSet
+
+    def perform_destroy(self, entity) -> None:
+        services.named_delete(entity)
+
+
+def _named_docs(noun: str, count: str) -> dict[str, Any]:
+    slug = OpenApiParameter(
+        "slug",
+        str,
+        OpenApiParameter.PATH,
+        description=f"The {noun}'s slug: its name in lower case, accents dropped.",
+    )
+    return dict(
+        list=extend_schema(
+            summary=f"List {noun}s",
+            description=f"Alphabetical, with `{count}`; `q` matches the start of the name or "
+            "of any word in it, ignoring case and accents.",
+        ),
+        create=extend_schema(summary=f"Create a {noun}"),
+        retrieve=extend_schema(summary=f"One {noun}", parameters=[slug]),
+        update=extend_schema(summary=f"Replace a {noun}", parameters=[slug]),
+        partial_update=extend_schema(
+            summary=f"Change a {noun}",
+            description="A new name gives a new slug and refreshes the articles that use it.",
+            parameters=[slug],
+        ),
+        destroy=extend_schema(summary=f"Delete a {noun}", parameters=[slug]),
+    )
+
+
+@extend_schema_view(**_named_docs("tag", "article_count"))
+class TagViewSet(NamedEntityViewSet):
+    queryset = selectors.tags_with_counts()
+    serializer_class = s.TagSerializer
+
+
+@extend_schema_view(**_named_docs("author", "article_count"))
+class AuthorViewSet(NamedEntityViewSet):
+    queryset = selectors.authors_with_counts()
+    serializer_class = s.AuthorSerializer
+
+
+@extend_schema_view(**_named_docs("quoted source", "quote_count"))
+class QuotedSourceViewSet(NamedEntityViewSet):
+    queryset = selectors.sources_with_counts()
+    serializer_class = s.QuotedSourceSerializer
+    filterset_class = QuotedSourceFilterSet
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List and search quotations",
+        description="Quotations in published articles, newest article first; with `q`, best "
+        "first, each with `rank`.",
+    ),
+    retrieve=extend_schema(summary="One quotation"),
+)
+class QuotationViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.QuotationSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = QuotationFilterSet
+
+    def get_queryset(self):
+        return selectors.visible_quotes(self.request.user)
+
+
+@extend_schema(
+    summary="Exchange a username and password for a token",
+    description="Send the token as `Authorization: Token <token>` on writes.",
+    request=s.TokenRequestSerializer,
+    responses={200: s.TokenSerializer},
+    examples=[
+        OpenApiExample(
+            "Credentials", value={"username": "editor", "password": "..."}, request_only=True
+        )
+    ],
+    tags=["auth"],
+)
+class TokenView(ObtainAuthToken):
+    pass

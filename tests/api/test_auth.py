@@ -1,0 +1,35 @@
+import pytest
+from rest_framework.throttling import AnonRateThrottle
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = "/api/v1/auth/token/"
+
+
+def test_token_for_good_credentials_and_400_for_bad(api_client, editor):
+    good = api_client.post(TOKEN, {"username": "editor", "password": "correct-horse-battery"})
+    assert good.status_code == 200 and len(good.json()["token"]) == 40
+    again = api_client.post(TOKEN, {"username": "editor", "password": "correct-horse-battery"})
+    assert again.json()["token"] == good.json()["token"]
+    bad = api_client.post(TOKEN, {"username": "editor", "password": "wrong"})
+    assert bad.status_code == 400 and "non_field_errors" in bad.json()
+    assert api_client.post(TOKEN, {}).status_code == 400
+
+
+def test_a_wrong_token_is_401(api_client):
+    api_client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert api_client.get("/api/v1/articles/").status_code == 401
+
+
+def test_session_authentication_serves_the_browsable_api(client, editor):
+    client.force_login(editor)
+    response = client.get("/api/v1/articles/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200 and b"editor" in response.content
+
+
+def test_anonymous_requests_are_throttled(api_client, monkeypatch):
+    monkeypatch.setitem(AnonRateThrottle.THROTTLE_RATES, "anon", "3/minute")
+    statuses = [api_client.get("/api/v1/tags/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    response = api_client.get("/api/v1/tags/")
+    assert "Retry-After" in response.headers and "detail" in response.json()
