@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -29,7 +31,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.utils import timezone
 
-from articles.models import Article, Folded, Quotation
+from articles.models import Article, Author, Folded, Quotation, QuotedSource, Tag
 from articles.search_config import FALLBACK_CONFIG, SNOWBALL_LANGUAGES, config_for_language
 
 
@@ -42,9 +44,11 @@ def language_config_sql(column: str) -> str:
     return f"(CASE {column} {branches} ELSE '{FALLBACK_CONFIG}'::regconfig END)"
 
 
-def plain_text_sql(column: str) -> str:
-    """``column`` without markup or character references: the body may be sanitised HTML."""
-    return rf"regexp_replace({column}, '<[^>]*>|&[#a-zA-Z0-9]+;', ' ', 'g')"
+def plain_text_sql(column: str, *, keep_references: bool = False) -> str:
+    """``column`` without markup (and character references, unless kept for display): the
+    body may be sanitised HTML."""
+    pattern = "<[^>]*>" if keep_references else "<[^>]*>|&[#a-zA-Z0-9]+;"
+    return rf"regexp_replace({column}, '{pattern}', ' ', 'g')"
 
 
 _REFRESH_SQL = f"""
@@ -163,7 +167,7 @@ class ParsedQuery:
     def matches_nothing(self) -> bool:
         return not self.branches
 
-    def _cases(self, language_sql: str, then: str) -> tuple[str, list]:
+    def cases_sql(self, language_sql: str, then: str) -> tuple[str, list]:
         """``WHEN <row's language is in the branch> THEN <then>`` for each branch."""
         sql, params = [], []
         for branch in self.branches:
@@ -185,7 +189,7 @@ class ParsedQuery:
 
     def rank_sql(self, table: str, language_sql: str | None = None) -> tuple[str, list]:
         language_sql = language_sql or f"{table}.language"
-        cases, params = self._cases(
+        cases, params = self.cases_sql(
             language_sql, f"ts_rank({table}.search_vector, %s::tsquery, {RANK_NORMALISATION})"
         )
         return f"(CASE {cases} ELSE 0 END)", params
@@ -245,19 +249,20 @@ def highlight_articles(articles: Sequence[Article], parsed: ParsedQuery) -> None
         return
     found: dict[int, tuple[str, str]] = {}
     if not parsed.matches_nothing:
-        cases, params = parsed._cases("a.language", "%s::tsquery")
+        cases, params = parsed.cases_sql("a.language", "%s::tsquery")
         options = (
             f"StartSel={MARK_START}, StopSel={MARK_STOP}, MaxFragments=2, MaxWords=30, "
             f"MinWords=12, FragmentDelimiter={FRAGMENT_BREAK}"
         )
         title_options = f"StartSel={MARK_START}, StopSel={MARK_STOP}, HighlightAll=true"
+        plain_body = plain_text_sql("a.body", keep_references=True)
         sql = f"""
             SELECT a.id,
                    ts_headline(a.cfg, a.title, a.query, %s),
                    ts_headline(a.cfg, a.plain_body, a.query, %s)
               FROM (SELECT a.id, {language_config_sql("a.language")} AS cfg,
                            translate(a.title, %s, '') AS title,
-                           translate({plain_text_sql("a.body")}, %s, '') AS plain_body,
+                           translate({plain_body}, %s, '') AS plain_body,
                            (CASE {cases} END) AS query
                       FROM articles_article a WHERE a.id = ANY(%s)) a
         """
@@ -309,3 +314,208 @@ def filter_names(entities: QuerySet, text: str) -> QuerySet:
         | Q(folded_name__contains=Concat(Value(" "), prefix))
         | Q(folded_name__contains=Concat(Value("-"), prefix))
     )
+
+
+# --- facets -----------------------------------------------------------------------------------
+
+FACET_SIZE = 20
+
+# Each facet reads the matched set once it is materialised: one statement, one pass of the
+# (possibly costly) search, whatever the number of facets.
+_FACETS_SQL = """
+WITH matched AS MATERIALIZED ({matched})
+SELECT 'total', NULL, NULL, count(*) FROM matched
+UNION ALL (SELECT 'languages', language, language, count(*) FROM matched
+            GROUP BY language ORDER BY 4 DESC, 2 LIMIT %(size)s)
+UNION ALL (SELECT 'sections', section, section, count(*) FROM matched WHERE section <> ''
+            GROUP BY section ORDER BY 4 DESC, 2 LIMIT %(size)s)
+UNION ALL (SELECT 'months', to_char(published_at AT TIME ZONE 'UTC', 'YYYY-MM'), NULL, count(*)
+             FROM matched WHERE published_at IS NOT NULL
+            GROUP BY 2 ORDER BY 4 DESC, 2 DESC LIMIT %(size)s)
+UNION ALL (SELECT 'tags', t.slug, t.name, count(*)
+             FROM matched m JOIN articles_article_tags at ON at.article_id = m.id
+             JOIN articles_tag t ON t.id = at.tag_id
+            GROUP BY t.slug, t.name ORDER BY 4 DESC, newsapi_fold(t.name) LIMIT %(size)s)
+UNION ALL (SELECT 'authors', au.slug, au.name, count(DISTINCT m.id)
+             FROM matched m JOIN articles_byline b ON b.article_id = m.id
+             JOIN articles_author au ON au.id = b.author_id
+            GROUP BY au.slug, au.name ORDER BY 4 DESC, newsapi_fold(au.name) LIMIT %(size)s)
+UNION ALL (SELECT 'sources', s.slug, s.name, count(DISTINCT m.id)
+             FROM matched m JOIN articles_quotation q ON q.article_id = m.id
+             JOIN articles_quotedsource s ON s.id = q.source_id
+            GROUP BY s.slug, s.name ORDER BY 4 DESC, newsapi_fold(s.name) LIMIT %(size)s)
+"""
+
+NAMED_FACETS = ("tags", "authors", "sources")
+VALUE_FACETS = ("languages", "sections", "months")
+
+
+def facets(articles: QuerySet[Article], *, size: int = FACET_SIZE) -> dict[str, object]:
+    """The number of ``articles`` and their top values by tag, author, quoted source, language,
+    section and publication month (``YYYY-MM``, UTC). Tags, authors and sources count articles."""
+    result: dict[str, object] = {
+        "total": 0,
+        **{name: [] for name in (*NAMED_FACETS, *VALUE_FACETS)},
+    }
+    matched = articles.order_by().values("id", "language", "section", "published_at")
+    try:
+        matched_sql, matched_params = matched.query.sql_with_params()
+    except EmptyResultSet:  # a query Django knows matches nothing (e.g. only stop words)
+        return result
+    # The queryset's own SQL uses %s placeholders: name ours and number theirs to mix them.
+    named = {f"m{i}": value for i, value in enumerate(matched_params)}
+    matched_sql = matched_sql % tuple(f"%({key})s" for key in named)
+    with connection.cursor() as cursor:
+        cursor.execute(_FACETS_SQL.format(matched=matched_sql), {**named, "size": size})
+        for facet, value, name, count in cursor.fetchall():
+            if facet == "total":
+                result["total"] = count
+            elif facet in NAMED_FACETS:
+                result[facet].append({"slug": value, "name": name, "count": count})
+            else:
+                result[facet].append({"value": value, "count": count})
+    return result
+
+
+# --- suggestions --------------------------------------------------------------------------------
+
+SUGGEST_LIMIT = 5
+# pg_trgm word similarity at or above which a word counts as the same but for a typo.
+TYPO_SIMILARITY = 0.5
+# Below this many characters, trigrams cannot use the index: titles are then left out (tags,
+# authors and sources, small tables, are still matched by prefix).
+MIN_TITLE_PREFIX = 3
+# Below this many characters, "one typo away" matches nearly everything.
+MIN_TYPO_LENGTH = 4
+
+
+def suggest(q: str, *, limit: int = SUGGEST_LIMIT) -> dict[str, list[dict[str, object]]]:
+    """As-you-type completions over tags, authors, sources and published article titles.
+
+    A candidate matches when its name (or title) or any word in it starts with ``q``, any
+    case, any accents; or, for ``q`` of at least 4 characters, when a word of it is within a
+    typo of ``q`` (pg_trgm word similarity). Prefix matches come first, then the closest.
+    """
+    text = " ".join(q.split())
+    typos = len(text) >= MIN_TYPO_LENGTH
+    with _typo_threshold():
+        return {
+            "tags": _suggest_names(Tag.objects.all(), text, limit, typos),
+            "authors": _suggest_names(Author.objects.all(), text, limit, typos),
+            "sources": _suggest_names(QuotedSource.objects.all(), text, limit, typos),
+            "articles": _suggest_titles(text, limit, typos)
+            if len(text) >= MIN_TITLE_PREFIX
+            else [],
+        }
+
+
+def _closeness(field: str, text: str, typos: bool) -> tuple[Q, Case, RawSQL | Value]:
+    """How a row's folded ``field`` matches ``text``: the filter, prefix first, similarity."""
+    prefix = Folded(Value(text))
+    word_prefix = (
+        Q(**{f"{field}_folded__startswith": prefix})
+        | Q(**{f"{field}_folded__contains": Concat(Value(" "), prefix)})
+        | Q(**{f"{field}_folded__contains": Concat(Value("-"), prefix)})
+    )
+    starts = Case(
+        When(**{f"{field}_folded__startswith": prefix}, then=Value(2)),
+        When(word_prefix, then=Value(1)),
+        default=Value(0),
+    )
+    if not typos:
+        return word_prefix, starts, Value(0.0)
+    similarity = RawSQL(
+        f"word_similarity(newsapi_fold(%s), newsapi_fold({field}))",
+        [text],
+        output_field=FloatField(),
+    )
+    near = RawSQL(
+        f"newsapi_fold(%s) <%% newsapi_fold({field})", [text], output_field=BooleanField()
+    )
+    return word_prefix | Q(near), starts, similarity
+
+
+def _suggest_names(entities: QuerySet, text: str, limit: int, typos: bool) -> list[dict]:
+    condition, starts, similarity = _closeness("name", text, typos)
+    rows = (
+        entities.alias(name_folded=Folded(F("name")))
+        .filter(condition)
+        .annotate(starts=starts, similarity=similarity)
+        .order_by("-starts", "-similarity", Folded(F("name")))
+        .values("name", "slug")[:limit]
+    )
+    return list(rows)
+
+
+def _suggest_titles(text: str, limit: int, typos: bool) -> list[dict]:
+    condition, starts, similarity = _closeness("title", text, typos)
+    rows = (
+        Article.objects.filter(status=Article.Status.PUBLISHED)
+        .alias(title_folded=Folded(F("title")))
+        .filter(condition)
+        .annotate(starts=starts, similarity=similarity)
+        .order_by("-starts", "-similarity", *NEWEST_FIRST)
+        .values("id", "title", "language")[:limit]
+    )
+    return list(rows)
+
+
+@contextmanager
+def _typo_threshold() -> Iterator[None]:
+    """``SET LOCAL pg_trgm.word_similarity_threshold`` for the queries run inside."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
+            [str(TYPO_SIMILARITY)],
+        )
+        yield
+
+
+# --- related articles ---------------------------------------------------------------------------
+
+RELATED_CANDIDATES = 500
+
+# Candidates: articles sharing a tag, a quoted source, or a title/standfirst word (each set
+# bounded to its newest RELATED_CANDIDATES). Score: shared tags + shared sources + the text
+# similarity ts_rank(..., 32), which lies in [0, 1): sharing one more tag or source always
+# counts for more than similar wording.
+_RELATED_SQL = """
+WITH me AS (
+    SELECT a.id,
+           ARRAY(SELECT tag_id FROM articles_article_tags WHERE article_id = a.id) AS tags,
+           ARRAY(SELECT DISTINCT source_id FROM articles_quotation WHERE article_id = a.id)
+               AS sources,
+           (SELECT string_agg(quote_literal(lexeme), ' | ')
+              FROM unnest(ts_filter(a.search_vector, '{a,b}')))::tsquery AS words
+      FROM articles_article a WHERE a.id = %(id)s
+), candidates AS (
+    (SELECT at.article_id AS id FROM articles_article_tags at, me
+      WHERE at.tag_id = ANY(me.tags) ORDER BY at.article_id DESC LIMIT %(bound)s)
+    UNION
+    (SELECT q.article_id FROM articles_quotation q, me
+      WHERE q.source_id = ANY(me.sources) ORDER BY q.article_id DESC LIMIT %(bound)s)
+    UNION
+    (SELECT a.id FROM articles_article a, me
+      WHERE a.search_vector @@ me.words AND a.status = 'published'
+      ORDER BY a.published_at DESC NULLS LAST LIMIT %(bound)s)
+)
+SELECT a.id,
+       (SELECT count(*) FROM articles_article_tags at
+         WHERE at.article_id = a.id AND at.tag_id = ANY(me.tags))
+     + (SELECT count(DISTINCT q.source_id) FROM articles_quotation q
+         WHERE q.article_id = a.id AND q.source_id = ANY(me.sources))
+     + COALESCE(ts_rank(a.search_vector, me.words, 32), 0) AS score
+  FROM candidates c JOIN articles_article a ON a.id = c.id, me
+ WHERE a.id <> me.id AND a.status = 'published'
+ ORDER BY score DESC, a.published_at DESC NULLS LAST, a.id DESC
+ LIMIT %(limit)s
+"""
+
+
+def related_article_scores(article: Article, *, limit: int) -> list[tuple[int, float]]:
+    """(id, score) of the published articles most like ``article``, best first."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _RELATED_SQL, {"id": article.pk, "bound": RELATED_CANDIDATES, "limit": limit}
+        )
+        return [(row[0], float(row[1])) for row in cursor.fetchall()]

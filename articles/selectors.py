@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
-from articles.models import Article, Author, Byline, Quotation, QuotedSource, Tag
+from articles.models import Article, Author, Byline, Folded, Quotation, QuotedSource, Tag
 
 PUBLISHED = Article.Status.PUBLISHED
+# Names sort as readers expect, whatever the database collation: "Élodie" before "Priya".
+ALPHABETICAL = Folded(F("name")).asc()
 
 
 def can_see_unpublished(user: User | AnonymousUser) -> bool:
@@ -52,7 +54,7 @@ def tags_with_counts() -> QuerySet[Tag]:
         article_count=Count(
             "articles", filter=published_article_filter("articles__"), distinct=True
         )
-    ).order_by("name", "id")
+    ).order_by(ALPHABETICAL, "id")
 
 
 def authors_with_counts() -> QuerySet[Author]:
@@ -60,7 +62,7 @@ def authors_with_counts() -> QuerySet[Author]:
         article_count=Count(
             "bylines", filter=published_article_filter("bylines__article__"), distinct=True
         )
-    ).order_by("name", "id")
+    ).order_by(ALPHABETICAL, "id")
 
 
 def sources_with_counts() -> QuerySet[QuotedSource]:
@@ -68,7 +70,7 @@ def sources_with_counts() -> QuerySet[QuotedSource]:
         quote_count=Count(
             "quotes", filter=published_article_filter("quotes__article__"), distinct=True
         )
-    ).order_by("name", "id")
+    ).order_by(ALPHABETICAL, "id")
 
 
 def visible_quotes(user: User | AnonymousUser) -> QuerySet[Quotation]:

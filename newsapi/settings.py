@@ -203,6 +203,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "tags", "description": "Tags, with their number of articles."},
         {"name": "sources", "description": "People and bodies quoted in articles."},
         {"name": "quotes", "description": "Quotations, searchable."},
+        {"name": "search", "description": "Suggestions as the user types."},
         {"name": "auth", "description": "Tokens for writes."},
     ],
     "ENUM_NAME_OVERRIDES": {

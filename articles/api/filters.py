@@ -7,13 +7,14 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.request import Request
 
+from articles.models import Folded
 from articles.search import BEST_FIRST, NEWEST_FIRST
 
 ORDERINGS = {
     "published_at": (F("published_at").asc(nulls_last=True), "id"),
     "-published_at": NEWEST_FIRST,
-    "title": ("title", "id"),
-    "-title": ("-title", "-id"),
+    "title": (Folded(F("title")).asc(), "id"),
+    "-title": (Folded(F("title")).desc(), "-id"),
     "updated_at": ("updated_at", "id"),
     "-updated_at": ("-updated_at", "-id"),
     "rank": BEST_FIRST,

@@ -238,3 +238,60 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
+
+
+class FacetValueSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class FacetNamedSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    count = serializers.IntegerField(help_text="Matching articles with it.")
+
+
+class FacetsSerializer(serializers.Serializer):
+    total = serializers.IntegerField(help_text="Articles matching the filters and `q`.")
+    tags = FacetNamedSerializer(many=True)
+    authors = FacetNamedSerializer(many=True)
+    sources = FacetNamedSerializer(many=True)
+    languages = FacetValueSerializer(many=True)
+    sections = FacetValueSerializer(many=True)
+    months = FacetValueSerializer(many=True, help_text="`YYYY-MM` of `published_at` (UTC).")
+
+
+class RelatedSerializer(serializers.Serializer):
+    results = ArticleSummarySerializer(
+        many=True,
+        help_text="Best first; `rank` is the score: shared tags + shared quoted sources + text "
+        "similarity (0 to 1).",
+    )
+
+
+class LimitSerializer(serializers.Serializer):
+    limit = serializers.IntegerField(
+        required=False, min_value=1, max_value=50, default=10, help_text="How many (1 to 50)."
+    )
+
+
+class SuggestQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=100, help_text="What the user has typed so far (any case, any accents)."
+    )
+    limit = serializers.IntegerField(
+        required=False, min_value=1, max_value=20, default=5, help_text="Per kind (1 to 20)."
+    )
+
+
+class SuggestedArticleSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    language = serializers.CharField()
+
+
+class SuggestionsSerializer(serializers.Serializer):
+    tags = NamedRefSerializer(many=True)
+    authors = NamedRefSerializer(many=True)
+    sources = NamedRefSerializer(many=True)
+    articles = SuggestedArticleSerializer(many=True, help_text="Published articles by title.")

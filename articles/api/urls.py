@@ -12,5 +12,6 @@ router.register("quotes", views.QuotationViewSet, basename="quote")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),
+    path("suggest/", views.SuggestView.as_view(), name="suggest"),
     *router.urls,
 ]

@@ -13,8 +13,10 @@ from drf_spectacular.utils import (
 )
 from rest_framework import permissions, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from articles import search, selectors, services
 from articles.api import serializers as s
@@ -59,6 +61,8 @@ class ArticleViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         articles = selectors.visible_articles(self.request.user)
+        if self.action == "related":  # only the article's id is needed
+            return articles
         return selectors.with_relations(articles, body=self.action != "list")
 
     def get_serializer_class(self):
@@ -77,6 +81,56 @@ class ArticleViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, article: Article) -> None:
         services.article_delete(article)
+
+    @extend_schema(
+        summary="Facet counts for a search",
+        description="For the same filters and `q` as the list: the total and the top 20 tags, "
+        "authors, quoted sources, languages, sections and publication months.",
+        filters=True,
+        responses=s.FacetsSerializer,
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def facets(self, request: Request) -> Response:
+        articles = self.filter_queryset(selectors.visible_articles(request.user))
+        return Response(search.facets(articles))
+
+    @extend_schema(
+        summary="Related articles (you may also like)",
+        description="Published articles ranked by shared tags, shared quoted sources and "
+        "similar words; never the article itself.",
+        parameters=[s.LimitSerializer],
+        responses=s.RelatedSerializer,
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def related(self, request: Request, pk: str | None = None) -> Response:
+        article = self.get_object()
+        params = s.LimitSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        scores = dict(search.related_article_scores(article, limit=params.validated_data["limit"]))
+        found = {a.pk: a for a in selectors.with_relations(Article.objects.filter(pk__in=scores))}
+        ordered = [found[pk] for pk in scores if pk in found]
+        for related in ordered:
+            related.rank = scores[related.pk]
+        data = s.ArticleSummarySerializer(ordered, many=True, context={"request": request}).data
+        return Response({"results": data})
+
+
+@extend_schema(
+    summary="As-you-type suggestions",
+    description="Tags, authors, quoted sources and published article titles whose name or any "
+    "word in it starts with `q` (any case, any accents), or is one typo away from it "
+    "(for `q` of 4 characters or more). Titles need 3 characters.",
+    parameters=[s.SuggestQuerySerializer],
+    responses=s.SuggestionsSerializer,
+    tags=["search"],
+)
+class SuggestView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    def get(self, request: Request) -> Response:
+        params = s.SuggestQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        return Response(search.suggest(**params.validated_data))
 
 
 class NamedEntityViewSet(viewsets.ModelViewSet):

@@ -1,0 +1,230 @@
+"""Full-text search through the API, on our own French and English sample articles."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/api/v1/articles/"
+NOW = timezone.now().replace(microsecond=0)
+
+
+def ago(days: int) -> datetime.datetime:
+    return NOW - datetime.timedelta(days=days)
+
+
+@pytest.fixture
+def corpus():
+    """A small archive in two languages, with names that appear in both."""
+    return {
+        "front": ArticleFactory(
+            title="Des renforts nord-coréens arrivent sur le front",
+            body="Des centaines de soldats ont été envoyés dans la région de Koursk. "
+            "Le commandant Oleksandr Syrsky décrit des assauts répétés.",
+            language="fr",
+            tags=["Corée du Nord", "Ukraine"],
+            published_at=ago(1),
+        ),
+        "kursk": ArticleFactory(
+            title="Foreign troops reach the Kursk front",
+            body="Officials say North Korean soldiers fight alongside Russian units. "
+            "Oleksandr Syrsky asked allies for more shells.",
+            language="en",
+            tags=["North Korea"],
+            published_at=ago(2),
+        ),
+        "glaciers": ArticleFactory(
+            title="Alpine glaciers lose a record share of ice",
+            body="A dry spring and a heatwave melted the glacier network faster than ever.",
+            language="en",
+            tags=["Climate"],
+            published_at=ago(3),
+        ),
+        "fonte": ArticleFactory(
+            title="La fonte des glaciers s'accélère",
+            body="Les glaciers suisses ont perdu quatre pour cent de leur volume cet été.",
+            language="fr",
+            tags=["Climat"],
+            published_at=ago(4),
+        ),
+        "economie": ArticleFactory(
+            title="La banque centrale maintient ses taux",
+            body="Les taux directeurs restent inchangés. Les soldes de fin d'année approchent.",
+            language="fr",
+            tags=["Économie"],
+            published_at=ago(5),
+        ),
+    }
+
+
+def found(api_client, q: str, **params) -> list[str]:
+    response = api_client.get(LIST, {"q": q, **params})
+    assert response.status_code == 200, response.content
+    return [item["title"] for item in response.json()["results"]]
+
+
+def keys(corpus, titles: list[str]) -> list[str]:
+    by_title = {article.title: key for key, article in corpus.items()}
+    return [by_title[title] for title in titles]
+
+
+# --- stemming and accents ---------------------------------------------------------------------
+
+
+def test_french_stemming_finds_plurals(api_client, corpus):
+    assert keys(corpus, found(api_client, "soldat")) == ["front"]
+
+
+def test_english_stemming_finds_singulars_and_plurals(api_client, corpus):
+    assert set(keys(corpus, found(api_client, "glaciers"))) == {"glaciers", "fonte"}
+    assert sorted(keys(corpus, found(api_client, "soldier"))) == ["kursk"]
+
+
+def test_one_query_stems_each_article_in_its_own_language(api_client, corpus):
+    # "glaciers" stems to "glaci" in French and "glacier" in English: both are found at once.
+    assert set(keys(corpus, found(api_client, "glacier"))) == {"glaciers", "fonte"}
+
+
+def test_accents_are_folded_both_ways(api_client, corpus):
+    assert keys(corpus, found(api_client, "coreens")) == ["front"]
+    assert keys(corpus, found(api_client, "coréens")) == ["front"]
+    assert keys(corpus, found(api_client, "accelere")) == ["fonte"]
+    assert keys(corpus, found(api_client, "ÉTÉ envoyés")) == ["front"]
+
+
+def test_proper_names_match_across_languages(api_client, corpus):
+    assert set(keys(corpus, found(api_client, "Syrsky"))) == {"front", "kursk"}
+    assert set(keys(corpus, found(api_client, "koursk OR kursk"))) == {"front", "kursk"}
+
+
+def test_the_language_filter_uses_that_language_only(api_client, corpus):
+    assert keys(corpus, found(api_client, "glaciers", language="fr")) == ["fonte"]
+    assert keys(corpus, found(api_client, "Syrsky", language="en")) == ["kursk"]
+
+
+# --- syntax -------------------------------------------------------------------------------------
+
+
+def test_phrase_needs_the_words_together_in_order(api_client, corpus):
+    assert keys(corpus, found(api_client, '"banque centrale"')) == ["economie"]
+    assert found(api_client, '"centrale banque"') == []
+
+
+def test_or(api_client, corpus):
+    assert set(keys(corpus, found(api_client, "heatwave OR taux"))) == {"glaciers", "economie"}
+
+
+def test_exclusion(api_client, corpus):
+    assert set(keys(corpus, found(api_client, "glaciers -suisses"))) == {"glaciers"}
+    assert set(keys(corpus, found(api_client, "front -soldiers"))) == {"front"}
+
+
+def test_all_words_must_match(api_client, corpus):
+    assert keys(corpus, found(api_client, "soldats Syrsky")) == ["front"]
+    assert found(api_client, "soldats glaciers") == []
+
+
+# --- ranking ------------------------------------------------------------------------------------
+
+
+def test_title_matches_outrank_body_matches(api_client):
+    ArticleFactory(
+        title="Markets today",
+        body="The volcano was mentioned. Volcano again. A volcano erupted, the volcano smoked.",
+        published_at=ago(1),
+    )
+    ArticleFactory(
+        title="Volcano erupts in Iceland", body="Lava reached the sea.", published_at=ago(9)
+    )
+    response = api_client.get(LIST, {"q": "volcano"}).json()["results"]
+    assert [a["title"] for a in response] == ["Volcano erupts in Iceland", "Markets today"]
+    assert response[0]["rank"] > response[1]["rank"] > 0
+
+
+def test_q_combines_with_filters_and_ordering(api_client, corpus):
+    assert keys(corpus, found(api_client, "glacier", tag="climat")) == ["fonte"]
+    assert (
+        keys(corpus, found(api_client, "glacier", ordering="published_at"))
+        == ["glaciers", "fonte"][::-1]
+    )
+    assert keys(corpus, found(api_client, "glacier", ordering="title")) == ["glaciers", "fonte"]
+
+
+def test_ranking_only_the_newest_candidates_keeps_the_order_honest(api_client, settings):
+    """With fewer matches than the candidate bound, the order is the full ranking; with more,
+    the ranked head is the best of the newest candidates, and every match is still listed."""
+    for days in range(6):
+        ArticleFactory(title=f"Note {days}", body="A storm is coming.", published_at=ago(days))
+    ArticleFactory(title="Storm warning", body="A storm, a storm.", published_at=ago(30))
+    full = found(api_client, "storm")
+    assert full[0] == "Storm warning"
+    settings.SEARCH_RANK_CANDIDATES = 3
+    bounded = api_client.get(LIST, {"q": "storm"}).json()
+    assert bounded["count"] == 7
+    titles = [a["title"] for a in bounded["results"]]
+    assert sorted(titles) == sorted(full)
+    assert titles[:3] == ["Note 0", "Note 1", "Note 2"]  # the ranked newest three
+    assert [a["rank"] for a in bounded["results"][3:]] == [0.0] * 4
+
+
+# --- highlights ---------------------------------------------------------------------------------
+
+
+def test_highlights_mark_matches_in_title_and_body(api_client, corpus):
+    results = api_client.get(LIST, {"q": "glaciers", "language": "en"}).json()["results"]
+    result = results[0]
+    assert (
+        result["highlights"]["title"] == "Alpine <mark>glaciers</mark> lose a record share of ice"
+    )
+    assert any("<mark>glacier</mark>" in part for part in result["highlights"]["body"])
+
+
+def test_highlights_escape_everything_but_the_marks(api_client):
+    ArticleFactory(
+        title='Script tags: why <script>alert("x")</script> & "quotes" break pages',
+        body="Plain text about the script tag & other <b>hazards</b>.",
+    )
+    result = api_client.get(LIST, {"q": "script"}).json()["results"][0]
+    title = result["highlights"]["title"]
+    assert title.startswith("<mark>Script</mark> tags")
+    assert "<script>" not in title and "&lt;script&gt;" in title
+    assert "&amp;" in title
+    body = " ".join(result["highlights"]["body"])
+    assert "<b>" not in body and "<mark>script</mark>" in body
+    stripped = title.replace("<mark>", "").replace("</mark>", "")
+    assert "<" not in stripped and ">" not in stripped
+
+
+def test_results_without_q_have_no_rank_or_highlights(api_client, corpus):
+    result = api_client.get(LIST).json()["results"][0]
+    assert result["rank"] is None and result["highlights"] is None
+
+
+# --- hostile input --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "q",
+    ["a::b", "'", "!(", "-", "--", "&|!", '"', '""', "OR", "-(-)", "x:*", "\\", "😀", "a" * 500,
+     "' OR 1=1 --", "<script>", "%", "_"],
+)  # fmt: skip
+def test_hostile_queries_answer_200(api_client, corpus, q):
+    response = api_client.get(LIST, {"q": q})
+    assert response.status_code == 200, response.content
+    assert isinstance(response.json()["results"], list)
+
+
+@pytest.mark.parametrize("q", ["a" * 5000, "x\x00y"])
+def test_too_long_or_null_byte_queries_answer_400(api_client, corpus, q):
+    response = api_client.get(LIST, {"q": q})
+    assert response.status_code == 400 and "q" in response.json()
+
+
+def test_stop_words_only_find_nothing(api_client, corpus):
+    assert found(api_client, "the") == []
