@@ -155,6 +155,12 @@ class ArticleWriteSerializer(serializers.ModelSerializer):
         return names
 
     def create(self, validated_data: dict[str, Any]) -> Article:
+        """A known canonical ``url`` updates that article (re-import); ``self.created`` says
+        which happened."""
+        if validated_data.get("url"):
+            article, self.created = services.article_import(**validated_data)
+            return article
+        self.created = True
         return services.article_create(**validated_data)
 
     def update(self, article: Article, validated_data: dict[str, Any]) -> Article:

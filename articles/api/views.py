@@ -11,9 +11,10 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import permissions, viewsets
+from rest_framework import permissions, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -45,8 +46,11 @@ class ReadAnyoneWriteWithPermission(permissions.DjangoModelPermissionsOrAnonRead
         ),
     ),
     create=extend_schema(
-        summary="Create an article",
-        description="Tags, authors and quoted sources are given by name and created when new.",
+        summary="Create (or re-import) an article",
+        description="Tags, authors and quoted sources are given by name and created when new. "
+        "A canonical `url` that is already stored updates that article (200; it needs the "
+        "change permission) instead of making a duplicate (201).",
+        responses={201: s.ArticleDetailSerializer, 200: s.ArticleDetailSerializer},
     ),
     retrieve=extend_schema(summary="One article, with its body"),
     update=extend_schema(summary="Replace an article"),
@@ -78,6 +82,20 @@ class ArticleViewSet(viewsets.ModelViewSet):
         if parsed is not None:
             search.highlight_articles(page, parsed)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        url = serializer.validated_data.get("url")
+        may_change = request.user.has_perm("articles.change_article")
+        if url and not may_change and Article.objects.filter(url=url).exists():
+            raise PermissionDenied(
+                "An article with this url exists; updating it needs the permission to change "
+                "articles."
+            )
+        serializer.save()
+        code = status.HTTP_201_CREATED if serializer.created else status.HTTP_200_OK
+        return Response(serializer.data, status=code)
 
     def perform_destroy(self, article: Article) -> None:
         services.article_delete(article)

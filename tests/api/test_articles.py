@@ -314,12 +314,33 @@ def test_invalid_writes_answer_400_and_store_nothing(editor_client, change, fiel
 
 def test_a_write_failing_in_the_service_stores_nothing(editor_client):
     ArticleFactory(url="https://example.org/taken")
-    before = Tag.objects.count()
-    response = editor_client.post(
-        LIST, {**NEW_ARTICLE, "url": "https://example.org/taken", "tags": ["Fresh"]}, format="json"
+    other = ArticleFactory(url="https://example.org/other", tags=["Kept"])
+    response = editor_client.patch(
+        detail(other), {"url": "https://example.org/taken", "tags": ["Fresh"]}, format="json"
     )
     assert response.status_code == 400 and "url" in response.json()
-    assert Article.objects.count() == 1 and Tag.objects.count() == before
+    assert list(Tag.objects.values_list("name", flat=True)) == ["Kept"]
+    other.refresh_from_db()
+    assert other.url == "https://example.org/other"
+
+
+def test_posting_a_known_url_again_updates_that_article(editor_client):
+    first = editor_client.post(LIST, NEW_ARTICLE, format="json")
+    again = editor_client.post(LIST, {**NEW_ARTICLE, "title": "Titre corrigé"}, format="json")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"] and again.json()["title"] == "Titre corrigé"
+    assert Article.objects.count() == 1
+
+
+def test_re_importing_needs_the_change_permission(editor_client):
+    from tests.factories import UserFactory
+
+    editor_client.post(LIST, NEW_ARTICLE, format="json")
+    adder = UserFactory(username="adder", permissions=["articles.add_article"])
+    editor_client.force_authenticate(adder)
+    response = editor_client.post(LIST, {**NEW_ARTICLE, "title": "Hijack"}, format="json")
+    assert response.status_code == 403
+    assert Article.objects.get().title == NEW_ARTICLE["title"]
 
 
 def test_malformed_json_is_400(editor_client):
