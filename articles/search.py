@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import (
@@ -21,13 +22,13 @@ from django.db.models import (
     Case,
     F,
     FloatField,
+    Func,
     Q,
     QuerySet,
     Subquery,
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.utils import timezone
 
@@ -168,31 +169,48 @@ class ParsedQuery:
         return not self.branches
 
     def cases_sql(self, language_sql: str, then: str) -> tuple[str, list]:
-        """``WHEN <row's language is in the branch> THEN <then>`` for each branch."""
+        """``WHEN <row's language is in the branch> THEN <then>`` for each branch, for SQL
+        written by hand (``then`` takes the branch's tsquery as its one parameter)."""
         sql, params = [], []
         for branch in self.branches:
             sql.append(f"WHEN {language_sql} = ANY(%s) THEN {then}")
             params += [list(branch.languages), branch.tsquery]
         return " ".join(sql), params
 
-    def match_sql(self, table: str, language_sql: str | None = None) -> tuple[str, list]:
-        """A condition: the row's document matches the query stemmed for the row's language.
+    def match(self, language: str = "language", vector: str = "search_vector") -> Q:
+        """The row's stored document matches the query stemmed for the row's language.
 
         One OR branch per distinct tsquery, each a constant the GIN index can look up.
         """
-        language_sql = language_sql or f"{table}.language"
-        sql, params = [], []
+        condition = Q(pk__in=[])
         for branch in self.branches:
-            sql.append(f"({language_sql} = ANY(%s) AND {table}.search_vector @@ %s::tsquery)")
-            params += [list(branch.languages), branch.tsquery]
-        return "(" + " OR ".join(sql) + ")", params
+            condition |= Q(**{f"{language}__in": branch.languages, vector: StoredTsQuery(branch)})
+        return condition
 
-    def rank_sql(self, table: str, language_sql: str | None = None) -> tuple[str, list]:
-        language_sql = language_sql or f"{table}.language"
-        cases, params = self.cases_sql(
-            language_sql, f"ts_rank({table}.search_vector, %s::tsquery, {RANK_NORMALISATION})"
+    def rank(self, language: str = "language", vector: str = "search_vector") -> Case:
+        """ts_rank of the row's document against the query stemmed for the row's language."""
+        return Case(
+            *(
+                When(
+                    **{f"{language}__in": branch.languages},
+                    then=SearchRank(F(vector), StoredTsQuery(branch), normalization=Value(1)),
+                )
+                for branch in self.branches
+            ),
+            default=Value(0.0),
+            output_field=FloatField(),
         )
-        return f"(CASE {cases} ELSE 0 END)", params
+
+
+class StoredTsQuery(SearchQuery):
+    """A branch's tsquery, in the text form PostgreSQL gave it, cast back: never re-parsed."""
+
+    def __init__(self, branch: Branch) -> None:
+        super().__init__(branch.tsquery)
+        self.tsquery = branch.tsquery
+
+    def as_sql(self, compiler, connection, **extra):
+        return "%s::tsquery", [self.tsquery]
 
 
 # ts_rank's normalisation 1 divides by 1 + log(document length): a long body repeating a word
@@ -225,13 +243,10 @@ def filter_articles(articles: QuerySet[Article], parsed: ParsedQuery) -> QuerySe
     """
     if parsed.matches_nothing:
         return articles.none().annotate(rank=Value(0.0, output_field=FloatField()))
-    table = Article._meta.db_table
-    match_sql, match_params = parsed.match_sql(table)
-    rank_sql, rank_params = parsed.rank_sql(table)
-    matching = articles.filter(RawSQL(match_sql, match_params, output_field=BooleanField()))
+    matching = articles.filter(parsed.match())
     candidates = matching.order_by(*NEWEST_FIRST).values("pk")[: settings.SEARCH_RANK_CANDIDATES]
     rank = Case(
-        When(pk__in=Subquery(candidates), then=RawSQL(rank_sql, rank_params)),
+        When(pk__in=Subquery(candidates), then=parsed.rank()),
         default=Value(0.0),
         output_field=FloatField(),
     )
@@ -293,13 +308,9 @@ def filter_quotes(quotes: QuerySet[Quotation], parsed: ParsedQuery) -> QuerySet[
     language, best first (the rank is annotated as ``rank``)."""
     if parsed.matches_nothing:
         return quotes.none().annotate(rank=Value(0.0, output_field=FloatField()))
-    table = Quotation._meta.db_table
-    language_sql = f"(SELECT language FROM articles_article WHERE id = {table}.article_id)"
-    match_sql, match_params = parsed.match_sql(table, language_sql)
-    rank_sql, rank_params = parsed.rank_sql(table, language_sql)
     return (
-        quotes.filter(RawSQL(match_sql, match_params, output_field=BooleanField()))
-        .annotate(rank=RawSQL(rank_sql, rank_params, output_field=FloatField()))
+        quotes.filter(parsed.match(language="article__language"))
+        .annotate(rank=parsed.rank(language="article__language"))
         .order_by("-rank", *quotes.query.order_by)
     )
 
@@ -409,7 +420,7 @@ def suggest(q: str, *, limit: int = SUGGEST_LIMIT) -> dict[str, list[dict[str, o
         }
 
 
-def _closeness(field: str, text: str, typos: bool) -> tuple[Q, Case, RawSQL | Value]:
+def _closeness(field: str, text: str, typos: bool) -> tuple[Q, Case, Func | Value]:
     """How a row's folded ``field`` matches ``text``: the filter, prefix first, similarity."""
     prefix = Folded(Value(text))
     word_prefix = (
@@ -424,13 +435,15 @@ def _closeness(field: str, text: str, typos: bool) -> tuple[Q, Case, RawSQL | Va
     )
     if not typos:
         return word_prefix, starts, Value(0.0)
-    similarity = RawSQL(
-        f"word_similarity(newsapi_fold(%s), newsapi_fold({field}))",
-        [text],
-        output_field=FloatField(),
-    )
-    near = RawSQL(
-        f"newsapi_fold(%s) <%% newsapi_fold({field})", [text], output_field=BooleanField()
+    folded = Folded(F(field))
+    similarity = Func(prefix, folded, function="word_similarity", output_field=FloatField())
+    # pg_trgm: "a word of the right side is similar to the left side", trigram-indexed.
+    near = Func(
+        prefix,
+        folded,
+        template="%(expressions)s",
+        arg_joiner=" <%% ",
+        output_field=BooleanField(),
     )
     return word_prefix | Q(near), starts, similarity
 

@@ -158,19 +158,34 @@ def test_q_combines_with_filters_and_ordering(api_client, corpus):
 
 def test_ranking_only_the_newest_candidates_keeps_the_order_honest(api_client, settings):
     """With fewer matches than the candidate bound, the order is the full ranking; with more,
-    the ranked head is the best of the newest candidates, and every match is still listed."""
+    the newest matches are ranked among themselves, and every match is still listed."""
     for days in range(6):
-        ArticleFactory(title=f"Note {days}", body="A storm is coming.", published_at=ago(days))
+        title = "Storm ahead" if days == 1 else f"Note {days}"
+        ArticleFactory(title=title, body="A storm is coming.", published_at=ago(days))
     ArticleFactory(title="Storm warning", body="A storm, a storm.", published_at=ago(30))
+    for hours in range(4):  # newer than every match: the bound counts matches, not articles
+        ArticleFactory(
+            title=f"Calm {hours}", body="Sunny.", published_at=NOW - datetime.timedelta(hours=hours)
+        )
     full = found(api_client, "storm")
-    assert full[0] == "Storm warning"
+    assert full[:2] == ["Storm warning", "Storm ahead"]
     settings.SEARCH_RANK_CANDIDATES = 3
     bounded = api_client.get(LIST, {"q": "storm"}).json()
     assert bounded["count"] == 7
     titles = [a["title"] for a in bounded["results"]]
     assert sorted(titles) == sorted(full)
-    assert titles[:3] == ["Note 0", "Note 1", "Note 2"]  # the ranked newest three
-    assert [a["rank"] for a in bounded["results"][3:]] == [0.0] * 4
+    # The three newest matches, best first; then the rest, newest first, unranked.
+    assert titles == [
+        "Storm ahead",
+        "Note 0",
+        "Note 2",
+        "Note 3",
+        "Note 4",
+        "Note 5",
+        "Storm warning",
+    ]
+    ranks = [a["rank"] for a in bounded["results"]]
+    assert ranks[0] > ranks[1] > 0 and ranks[3:] == [0.0] * 4
 
 
 # --- highlights ---------------------------------------------------------------------------------
