@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
 
 from articles import search
 from articles.models import Article, Byline, Quotation, QuotedSource
@@ -57,8 +58,28 @@ def _schema(schema: dict) -> type:
     return DescribedFilter
 
 
-class DateOrDateTimeFilter(_schema({"type": "string", "example": "2026-11-02"})):
+class DateOrDateTimeFilter(
+    _schema(
+        {"oneOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]}
+    )
+):
     field_class = DateOrDateTimeField
+
+
+class LanguageFilter(_schema({"type": "string", "pattern": "^[a-z]{2}$", "example": "fr"})):
+    field_class = forms.CharField
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, validators=[LANGUAGE_CODE], **kwargs)
+
+
+class SearchFilter(filters.CharFilter):
+    """``q``: handed to the filterset's ``filter_q``; longer than ``max_length`` is a 400."""
+
+    def __init__(self, *, max_length: int, help_text: str) -> None:
+        super().__init__(method="filter_q", max_length=max_length, help_text=help_text)
+        schema = {"type": "string", "maxLength": max_length, "description": help_text}
+        extend_schema_field(schema)(self)
 
 
 class SlugListFilter(_schema({"type": "array", "items": {"type": "string"}})):
@@ -71,8 +92,18 @@ class SlugListFilter(_schema({"type": "array", "items": {"type": "string"}})):
         super().__init__(*args, **kwargs)
 
     def get_slugs(self) -> list[str]:
+        """Every value given, each cleaned like the first (the form only sees one)."""
         values = self.parent.data.getlist(self.field_name) if self.parent else []
-        return [value.strip() for value in values if value and value.strip()]
+        field = self.field
+        slugs = []
+        for value in values:
+            try:
+                cleaned = field.clean(value)
+            except forms.ValidationError as error:
+                raise serializers.ValidationError({self.field_name: error.messages}) from None
+            if cleaned and cleaned.strip():
+                slugs.append(cleaned.strip())
+        return slugs
 
     def filter(self, queryset: QuerySet[Article], value: str) -> QuerySet[Article]:
         slugs = self.get_slugs()
@@ -102,9 +133,7 @@ class ArticleFilterSet(filters.FilterSet):
     )
     author = filters.CharFilter(method="filter_author", help_text="Author slug.")
     source = filters.CharFilter(method="filter_source", help_text="Quoted source slug.")
-    language = filters.CharFilter(
-        field_name="language", validators=[LANGUAGE_CODE], help_text="ISO 639-1 code, e.g. fr."
-    )
+    language = LanguageFilter(field_name="language", help_text="ISO 639-1 code, e.g. fr.")
     section = filters.CharFilter(
         field_name="section", lookup_expr="iexact", help_text="Section name (any case)."
     )
@@ -125,8 +154,7 @@ class ArticleFilterSet(filters.FilterSet):
     )
 
     # Declared last, so that it runs last: search ranks what every other filter left.
-    q = filters.CharFilter(
-        method="filter_q",
+    q = SearchFilter(
         max_length=500,
         help_text=(
             'Full-text query in web-search syntax: words, "exact phrase", OR, -excluded. '
@@ -158,8 +186,7 @@ class ArticleFilterSet(filters.FilterSet):
 
 
 class NamedEntityFilterSet(filters.FilterSet):
-    q = filters.CharFilter(
-        method="filter_q",
+    q = SearchFilter(
         max_length=200,
         help_text="Names whose first letters (or a word's) are these; any case, any accents.",
     )
@@ -173,17 +200,13 @@ class QuotedSourceFilterSet(NamedEntityFilterSet):
 
 
 class QuotationFilterSet(filters.FilterSet):
-    q = filters.CharFilter(
-        method="filter_q",
-        max_length=500,
-        help_text="Full-text query over the quoted text (web-search syntax).",
+    q = SearchFilter(
+        max_length=500, help_text="Full-text query over the quoted text (web-search syntax)."
     )
     source = filters.CharFilter(field_name="source__slug", help_text="Quoted source slug.")
     article = filters.NumberFilter(field_name="article_id", help_text="Article id.")
-    language = filters.CharFilter(
-        field_name="article__language",
-        validators=[LANGUAGE_CODE],
-        help_text="Language of the quoting article (ISO 639-1).",
+    language = LanguageFilter(
+        field_name="article__language", help_text="Language of the quoting article (ISO 639-1)."
     )
 
     def filter_q(self, queryset, name: str, value: str):

@@ -100,7 +100,8 @@ class Article(models.Model):
     url = models.URLField(
         max_length=1000, null=True, blank=True, unique=True, help_text="Canonical URL."
     )
-    image_url = models.URLField(max_length=1000, blank=True)
+    # NULL, not "", is "no image": the API says null, and "" is not a URI.
+    image_url = models.URLField(max_length=1000, null=True, blank=True)  # noqa: DJ001
     image_caption = models.CharField(max_length=1000, blank=True)
     image_credit = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)

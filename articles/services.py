@@ -264,6 +264,8 @@ def _save_article(article: Article, *, new_slug: bool) -> None:
         article.body = clean_body(article.body)
     if article.url == "":
         article.url = None
+    if article.image_url == "":
+        article.image_url = None
     if article.status == Article.Status.PUBLISHED and article.published_at is None:
         article.published_at = timezone.now()
     if isinstance(article.published_at, datetime.datetime) and timezone.is_naive(

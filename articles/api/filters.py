@@ -21,7 +21,7 @@ ORDERINGS = {
 }
 ORDERING_DESCRIPTION = (
     "One of: " + ", ".join(f"`{name}`" for name in ORDERINGS) + ". Default: `rank` (best first) "
-    "with `q`, `-published_at` without. `rank` needs `q`."
+    "with `q`, `-published_at` without (and for `rank` without `q`)."
 )
 
 
@@ -34,7 +34,7 @@ class ArticleOrdering(BaseFilterBackend):
         if name not in ORDERINGS:
             raise ValidationError({"ordering": [ORDERING_DESCRIPTION]})
         if name == "rank" and not searching:
-            raise ValidationError({"ordering": ["`rank` orders search results: give `q` too."]})
+            name = "-published_at"  # without a query every rank is equal: newest first
         return queryset.order_by(*ORDERINGS[name])
 
     def get_schema_operation_parameters(self, view) -> list[dict]:

@@ -27,3 +27,9 @@ class PageNumberWithSize(PageNumberPagination):
                 {"page_size": [f"Must be a whole number from 1 to {self.max_page_size}."]}
             )
         return size
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        page, size = super().get_schema_operation_parameters(view)
+        page["schema"] = {"type": "integer", "minimum": 1}
+        size["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+        return [page, size]

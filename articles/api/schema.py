@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from drf_spectacular.openapi import AutoSchema
-from rest_framework import serializers
+from rest_framework import permissions, serializers
 
 
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="What is wrong.")
 
 
-# Field name (or query parameter, or `detail`) -> its messages.
+# Field name (or query parameter, or `detail`) -> its messages; a list or nested field maps
+# each position or sub-field to its own messages.
 VALIDATION_ERROR = {
     "type": "object",
-    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    "additionalProperties": {
+        "oneOf": [{"type": "array", "items": {}}, {"type": "object"}, {"type": "string"}]
+    },
     "example": {"language": ["Use a two-letter ISO 639-1 code, e.g. 'fr'."]},
 }
 
@@ -29,11 +32,23 @@ ERRORS = {
 
 
 class NewsAutoSchema(AutoSchema):
+    def get_auth(self) -> list[dict]:
+        """Reads are open to anonymous clients: say so (``{}``) for our permission class too."""
+        auths = super().get_auth()
+        anonymous_reads = any(
+            isinstance(permission, permissions.DjangoModelPermissionsOrAnonReadOnly)
+            for permission in self.view.get_permissions()
+        )
+        if anonymous_reads and self.method in permissions.SAFE_METHODS and {} not in auths:
+            auths.append({})
+        return auths
+
     def _error_codes(self) -> list[str]:
         writes = self.method in ("POST", "PUT", "PATCH", "DELETE")
         lists = self._is_list_view()
         codes = []
-        if writes or lists or (self.method == "GET" and self.get_filter_backends()):
+        takes_parameters = bool(self.get_filter_backends() or self.get_override_parameters())
+        if writes or lists or takes_parameters:
             codes.append("400")
         if writes:
             codes += ["401", "403"]

@@ -12,9 +12,10 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import permissions, status, viewsets
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -158,6 +159,13 @@ class NamedEntityViewSet(viewsets.ModelViewSet):
     filter_backends = [DjangoFilterBackend]
     filterset_class = NamedEntityFilterSet
 
+    def perform_save(self, serializer) -> None:
+        serializer.save()
+        # Read it back with its count annotated, as the list shows it.
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
+    perform_create = perform_update = perform_save
+
     def perform_destroy(self, entity) -> None:
         services.named_delete(entity)
 
@@ -236,4 +244,13 @@ class QuotationViewSet(viewsets.ReadOnlyModelViewSet):
     tags=["auth"],
 )
 class TokenView(ObtainAuthToken):
-    pass
+    """Wrong credentials are a 401 (with `WWW-Authenticate`); a missing field is a 400."""
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        if not serializer.is_valid():
+            if set(serializer.errors) == {"non_field_errors"}:
+                raise AuthenticationFailed(serializer.errors["non_field_errors"][0])
+            raise ValidationError(serializer.errors)
+        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})

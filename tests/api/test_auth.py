@@ -12,8 +12,10 @@ def test_token_for_good_credentials_and_400_for_bad(api_client, editor):
     again = api_client.post(TOKEN, {"username": "editor", "password": "correct-horse-battery"})
     assert again.json()["token"] == good.json()["token"]
     bad = api_client.post(TOKEN, {"username": "editor", "password": "wrong"})
-    assert bad.status_code == 400 and "non_field_errors" in bad.json()
-    assert api_client.post(TOKEN, {}).status_code == 400
+    assert bad.status_code == 401 and "detail" in bad.json()
+    assert bad.headers["WWW-Authenticate"] == "Token"
+    missing = api_client.post(TOKEN, {})
+    assert missing.status_code == 400 and set(missing.json()) == {"username", "password"}
 
 
 def test_a_wrong_token_is_401(api_client):
