@@ -93,7 +93,7 @@ ASGI_APPLICATION = "newsapi.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "newsapi" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
