@@ -177,11 +177,7 @@ def article_create(
     """Create an article with its authors, tags and quotes (created by name when new)."""
     _check_field_names(fields)
     article = Article(**fields)
-    _save_article(article, new_slug=True)
-    _replace_relations(article, authors=authors, tags=tags, quotes=quotes)
-    refresh_search_documents([article.pk])
-    article.refresh_from_db()
-    return article
+    return _store(article, new_slug=True, authors=authors, tags=tags, quotes=quotes)
 
 
 @transaction.atomic
@@ -197,8 +193,13 @@ def article_update(
     _check_field_names(fields)
     for field, value in fields.items():
         setattr(article, field, value)
-    _save_article(article, new_slug=False)
-    _replace_relations(article, authors=authors, tags=tags, quotes=quotes)
+    return _store(article, new_slug=False, authors=authors, tags=tags, quotes=quotes)
+
+
+def _store(article: Article, *, new_slug: bool, **relations: Any) -> Article:
+    """Save the article, replace the relations given, and rebuild its search document."""
+    _save_article(article, new_slug=new_slug)
+    _replace_relations(article, **relations)
     refresh_search_documents([article.pk])
     article.refresh_from_db()
     return article
