@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install browser run test lint format schema clean-db bench
+.PHONY: help install browser run test lint format schema db-stop clean-db bench
 
 help:
 	@echo "make run     set up, migrate, load demo data and serve at http://$(HOST):$(PORT)"
@@ -17,6 +17,7 @@ help:
 	@echo "make format  ruff format + ruff check --fix"
 	@echo "make schema  regenerate openapi.yaml"
 	@echo "make bench   run the benchmarks in bench/"
+	@echo "make db-stop stop the embedded PostgreSQL (it also stops after its last user exits)"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "newsapi needs Python 3.11 or newer; set PYTHON=python3.x")'
@@ -64,5 +65,8 @@ schema: install
 bench: install
 	$(PY) bench/run.py
 
-clean-db:
+db-stop: install
+	$(PY) -m newsapi.database stop
+
+clean-db: db-stop
 	rm -rf .data/postgres

