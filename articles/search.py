@@ -234,7 +234,7 @@ def parse_query(text: str, *, language: str | None = None) -> ParsedQuery:
 
 
 def filter_articles(articles: QuerySet[Article], parsed: ParsedQuery) -> QuerySet[Article]:
-    """The articles matching ``text``, annotated with ``rank``.
+    """The articles matching the parsed query, annotated with ``rank``.
 
     Ranking reads every candidate's stored document, so its cost grows with the number of
     matches. Only the ``SEARCH_RANK_CANDIDATES`` newest matches (of ``articles``, with every
