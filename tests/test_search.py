@@ -156,36 +156,40 @@ def test_q_combines_with_filters_and_ordering(api_client, corpus):
     assert keys(corpus, found(api_client, "glacier", ordering="title")) == ["glaciers", "fonte"]
 
 
-def test_ranking_only_the_newest_candidates_keeps_the_order_honest(api_client, settings):
-    """With fewer matches than the candidate bound, the order is the full ranking; with more,
-    the newest matches are ranked among themselves, and every match is still listed."""
+def test_bounded_ranking_ranks_the_newest_and_the_best_headline_matches(api_client, settings):
+    """With fewer matches than the bound, the order is the full ranking. With more, the newest
+    matches and the best title matches are ranked in full; the rest follow, newest first, and
+    every match is still listed."""
     for days in range(6):
         title = "Storm ahead" if days == 1 else f"Note {days}"
         ArticleFactory(title=title, body="A storm is coming.", published_at=ago(days))
     ArticleFactory(title="Storm warning", body="A storm, a storm.", published_at=ago(30))
+    ArticleFactory(title="Old gale", body="Storm, storm, storm and storm.", published_at=ago(60))
     for hours in range(4):  # newer than every match: the bound counts matches, not articles
         ArticleFactory(
             title=f"Calm {hours}", body="Sunny.", published_at=NOW - datetime.timedelta(hours=hours)
         )
     full = found(api_client, "storm")
     assert full[:2] == ["Storm warning", "Storm ahead"]
+    assert full.index("Old gale") < full.index("Note 0")
+
     settings.SEARCH_RANK_CANDIDATES = 3
     bounded = api_client.get(LIST, {"q": "storm"}).json()
-    assert bounded["count"] == 7
+    assert bounded["count"] == 8
     titles = [a["title"] for a in bounded["results"]]
     assert sorted(titles) == sorted(full)
-    # The three newest matches, best first; then the rest, newest first, unranked.
     assert titles == [
+        "Storm warning",  # an old title match: found through the headline candidates
         "Storm ahead",
-        "Note 0",
+        "Note 0",  # the newest body matches, ranked
         "Note 2",
-        "Note 3",
+        "Note 3",  # unranked, newest first
         "Note 4",
         "Note 5",
-        "Storm warning",
+        "Old gale",  # a strong but old body-only match falls outside both bounds
     ]
     ranks = [a["rank"] for a in bounded["results"]]
-    assert ranks[0] > ranks[1] > 0 and ranks[3:] == [0.0] * 4
+    assert min(ranks[:4]) > 0 and ranks[4:] == [0.0] * 4
 
 
 # --- highlights ---------------------------------------------------------------------------------
