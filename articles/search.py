@@ -258,9 +258,7 @@ def filter_articles(articles: QuerySet[Article], parsed: ParsedQuery) -> QuerySe
         .values("pk")[:bound]
     )
     rank = Case(
-        When(
-            Q(pk__in=Subquery(newest)) | Q(pk__in=Subquery(best_headlines)), then=parsed.rank()
-        ),
+        When(Q(pk__in=Subquery(newest)) | Q(pk__in=Subquery(best_headlines)), then=parsed.rank()),
         default=Value(0.0),
         output_field=FloatField(),
     )

@@ -27,7 +27,7 @@ def visible_articles(user: User | AnonymousUser) -> QuerySet[Article]:
 def with_relations(articles: QuerySet[Article], *, body: bool = True) -> QuerySet[Article]:
     """Prefetch authors (in byline order), tags and quotes with their sources: 3 queries for
     any page size. The stored search document is never sent to Python."""
-    deferred = ["search_vector"] if body else ["search_vector", "body"]
+    deferred = ["search_vector", "headline_vector"] + ([] if body else ["body"])
     return articles.defer(*deferred).prefetch_related(
         Prefetch(
             "bylines",

@@ -158,6 +158,8 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # Full-text search: only this many of the newest matches are ranked (see articles/search.py).
 SEARCH_RANK_CANDIDATES = env_int("SEARCH_RANK_CANDIDATES", 1000)
+# Searches count matches exactly up to this many; beyond, count is this and count_exact false.
+SEARCH_EXACT_COUNT_LIMIT = env_int("SEARCH_EXACT_COUNT_LIMIT", 10000)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

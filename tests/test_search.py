@@ -247,3 +247,16 @@ def test_too_long_or_null_byte_queries_answer_400(api_client, corpus, q):
 
 def test_stop_words_only_find_nothing(api_client, corpus):
     assert found(api_client, "the") == []
+
+
+def test_search_counts_are_exact_up_to_the_limit_then_a_lower_bound(api_client, settings):
+    for days in range(5):
+        ArticleFactory(title=f"Storm {days}", published_at=ago(days))
+    exact = api_client.get(LIST, {"q": "storm"}).json()
+    assert (exact["count"], exact["count_exact"]) == (5, True)
+    settings.SEARCH_EXACT_COUNT_LIMIT = 3
+    capped = api_client.get(LIST, {"q": "storm", "page_size": 2}).json()
+    assert (capped["count"], capped["count_exact"]) == (3, False)
+    assert len(capped["results"]) == 2 and "page=2" in capped["next"]
+    assert api_client.get(LIST, {"page_size": 2}).json()["count_exact"] is True  # no q: exact
+    assert api_client.get(LIST).json()["count"] == 5
