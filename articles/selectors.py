@@ -6,6 +6,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from articles.models import Article, Author, Byline, Folded, Quotation, QuotedSource, Tag
+from articles.search import related_article_scores
 
 PUBLISHED = Article.Status.PUBLISHED
 # Names sort as readers expect, whatever the database collation: "Élodie" before "Priya".
@@ -95,3 +96,14 @@ def visible_quotes(user: User | AnonymousUser) -> QuerySet[Quotation]:
     if not can_see_unpublished(user):
         quotes = quotes.filter(article__status=PUBLISHED)
     return quotes.order_by("-article__published_at", "article_id", "position", "id")
+
+
+def related_articles(article: Article, *, limit: int) -> list[Article]:
+    """The published articles most like ``article``, best first, each with its score as
+    ``rank``, with their relations prefetched."""
+    scores = dict(related_article_scores(article, limit=limit))
+    found = {a.pk: a for a in with_relations(Article.objects.filter(pk__in=scores), body=False)}
+    ordered = [found[pk] for pk in scores if pk in found]
+    for related in ordered:
+        related.rank = scores[related.pk]
+    return ordered

@@ -125,12 +125,8 @@ class ArticleViewSet(viewsets.ModelViewSet):
         article = self.get_object()
         params = s.LimitSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        scores = dict(search.related_article_scores(article, limit=params.validated_data["limit"]))
-        found = {a.pk: a for a in selectors.with_relations(Article.objects.filter(pk__in=scores))}
-        ordered = [found[pk] for pk in scores if pk in found]
-        for related in ordered:
-            related.rank = scores[related.pk]
-        data = s.ArticleSummarySerializer(ordered, many=True, context={"request": request}).data
+        related = selectors.related_articles(article, limit=params.validated_data["limit"])
+        data = s.ArticleSummarySerializer(related, many=True, context={"request": request}).data
         return Response({"results": data})
 
 
