@@ -46,6 +46,17 @@ def language_config_sql(column: str) -> str:
     return f"(CASE {column} {branches} ELSE '{FALLBACK_CONFIG}'::regconfig END)"
 
 
+# Every document also holds one lexeme naming its language, which no text can produce (the
+# parser never makes a lexeme with "~"). A query then says "these words, stemmed for French,
+# in a French document" within one tsquery, which the GIN index answers alone: no document is
+# read to test a language.
+LANGUAGE_MARKER = "~lang~{}"
+
+
+def language_marker_sql(column: str) -> str:
+    return f"array_to_tsvector(ARRAY['~lang~' || {column}])"
+
+
 def plain_text_sql(column: str, *, keep_references: bool = False) -> str:
     """``column`` without markup (and character references, unless kept for display): the
     body may be sanitised HTML."""
@@ -57,7 +68,7 @@ _REFRESH_SQL = f"""
 WITH docs AS (
     SELECT a.id,
            {language_config_sql("a.language")} AS cfg,
-           a.title, a.standfirst, a.body,
+           a.title, a.standfirst, a.body, a.language,
            (SELECT string_agg(t.name, ' ')
               FROM articles_article_tags at JOIN articles_tag t ON t.id = at.tag_id
              WHERE at.article_id = a.id) AS tags,
@@ -78,7 +89,8 @@ UPDATE articles_article AS a
        updated_at = COALESCE(%(touched_at)s, a.updated_at)
   FROM (SELECT docs.*,
                setweight(to_tsvector(cfg, title), 'A')
-            || setweight(to_tsvector(cfg, concat_ws(' ', standfirst, tags)), 'B') AS headline
+            || setweight(to_tsvector(cfg, concat_ws(' ', standfirst, tags)), 'B')
+            || {language_marker_sql("language")} AS headline
           FROM docs) d
  WHERE a.id = d.id
 """
@@ -88,6 +100,7 @@ _REFRESH_QUOTES_SQL = f"""
 UPDATE articles_quotation AS q
    SET search_vector = setweight(to_tsvector({language_config_sql("a.language")}, q.text), 'A')
                     || setweight(to_tsvector({language_config_sql("a.language")}, s.name), 'B')
+                    || {language_marker_sql("a.language")}
   FROM articles_article a, articles_quotedsource s
  WHERE a.id = q.article_id AND s.id = q.source_id AND q.article_id = ANY(%(ids)s)
 """
@@ -180,15 +193,20 @@ class ParsedQuery:
             params += [list(branch.languages), branch.tsquery]
         return " ".join(sql), params
 
-    def match(self, language: str = "language", vector: str = "search_vector") -> Q:
-        """The row's stored document matches the query stemmed for the row's language.
-
-        One OR branch per distinct tsquery, each a constant the GIN index can look up.
-        """
-        condition = Q(pk__in=[])
+    @property
+    def tsquery(self) -> str:
+        """One tsquery for every branch: ``(words stemmed for French) & <French document>``,
+        OR the same for each other branch (see LANGUAGE_MARKER)."""
+        parts = []
         for branch in self.branches:
-            condition |= Q(**{f"{language}__in": branch.languages, vector: StoredTsQuery(branch)})
-        return condition
+            markers = " | ".join(f"'{LANGUAGE_MARKER.format(code)}'" for code in branch.languages)
+            parts.append(f"( {branch.tsquery} ) & ( {markers} )")
+        return " | ".join(f"( {part} )" for part in parts)
+
+    def match(self, vector: str = "search_vector") -> Q:
+        """The row's stored document matches the query stemmed for the document's language:
+        one constant tsquery, answered by the GIN index alone."""
+        return Q(**{vector: StoredTsQuery(self.tsquery)})
 
     def rank(self, language: str = "language", vector: str = "search_vector") -> Case:
         """ts_rank of the row's document against the query stemmed for the row's language."""
@@ -196,7 +214,9 @@ class ParsedQuery:
             *(
                 When(
                     **{f"{language}__in": branch.languages},
-                    then=SearchRank(F(vector), StoredTsQuery(branch), normalization=Value(1)),
+                    then=SearchRank(
+                        F(vector), StoredTsQuery(branch.tsquery), normalization=Value(1)
+                    ),
                 )
                 for branch in self.branches
             ),
@@ -206,11 +226,12 @@ class ParsedQuery:
 
 
 class StoredTsQuery(SearchQuery):
-    """A branch's tsquery, in the text form PostgreSQL gave it, cast back: never re-parsed."""
+    """A tsquery in the text form PostgreSQL gave it, cast back: never re-parsed by a text
+    search configuration (user text reaches it only through websearch_to_tsquery)."""
 
-    def __init__(self, branch: Branch) -> None:
-        super().__init__(branch.tsquery)
-        self.tsquery = branch.tsquery
+    def __init__(self, tsquery: str) -> None:
+        super().__init__(tsquery)
+        self.tsquery = tsquery
 
     def as_sql(self, compiler, connection, **extra):
         return "%s::tsquery", [self.tsquery]
@@ -321,7 +342,7 @@ def filter_quotes(quotes: QuerySet[Quotation], parsed: ParsedQuery) -> QuerySet[
     if parsed.matches_nothing:
         return quotes.none().annotate(rank=Value(0.0, output_field=FloatField()))
     return (
-        quotes.filter(parsed.match(language="article__language"))
+        quotes.filter(parsed.match())
         .annotate(rank=parsed.rank(language="article__language"))
         .order_by("-rank", *quotes.query.order_by)
     )
@@ -483,6 +504,22 @@ def _suggest_titles(text: str, limit: int, typos: bool) -> list[dict]:
         .values("id", "title", "language")[:limit]
     )
     return list(rows)
+
+
+@contextmanager
+def index_scans_for(text: str | None) -> Iterator[None]:
+    """While a search for ``text`` runs, keep the planner off sequential scans.
+
+    The planner prices a sequential scan without the cost of reading (de-TOASTing) each row's
+    document to test it, so for a common word it prefers one to the GIN index, at 2-3 times
+    the cost (bench/README.md). ``SET LOCAL`` ends with the transaction opened here.
+    """
+    if not (text or "").strip():
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('enable_seqscan', 'off', true)")
+        yield
 
 
 @contextmanager

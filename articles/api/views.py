@@ -78,11 +78,12 @@ class ArticleViewSet(viewsets.ModelViewSet):
         return s.ArticleDetailSerializer
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        parsed = getattr(request, "search_query", None)  # set by ArticleFilterSet for `q`
-        if parsed is not None:
-            search.highlight_articles(page, parsed)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        with search.index_scans_for(request.query_params.get("q")):
+            page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+            parsed = getattr(request, "search_query", None)  # set by ArticleFilterSet for `q`
+            if parsed is not None:
+                search.highlight_articles(page, parsed)
+            return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -110,8 +111,9 @@ class ArticleViewSet(viewsets.ModelViewSet):
     )
     @action(detail=False, methods=["get"], pagination_class=None)
     def facets(self, request: Request) -> Response:
-        articles = self.filter_queryset(selectors.visible_articles(request.user))
-        return Response(search.facets(articles))
+        with search.index_scans_for(request.query_params.get("q")):
+            articles = self.filter_queryset(selectors.visible_articles(request.user))
+            return Response(search.facets(articles))
 
     @extend_schema(
         summary="Related articles (you may also like)",
@@ -225,6 +227,10 @@ class QuotationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.visible_quotes(self.request.user)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        with search.index_scans_for(request.query_params.get("q")):
+            return super().list(request, *args, **kwargs)
 
 
 @extend_schema(
