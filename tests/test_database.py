@@ -57,3 +57,21 @@ def test_users_killed_outright_are_forgotten(tmp_path):
     (pgdata / ".handle_pids.json").write_text(json.dumps([999_999_999, 1]))
     database._forget_dead_users(pgdata)
     assert json.loads((pgdata / ".handle_pids.json").read_text()) == [1]
+
+
+@pytest.mark.django_db
+def test_ensure_database_creates_a_missing_database_once():
+    from django.conf import settings
+    from django.core.management import call_command
+
+    params = database.connection_params(settings.DATABASES["default"])
+    name = "newsapi_ensure_test"
+    with psycopg.connect(**params, dbname="postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+    try:
+        assert database.ensure_database(params, name) is True
+        assert database.ensure_database(params, name) is False
+        call_command("ensure_database")  # the configured one exists: nothing to do
+    finally:
+        with psycopg.connect(**params, dbname="postgres", autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name}")
