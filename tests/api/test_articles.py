@@ -356,6 +356,11 @@ def test_malformed_json_is_400(editor_client):
 # --- conditional GET ----------------------------------------------------------------------------
 
 
+def test_responses_vary_on_who_asks(api_client):
+    vary = api_client.get(LIST).headers["Vary"]
+    assert "Authorization" in vary and "Cookie" in vary
+
+
 @pytest.mark.parametrize("path", ["list", "detail"])
 def test_etag_and_304(api_client, path):
     article = ArticleFactory()
