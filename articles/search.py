@@ -537,8 +537,8 @@ def _typo_threshold() -> Iterator[None]:
 
 RELATED_CANDIDATES = 500
 
-# Candidates: articles sharing a tag, a quoted source, or a title/standfirst word (each set
-# bounded to its newest RELATED_CANDIDATES). Score: shared tags + shared sources + the text
+# Candidates: the articles sharing the most tags, the most quoted sources, and the newest
+# sharing a title/standfirst word (each set bounded to RELATED_CANDIDATES). Score: shared tags + shared sources + the text
 # similarity ts_rank(..., 32), which lies in [0, 1): sharing one more tag or source always
 # counts for more than similar wording.
 _RELATED_SQL = """
@@ -552,10 +552,13 @@ WITH me AS (
       FROM articles_article a WHERE a.id = %(id)s
 ), candidates AS (
     (SELECT at.article_id AS id FROM articles_article_tags at, me
-      WHERE at.tag_id = ANY(me.tags) ORDER BY at.article_id DESC LIMIT %(bound)s)
+      WHERE at.tag_id = ANY(me.tags)
+      GROUP BY at.article_id ORDER BY count(*) DESC, at.article_id DESC LIMIT %(bound)s)
     UNION
     (SELECT q.article_id FROM articles_quotation q, me
-      WHERE q.source_id = ANY(me.sources) ORDER BY q.article_id DESC LIMIT %(bound)s)
+      WHERE q.source_id = ANY(me.sources)
+      GROUP BY q.article_id ORDER BY count(DISTINCT q.source_id) DESC, q.article_id DESC
+      LIMIT %(bound)s)
     UNION
     (SELECT a.id FROM articles_article a, me
       WHERE a.search_vector @@ me.words AND a.status = 'published'

@@ -229,6 +229,15 @@ def test_related_ranks_shared_tags_then_sources_then_words(api_client):
     assert related(api_client, me, limit=2) == ["Two tags and a source", "Two tags"]
 
 
+def test_related_candidates_are_those_sharing_the_most(api_client, monkeypatch):
+    monkeypatch.setattr(search, "RELATED_CANDIDATES", 2)
+    old = ArticleFactory(title="Alpha", tags=["Climate", "Alps"])
+    for title in ("Bravo", "Charlie", "Delta"):
+        ArticleFactory(title=title, tags=["Climate"])
+    me = ArticleFactory(title="Echo", tags=["Climate", "Alps"])
+    assert related(api_client, me)[0] == old.title
+
+
 def test_related_scores_are_given_as_rank(api_client):
     me = ArticleFactory(tags=["Climate"])
     ArticleFactory(tags=["Climate"])
