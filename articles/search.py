@@ -538,9 +538,9 @@ def _typo_threshold() -> Iterator[None]:
 RELATED_CANDIDATES = 500
 
 # Candidates: the articles sharing the most tags, the most quoted sources, and the newest
-# sharing a title/standfirst word (each set bounded to RELATED_CANDIDATES). Score: shared tags + shared sources + the text
-# similarity ts_rank(..., 32), which lies in [0, 1): sharing one more tag or source always
-# counts for more than similar wording.
+# sharing a title/standfirst word (each set bounded to RELATED_CANDIDATES). Score: shared
+# tags + shared sources + the text similarity ts_rank(..., 32), which lies in [0, 1):
+# sharing one more tag or source always counts for more than similar wording.
 _RELATED_SQL = """
 WITH me AS (
     SELECT a.id,
