@@ -199,7 +199,9 @@ class ParsedQuery:
         OR the same for each other branch (see LANGUAGE_MARKER)."""
         parts = []
         for branch in self.branches:
-            markers = " | ".join(f"'{LANGUAGE_MARKER.format(code)}'" for code in branch.languages)
+            markers = " | ".join(
+                _tsquery_literal(LANGUAGE_MARKER.format(code)) for code in branch.languages
+            )
             parts.append(f"( {branch.tsquery} ) & ( {markers} )")
         return " | ".join(f"( {part} )" for part in parts)
 
@@ -215,7 +217,9 @@ class ParsedQuery:
                 When(
                     **{f"{language}__in": branch.languages},
                     then=SearchRank(
-                        F(vector), StoredTsQuery(branch.tsquery), normalization=Value(1)
+                        F(vector),
+                        StoredTsQuery(branch.tsquery),
+                        normalization=Value(RANK_NORMALISATION),
                     ),
                 )
                 for branch in self.branches
@@ -223,6 +227,12 @@ class ParsedQuery:
             default=Value(0.0),
             output_field=FloatField(),
         )
+
+
+def _tsquery_literal(lexeme: str) -> str:
+    """``lexeme`` quoted for tsquery text, whatever it holds."""
+    escaped = lexeme.replace("\\", "\\\\").replace("'", "''")
+    return f"'{escaped}'"
 
 
 class StoredTsQuery(SearchQuery):

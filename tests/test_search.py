@@ -260,3 +260,15 @@ def test_search_counts_are_exact_up_to_the_limit_then_a_lower_bound(api_client, 
     assert len(capped["results"]) == 2 and "page=2" in capped["next"]
     assert api_client.get(LIST, {"page_size": 2}).json()["count_exact"] is True  # no q: exact
     assert api_client.get(LIST).json()["count"] == 5
+
+
+def test_a_language_code_stored_around_validation_cannot_break_the_query(api_client):
+    """Rows written with raw SQL may hold any language string: the query still parses."""
+    from django.db import connection
+
+    article = ArticleFactory(title="Storm over the bay")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE articles_article SET language = %s WHERE id = %s", ["x'", article.pk]
+        )
+    assert api_client.get(LIST, {"q": "storm"}).status_code == 200
