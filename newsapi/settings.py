@@ -159,6 +159,10 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # Full-text search: only this many of the newest matches are ranked (see articles/search.py).
 SEARCH_RANK_CANDIDATES = env_int("SEARCH_RANK_CANDIDATES", 1000)
+if not 1 <= SEARCH_RANK_CANDIDATES <= 20000:
+    # The candidate ids must stay a small in-memory hash for PostgreSQL; larger sets make the
+    # ranking query re-scan them row by row.
+    raise ImproperlyConfigured("SEARCH_RANK_CANDIDATES must be between 1 and 20000.")
 # Searches count matches exactly up to this many; beyond, count is this and count_exact false.
 SEARCH_EXACT_COUNT_LIMIT = env_int("SEARCH_EXACT_COUNT_LIMIT", 10000)
 

@@ -108,3 +108,9 @@ def test_gunicorn_serves_the_api_with_debug_off(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_an_unreasonable_ranking_bound_is_refused():
+    result = run_python("import django; django.setup()", SEARCH_RANK_CANDIDATES="1000000")
+    assert result.returncode != 0
+    assert "SEARCH_RANK_CANDIDATES must be between 1 and 20000" in result.stderr
