@@ -177,7 +177,6 @@ class Branch:
 
 @dataclass(frozen=True)
 class ParsedQuery:
-    text: str
     branches: tuple[Branch, ...]
 
     @property
@@ -264,7 +263,7 @@ def parse_query(text: str, *, language: str | None = None) -> ParsedQuery:
             if tsquery:  # empty when every word is a stop word in that language
                 by_tsquery.setdefault(tsquery, []).append(code)
     branches = tuple(Branch(tuple(sorted(codes)), tsq) for tsq, codes in by_tsquery.items())
-    return ParsedQuery(text=text, branches=tuple(sorted(branches, key=lambda b: b.languages)))
+    return ParsedQuery(branches=tuple(sorted(branches, key=lambda b: b.languages)))
 
 
 def filter_articles(articles: QuerySet[Article], parsed: ParsedQuery) -> QuerySet[Article]:
@@ -452,7 +451,7 @@ def suggest(q: str, *, limit: int = SUGGEST_LIMIT) -> dict[str, list[dict[str, o
     """
     text = " ".join(q.split())
     typos = len(text) >= MIN_TYPO_LENGTH
-    with _typo_threshold():
+    with _local_setting("pg_trgm.word_similarity_threshold", str(TYPO_SIMILARITY)):
         return {
             "tags": _suggest_names(Tag.objects.all(), text, limit, typos),
             "authors": _suggest_names(Author.objects.all(), text, limit, typos),
@@ -527,19 +526,15 @@ def index_scans_for(text: str | None) -> Iterator[None]:
     if not (text or "").strip():
         yield
         return
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('enable_seqscan', 'off', true)")
+    with _local_setting("enable_seqscan", "off"):
         yield
 
 
 @contextmanager
-def _typo_threshold() -> Iterator[None]:
-    """``SET LOCAL pg_trgm.word_similarity_threshold`` for the queries run inside."""
+def _local_setting(name: str, value: str) -> Iterator[None]:
+    """``SET LOCAL name = value`` for the queries run inside, in a transaction of their own."""
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
-            [str(TYPO_SIMILARITY)],
-        )
+        cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
         yield
 
 
