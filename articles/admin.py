@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest
 
-from articles import services
+from articles import search, services
 from articles.models import Article, Author, Byline, NamedEntity, Quotation, QuotedSource, Tag
 
 
@@ -32,7 +32,11 @@ class QuotationInline(admin.StackedInline):
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ["title", "status", "language", "section", "published_at", "byline", "tag_list"]
     list_filter = ["status", "language", "section", ("tags", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["title", "slug", "url"]
+    # Answered by the search index: title, standfirst, body, tags, authors, sources and quotes,
+    # stemmed, accents ignored, typos forgiven (get_search_results).
+    search_fields = ["title"]
+    search_help_text = "Words of the title, body, tags, authors or quoted sources."
+    admin_search_limit = 1000
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["tags"]
@@ -51,7 +55,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .defer("body", "search_vector")
+            .defer("body")
             .prefetch_related(
                 Prefetch("bylines", queryset=Byline.objects.select_related("author")),
                 Prefetch("tags", queryset=Tag.objects.only("id", "name")),
@@ -66,8 +70,23 @@ class ArticleAdmin(admin.ModelAdmin):
     def tag_list(self, article: Article) -> str:
         return ", ".join(tag.name for tag in article.tags.all())
 
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Article], search_term: str
+    ) -> tuple[QuerySet[Article], bool]:
+        if not search_term.strip():
+            return queryset, False
+        ids = search.admin_search_ids(search_term, limit=self.admin_search_limit)
+        return queryset.filter(pk__in=ids), False
+
     def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
         services.article_admin_save(obj)
+
+    def delete_model(self, request: HttpRequest, obj: Article) -> None:
+        services.article_delete(obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        for article in queryset:
+            services.article_delete(article)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)

@@ -1,4 +1,10 @@
-"""Query parameters of the list endpoints, one FilterSet per resource."""
+"""Query parameters of the list endpoints, one FilterSet per resource.
+
+Article and quotation lists are answered by the search index: their filtersets declare and
+validate the parameters (and document them in the schema), and ``article_search_params`` /
+``quote_search_params`` turn a request into the selector's input. Tags, authors and sources
+are small tables filtered in PostgreSQL.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +13,15 @@ import datetime
 import django_filters as filters
 from django import forms
 from django.core.validators import RegexValidator
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.request import Request
 
-from articles import search
-from articles.models import Article, Byline, Quotation, QuotedSource
-
-Tagging = Article.tags.through
+from articles import search, selectors
+from articles.models import Article, QuotedSource
 
 LANGUAGE_CODE = RegexValidator(r"^[a-z]{2}$", "Use a two-letter ISO 639-1 code, e.g. 'fr'.")
 
@@ -43,6 +48,10 @@ class DateOrDateTimeField(forms.Field):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         if timezone.is_naive(moment):
             moment = timezone.make_aware(moment, datetime.UTC)
+        try:
+            moment.astimezone(datetime.UTC)
+        except (OverflowError, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
         return moment
 
 
@@ -73,11 +82,18 @@ class LanguageFilter(_schema({"type": "string", "pattern": "^[a-z]{2}$", "exampl
         super().__init__(*args, validators=[LANGUAGE_CODE], **kwargs)
 
 
-class SearchFilter(filters.CharFilter):
-    """``q``: handed to the filterset's ``filter_q``; longer than ``max_length`` is a 400."""
+class IdFilter(_schema({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})):
+    field_class = forms.IntegerField
 
-    def __init__(self, *, max_length: int, help_text: str) -> None:
-        super().__init__(method="filter_q", max_length=max_length, help_text=help_text)
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, min_value=1, max_value=2**63 - 1, **kwargs)
+
+
+class SearchFilter(filters.CharFilter):
+    """``q``: longer than ``max_length`` is a 400."""
+
+    def __init__(self, *, max_length: int, help_text: str, **kwargs) -> None:
+        super().__init__(max_length=max_length, help_text=help_text, **kwargs)
         schema = {"type": "string", "maxLength": max_length, "description": help_text}
         extend_schema_field(schema)(self)
 
@@ -87,112 +103,98 @@ class SlugListFilter(_schema({"type": "array", "items": {"type": "string"}})):
 
     field_class = forms.CharField
 
-    def __init__(self, *args, match: str = "all", **kwargs) -> None:
-        self.match = match
-        super().__init__(*args, **kwargs)
-
-    def get_slugs(self) -> list[str]:
+    def slugs(self, data) -> tuple[str, ...]:
         """Every value given, each cleaned like the first (the form only sees one)."""
-        values = self.parent.data.getlist(self.field_name) if self.parent else []
-        field = self.field
         slugs = []
-        for value in values:
+        for value in data.getlist(self.field_name):
             try:
-                cleaned = field.clean(value)
+                cleaned = self.field.clean(value)
             except forms.ValidationError as error:
                 raise serializers.ValidationError({self.field_name: error.messages}) from None
             if cleaned and cleaned.strip():
                 slugs.append(cleaned.strip())
-        return slugs
-
-    def filter(self, queryset: QuerySet[Article], value: str) -> QuerySet[Article]:
-        slugs = self.get_slugs()
-        if not slugs:
-            return queryset
-        if self.match == "all":
-            for slug in slugs:
-                queryset = queryset.filter(Exists(_tagged(slug)))
-            return queryset
-        tagged = Exists(Tagging.objects.filter(article_id=OuterRef("pk"), tag__slug__in=slugs))
-        return queryset.filter(tagged) if self.match == "any" else queryset.exclude(tagged)
-
-
-def _tagged(slug: str) -> QuerySet:
-    return Tagging.objects.filter(article_id=OuterRef("pk"), tag__slug=slug)
+        return tuple(slugs)
 
 
 class ArticleFilterSet(filters.FilterSet):
-    tag = SlugListFilter(
-        field_name="tag", match="all", help_text="Tag slug; repeat it: every tag must match."
-    )
-    any_tag = SlugListFilter(
-        field_name="any_tag", match="any", help_text="Tag slug; repeat it: at least one matches."
-    )
-    exclude_tag = SlugListFilter(
-        field_name="exclude_tag", match="none", help_text="Tag slug; repeat it: none may match."
-    )
-    author = filters.CharFilter(method="filter_author", help_text="Author slug.")
-    source = filters.CharFilter(method="filter_source", help_text="Quoted source slug.")
-    language = LanguageFilter(field_name="language", help_text="ISO 639-1 code, e.g. fr.")
-    section = filters.CharFilter(
-        field_name="section", lookup_expr="iexact", help_text="Section name (any case)."
-    )
-    status = filters.ChoiceFilter(
-        choices=Article.Status.choices,
-        help_text="Editors only: readers see published articles whatever they ask.",
-    )
-    published_after = DateOrDateTimeFilter(
-        field_name="published_at", lookup_expr="gte", help_text="Published on or after this."
-    )
-    published_before = DateOrDateTimeFilter(
-        field_name="published_at", lookup_expr="lt", help_text="Published strictly before this."
-    )
-    updated_after = DateOrDateTimeFilter(
-        field_name="updated_at",
-        lookup_expr="gte",
-        help_text="Changed on or after this (for clients that sync incrementally).",
-    )
-
-    # Declared last, so that it runs last: search ranks what every other filter left.
     q = SearchFilter(
         max_length=500,
         help_text=(
             'Full-text query in web-search syntax: words, "exact phrase", OR, -excluded. '
-            "Stemmed in each article's language, accent-insensitive; results come best-first."
+            "Stemmed in each article's language, accent-insensitive, tolerant of typos in "
+            "words the archive does not know (listed in `corrected`); results come best-first."
         ),
+    )
+    tag = SlugListFilter(field_name="tag", help_text="Tag slug; repeat it: every tag must match.")
+    any_tag = SlugListFilter(
+        field_name="any_tag", help_text="Tag slug; repeat it: at least one matches."
+    )
+    exclude_tag = SlugListFilter(
+        field_name="exclude_tag", help_text="Tag slug; repeat it: none may match."
+    )
+    author = filters.CharFilter(help_text="Author slug.")
+    source = filters.CharFilter(help_text="Quoted source slug.")
+    language = LanguageFilter(field_name="language", help_text="ISO 639-1 code, e.g. fr.")
+    section = filters.CharFilter(help_text="Section name (any case).")
+    status = filters.ChoiceFilter(
+        choices=Article.Status.choices,
+        help_text="Editors only: readers see published articles whatever they ask.",
+    )
+    published_after = DateOrDateTimeFilter(help_text="Published on or after this.")
+    published_before = DateOrDateTimeFilter(help_text="Published strictly before this.")
+    updated_after = DateOrDateTimeFilter(
+        help_text="Changed on or after this (for clients that sync incrementally)."
     )
 
     class Meta:
         model = Article
         fields: list[str] = []
 
-    def filter_q(self, queryset: QuerySet[Article], name: str, value: str) -> QuerySet[Article]:
-        return search.filter_articles(queryset, self.parsed_query(value))
 
-    def parsed_query(self, value: str) -> search.ParsedQuery:
-        """Parse once per request: the view highlights the page with the same parsed query."""
-        parsed = search.parse_query(value, language=self.form.cleaned_data.get("language") or None)
-        if self.request is not None:
-            self.request.search_query = parsed
-        return parsed
+def _cleaned(filterset_class: type[filters.FilterSet], request: Request) -> tuple[dict, object]:
+    filterset = filterset_class(request.query_params, queryset=Article.objects.none())
+    if not filterset.is_valid():
+        raise serializers.ValidationError(filterset.errors)
+    return filterset.form.cleaned_data, filterset
 
-    def filter_author(self, queryset: QuerySet[Article], name: str, value: str):
-        bylines = Byline.objects.filter(article_id=OuterRef("pk"), author__slug=value)
-        return queryset.filter(Exists(bylines))
 
-    def filter_source(self, queryset: QuerySet[Article], name: str, value: str):
-        quotes = Quotation.objects.filter(article_id=OuterRef("pk"), source__slug=value)
-        return queryset.filter(Exists(quotes))
+def _nonempty(value: str | None) -> str | None:
+    return value.strip() if value and value.strip() else None
+
+
+def article_search_params(request: Request, *, ordering: str | None = None) -> search.ArticleSearch:
+    data, filterset = _cleaned(ArticleFilterSet, request)
+    repeated = {
+        name: filterset.filters[name].slugs(request.query_params)
+        for name in ("tag", "any_tag", "exclude_tag")
+    }
+    return search.ArticleSearch(
+        q=data.get("q") or "",
+        editor=selectors.can_see_unpublished(request.user),
+        status=_nonempty(data.get("status")),
+        language=_nonempty(data.get("language")),
+        tags=repeated["tag"],
+        any_tags=repeated["any_tag"],
+        exclude_tags=repeated["exclude_tag"],
+        author=_nonempty(data.get("author")),
+        source=_nonempty(data.get("source")),
+        section=_nonempty(data.get("section")),
+        published_after=data.get("published_after"),
+        published_before=data.get("published_before"),
+        updated_after=data.get("updated_after"),
+        ordering=ordering,
+    )
 
 
 class NamedEntityFilterSet(filters.FilterSet):
     q = SearchFilter(
         max_length=200,
+        method="filter_q",
         help_text="Names whose first letters (or a word's) are these; any case, any accents.",
     )
 
-    def filter_q(self, queryset, name: str, value: str):
-        return search.filter_names(queryset, value)
+    def filter_q(self, queryset, name: str, value: str) -> QuerySet:
+        return selectors.filter_names(queryset, value)
 
 
 class QuotedSourceFilterSet(NamedEntityFilterSet):
@@ -203,12 +205,17 @@ class QuotationFilterSet(filters.FilterSet):
     q = SearchFilter(
         max_length=500, help_text="Full-text query over the quoted text (web-search syntax)."
     )
-    source = filters.CharFilter(field_name="source__slug", help_text="Quoted source slug.")
-    article = filters.NumberFilter(field_name="article_id", help_text="Article id.")
-    language = LanguageFilter(
-        field_name="article__language", help_text="Language of the quoting article (ISO 639-1)."
-    )
+    source = filters.CharFilter(help_text="Quoted source slug.")
+    article = IdFilter(help_text="Article id.")
+    language = LanguageFilter(help_text="Language of the quoting article (ISO 639-1).")
 
-    def filter_q(self, queryset, name: str, value: str):
-        language = self.form.cleaned_data.get("language") or None
-        return search.filter_quotes(queryset, search.parse_query(value, language=language))
+
+def quote_search_params(request: Request) -> search.QuoteSearch:
+    data, _ = _cleaned(QuotationFilterSet, request)
+    return search.QuoteSearch(
+        q=data.get("q") or "",
+        editor=selectors.can_see_unpublished(request.user),
+        source=_nonempty(data.get("source")),
+        article=data.get("article"),
+        language=_nonempty(data.get("language")),
+    )

@@ -9,7 +9,6 @@ row written without going through Python cannot slip a second spelling in.
 from __future__ import annotations
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Func, Q
@@ -42,7 +41,7 @@ class NamedEntity(models.Model):
             models.UniqueConstraint(Folded(F("name")), name="%(class)s_name_folded_unique"),
             models.CheckConstraint(condition=~Q(slug=""), name="%(class)s_slug_not_empty"),
         ]
-        # Lookups by any word's prefix, typo-tolerant suggestions (articles.search).
+        # Name lookups by any word's prefix (``/tags/?q=`` and the like).
         indexes = [
             GinIndex(OpClass(Folded(F("name")), name="gin_trgm_ops"), name="%(class)s_name_trgm"),
         ]
@@ -93,7 +92,7 @@ class Article(models.Model):
     language = models.CharField(
         max_length=2,
         validators=[RegexValidator(r"^[a-z]{2}$", "Use a two-letter ISO 639-1 code, e.g. 'fr'.")],
-        help_text="ISO 639-1 code; it chooses the stemming of the search document.",
+        help_text="ISO 639-1 code; it chooses how the search index stems the article.",
     )
     section = models.CharField(max_length=100, blank=True)
     edition = models.CharField(max_length=100, blank=True, help_text="Edition or country.")
@@ -110,11 +109,6 @@ class Article(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     authors = models.ManyToManyField(Author, through="Byline", related_name="articles")
     tags = models.ManyToManyField(Tag, related_name="articles", blank=True)
-    # Kept in step by articles.services / articles.search on every write; never computed at
-    # query time.
-    search_vector = SearchVectorField(null=True, editable=False)
-    # Title (A), standfirst and tags (B) alone: ranks many matches cheaply (articles.search).
-    headline_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = [F("published_at").desc(nulls_last=True), "-id"]
@@ -131,9 +125,6 @@ class Article(models.Model):
             models.Index("updated_at", name="article_updated"),
             models.Index("language", name="article_language"),
             models.Index("section", name="article_section"),
-            GinIndex("search_vector", name="article_search_vector"),
-            GinIndex("headline_vector", name="article_headline_vector"),
-            GinIndex(OpClass(Folded(F("title")), name="gin_trgm_ops"), name="article_title_trgm"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -154,7 +145,7 @@ class Byline(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["article", "position", "id"]
+        ordering = ["article_id", "position", "id"]
         constraints = [
             models.UniqueConstraint("article", "author", name="byline_unique_author"),
         ]
@@ -168,15 +159,11 @@ class Quotation(models.Model):
     source = models.ForeignKey(QuotedSource, on_delete=models.PROTECT, related_name="quotes")
     text = models.TextField()
     position = models.PositiveSmallIntegerField(default=0)
-    # The quoted text and its source's name, stemmed in the article's language; kept in step
-    # with the article's own document.
-    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
-        ordering = ["article", "position", "id"]
+        ordering = ["article_id", "position", "id"]
         indexes = [
             models.Index("source", "article", name="quotation_source_article"),
-            GinIndex("search_vector", name="quotation_search_vector"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(text=""), name="quotation_text_not_empty"),

@@ -1,7 +1,8 @@
 """Every write: articles with their authors, tags and quotes, and the named entities.
 
-Each public function runs in one transaction and leaves the affected search documents in step
-before it returns, so that a reader sees the whole write here. Errors are Django
+Each public function runs in one transaction and records what it changed in the search index's
+change log within it (``articles.search``), so that a reader sees the whole write here and the
+index never misses one. Errors are Django
 ``ValidationError``s (the API answers them with a 400); nothing of a failed write is stored.
 """
 
@@ -17,8 +18,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, QuerySet
 from django.utils import timezone
 
+from articles import search
 from articles.models import Article, Author, Byline, NamedEntity, Quotation, QuotedSource, Tag
-from articles.search import refresh_search_documents
 from articles.text import clean_body, make_slug, normalise_name
 
 Named = TypeVar("Named", bound=NamedEntity)
@@ -101,6 +102,22 @@ def _article_ids_using(entity: NamedEntity) -> list[int]:
     return list(_articles_using(entity).order_by().values_list("id", flat=True).distinct())
 
 
+_CHANGE_KINDS = {Tag: search.TAG, Author: search.AUTHOR, QuotedSource: search.SOURCE}
+
+
+def _record_named(entity: NamedEntity) -> None:
+    search.record_changes(_CHANGE_KINDS[type(entity)], [entity.pk])
+
+
+def _articles_changed(article_ids: list[int], *, touch: bool = False) -> None:
+    """Log the articles for the search index; ``touch`` also sets their ``updated_at``, for
+    writes that change what an article shows without writing its row (renaming one of its
+    tags, say), so that clients syncing with ``updated_after`` see it."""
+    if touch and article_ids:
+        Article.objects.filter(pk__in=article_ids).update(updated_at=timezone.now())
+    search.record_changes(search.ARTICLE, article_ids)
+
+
 @transaction.atomic
 def named_create(model: type[Named], *, name: str, **fields: Any) -> Named:
     """A new tag, author or source; 400 when one with the same identity exists."""
@@ -109,13 +126,14 @@ def named_create(model: type[Named], *, name: str, **fields: Any) -> Named:
         raise ValidationError({"name": [f"A {model._meta.verbose_name} named {clean!r} exists."]})
     entity = model(name=clean, slug=slug, **fields)
     _save_named(entity)
+    _record_named(entity)
     return entity
 
 
 @transaction.atomic
 def named_update(entity: Named, **changes: Any) -> Named:
-    """Update a tag, author or source. A new name gives a new slug, and the search documents
-    (and ``updated_at``) of every article that uses the entity are refreshed."""
+    """Update a tag, author or source. A new name gives a new slug, and every article that uses
+    the entity is re-indexed (and its ``updated_at`` touched)."""
     renamed = "name" in changes and normalise_name(changes["name"] or "") != entity.name
     if renamed:
         clean, slug = _checked_name(changes.pop("name"), field="name")
@@ -133,8 +151,9 @@ def named_update(entity: Named, **changes: Any) -> Named:
     for field, value in changes.items():
         setattr(entity, field, value)
     _save_named(entity)
+    _record_named(entity)
     if searchable_change:
-        refresh_search_documents(_article_ids_using(entity), touch=True)
+        _articles_changed(_article_ids_using(entity), touch=True)
     return entity
 
 
@@ -142,6 +161,7 @@ def named_update(entity: Named, **changes: Any) -> Named:
 def named_delete(entity: NamedEntity) -> None:
     """Delete a tag or author (articles lose it) or an unquoted source."""
     article_ids = _article_ids_using(entity)
+    entity_id = entity.pk
     try:
         with transaction.atomic():
             entity.delete()
@@ -149,7 +169,8 @@ def named_delete(entity: NamedEntity) -> None:
         raise ValidationError(
             f"{entity.name!r} is quoted in {len(article_ids)} article(s): delete the quotes first."
         ) from None
-    refresh_search_documents(article_ids, touch=True)
+    search.record_changes(_CHANGE_KINDS[type(entity)], [entity_id])
+    _articles_changed(article_ids, touch=True)
 
 
 def _save_named(entity: NamedEntity) -> None:
@@ -197,10 +218,10 @@ def article_update(
 
 
 def _store(article: Article, *, new_slug: bool, **relations: Any) -> Article:
-    """Save the article, replace the relations given, and rebuild its search document."""
+    """Save the article, replace the relations given, and log it for the search index."""
     _save_article(article, new_slug=new_slug)
     _replace_relations(article, **relations)
-    refresh_search_documents([article.pk])
+    _articles_changed([article.pk])
     article.refresh_from_db()
     return article
 
@@ -225,7 +246,9 @@ def article_import(*, url: str, **fields: Any) -> tuple[Article, bool]:
 
 @transaction.atomic
 def article_delete(article: Article) -> None:
+    article_id = article.pk
     article.delete()
+    _articles_changed([article_id])
 
 
 @transaction.atomic
@@ -234,14 +257,15 @@ def articles_set_status(articles: QuerySet[Article], status: str) -> int:
     if status not in Article.Status.values:
         raise ValidationError({"status": [f"{status!r} is not one of {Article.Status.values}."]})
     now = timezone.now()
-    changed = 0
+    changed = []
     for article in articles.select_for_update():
         article.status = status
         if status == Article.Status.PUBLISHED and article.published_at is None:
             article.published_at = now
         article.save(update_fields=["status", "published_at", "updated_at"])
-        changed += 1
-    return changed
+        changed.append(article.pk)
+    _articles_changed(changed)
+    return len(changed)
 
 
 def article_admin_save(article: Article) -> None:
@@ -251,7 +275,7 @@ def article_admin_save(article: Article) -> None:
 
 def article_refresh_search(article: Article) -> None:
     """For writers that saved an article and its relations themselves (the admin)."""
-    refresh_search_documents([article.pk])
+    _articles_changed([article.pk])
 
 
 def _check_field_names(fields: Mapping[str, Any]) -> None:

@@ -1,9 +1,11 @@
-"""Liveness and database check for load balancers and uptime monitors."""
+"""Liveness, database and search index check for load balancers and uptime monitors."""
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from articles.search import SearchUnavailable, engine
 
 
 @never_cache
@@ -13,5 +15,20 @@ def healthz(request: HttpRequest) -> JsonResponse:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        return JsonResponse(
+            {"status": "error", "database": "unavailable", "search": "unknown"}, status=503
+        )
+    try:
+        engine().searcher()  # brings the index up to the change log, building it if missing
+        described = engine().describe()
+    except (SearchUnavailable, OSError, ValueError) as error:
+        return JsonResponse(
+            {
+                "status": "error",
+                "database": "ok",
+                "search": {"state": "error", "detail": str(error)},
+            },
+            status=503,
+        )
+    search = {key: described[key] for key in ("state", "documents", "lag", "last_change_applied")}
+    return JsonResponse({"status": "ok", "database": "ok", "search": search})

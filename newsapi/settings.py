@@ -157,14 +157,15 @@ LOGGING = {
 WHITENOISE_USE_FINDERS = DEBUG
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
-# Full-text search: only this many of the newest matches are ranked (see articles/search.py).
-SEARCH_RANK_CANDIDATES = env_int("SEARCH_RANK_CANDIDATES", 1000)
-if not 1 <= SEARCH_RANK_CANDIDATES <= 20000:
-    # The candidate ids must stay a small in-memory hash for PostgreSQL; larger sets make the
-    # ranking query re-scan them row by row.
-    raise ImproperlyConfigured("SEARCH_RANK_CANDIDATES must be between 1 and 20000.")
-# Searches count matches exactly up to this many; beyond, count is this and count_exact false.
-SEARCH_EXACT_COUNT_LIMIT = env_int("SEARCH_EXACT_COUNT_LIMIT", 10000)
+# Search: a tantivy index per host, derived from PostgreSQL (articles/search/).
+SEARCH_INDEX_PATH = Path(os.environ.get("SEARCH_INDEX_PATH", BASE_DIR / ".data" / "search"))
+# Memory of the index writer applying changes before a search, and of a rebuild.
+SEARCH_WRITER_HEAP_BYTES = env_int("SEARCH_WRITER_HEAP_MB", 32) * 1_000_000
+SEARCH_REBUILD_HEAP_BYTES = env_int("SEARCH_REBUILD_HEAP_MB", 512) * 1_000_000
+if SEARCH_WRITER_HEAP_BYTES < 15_000_000 or SEARCH_REBUILD_HEAP_BYTES < 15_000_000:
+    raise ImproperlyConfigured("SEARCH_WRITER_HEAP_MB and SEARCH_REBUILD_HEAP_MB need >= 15.")
+# Changes older than this leave the log; a host whose index had not applied them rebuilds.
+SEARCH_CHANGE_LOG_RETENTION_DAYS = env_int("SEARCH_CHANGE_LOG_RETENTION_DAYS", 7)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

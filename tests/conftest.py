@@ -53,6 +53,13 @@ def admin_client_logged_in(client, superuser):
 
 
 @pytest.fixture(autouse=True)
+def _own_search_index(settings, tmp_path):
+    """Each test gets an index folder of its own: a test's rolled-back writes must not stay in
+    an index that the next test reads (the first search builds it from the test's data)."""
+    settings.SEARCH_INDEX_PATH = tmp_path / "search"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_throttle_counts():
     """Throttling counts live in the cache: each test starts from zero."""
     from django.core.cache import cache

@@ -83,3 +83,11 @@ class ArticleFactory(factory.Factory):
     @classmethod
     def _build(cls, model_class: type, *args: Any, **kwargs: Any) -> dict[str, Any]:
         return dict(kwargs)
+
+
+def indexed(q: str, **params: Any) -> set[int]:
+    """Ids of the articles (any status) the search index finds for ``q`` with ``params``."""
+    from articles import search
+
+    query = search.ArticleSearch(q=q, editor=True, **params)
+    return set(search.search_articles(query, offset=0, limit=100).ids)

@@ -1,10 +1,10 @@
-"""Management commands: demo data, reindex, the local admin account."""
+"""Management commands: demo data, the search index, the local admin account."""
 
 import json
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from articles.management.commands.load_demo import demo_articles
@@ -37,12 +37,32 @@ def test_load_demo_is_idempotent(capsys):
     assert "0 article(s) loaded" in capsys.readouterr().out
 
 
-def test_reindex_rebuilds_every_document():
+def test_search_index_rebuild_status_and_check(capsys):
     call_command("load_demo")
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE articles_article SET search_vector = NULL")
-    call_command("reindex", "--batch-size", "5", "--no-progress")
-    assert not Article.objects.filter(search_vector__isnull=True).exists()
+    call_command("search_index", "rebuild", "--no-progress")
+    assert f"Indexed {Article.objects.count()} article(s)" in capsys.readouterr().out
+    call_command("search_index", "status")
+    status = json.loads(capsys.readouterr().out)
+    assert status["state"] == "ok" and status["lag"] == 0
+    assert status["articles"] == Article.objects.count()
+    assert status["segments"] >= 1 and status["size_bytes"] > 0
+    call_command("search_index", "check")
+    assert capsys.readouterr().out.startswith("OK")
+
+
+def test_search_index_check_finds_an_article_the_index_lacks():
+    call_command("load_demo")
+    call_command("search_index", "rebuild", "--no-progress")
+    with connection.cursor() as cursor:  # written around the services: nothing logged
+        cursor.execute(
+            "INSERT INTO articles_article (title, slug, standfirst, body, language, section, "
+            "edition, image_caption, image_credit, status, created_at, updated_at) "
+            "VALUES ('Ghost', 'ghost', '', 'b', 'en', '', '', '', '', 'draft', now(), now())"
+        )
+    with pytest.raises(CommandError, match="1 article\\(s\\) missing"):
+        call_command("search_index", "check")
+    call_command("search_index", "rebuild", "--no-progress")
+    call_command("search_index", "check")
 
 
 def test_ensure_admin_creates_one_superuser_and_prints_its_password_once(capsys):

@@ -6,7 +6,9 @@ from django.db import connections
 def test_healthz_reports_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    data = response.json()
+    assert (data["status"], data["database"]) == ("ok", "ok")
+    assert data["search"]["state"] == "ok" and data["search"]["lag"] == 0
 
 
 @pytest.mark.django_db

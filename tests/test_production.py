@@ -71,6 +71,7 @@ def test_gunicorn_serves_the_api_with_debug_off(tmp_path):
         "DATABASE_URL": f"postgres://{user}{host}/{db['NAME']}{query}",
         "STATIC_ROOT": str(tmp_path / "static"),
         "NEWSAPI_QUIET_DATABASE": "1",
+        "SEARCH_INDEX_PATH": str(tmp_path / "search"),
     }
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -90,7 +91,8 @@ def test_gunicorn_serves_the_api_with_debug_off(tmp_path):
                 break
             except OSError:
                 time.sleep(0.1)
-        assert status == 200 and json.loads(body) == {"status": "ok", "database": "ok"}
+        assert status == 200 and json.loads(body)["database"] == "ok"
+        assert json.loads(body)["search"]["state"] == "ok"
 
         status, _, body = get(f"{base}/api/v1/articles/?q=gunicorn")
         assert status == 200
@@ -110,7 +112,7 @@ def test_gunicorn_serves_the_api_with_debug_off(tmp_path):
         server.wait(timeout=10)
 
 
-def test_an_unreasonable_ranking_bound_is_refused():
-    result = run_python("import django; django.setup()", SEARCH_RANK_CANDIDATES="1000000")
+def test_a_search_writer_budget_below_tantivys_minimum_is_refused():
+    result = run_python("import django; django.setup()", SEARCH_WRITER_HEAP_MB="1")
     assert result.returncode != 0
-    assert "SEARCH_RANK_CANDIDATES must be between 1 and 20000" in result.stderr
+    assert "SEARCH_WRITER_HEAP_MB and SEARCH_REBUILD_HEAP_MB need >= 15" in result.stderr

@@ -12,11 +12,19 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from articles.search import SearchUnavailable
+
 
 class ServiceUnavailable(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = "The database took too long to answer; try a narrower query."
     default_code = "query_timeout"
+
+
+class SearchIndexUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The search index is unavailable right now; try again shortly."
+    default_code = "search_unavailable"
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -27,4 +35,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         exc = exceptions.ValidationError({"detail": ["It is still in use; remove its uses first."]})
     elif isinstance(exc, OperationalError) and isinstance(exc.__cause__, pg_errors.QueryCanceled):
         exc = ServiceUnavailable()
-    return exception_handler(exc, context)
+    elif isinstance(exc, SearchUnavailable):
+        exc = SearchIndexUnavailable()
+    response = exception_handler(exc, context)
+    if response is not None and response.status_code == status.HTTP_503_SERVICE_UNAVAILABLE:
+        response["Retry-After"] = "5"
+    return response

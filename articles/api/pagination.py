@@ -1,35 +1,27 @@
 """Page-number pagination: ``page`` and ``page_size`` (default 20, at most 100).
 
-Searches count their matches exactly up to ``SEARCH_EXACT_COUNT_LIMIT``; past it, ``count``
-is that limit and ``count_exact`` is false ("at least"), as large search engines do: counting
-every match of a common word costs more than the page itself.
+Article and quotation lists are paged by the search index, which gives one page and the
+exact count in one call (``paginate_search``); other lists page querysets as usual.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.paginator import Paginator
-from django.utils.functional import cached_property
-from rest_framework.exceptions import ValidationError
+from collections.abc import Callable
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 
-class CappedCountPaginator(Paginator):
-    def __init__(self, *args, cap: int | None = None, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.cap = cap
+class KnownCountPaginator(Paginator):
+    """A paginator for one page that was fetched with its total count."""
 
-    @cached_property
-    def count(self) -> int:
-        if self.cap is None:
-            return super().count
-        return min(self.object_list.order_by().values("pk")[: self.cap + 1].count(), self.cap)
-
-    @cached_property
-    def exact(self) -> bool:
-        return self.cap is None or self.count < self.cap
+    def __init__(self, count: int, per_page: int) -> None:
+        super().__init__([], per_page)
+        self.count = count
 
 
 class PageNumberWithSize(PageNumberPagination):
@@ -39,24 +31,35 @@ class PageNumberWithSize(PageNumberPagination):
     page_size_query_description = "Results per page: 1 to 100 (default 20)."
     page_query_description = "Page number, from 1. A page past the last answers 404."
 
-    def paginate_queryset(self, queryset, request: Request, view=None):
-        searching = bool(request.query_params.get("q", "").strip())
-        cap = settings.SEARCH_EXACT_COUNT_LIMIT if searching else None
-        self.django_paginator_class = lambda *args, **kwargs: CappedCountPaginator(
-            *args, cap=cap, **kwargs
-        )
-        return super().paginate_queryset(queryset, request, view)
+    def paginate_search(
+        self, request: Request, fetch: Callable[[int, int], tuple[int, list[Any]]]
+    ) -> list[Any]:
+        """``fetch(offset, limit)`` returns (exact count, rows of the page)."""
+        size = self.get_page_size(request)
+        raw = request.query_params.get(self.page_query_param, "") or "1"
+        try:
+            number = int(raw)
+        except ValueError:
+            number = 0
+        if number < 1 or number > 10**9:
+            raise NotFound("Invalid page.")
+        count, rows = fetch((number - 1) * size, size)
+        if number > 1 and (number - 1) * size >= count:
+            raise NotFound("Invalid page.")
+        self.request = request
+        self.page = Page(rows, number, KnownCountPaginator(count, size))
+        return rows
 
     def get_paginated_response(self, data) -> Response:
         response = super().get_paginated_response(data)
-        response.data["count_exact"] = self.page.paginator.exact
+        response.data["count_exact"] = True
         return response
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
         paginated = super().get_paginated_response_schema(schema)
         paginated["properties"]["count_exact"] = {
             "type": "boolean",
-            "description": "False when a search matched more than `count` (a lower bound).",
+            "description": "Always true: every count is exact (kept for older clients).",
         }
         paginated["required"] = [*paginated["required"], "count_exact"]
         return paginated
@@ -80,3 +83,25 @@ class PageNumberWithSize(PageNumberPagination):
         page["schema"] = {"type": "integer", "minimum": 1}
         size["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
         return [page, size]
+
+
+class SearchPagination(PageNumberWithSize):
+    """Article lists also say which query words were corrected for typos."""
+
+    corrected: list[str] = []
+
+    def get_paginated_response(self, data) -> Response:
+        response = super().get_paginated_response(data)
+        response.data["corrected"] = list(self.corrected)
+        return response
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["corrected"] = {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Words of `q` the archive does not know, matched within 1 edit "
+            "(5 to 8 letters) or 2 (9 or more).",
+        }
+        paginated["required"] = [*paginated["required"], "corrected"]
+        return paginated

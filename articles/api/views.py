@@ -22,12 +22,15 @@ from rest_framework.views import APIView
 
 from articles import search, selectors, services
 from articles.api import serializers as s
-from articles.api.filters import ArticleOrdering
+from articles.api.filters import ArticleOrdering, ordering_param
+from articles.api.pagination import SearchPagination
 from articles.filtersets import (
     ArticleFilterSet,
     NamedEntityFilterSet,
     QuotationFilterSet,
     QuotedSourceFilterSet,
+    article_search_params,
+    quote_search_params,
 )
 from articles.models import Article
 
@@ -43,7 +46,8 @@ class ReadAnyoneWriteWithPermission(permissions.DjangoModelPermissionsOrAnonRead
         summary="List and search articles",
         description=(
             "Published articles, newest first; editors also see drafts and archived ones. "
-            "With `q`, the articles matching it, best first, each with `rank` and `highlights`."
+            "With `q`, the articles matching it, best first, each with `rank` and `highlights`; "
+            "`corrected` lists the words matched despite a typo. Answered by the search index."
         ),
     ),
     create=extend_schema(
@@ -59,8 +63,11 @@ class ReadAnyoneWriteWithPermission(permissions.DjangoModelPermissionsOrAnonRead
     destroy=extend_schema(summary="Delete an article"),
 )
 class ArticleViewSet(viewsets.ModelViewSet):
+    # The filterset and ordering declare and validate the list's parameters; the search index
+    # answers the list (``list``, ``facets``).
     filterset_class = ArticleFilterSet
     filter_backends = [DjangoFilterBackend, ArticleOrdering]
+    pagination_class = SearchPagination
     permission_classes = [ReadAnyoneWriteWithPermission]
     queryset = Article.objects.none()  # for the permission class; get_queryset does the work
 
@@ -78,12 +85,16 @@ class ArticleViewSet(viewsets.ModelViewSet):
         return s.ArticleDetailSerializer
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        with search.index_scans_for(request.query_params.get("q")):
-            page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-            parsed = getattr(request, "search_query", None)  # set by ArticleFilterSet for `q`
-            if parsed is not None:
-                search.highlight_articles(page, parsed)
-            return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        params = article_search_params(request, ordering=ordering_param(request))
+        paginator = self.paginator
+
+        def fetch(offset: int, limit: int) -> tuple[int, list[Article]]:
+            page = search.search_articles(params, offset=offset, limit=limit)
+            paginator.corrected = page.corrected
+            return page.count, selectors.article_page(page, highlight=params.searching)
+
+        rows = paginator.paginate_search(request, fetch)
+        return paginator.get_paginated_response(self.get_serializer(rows, many=True).data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -111,9 +122,7 @@ class ArticleViewSet(viewsets.ModelViewSet):
     )
     @action(detail=False, methods=["get"], pagination_class=None)
     def facets(self, request: Request) -> Response:
-        with search.index_scans_for(request.query_params.get("q")):
-            articles = self.filter_queryset(selectors.visible_articles(request.user))
-            return Response(search.facets(articles))
+        return Response(search.facets(article_search_params(request)))
 
     @extend_schema(
         summary="Related articles (you may also like)",
@@ -147,7 +156,8 @@ class SuggestView(APIView):
     def get(self, request: Request) -> Response:
         params = s.SuggestQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        return Response(search.suggest(**params.validated_data))
+        editor = selectors.can_see_unpublished(request.user)
+        return Response(search.suggest(**params.validated_data, editor=editor))
 
 
 class NamedEntityViewSet(viewsets.ModelViewSet):
@@ -222,15 +232,21 @@ class QuotedSourceViewSet(NamedEntityViewSet):
 )
 class QuotationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.QuotationSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [DjangoFilterBackend]  # declares and validates; the index answers
     filterset_class = QuotationFilterSet
 
     def get_queryset(self):
         return selectors.visible_quotes(self.request.user)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        with search.index_scans_for(request.query_params.get("q")):
-            return super().list(request, *args, **kwargs)
+        params = quote_search_params(request)
+
+        def fetch(offset: int, limit: int) -> tuple[int, list]:
+            page = search.search_quotes(params, offset=offset, limit=limit)
+            return page.count, selectors.quote_page(page)
+
+        rows = self.paginator.paginate_search(request, fetch)
+        return self.paginator.get_paginated_response(self.get_serializer(rows, many=True).data)
 
 
 @extend_schema(

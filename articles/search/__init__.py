@@ -1,0 +1,49 @@
+"""The one home of search: a tantivy index derived from PostgreSQL through a change log.
+
+Writers call ``record_article_changes`` (and friends) inside their transaction; readers call
+the selectors below, which bring this host's index up to the log first.
+"""
+
+from articles.search._changelog import ARTICLE, AUTHOR, SOURCE, TAG
+from articles.search._changelog import record as record_changes
+from articles.search._engine import Engine, SearchUnavailable, engine
+from articles.search._facets import FACET_SIZE, facets
+from articles.search._highlight import highlight
+from articles.search._query import parse, typo_distance
+from articles.search._related import related
+from articles.search._search import (
+    ORDERINGS,
+    ArticleSearch,
+    Page,
+    QuoteSearch,
+    admin_search_ids,
+    search_articles,
+    search_quotes,
+)
+from articles.search._suggest import SUGGEST_LIMIT, suggest
+
+__all__ = [
+    "ARTICLE",
+    "AUTHOR",
+    "FACET_SIZE",
+    "ORDERINGS",
+    "SOURCE",
+    "SUGGEST_LIMIT",
+    "TAG",
+    "ArticleSearch",
+    "Engine",
+    "Page",
+    "QuoteSearch",
+    "SearchUnavailable",
+    "admin_search_ids",
+    "engine",
+    "facets",
+    "highlight",
+    "parse",
+    "record_changes",
+    "related",
+    "search_articles",
+    "search_quotes",
+    "suggest",
+    "typo_distance",
+]

@@ -1,0 +1,157 @@
+"""The change log: every write records what it changed, in its own transaction.
+
+An index's position is a PostgreSQL snapshot plus the highest change id it applied. A change
+is pending for that index when its transaction was not yet visible in the snapshot (it
+committed later, whatever its id) or its id is higher (written since, including by the
+current transaction, whose own earlier rows an index read in it has seen). Applying is
+idempotent: an article's documents are replaced whole.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection
+
+ARTICLE, TAG, AUTHOR, SOURCE = "a", "t", "p", "s"
+
+
+@dataclass(frozen=True)
+class Position:
+    snapshot: str  # pg_snapshot text: "xmin:xmax:xip,..."
+    last_id: int
+
+    @property
+    def xmin(self) -> str:
+        return self.snapshot.split(":", 1)[0]
+
+
+@dataclass(frozen=True)
+class Status:
+    """What the database says of an index at ``position``."""
+
+    database_id: str
+    pending: bool
+    # The index saw none of some pruned changes, or is ahead of this database (a restored
+    # backup): it must be rebuilt.
+    stale: bool
+
+
+def record(kind: str, ids: Iterable[int]) -> None:
+    """Log that these objects changed; call inside the writing transaction."""
+    ids = sorted(set(ids))
+    if not ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO newsapi_search_change (kind, object_id) SELECT %s, unnest(%s::bigint[])",
+            [kind, ids],
+        )
+
+
+_PENDING = """
+    SELECT id, kind, object_id FROM newsapi_search_change WHERE id > %s
+    UNION
+    SELECT id, kind, object_id FROM newsapi_search_change
+     WHERE txid >= %s::xid8 AND NOT pg_visible_in_snapshot(txid, %s::pg_snapshot)
+       AND txid IS DISTINCT FROM pg_current_xact_id_if_assigned()
+"""
+
+_STATUS_SQL = f"""
+SELECT s.database_id::text,
+       EXISTS ({_PENDING}),
+       (s.pruned_through IS NOT NULL
+        AND NOT pg_visible_in_snapshot(s.pruned_through, %s::pg_snapshot))
+       OR pg_snapshot_xmax(%s::pg_snapshot) > pg_snapshot_xmax(pg_current_snapshot())
+  FROM newsapi_search_state s WHERE s.id = 1
+"""
+
+
+def database_id() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT database_id::text FROM newsapi_search_state WHERE id = 1")
+        return cursor.fetchone()[0]
+
+
+def status(position: Position) -> Status:
+    """One statement, run before every search."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _STATUS_SQL,
+            [position.last_id, position.xmin, position.snapshot, position.snapshot,
+             position.snapshot],
+        )  # fmt: skip
+        database, pending, stale = cursor.fetchone()
+    return Status(database_id=database, pending=pending, stale=stale)
+
+
+@dataclass(frozen=True)
+class Pending:
+    changes: dict[str, set[int]]  # kind -> object ids
+    position: Position  # where the index is once they are applied
+    count: int
+
+
+def pending(position: Position) -> Pending:
+    """The changes not applied at ``position``, and the position after them, read in one
+    statement (one snapshot)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT pg_current_snapshot()::text, p.id, p.kind, p.object_id
+              FROM (SELECT 1) one LEFT JOIN ({_PENDING}) p ON true
+            """,
+            [position.last_id, position.xmin, position.snapshot],
+        )
+        rows = cursor.fetchall()
+    changes: dict[str, set[int]] = {ARTICLE: set(), TAG: set(), AUTHOR: set(), SOURCE: set()}
+    last_id = position.last_id
+    count = 0
+    for _, change_id, kind, object_id in rows:
+        if change_id is None:
+            continue
+        changes[kind].add(object_id)
+        last_id = max(last_id, change_id)
+        count += 1
+    return Pending(changes, Position(rows[0][0], last_id), count)
+
+
+def head() -> Position:
+    """The position of an index that has seen everything visible now (for a rebuild, read in
+    the same snapshot as the articles it indexes)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_current_snapshot()::text, COALESCE(max(id), 0) FROM newsapi_search_change"
+        )
+        snapshot, last_id = cursor.fetchone()
+    return Position(snapshot, last_id)
+
+
+def log_size() -> tuple[int, int]:
+    """(rows in the log, highest change id)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*), COALESCE(max(id), 0) FROM newsapi_search_change")
+        return cursor.fetchone()
+
+
+def prune(older_than: datetime.timedelta) -> int:
+    """Delete changes older than ``older_than``; an index that had not applied them will
+    rebuild (it is told through ``pruned_through``)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH gone AS (
+                DELETE FROM newsapi_search_change WHERE created_at < now() - %s
+                RETURNING txid
+            )
+            UPDATE newsapi_search_state
+               SET pruned_through = GREATEST(pruned_through, (SELECT max(txid) FROM gone))
+             WHERE id = 1 AND EXISTS (SELECT 1 FROM gone)
+            RETURNING (SELECT count(*) FROM gone)
+            """,
+            [older_than],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else 0

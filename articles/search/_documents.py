@@ -1,0 +1,211 @@
+"""Index documents, read from PostgreSQL in batches: one statement per batch of articles,
+one per kind of named entity."""
+
+from __future__ import annotations
+
+import datetime
+import html
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import tantivy
+from django.db import connection
+
+from articles.search._schema import ARTICLE_FIELDS, Kind, analyser_key, text_field
+from articles.text import fold
+
+_TAG = re.compile(r"<[^>]*>")
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+# Sort keys pack the date (seconds) and the id into one integer, so that one fast field
+# orders by date and then id. 30 bits of id; seconds are clamped to 33 bits from 1900
+# (1900-2172). Dates outside that range, or ids beyond a billion sharing one second, are the
+# only places where the order is not exactly (date, id).
+_ID_BITS = 30
+_SECONDS_FROM = -2_208_988_800  # 1900-01-01
+_SECONDS_SPAN = (1 << 33) - 1
+NO_DATE_LAST_DESC = -(1 << 63)
+NO_DATE_LAST_ASC = (1 << 63) - 1
+
+
+def microseconds(moment: datetime.datetime) -> int:
+    delta = moment - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def sort_key(moment: datetime.datetime, object_id: int) -> int:
+    seconds = microseconds(moment) // 1_000_000 - _SECONDS_FROM
+    seconds = min(max(seconds, 0), _SECONDS_SPAN)
+    return (seconds << _ID_BITS) | (object_id & ((1 << _ID_BITS) - 1))
+
+
+def quote_order(row: ArticleRow, position: int) -> int:
+    """Newest article first (descending), then the article id, then the quote's position:
+    20 bits of article id and 10 of position share the low bits of the date key."""
+    if row.published_at is None:
+        return NO_DATE_LAST_DESC + position
+    key = sort_key(row.published_at, 0)
+    return key | ((row.id & 0xFFFFF) << 10) | (1023 - min(position, 1023))
+
+
+def plain_text(body: str) -> str:
+    """The words of a body that may be sanitised HTML (tags dropped, references decoded)."""
+    if "<" not in body and "&" not in body:
+        return body
+    return html.unescape(_TAG.sub(" ", body))
+
+
+_ARTICLES_SQL = """
+SELECT a.id, a.title, a.standfirst, a.body, a.language, a.section, a.status, a.published_at,
+       a.updated_at,
+       (SELECT json_agg(json_build_array(t.id, t.slug, t.name))
+          FROM articles_article_tags at JOIN articles_tag t ON t.id = at.tag_id
+         WHERE at.article_id = a.id),
+       (SELECT json_agg(json_build_array(au.id, au.slug, au.name) ORDER BY b.position, b.id)
+          FROM articles_byline b JOIN articles_author au ON au.id = b.author_id
+         WHERE b.article_id = a.id),
+       (SELECT json_agg(json_build_array(q.id, q.text, s.id, s.slug, s.name, s.description)
+                        ORDER BY q.position, q.id)
+          FROM articles_quotation q JOIN articles_quotedsource s ON s.id = q.source_id
+         WHERE q.article_id = a.id)
+  FROM articles_article a
+ WHERE a.id = ANY(%s)
+"""
+
+
+@dataclass
+class ArticleRow:
+    id: int
+    title: str
+    standfirst: str
+    body: str
+    language: str
+    section: str
+    status: str
+    published_at: datetime.datetime | None
+    updated_at: datetime.datetime
+    tags: list[list] = field(default_factory=list)  # [id, slug, name]
+    authors: list[list] = field(default_factory=list)  # [id, slug, name]
+    quotes: list[list] = field(default_factory=list)  # [id, text, source id, slug, name, role]
+
+    def sources(self) -> list[list]:
+        """Distinct quoted sources: [id, slug, name]."""
+        seen: dict[int, list] = {}
+        for _, _, source_id, slug, name, _ in self.quotes:
+            seen.setdefault(source_id, [source_id, slug, name])
+        return list(seen.values())
+
+
+def read_articles(ids: list[int]) -> list[ArticleRow]:
+    if not ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(_ARTICLES_SQL, [ids])
+        return [
+            ArticleRow(*row[:9], tags=row[9] or [], authors=row[10] or [], quotes=row[11] or [])
+            for row in cursor.fetchall()
+        ]
+
+
+def article_documents(row: ArticleRow) -> Iterator[tantivy.Document]:
+    """The article's document, then one per quotation."""
+    key = analyser_key(row.language)
+    doc = tantivy.Document()
+    doc.add_text("kind", Kind.ARTICLE)
+    doc.add_unsigned("id", row.id)
+    _add_shared(doc, row)
+    if row.section:
+        doc.add_text("section", row.section)
+        doc.add_text("section_key", row.section)
+    if row.published_at is not None:
+        doc.add_text("month", row.published_at.astimezone(datetime.UTC).strftime("%Y-%m"))
+        doc.add_integer("published", microseconds(row.published_at))
+    doc.add_integer("updated", microseconds(row.updated_at))
+    doc.add_text("title_sort", fold(row.title))
+    doc.add_text("label", row.title)
+    doc.add_text("label_whole", row.title)
+    for kind, values in (("tag", row.tags), ("author", row.authors), ("source", row.sources())):
+        for entity_id, slug, name in values:
+            doc.add_text(kind, slug)
+            doc.add_text(f"{kind}_label", f"{slug}\t{name}")
+            doc.add_unsigned(f"{kind}_id", entity_id)
+    texts = {
+        "title": row.title,
+        "head": " ".join([row.standfirst, *(name for _, _, name in row.tags)]),
+        "body": plain_text(row.body),
+        "extra": " ".join(
+            [
+                *(name for _, _, name in row.authors),
+                *(f"{name} {role} {text}" for _, text, _, _, name, role in row.quotes),
+            ]
+        ),
+    }
+    for name in ARTICLE_FIELDS:
+        if texts[name].strip():
+            doc.add_text(text_field(name, key), texts[name])
+    yield doc
+    for position, (quote_id, text, _, slug, name, role) in enumerate(row.quotes):
+        quote = tantivy.Document()
+        quote.add_text("kind", Kind.QUOTE)
+        quote.add_unsigned("id", quote_id)
+        _add_shared(quote, row)
+        quote.add_text("source", slug)
+        quote.add_integer("quote_order", quote_order(row, position))
+        quote.add_text(text_field("quote", key), text)
+        quote.add_text(text_field("speaker", key), f"{name} {role}")
+        yield quote
+
+
+def _add_shared(doc: tantivy.Document, row: ArticleRow) -> None:
+    """What an article and its quotations are both filtered and ordered by."""
+    doc.add_unsigned("article_id", row.id)
+    doc.add_text("status", row.status)
+    doc.add_text("language", row.language)
+    if row.published_at is None:
+        doc.add_integer("published_desc", NO_DATE_LAST_DESC)
+        doc.add_integer("published_asc", NO_DATE_LAST_ASC)
+    else:
+        doc.add_integer("published_desc", sort_key(row.published_at, row.id))
+        doc.add_integer("published_asc", sort_key(row.published_at, row.id))
+
+
+# --- tags, authors and quoted sources ---------------------------------------------------------
+
+NAMED_TABLES = {
+    Kind.TAG: ("articles_tag", "articles_article_tags", "tag_id"),
+    Kind.AUTHOR: ("articles_author", "articles_byline", "author_id"),
+    Kind.SOURCE: ("articles_quotedsource", "articles_quotation", "source_id"),
+}
+
+
+def _named_sql(kind: str, *, every: bool) -> str:
+    table, link, column = NAMED_TABLES[kind]
+    where = "" if every else "WHERE e.id = ANY(%s)"
+    # Whether a published article uses it: readers see only such names (an embargoed draft's
+    # names stay with editors).
+    return f"""
+        SELECT e.id, e.slug, e.name,
+               EXISTS (SELECT 1 FROM {link} l JOIN articles_article a ON a.id = l.article_id
+                        WHERE l.{column} = e.id AND a.status = 'published')
+          FROM {table} e {where}
+    """
+
+
+def named_documents(kind: str, ids: Iterable[int] | None = None) -> Iterator[tantivy.Document]:
+    """Documents of the given (or every) tag, author or source; absent ids yield nothing."""
+    ids = None if ids is None else list(ids)
+    if ids is not None and not ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_named_sql(kind, every=ids is None), [] if ids is None else [ids])
+        for entity_id, slug, name, published in cursor.fetchall():
+            doc = tantivy.Document()
+            doc.add_text("kind", kind)
+            doc.add_unsigned("id", entity_id)
+            doc.add_text("status", "published" if published else "draft")
+            doc.add_text("slug", slug)
+            doc.add_text("label", name)
+            doc.add_text("label_whole", name)
+            doc.add_text("title_sort", fold(name))
+            yield doc

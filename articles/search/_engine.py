@@ -1,0 +1,386 @@
+"""The index on disk: opening it fresh for each search, applying the change log, rebuilding.
+
+Layout of ``SEARCH_INDEX_PATH``::
+
+    lock                    held while the index is written (one writer per host)
+    current -> gen-<name>   the live index (a symlink, swapped atomically by a rebuild)
+    gen-<name>/             tantivy's files, and state.json: the database it was built
+                            from, its position in the change log, its generation
+
+Before every search, one SQL statement asks whether the log has changes this index has not
+applied; if so they are applied first (under the lock), so once a write has answered, the
+next search on this host, from any process, reflects it. Each process reloads its reader when
+the generation in state.json moves. Missing, unreadable, foreign (another database) or stale
+(pruned log, restored backup) indexes are rebuilt from PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import fcntl
+import json
+import logging
+import os
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import tantivy
+from django.conf import settings
+from django.db import connection
+
+from articles.search import _changelog as changelog
+from articles.search._documents import article_documents, named_documents, read_articles
+from articles.search._schema import SCHEMA, Kind, register_analysers
+
+log = logging.getLogger(__name__)
+
+# Bump when the schema or the documents change: older indexes are rebuilt.
+SCHEMA_VERSION = 1
+STATE_FILE = "state.json"
+CURRENT = "current"
+PRUNE_EVERY = datetime.timedelta(hours=1)
+REBUILD_BATCH = 2000
+_NAMED_KINDS = {
+    changelog.TAG: Kind.TAG,
+    changelog.AUTHOR: Kind.AUTHOR,
+    changelog.SOURCE: Kind.SOURCE,
+}
+
+
+class SearchUnavailable(Exception):
+    """The index cannot answer now (it could not be built or written)."""
+
+
+@dataclass(frozen=True)
+class IndexState:
+    database_id: str
+    snapshot: str
+    last_id: int
+    generation: int
+    schema_version: int = SCHEMA_VERSION
+    pruned_at: float = 0.0
+
+    @property
+    def position(self) -> changelog.Position:
+        return changelog.Position(self.snapshot, self.last_id)
+
+
+def _term(field: str, value: str | int) -> tantivy.Query:
+    return tantivy.Query.term_query(SCHEMA, field, value)
+
+
+def _kind_ids(kind: str, ids: list[int], field: str = "id") -> tantivy.Query:
+    return tantivy.Query.boolean_query(
+        [
+            (tantivy.Occur.Must, _term("kind", kind)),
+            (tantivy.Occur.Must, tantivy.Query.term_set_query(SCHEMA, field, ids)),
+        ]
+    )
+
+
+class Engine:
+    """One per process and index folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._mutex = threading.RLock()
+        self._index: tantivy.Index | None = None
+        self._folder: Path | None = None
+        self._generation = -1
+
+    # --- reading --------------------------------------------------------------------------
+
+    def searcher(self) -> tantivy.Searcher:
+        """A searcher that reflects every change committed before this call."""
+        try:
+            return self._fresh_searcher()
+        except OSError as error:
+            log.exception("search index at %s unusable", self.root)
+            raise SearchUnavailable(f"The search index cannot be used: {error}") from None
+
+    def _fresh_searcher(self) -> tantivy.Searcher:
+        with self._mutex:
+            state = self._live_state()
+            if state is None:
+                self.rebuild()
+            else:
+                status = changelog.status(state.position)
+                if status.database_id != state.database_id or status.stale:
+                    log.warning("search index at %s belongs elsewhere or is stale", self.root)
+                    self.rebuild()
+                elif status.pending:
+                    self.apply()
+            return self._open_live().searcher()
+
+    def _open_live(self) -> tantivy.Index:
+        folder = self._live_folder()
+        state = self._read_state(folder) if folder else None
+        if folder is None or state is None:
+            raise SearchUnavailable("The search index is not built.")
+        if self._index is None or folder != self._folder:
+            self._index = _open_index(folder)
+            self._folder, self._generation = folder, state.generation
+        elif state.generation != self._generation:
+            self._index.reload()
+            self._generation = state.generation
+        return self._index
+
+    def _live_folder(self) -> Path | None:
+        link = self.root / CURRENT
+        try:
+            return self.root / os.readlink(link)
+        except OSError:
+            return None
+
+    def _live_state(self) -> IndexState | None:
+        folder = self._live_folder()
+        state = self._read_state(folder) if folder else None
+        if state is None or state.schema_version != SCHEMA_VERSION:
+            return None
+        return state
+
+    @staticmethod
+    def _read_state(folder: Path) -> IndexState | None:
+        try:
+            return IndexState(**json.loads((folder / STATE_FILE).read_text()))
+        except (OSError, ValueError, TypeError):
+            return None
+
+    # --- writing --------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with self._mutex, open(self.root / "lock", "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def apply(self) -> int:
+        """Apply the pending changes of the log; return how many there were."""
+        with self._locked():
+            state = self._live_state()
+            if state is None:
+                self.rebuild()
+                return 0
+            pending = changelog.pending(state.position)
+            if pending.count:
+                index = _open_index(self.root / CURRENT)
+                writer = index.writer(settings.SEARCH_WRITER_HEAP_BYTES, 1)
+                _write_changes(index, writer, pending.changes)
+                _commit(writer)
+            pruned_at = state.pruned_at
+            if time.time() - pruned_at > PRUNE_EVERY.total_seconds():
+                changelog.prune(datetime.timedelta(days=settings.SEARCH_CHANGE_LOG_RETENTION_DAYS))
+                pruned_at = time.time()
+            if pending.count or pruned_at != state.pruned_at:
+                self._write_state(
+                    self._live_folder(),
+                    IndexState(
+                        database_id=state.database_id,
+                        snapshot=pending.position.snapshot,
+                        last_id=pending.position.last_id,
+                        generation=state.generation + 1,
+                        pruned_at=pruned_at,
+                    ),
+                )
+            return pending.count
+
+    def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
+        """Build a fresh index beside the live one from PostgreSQL, then swap it in; searches
+        keep using the old one meanwhile. Returns the number of articles indexed."""
+        with self._locked():
+            self.root.mkdir(parents=True, exist_ok=True)
+            name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+            folder = self.root / name
+            folder.mkdir()
+            try:
+                position = changelog.head()
+                database_id = changelog.database_id()
+                index = tantivy.Index(SCHEMA, path=str(folder), reuse=False)
+                register_analysers(index)
+                writer = index.writer(_rebuild_heap())
+                indexed = 0
+                for ids in _article_id_batches(REBUILD_BATCH):
+                    for row in read_articles(ids):
+                        for doc in article_documents(row):
+                            writer.add_document(doc)
+                    indexed += len(ids)
+                    if progress:
+                        progress(len(ids))
+                for kind in Kind.NAMED:
+                    for doc in named_documents(kind):
+                        writer.add_document(doc)
+                _commit(writer)
+                previous = self._live_state()
+                self._write_state(
+                    folder,
+                    IndexState(
+                        database_id=database_id,
+                        snapshot=position.snapshot,
+                        last_id=position.last_id,
+                        generation=(previous.generation + 1) if previous else 0,
+                    ),
+                )
+                self._swap(name)
+            except BaseException:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
+            self._remove_old_generations(keep=name)
+            return indexed
+
+    def _swap(self, name: str) -> None:
+        temporary = self.root / f".{CURRENT}-{name}"
+        temporary.unlink(missing_ok=True)
+        os.symlink(name, temporary)
+        os.replace(temporary, self.root / CURRENT)
+
+    def _remove_old_generations(self, *, keep: str) -> None:
+        # Readers in other processes keep their open (memory-mapped) files after removal.
+        for folder in self.root.glob("gen-*"):
+            if folder.name != keep:
+                shutil.rmtree(folder, ignore_errors=True)
+
+    @staticmethod
+    def _write_state(folder: Path | None, state: IndexState) -> None:
+        if folder is None:
+            raise SearchUnavailable("The search index has no live folder.")
+        temporary = folder / f".{STATE_FILE}.tmp"
+        with open(temporary, "w") as handle:
+            json.dump(asdict(state), handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, folder / STATE_FILE)
+
+    # --- operations -----------------------------------------------------------------------
+
+    def describe(self) -> dict[str, object]:
+        """Documents, segments, size, position and lag, for ``search_index status`` and
+        ``/healthz``."""
+        state = self._live_state()
+        folder = self._live_folder()
+        rows, newest = changelog.log_size()
+        if state is None or folder is None:
+            return {"state": "missing", "path": str(self.root), "log_rows": rows}
+        searcher = self._open_live().searcher()
+        lag = changelog.pending(state.position).count
+        return {
+            "state": "ok" if lag == 0 else "behind",
+            "path": str(folder),
+            "documents": searcher.num_docs,
+            "articles": _count(searcher, _term("kind", Kind.ARTICLE)),
+            "segments": searcher.num_segments,
+            "size_bytes": sum(f.stat().st_size for f in folder.iterdir() if f.is_file()),
+            "generation": state.generation,
+            "last_change_applied": state.last_id,
+            "newest_change": newest,
+            "log_rows": rows,
+            "lag": lag,
+        }
+
+
+def _rebuild_heap() -> int:
+    """The large budget only pays off on a large archive (tests rebuild tiny ones)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'articles_article'::regclass")
+        estimate = cursor.fetchone()[0]
+    if estimate is not None and estimate < 20_000:
+        return settings.SEARCH_WRITER_HEAP_BYTES
+    return settings.SEARCH_REBUILD_HEAP_BYTES
+
+
+def _open_index(folder: Path) -> tantivy.Index:
+    try:
+        index = tantivy.Index.open(str(folder))
+    except ValueError as error:
+        raise SearchUnavailable(f"The search index at {folder} cannot be opened: {error}") from None
+    register_analysers(index)
+    index.config_reader("manual")
+    return index
+
+
+def _commit(writer: tantivy.IndexWriter) -> None:
+    writer.commit()
+    writer.garbage_collect_files()
+    writer.wait_merging_threads()
+
+
+def _count(searcher: tantivy.Searcher, query: tantivy.Query) -> int:
+    return searcher.search(query, 1, count=True).count or 0
+
+
+def _write_changes(
+    index: tantivy.Index, writer: tantivy.IndexWriter, changes: dict[str, set[int]]
+) -> None:
+    """Replace the documents of the changed articles and of every name they used or use."""
+    article_ids = sorted(changes[changelog.ARTICLE])
+    named = {kind: set(changes[code]) for code, kind in _NAMED_KINDS.items()}
+    if article_ids:
+        index.reload()
+        searcher = index.searcher()
+        for kind, ids in _named_ids_in_index(searcher, article_ids).items():
+            named[kind] |= ids
+        writer.delete_documents_by_query(
+            tantivy.Query.term_set_query(SCHEMA, "article_id", article_ids)
+        )
+        for row in read_articles(article_ids):
+            for doc in article_documents(row):
+                writer.add_document(doc)
+            named[Kind.TAG].update(tag[0] for tag in row.tags)
+            named[Kind.AUTHOR].update(author[0] for author in row.authors)
+            named[Kind.SOURCE].update(source[0] for source in row.sources())
+    for kind, ids in named.items():
+        if ids:
+            writer.delete_documents_by_query(_kind_ids(kind, sorted(ids)))
+            for doc in named_documents(kind, ids):
+                writer.add_document(doc)
+
+
+def _named_ids_in_index(searcher: tantivy.Searcher, article_ids: list[int]) -> dict[str, set]:
+    """The tags, authors and sources that the indexed versions of these articles name."""
+    query = _kind_ids(Kind.ARTICLE, article_ids, field="article_id")
+    size = 65_000
+    aggs = {kind: {"terms": {"field": f"{kind}_id", "size": size}} for kind in Kind.NAMED}
+    result = searcher.aggregate(query, aggs)
+    return {kind: {int(b["key"]) for b in result[kind]["buckets"]} for kind in Kind.NAMED}
+
+
+def _article_id_batches(size: int) -> Iterator[list[int]]:
+    """Every article id, newest first, in batches (keyset pagination). Documents added
+    in this order rank newer articles first among equal scores."""
+    last = None
+    while True:
+        with connection.cursor() as cursor:
+            if last is None:
+                cursor.execute("SELECT id FROM articles_article ORDER BY id DESC LIMIT %s", [size])
+            else:
+                cursor.execute(
+                    "SELECT id FROM articles_article WHERE id < %s ORDER BY id DESC LIMIT %s",
+                    [last, size],
+                )
+            ids = [row[0] for row in cursor.fetchall()]
+        if not ids:
+            return
+        yield ids
+        last = ids[-1]
+
+
+_engines: dict[Path, Engine] = {}
+_engines_mutex = threading.Lock()
+
+
+def engine() -> Engine:
+    """The engine of ``settings.SEARCH_INDEX_PATH`` for this process."""
+    root = Path(settings.SEARCH_INDEX_PATH).resolve()
+    with _engines_mutex:
+        if root not in _engines:
+            _engines[root] = Engine(root)
+        return _engines[root]

@@ -1,0 +1,165 @@
+"""The index schema and its analysers, registered in one place.
+
+One index holds five kinds of document: articles, their quotations (searched on their own by
+``/quotes/``), and the tags, authors and quoted sources (for suggestions). Article text is
+analysed in the article's own language: each analyser (lower case, stop words, ASCII folding,
+that language's snowball stemmer) has its own set of text fields, so BM25 statistics and
+stemming never mix languages, and a query is analysed once per language present.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import tantivy
+
+# ISO 639-1 code -> tantivy (snowball) language. Codes that share a stemmer share fields.
+STEMMED_LANGUAGES: dict[str, str] = {
+    "ar": "arabic", "da": "danish", "de": "german", "el": "greek", "en": "english",
+    "es": "spanish", "fi": "finnish", "fr": "french", "hu": "hungarian", "it": "italian",
+    "nb": "norwegian", "nl": "dutch", "no": "norwegian", "pt": "portuguese", "ro": "romanian",
+    "ru": "russian", "sv": "swedish", "ta": "tamil", "tr": "turkish",
+}  # fmt: skip
+# Every other language: words lower-cased and folded, not stemmed.
+PLAIN = "plain"
+ANALYSER_KEYS: tuple[str, ...] = (*sorted(set(STEMMED_LANGUAGES.values())), PLAIN)
+
+# Text fields of an article, per analyser, with their BM25 boosts: title above standfirst and
+# tags, above body, above authors, quoted sources and quotes.
+ARTICLE_FIELDS: dict[str, float] = {"title": 5.0, "head": 2.0, "body": 1.0, "extra": 0.5}
+# Text fields of a quotation document: the quoted words above the source's name and role.
+QUOTE_FIELDS: dict[str, float] = {"quote": 1.0, "speaker": 0.5}
+
+# Analysers for names and titles as typed in a suggestion box: folded, not stemmed.
+WORDS = "words"  # each word
+WHOLE = "whole"  # the whole text as one token ("starts with")
+LOWER_RAW = "lower_raw"  # the whole text, lower-cased only (section filter)
+
+# Longer tokens are dropped: they are never words, and tantivy refuses terms over 64 KiB.
+MAX_TOKEN_LENGTH = 60
+
+
+class Kind:
+    """The ``kind`` field: what a document is."""
+
+    ARTICLE = "article"
+    QUOTE = "quote"
+    TAG = "tag"
+    AUTHOR = "author"
+    SOURCE = "source"
+    NAMED = (TAG, AUTHOR, SOURCE)
+
+
+def analyser_key(language: str) -> str:
+    return STEMMED_LANGUAGES.get(language, PLAIN)
+
+
+def text_field(name: str, key: str) -> str:
+    """The field holding ``name`` (title, body, ...) for analyser ``key``: ``title__french``."""
+    return f"{name}__{key}"
+
+
+def _stop_words(key: str) -> tantivy.Filter | None:
+    """The language's stop-word list, where tantivy has one (not every stemmer does)."""
+    if key == PLAIN:
+        return None
+    stop_words = tantivy.Filter.stopword(key)
+    try:  # tantivy checks the language when the filter is added to an analyser
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(stop_words)
+    except ValueError:
+        return None
+    return stop_words
+
+
+def _language_analyser(key: str) -> tantivy.TextAnalyzer:
+    builder = (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(MAX_TOKEN_LENGTH))
+        .filter(tantivy.Filter.lowercase())
+    )
+    stop_words = _stop_words(key)
+    if stop_words is not None:
+        builder = builder.filter(stop_words)
+    builder = builder.filter(tantivy.Filter.ascii_fold())
+    if key != PLAIN:
+        builder = builder.filter(tantivy.Filter.stemmer(key))
+    return builder.build()
+
+
+def _folding(tokenizer: tantivy.Tokenizer, *, fold: bool = True) -> tantivy.TextAnalyzer:
+    builder = tantivy.TextAnalyzerBuilder(tokenizer).filter(tantivy.Filter.lowercase())
+    if fold:
+        builder = builder.filter(tantivy.Filter.ascii_fold())
+    return builder.build()
+
+
+@dataclass(frozen=True)
+class Analysers:
+    by_name: dict[str, tantivy.TextAnalyzer]
+
+    def language(self, key: str) -> tantivy.TextAnalyzer:
+        return self.by_name[key]
+
+    @property
+    def words(self) -> tantivy.TextAnalyzer:
+        return self.by_name[WORDS]
+
+    @property
+    def whole(self) -> tantivy.TextAnalyzer:
+        return self.by_name[WHOLE]
+
+
+def build_analysers() -> Analysers:
+    by_name = {key: _language_analyser(key) for key in ANALYSER_KEYS}
+    by_name[WORDS] = _folding(tantivy.Tokenizer.simple())
+    by_name[WHOLE] = _folding(tantivy.Tokenizer.raw())
+    by_name[LOWER_RAW] = _folding(tantivy.Tokenizer.raw(), fold=False)
+    return Analysers(by_name)
+
+
+ANALYSERS = build_analysers()
+
+
+def register_analysers(index: tantivy.Index) -> None:
+    """Analysers are not stored in the index: every opened index needs them."""
+    for name, analyser in ANALYSERS.by_name.items():
+        index.register_tokenizer(name, analyser)
+
+
+def build_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("kind", tokenizer_name="raw", index_option="basic")
+    # The article, quotation or named entity id; the article id on articles and quotations,
+    # so that deleting by it removes an article with its quotations.
+    builder.add_unsigned_field("id", indexed=True, fast=True)
+    builder.add_unsigned_field("article_id", indexed=True, fast=True)
+    builder.add_text_field("status", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("language", tokenizer_name="raw", fast=True, stored=True)
+    builder.add_text_field("section", tokenizer_name="raw", fast=True, index_option="basic")
+    builder.add_text_field("section_key", tokenizer_name=LOWER_RAW, index_option="basic")
+    builder.add_text_field("month", tokenizer_name="raw", fast=True, index_option="basic")
+    for name in ("tag", "author", "source"):
+        # The slug filters; the label ("slug<TAB>name") is counted by facets; the id lets a
+        # change find which entities an article's old document named.
+        builder.add_text_field(name, tokenizer_name="raw", index_option="basic")
+        builder.add_text_field(f"{name}_label", tokenizer_name="raw", fast=True)
+        builder.add_unsigned_field(f"{name}_id", fast=True)
+    # Dates as microseconds since 1970 (UTC): exact range filters.
+    builder.add_integer_field("published", indexed=True, fast=True)
+    builder.add_integer_field("updated", indexed=True, fast=True)
+    # Sort keys (see _documents.sort_key): published date then id, absent dates last.
+    builder.add_integer_field("published_desc", fast=True)
+    builder.add_integer_field("published_asc", fast=True)
+    builder.add_integer_field("quote_order", fast=True)
+    builder.add_text_field("title_sort", tokenizer_name="raw", fast=True, index_option="basic")
+    # Suggestions: the title or name, its words, and the whole of it, folded.
+    builder.add_text_field("label", stored=True, tokenizer_name=WORDS, index_option="basic")
+    builder.add_text_field("label_whole", tokenizer_name=WHOLE, index_option="basic")
+    builder.add_text_field("slug", stored=True, tokenizer_name="raw", index_option="basic")
+    for key in ANALYSER_KEYS:
+        for name in (*ARTICLE_FIELDS, *QUOTE_FIELDS):
+            builder.add_text_field(text_field(name, key), tokenizer_name=key)
+    return builder.build()
+
+
+SCHEMA = build_schema()
