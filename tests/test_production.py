@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
+
+from tests.live import environment, free_port, get
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -40,39 +38,18 @@ def test_production_settings_refuse_to_start_without_their_secrets(env, missing)
     assert f"{missing} must be set when DEBUG is off" in result.stderr
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def get(url: str) -> tuple[int, dict[str, str], bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_gunicorn_serves_the_api_with_debug_off(tmp_path):
     from tests.factories import ArticleFactory
 
     ArticleFactory(title="Served by gunicorn")
-    db = connection.settings_dict
-    user = f"{db['USER']}@" if db["USER"] else ""
-    host = f"{db['HOST']}:{db['PORT']}" if db["PORT"] else ""
-    query = "" if db["PORT"] else f"?host={db['HOST']}"
-    env = {
-        **os.environ,
-        "DEBUG": "false",
-        "SECRET_KEY": "a-test-secret-key-" + "x" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"postgres://{user}{host}/{db['NAME']}{query}",
-        "STATIC_ROOT": str(tmp_path / "static"),
-        "NEWSAPI_QUIET_DATABASE": "1",
-        "SEARCH_INDEX_PATH": str(tmp_path / "search"),
-    }
+    env = environment(
+        tmp_path / "search",
+        DEBUG="false",
+        SECRET_KEY="a-test-secret-key-" + "x" * 40,
+        ALLOWED_HOSTS="127.0.0.1",
+        STATIC_ROOT=str(tmp_path / "static"),
+    )
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=ROOT, env=env, check=True,

@@ -2,7 +2,8 @@
 
 Layout of ``SEARCH_INDEX_PATH``::
 
-    lock                    held while the index is written (one writer per host)
+    lock                    held while the live index is written (one writer per host)
+    rebuild.lock            held while a rebuild builds its new index (one at a time)
     current -> gen-<name>   the live index (a symlink, swapped atomically by a rebuild)
     gen-<name>/             tantivy's files, and state.json: the database it was built
                             from, its position in the change log, its generation
@@ -93,6 +94,7 @@ class Engine:
         self._index: tantivy.Index | None = None
         self._folder: Path | None = None
         self._generation = -1
+        self._held: set[str] = set()  # file locks this process holds (they are re-entrant)
 
     # --- reading --------------------------------------------------------------------------
 
@@ -106,6 +108,16 @@ class Engine:
 
     def _fresh_searcher(self) -> tantivy.Searcher:
         with self._mutex:
+            try:
+                return self._caught_up().searcher()
+            except SearchUnavailable:
+                log.warning("search index at %s unreadable: rebuilding", self.root)
+                self._index = None
+                self.rebuild()
+                return self._open_live().searcher()
+
+    def _caught_up(self) -> tantivy.Index:
+        with self._mutex:
             state = self._live_state()
             if state is None:
                 self.rebuild()
@@ -116,7 +128,7 @@ class Engine:
                     self.rebuild()
                 elif status.pending:
                     self.apply()
-            return self._open_live().searcher()
+            return self._open_live()
 
     def _open_live(self) -> tantivy.Index:
         folder = self._live_folder()
@@ -155,14 +167,21 @@ class Engine:
     # --- writing --------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        self.root.mkdir(parents=True, exist_ok=True)
-        with self._mutex, open(self.root / "lock", "a+") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
+    def _locked(self, name: str = "lock") -> Iterator[None]:
+        """The file lock ``name`` (across processes) and the mutex (across threads)."""
+        with self._mutex:
+            if name in self._held:
                 yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+                return
+            self.root.mkdir(parents=True, exist_ok=True)
+            with open(self.root / name, "a+") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                self._held.add(name)
+                try:
+                    yield
+                finally:
+                    self._held.discard(name)
+                    fcntl.flock(handle, fcntl.LOCK_UN)
 
     def apply(self) -> int:
         """Apply the pending changes of the log; return how many there were."""
@@ -195,9 +214,11 @@ class Engine:
             return pending.count
 
     def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
-        """Build a fresh index beside the live one from PostgreSQL, then swap it in; searches
-        keep using the old one meanwhile. Returns the number of articles indexed."""
-        with self._locked():
+        """Build a fresh index beside the live one from PostgreSQL, then swap it in. Searches
+        keep using (and writes keep reaching) the live one meanwhile: the build takes only
+        the rebuild lock; the writer lock is held just to catch up with the log and swap.
+        Returns the number of articles indexed."""
+        with self._locked("rebuild.lock"):
             self.root.mkdir(parents=True, exist_ok=True)
             name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
             folder = self.root / name
@@ -220,17 +241,24 @@ class Engine:
                     for doc in named_documents(kind):
                         writer.add_document(doc)
                 _commit(writer)
-                previous = self._live_state()
-                self._write_state(
-                    folder,
-                    IndexState(
-                        database_id=database_id,
-                        snapshot=position.snapshot,
-                        last_id=position.last_id,
-                        generation=(previous.generation + 1) if previous else 0,
-                    ),
-                )
-                self._swap(name)
+                with self._locked():
+                    pending = changelog.pending(position)
+                    if pending.count:
+                        writer = index.writer(settings.SEARCH_WRITER_HEAP_BYTES, 1)
+                        _write_changes(index, writer, pending.changes)
+                        _commit(writer)
+                    previous = self._live_state()
+                    self._write_state(
+                        folder,
+                        IndexState(
+                            database_id=database_id,
+                            snapshot=pending.position.snapshot,
+                            last_id=pending.position.last_id,
+                            generation=(previous.generation + 1) if previous else 0,
+                            pruned_at=time.time(),
+                        ),
+                    )
+                    self._swap(name)
             except BaseException:
                 shutil.rmtree(folder, ignore_errors=True)
                 raise
