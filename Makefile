@@ -63,6 +63,7 @@ format: install
 schema: install
 	$(PY) manage.py spectacular --file openapi.yaml
 
+# BENCH_ARTICLES (default 100000) sets the archive size; see bench/README.md.
 bench: install
 	$(PY) bench/run.py
 

@@ -3,10 +3,13 @@ index chose, read back from PostgreSQL by id."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
-from typing import TypeVar
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.db import connection
 from django.db.models import Count, F, Model, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Concat
 
@@ -120,24 +123,120 @@ def in_order(rows: QuerySet[Row], ids: Sequence[int], ranks: dict[int, float]) -
     return ordered
 
 
-def article_page(page: search.Page, *, highlight: bool) -> list[Article]:
-    """The articles of a search page with their relations (4 queries for any page size),
-    highlighted when the page was a search (the body is then read for its fragments)."""
-    articles = in_order(with_relations(Article.objects.all(), body=highlight), page.ids, page.ranks)
+@dataclass
+class ArticleRow:
+    """An article as lists show it, read in one statement with its relations."""
+
+    id: int
+    title: str
+    slug: str
+    standfirst: str
+    language: str
+    section: str
+    edition: str
+    url: str | None
+    image_url: str | None
+    image_caption: str
+    image_credit: str
+    status: str
+    published_at: datetime.datetime | None
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    authors: list[dict[str, str]]
+    tags: list[dict[str, str]]
+    quotes: list[dict[str, Any]]
+    body: str = ""
+    rank: float | None = None
+    highlights: dict[str, Any] | None = field(default=None)
+
+    @classmethod
+    def from_article(cls, article: Article) -> ArticleRow:
+        """The same from a model instance with ``with_relations`` prefetched."""
+        scalars = {name: getattr(article, name) for name in _ROW_COLUMNS}
+        return cls(
+            **scalars,
+            authors=[{"name": b.author.name, "slug": b.author.slug} for b in article.bylines.all()],
+            tags=[{"name": t.name, "slug": t.slug} for t in article.tags.all()],
+            quotes=[
+                {"source": {"name": q.source.name, "slug": q.source.slug, "kind": q.source.kind},
+                 "text": q.text}
+                for q in article.quotes.all()
+            ],
+            body=article.__dict__.get("body", ""),
+            rank=getattr(article, "rank", None),
+            highlights=getattr(article, "highlights", None),
+        )  # fmt: skip
+
+
+_ROW_COLUMNS = (
+    "id", "title", "slug", "standfirst", "language", "section", "edition", "url", "image_url",
+    "image_caption", "image_credit", "status", "published_at", "created_at", "updated_at",
+)  # fmt: skip
+# The relations in the order the prefetches of ``with_relations`` give them.
+_ROWS_SQL = """
+SELECT {columns}, {body},
+       COALESCE((SELECT json_agg(json_build_object('name', au.name, 'slug', au.slug)
+                                 ORDER BY b.position, b.id)
+                   FROM articles_byline b JOIN articles_author au ON au.id = b.author_id
+                  WHERE b.article_id = a.id), '[]'),
+       COALESCE((SELECT json_agg(json_build_object('name', t.name, 'slug', t.slug)
+                                 ORDER BY t.name, t.id)
+                   FROM articles_article_tags at JOIN articles_tag t ON t.id = at.tag_id
+                  WHERE at.article_id = a.id), '[]'),
+       COALESCE((SELECT json_agg(json_build_object(
+                        'source', json_build_object('name', s.name, 'slug', s.slug,
+                                                    'kind', s.kind),
+                        'text', q.text) ORDER BY q.position, q.id)
+                   FROM articles_quotation q JOIN articles_quotedsource s ON s.id = q.source_id
+                  WHERE q.article_id = a.id), '[]')
+  FROM articles_article a
+ WHERE a.id = ANY(%s)
+"""
+
+
+def article_rows(ids: Sequence[int], *, body: bool = False) -> dict[int, ArticleRow]:
+    """The articles with these ids, with their authors, tags and quotes: one statement."""
+    if not ids:
+        return {}
+    sql = _ROWS_SQL.format(
+        columns=", ".join(f"a.{name}" for name in _ROW_COLUMNS),
+        body="a.body" if body else "''",
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(ids)])
+        rows = cursor.fetchall()
+    width = len(_ROW_COLUMNS)
+    found = {}
+    for row in rows:
+        article = ArticleRow(
+            *row[:width], body=row[width], authors=row[width + 1], tags=row[width + 2],
+            quotes=row[width + 3],
+        )  # fmt: skip
+        found[article.id] = article
+    return found
+
+
+def article_page(page: search.Page, *, highlight: bool) -> list[ArticleRow]:
+    """The articles of a search page, in its order, with their ranks: one statement. Pages
+    of a search are highlighted (their bodies read for it). An id the index still had but
+    PostgreSQL no longer has (deleted meanwhile) is left out."""
+    found = article_rows(page.ids, body=highlight)
+    rows = [found[pk] for pk in page.ids if pk in found]
+    for row in rows:
+        row.rank = page.ranks.get(row.id)
     if highlight and page.query is not None and page.searcher is not None:
-        search.highlight(articles, page.searcher, page.query)
-    return articles
+        search.highlight(rows, page.searcher, page.query)
+    return rows
 
 
 def quote_page(page: search.Page) -> list[Quotation]:
     return in_order(visible_quotes(None, everyone=True), page.ids, page.ranks)
 
 
-def related_articles(article: Article, *, limit: int) -> list[Article]:
+def related_articles(article: Article, *, limit: int) -> list[ArticleRow]:
     """The published articles most like ``article``, best first, each with its score as
-    ``rank``, with their relations prefetched."""
-    page = search.related(article.pk, limit=limit)
-    return in_order(with_relations(Article.objects.all(), body=False), page.ids, page.ranks)
+    ``rank``."""
+    return article_page(search.related(article.pk, limit=limit), highlight=False)
 
 
 def filter_names(entities: QuerySet, text: str) -> QuerySet:

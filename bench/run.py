@@ -1,150 +1,224 @@
-"""Search benchmark: generate an archive in a database of its own, then time the API.
+"""Search benchmark: a realistic archive, the API over HTTP against the engine's own limit.
 
-    .venv/bin/python bench/run.py --articles 50000
+    make bench                                   # BENCH_ARTICLES, default 100,000
+    BENCH_ARTICLES=20000 make bench              # a few minutes
+    .venv/bin/python bench/run.py --articles 1000000 --reuse   # keep the generated archive
 
-It creates (or reuses, with --reuse) the database ``newsapi_bench`` on the configured server
-(the embedded PostgreSQL, or DATABASE_URL's), migrates it, generates French and English
-articles with skewed word, tag and source frequencies in set-based SQL, builds their search
-documents through ``articles.search.refresh_search_documents`` (the code the app uses), then
-times each endpoint through Django's test client (warm cache, median of --repeat runs) and
-compares the bounded ranking's top 10 with an unbounded ranking. It prints a Markdown table.
+1. Generates French and English articles (seeded): word frequencies from the ``wordfreq``
+   package, titles of about 12 words, HTML bodies of 150 to 800 words, Zipf-distributed tags
+   (4.3 per article), authors and quoted sources (1.6 quotes per article), ten years of
+   dates, 3% drafts; loads them with COPY into a database of its own (``newsapi_bench``).
+2. Builds the search index with the app's own rebuild (``search.engine().rebuild()``).
+3. Serves the app with gunicorn (2 sync workers) on loopback and runs each request kind,
+   query by query interleaved with (a) the same query on in-process tantivy (the engine's
+   limit line: parse, compile, top 20 and exact count) and (b) PostgreSQL ranking every match
+   with ``ts_rank`` over a stored, GIN-indexed tsvector (the Django-docs way, head terms).
+4. Writes ``bench/results/latest.json`` and prints a Markdown table.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
+import html
+import json
 import os
+import random
 import statistics
+import subprocess
 import sys
 import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsapi.settings")
-os.environ.setdefault("DEBUG", "true")
 os.environ["NEWSAPI_QUIET_DATABASE"] = "1"
-
 BENCH_DATABASE = "newsapi_bench"
-
-# One word of the article's language, frequent words far likelier than rare ones.
-WORD = (
-    "(CASE WHEN mod(n, 2) = 0 THEN %(en)s::text[] ELSE %(fr)s::text[] END)"
-    "[1 + floor(power(random(), 2.5) * %(vocab)s)::int + 0 * i]"
-)
-
-# Frequent words first: the generator picks word i with a probability falling like a power law.
-ENGLISH = [
-    "government",
-    "people",
-    "year",
-    "report",
-    "week",
-    "officials",
-    "country",
-    "city",
-    "market",
-    "water",
-    "climate",
-    "storm",
-    "glacier",
-    "soldier",
-    "election",
-    "school",
-    "health",
-    "energy",
-    "price",
-    "river",
-    "border",
-    "minister",
-    "police",
-    "court",
-    "company",
-    "worker",
-    "farmer",
-    "island",
-    "harbour",
-    "museum",
-    "festival",
-    "vaccine",
-    "hospital",
-    "satellite",
-    "ocean",
-    "volcano",
-    "railway",
-    "bridge",
-    "forest",
-    "drought",
-    "harvest",
-    "currency",
-    "treaty",
-    "parliament",
-    "protest",
-]
-FRENCH = [
-    "gouvernement",
-    "personnes",
-    "année",
-    "rapport",
-    "semaine",
-    "responsables",
-    "pays",
-    "ville",
-    "marché",
-    "eau",
-    "climat",
-    "tempête",
-    "glacier",
-    "soldats",
-    "élection",
-    "école",
-    "santé",
-    "énergie",
-    "prix",
-    "rivière",
-    "frontière",
-    "ministre",
-    "police",
-    "tribunal",
-    "entreprise",
-    "ouvrier",
-    "agriculteur",
-    "île",
-    "port",
-    "musée",
-    "festival",
-    "vaccin",
-    "hôpital",
-    "satellite",
-    "océan",
-    "volcan",
-    "chemin",
-    "pont",
-    "forêt",
-    "sécheresse",
-    "récolte",
-    "monnaie",
-    "traité",
-    "parlement",
-]
+INDEX = ROOT / ".data" / "bench-search"
+RESULTS = ROOT / "bench" / "results"
+LANGUAGES = ("fr", "en")
+TAGS, AUTHORS, SOURCES = 5_000, 2_000, 20_000
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--articles", type=int, default=50_000)
-    parser.add_argument("--words", type=int, default=300, help="body words per article")
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--reuse", action="store_true", help="keep an existing bench database")
+    parser.add_argument(
+        "--articles", type=int, default=int(os.environ.get("BENCH_ARTICLES", 100_000))
+    )
+    parser.add_argument("--queries", type=int, default=200, help="requests per kind")
+    parser.add_argument("--reuse", action="store_true", help="keep an existing bench archive")
+    parser.add_argument("--seed", type=int, default=20261125)
+    parser.add_argument("--no-pg", action="store_true", help="skip the ts_rank comparison")
     return parser.parse_args()
 
 
-def use_bench_database(reuse: bool) -> None:
+# --- the archive ------------------------------------------------------------------------------
+
+
+class Vocabulary:
+    """A language's words with their natural frequencies (wordfreq), for weighted draws."""
+
+    def __init__(self, language: str, size: int = 30_000) -> None:
+        import wordfreq
+
+        words = [w for w in wordfreq.top_n_list(language, size) if w.isalpha()]
+        self.words = words
+        weights = [wordfreq.word_frequency(w, language) for w in words]
+        total, running = sum(weights), 0.0
+        self.cumulative = []
+        for weight in weights:
+            running += weight / total
+            self.cumulative.append(running)
+
+    def draw(self, rng: random.Random, count: int) -> list[str]:
+        return rng.choices(self.words, cum_weights=self.cumulative, k=count)
+
+
+def zipf_cumulative(size: int, exponent: float = 1.0) -> list[float]:
+    weights = [1 / (rank**exponent) for rank in range(1, size + 1)]
+    total, running, result = sum(weights), 0.0, []
+    for weight in weights:
+        running += weight / total
+        result.append(running)
+    return result
+
+
+def names(rng: random.Random, vocabulary: Vocabulary, count: int, words: int) -> list[str]:
+    """``count`` names of one identity each (unique slugs, as the database requires)."""
+    from articles.text import make_slug
+
+    made: dict[str, str] = {}
+    pool = vocabulary.words[200:8000]
+    while len(made) < count:
+        name = " ".join(rng.choice(pool).capitalize() for _ in range(rng.randint(1, words)))
+        if make_slug(name):
+            made.setdefault(make_slug(name), name)
+    return list(made.values())
+
+
+def generate(args: argparse.Namespace) -> float:
+    """Generate and COPY the archive; returns the seconds it took."""
+    from django.db import connection
+
+    from articles.text import make_slug
+
+    started = time.perf_counter()
+    rng = random.Random(args.seed)
+    vocab = {language: Vocabulary(language) for language in LANGUAGES}
+    tags = names(rng, vocab["en"], TAGS, 2)
+    authors = names(rng, vocab["fr"], AUTHORS, 2)
+    sources = names(rng, vocab["en"], SOURCES, 2)
+    tag_weights = zipf_cumulative(TAGS)
+    source_weights = zipf_cumulative(SOURCES)
+    now = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
+    ten_years = 10 * 365 * 86_400
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        for table, rows in (
+            ("articles_tag", [(i + 1, n, make_slug(n)) for i, n in enumerate(tags)]),
+            ("articles_author", [(i + 1, n, make_slug(n)) for i, n in enumerate(authors)]),
+            ("articles_quotedsource", [(i + 1, n, make_slug(n)) for i, n in enumerate(sources)]),
+        ):
+            extra = {
+                "articles_author": ", bio, url",
+                "articles_quotedsource": ", kind, description",
+            }.get(table, "")
+            with raw.copy(
+                f"COPY {table} (id, name, slug, created_at, updated_at{extra}) FROM STDIN"
+            ) as copy:
+                for row in rows:
+                    tail = {
+                        "articles_author": ("", ""),
+                        "articles_quotedsource": ("person", "spokesperson"),
+                    }.get(table, ())
+                    copy.write_row((*row, now, now, *tail))
+        quote_id = 0
+        with (
+            raw.copy(
+                "COPY articles_article (id, title, slug, standfirst, body, language, section, "
+                "edition, image_caption, image_credit, status, published_at, created_at, "
+                "updated_at) FROM STDIN"
+            ) as articles_copy,
+        ):
+            relations: list[tuple[str, tuple]] = []
+            for article_id in range(1, args.articles + 1):
+                language = LANGUAGES[article_id % 2]
+                words = vocab[language]
+                title = " ".join(words.draw(rng, rng.randint(8, 16))).capitalize()
+                paragraphs = [
+                    " ".join(words.draw(rng, rng.randint(40, 120)))
+                    for _ in range(rng.randint(3, 7))
+                ]
+                body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+                standfirst = " ".join(words.draw(rng, 25))
+                draft = rng.random() < 0.03
+                published = now - datetime.timedelta(seconds=rng.randint(0, ten_years))
+                articles_copy.write_row(
+                    (article_id, title, f"{make_slug(title)[:200]}-{article_id}", standfirst,
+                     body, language, rng.choice(["World", "Politics", "Science", "Business",
+                     "Culture", "Sport"]), "", "", "", "draft" if draft else "published",
+                     None if draft else published, published, published)
+                )  # fmt: skip
+                for tag in set(rng.choices(range(1, TAGS + 1), cum_weights=tag_weights, k=4)):
+                    relations.append(("tag", (article_id, tag)))
+                for position, author in enumerate({rng.randint(1, AUTHORS) for _ in range(
+                        rng.choice((1, 1, 1, 2)))}):  # fmt: skip
+                    relations.append(("byline", (article_id, author, position)))
+                for position in range(rng.choice((0, 1, 2, 2, 3))):
+                    quote_id += 1
+                    source = rng.choices(range(1, SOURCES + 1), cum_weights=source_weights)[0]
+                    text = " ".join(words.draw(rng, rng.randint(8, 30)))
+                    relations.append(("quote", (quote_id, article_id, source, text, position)))
+        for kind, sql in (
+            ("tag", "COPY articles_article_tags (article_id, tag_id) FROM STDIN"),
+            ("byline", "COPY articles_byline (article_id, author_id, position) FROM STDIN"),
+            ("quote", "COPY articles_quotation (id, article_id, source_id, text, position) "
+                      "FROM STDIN"),
+        ):  # fmt: skip
+            with raw.copy(sql) as copy:
+                for row_kind, row in relations:
+                    if row_kind == kind:
+                        copy.write_row(row)
+        for table in ("article", "tag", "author", "quotedsource", "quotation", "byline"):
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('articles_{table}', 'id'), "
+                f"(SELECT COALESCE(max(id), 1) FROM articles_{table}))"
+            )
+        cursor.execute("ANALYZE")
+    return time.perf_counter() - started
+
+
+def build_pg_ranking() -> float:
+    """A stored tsvector with a GIN index, as Django's docs recommend, for ts_rank."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE articles_article ADD COLUMN IF NOT EXISTS bench_tsv tsvector")
+        cursor.execute(
+            "UPDATE articles_article SET bench_tsv = to_tsvector("
+            "(CASE language WHEN 'fr' THEN 'french' ELSE 'english' END)::regconfig, "
+            "title || ' ' || standfirst || ' ' || regexp_replace(body, '<[^>]*>', ' ', 'g'))"
+        )
+        cursor.execute(
+            "CREATE INDEX IF NOT EXISTS bench_tsv_gin ON articles_article USING gin (bench_tsv)"
+        )
+        cursor.execute("ANALYZE articles_article")
+    return time.perf_counter() - started
+
+
+def use_bench_database(reuse: bool) -> bool:
+    """Point Django at the bench database; True when it already holds an archive."""
     import django
     from django.conf import settings
 
-    # Read the server from the settings, then point Django at a database of its own.
     django.setup()
     import psycopg
+    from django.core.management import call_command
+    from django.db import connections
     from psycopg import sql
 
     from newsapi.database import connection_params, ensure_database
@@ -152,183 +226,264 @@ def use_bench_database(reuse: bool) -> None:
     params = connection_params(settings.DATABASES["default"])
     if not reuse:
         with psycopg.connect(**params, dbname="postgres", autocommit=True) as conn:
-            name = sql.Identifier(BENCH_DATABASE)
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(name))
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                    sql.Identifier(BENCH_DATABASE)
+                )
+            )
     ensure_database(params, BENCH_DATABASE)
-    from django.db import connections
-
     connections["default"].close()
     connections["default"].settings_dict["NAME"] = BENCH_DATABASE
-    # The benchmark builds and ranks far more than a request may: no statement timeout here.
     connections["default"].settings_dict["OPTIONS"]["options"] = "-c statement_timeout=0"
-
-
-def generate(articles: int, words: int) -> float:
-    """Insert the archive with set-based SQL and build its documents; return the seconds the
-    search documents took."""
-    from django.core.management import call_command
-    from django.db import connection, transaction
-
-    from articles.search import iter_article_id_batches, refresh_search_documents
-
     call_command("migrate", verbosity=0)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM articles_article")
-        if cursor.fetchone()[0] >= articles:
-            return float("nan")
-        print(f"generating {articles} articles of {words} words...", file=sys.stderr)
-        cursor.execute(
-            """
-            INSERT INTO articles_tag (name, slug, created_at, updated_at)
-            SELECT 'Tag ' || n, 'tag-' || n, now(), now() FROM generate_series(1, 300) n;
-            INSERT INTO articles_author (name, slug, bio, url, created_at, updated_at)
-            SELECT 'Author ' || n, 'author-' || n, '', '', now(), now()
-              FROM generate_series(1, 120) n;
-            INSERT INTO articles_quotedsource
-                (name, slug, kind, description, created_at, updated_at)
-            SELECT 'Source ' || n, 'source-' || n, 'person', '', now(), now()
-              FROM generate_series(1, 400) n;
-            """
-        )
-        cursor.execute(
-            f"""
-            INSERT INTO articles_article (title, slug, standfirst, body, language, section,
-                edition, image_url, image_caption, image_credit, status, published_at,
-                created_at, updated_at)
-            SELECT initcap(w.title), 'bench-' || n, w.standfirst, w.body, w.language,
-                   'Section ' || mod(n, 12), '', '', '', '', 'published',
-                   now() - (n * interval '7 minutes'), now(), now()
-              FROM generate_series(1, %(articles)s) AS n,
-              LATERAL (
-                SELECT CASE WHEN mod(n, 2) = 0 THEN 'en' ELSE 'fr' END AS language,
-                       (SELECT string_agg({WORD}, ' ') FROM generate_series(1, 8 + 0 * n) AS g(i))
-                           AS title,
-                       (SELECT string_agg({WORD}, ' ') FROM generate_series(1, 25 + 0 * n) AS g(i))
-                           AS standfirst,
-                       (SELECT string_agg(CASE WHEN random() < 0.35
-                                               THEN 'w' || floor(power(random(), 3) * 40000)::int
-                                               ELSE {WORD} END, ' ')
-                          FROM generate_series(1, %(words)s + 0 * n) AS g(i)) AS body
-              ) AS w
-            """,
-            {
-                "articles": articles,
-                "words": words,
-                "en": ENGLISH,
-                "fr": FRENCH,
-                "vocab": len(ENGLISH),
-            },
-        )
-        cursor.execute(
-            """
-            INSERT INTO articles_article_tags (article_id, tag_id)
-            SELECT DISTINCT a.id, 1 + floor(power(random(), 2) * 300)::int
-              FROM articles_article a, generate_series(1, 3) g;
-            INSERT INTO articles_byline (article_id, author_id, position)
-            SELECT a.id, 1 + (a.id % 120), 0 FROM articles_article a;
-            INSERT INTO articles_quotation (article_id, source_id, text, position)
-            SELECT a.id, 1 + floor(power(random(), 2) * 400)::int, 'A quoted sentence ' || a.id, 0
-              FROM articles_article a;
-            """
-        )
-    started = time.perf_counter()
-    for ids in iter_article_id_batches(5000):
-        with transaction.atomic():
-            refresh_search_documents(ids)
-    seconds = time.perf_counter() - started
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
-    return seconds
-
-
-def timed(client, path: str, params: dict, repeat: int) -> tuple[float, dict]:
-    response = client.get(path, params)  # warm up
-    assert response.status_code == 200, (path, params, response.content[:300])
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        response = client.get(path, params)
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), response.json()
-
-
-def full_ranking_top10(text: str) -> tuple[list[int], float]:
-    """The top 10 of a ranking of every match (what the bounded ranking approximates), with
-    the same rank expression and order, and how long it took (one run: it is slow)."""
-    from articles import search
     from articles.models import Article
 
-    with search.index_scans_for(text):
-        parsed = search.parse_query(text)
-        top = (
-            Article.objects.filter(status="published")
-            .filter(parsed.match())
-            .annotate(full_rank=parsed.rank())
-            .order_by("-full_rank", *search.NEWEST_FIRST)
-            .values_list("id", flat=True)
+    return Article.objects.exists()
+
+
+# --- measuring --------------------------------------------------------------------------------
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+
+    def at(fraction: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(fraction * len(ordered)))], 2)
+
+    return {"p50": at(0.5), "p95": at(0.95), "p99": at(0.99), "n": len(ordered)}
+
+
+def http_ms(base: str, path: str, params: dict) -> float:
+    url = f"{base}{path}?{urllib.parse.urlencode(params, doseq=True)}"
+    started = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=120) as response:
+        response.read()
+        assert response.status == 200, url
+    return (time.perf_counter() - started) * 1000
+
+
+def engine_ms(searcher, params) -> float:
+    from articles.search._search import article_query
+
+    started = time.perf_counter()
+    compiled = article_query(params, searcher)
+    if compiled.query is not None:
+        searcher.search(compiled.query, 20, count=True)
+    return (time.perf_counter() - started) * 1000
+
+
+def pg_rank_ms(word: str, language: str) -> float:
+    from django.db import connection
+
+    config = "french" if language == "fr" else "english"
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, ts_rank(bench_tsv, q) AS rank, count(*) OVER () "
+            "FROM articles_article, websearch_to_tsquery(%s::regconfig, %s) q "
+            "WHERE bench_tsv @@ q AND status = 'published' ORDER BY rank DESC LIMIT 20",
+            [config, word],
         )
-        started = time.perf_counter()
-        ids = list(top[:10])
-        return ids, (time.perf_counter() - started) * 1000
+        cursor.fetchall()
+    return (time.perf_counter() - started) * 1000
+
+
+def document_frequencies(searcher, language: str, words: list[str]) -> dict[str, int]:
+    from articles.search._schema import ANALYSERS, analyser_key, text_field
+
+    key = analyser_key(language)
+    found = {}
+    for word in words:
+        terms = ANALYSERS.language(key).analyze(word)
+        if len(terms) == 1:
+            found[word] = searcher.doc_freq(text_field("body", key), terms[0])
+    return found
+
+
+def pick_queries(searcher, articles: int, rng: random.Random) -> dict[str, list[tuple]]:
+    """Head words (in >= 5% of articles), tail words (a handful), phrases from the text."""
+    vocab = {language: Vocabulary(language, 30_000) for language in LANGUAGES}
+    head, tail = [], []
+    for language in LANGUAGES:
+        words = vocab[language].words
+        frequencies = document_frequencies(searcher, language, words[50:400] + words[-3000:])
+        per_language = articles / 2
+        head += [(w, language) for w, n in frequencies.items() if n >= 0.05 * per_language]
+        tail += [(w, language) for w, n in frequencies.items() if 1 <= n <= 30]
+    phrases = []
+    for language in LANGUAGES:
+        for _ in range(50):
+            words = vocab[language].words[100:600]
+            phrases.append((f'"{rng.choice(words)} {rng.choice(words)}"', language))
+    return {"head": head, "tail": tail, "phrase": phrases}
+
+
+def worker_rss_mb(master: int) -> float:
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    largest = 0
+    for pid in children:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                largest = max(largest, int(line.split()[1]))
+    return round(largest / 1024, 1)
+
+
+def measure(args: argparse.Namespace, build_seconds: float, generated_seconds: float) -> dict:
+    from articles import search
+    from articles.models import Article, Tag
+    from tests.live import database_url, free_port
+
+    rng = random.Random(args.seed + 1)
+    searcher = search.engine().searcher()
+    queries = pick_queries(searcher, args.articles, rng)
+    article_ids = list(Article.objects.filter(status="published").values_list("id", flat=True)[
+        : 5000])  # fmt: skip
+    popular_tags = list(
+        Tag.objects.order_by("id").values_list("slug", flat=True)[:50]
+    )  # Zipf: low ids are the most used
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "SEARCH_INDEX_PATH": str(INDEX),
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "THROTTLE_ANON": "100000000/minute",
+        "DATABASE_STATEMENT_TIMEOUT_MS": "60000",
+    }
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "newsapi.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--timeout", "120", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    times: dict[str, list[float]] = {}
+
+    def record(kind: str, value: float) -> None:
+        times.setdefault(kind, []).append(value)
+
+    try:
+        for _ in range(300):
+            try:
+                http_ms(base, "/healthz", {})
+                break
+            except OSError:
+                time.sleep(0.2)
+        for _ in range(20):  # warm both workers
+            http_ms(base, "/api/v1/articles/", {"q": "the"})
+        n = args.queries
+        for i in range(n):
+            for kind in ("head", "tail", "phrase"):
+                pool = queries[kind]
+                if not pool:
+                    continue
+                text, language = pool[i % len(pool)]
+                params = search.ArticleSearch(q=text)
+                record(f"search_{kind}", http_ms(base, "/api/v1/articles/", {"q": text}))
+                record(f"engine_{kind}", engine_ms(searcher, params))
+                if kind == "head" and not args.no_pg and i < min(n, 40):
+                    record("pg_rank_head", pg_rank_ms(text, language))
+            record("search_fr", http_ms(base, "/api/v1/articles/",
+                                        {"q": queries["head"][i % len(queries["head"])][0],
+                                         "language": "fr"}))  # fmt: skip
+            record("list_newest", http_ms(base, "/api/v1/articles/", {}))
+            record("list_filtered", http_ms(base, "/api/v1/articles/",
+                   {"tag": popular_tags[i % len(popular_tags)], "language": "fr"}))  # fmt: skip
+            record(
+                "facets_q",
+                http_ms(
+                    base,
+                    "/api/v1/articles/facets/",
+                    {"q": queries["head"][i % len(queries["head"])][0]},
+                ),
+            )
+            record("facets_all", http_ms(base, "/api/v1/articles/facets/", {}))
+            word = queries["head"][i % len(queries["head"])][0]
+            record("suggest", http_ms(base, "/api/v1/suggest/", {"q": word[: 2 + i % 4]}))
+            record(
+                "related",
+                http_ms(base, f"/api/v1/articles/{article_ids[i % len(article_ids)]}/related/", {}),
+            )
+        rss = worker_rss_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    stats = {kind: percentiles(values) for kind, values in times.items()}
+    api_search = times["search_head"] + times["search_tail"] + times["search_phrase"]
+    engine_search = times["engine_head"] + times["engine_tail"] + times["engine_phrase"]
+    searches_p95 = percentiles(api_search)["p95"]
+
+    def ratio(a: float, b: float) -> float:
+        return round(a / b, 2) if b else float("nan")
+
+    pg_head = stats.get("pg_rank_head")
+    index_bytes = sum(f.stat().st_size for f in INDEX.rglob("*") if f.is_file())
+    return {
+        "articles": args.articles,
+        "date": datetime.date.today().isoformat(),
+        "search_api_vs_engine_p50": ratio(
+            statistics.median(api_search), statistics.median(engine_search)
+        ),
+        "search_head_vs_tail_p95": ratio(stats["search_head"]["p95"], stats["search_tail"]["p95"]),
+        "search_vs_pg_rank_head_p50": (
+            ratio(pg_head["p50"], stats["search_head"]["p50"]) if pg_head else None
+        ),
+        "facets_vs_search_p95": ratio(stats["facets_all"]["p95"], searches_p95),
+        "suggest_p95_ms": stats["suggest"]["p95"],
+        "related_p95_ms": stats["related"]["p95"],
+        "list_filtered_p95_ms": stats["list_filtered"]["p95"],
+        "index_build_articles_per_s": (
+            round(args.articles / build_seconds) if build_seconds else None
+        ),
+        "index_build_s": round(build_seconds, 1) if build_seconds else None,
+        "generate_and_copy_s": round(generated_seconds, 1) if generated_seconds else None,
+        "index_size_mb": round(index_bytes / 2**20, 1),
+        "worker_rss_mb": rss,
+        "requests": stats,
+    }
+
+
+def table(result: dict) -> str:
+    lines = ["| request | p50 ms | p95 ms | p99 ms |", "| --- | ---: | ---: | ---: |"]
+    for kind, values in result["requests"].items():
+        lines.append(f"| {kind} | {values['p50']} | {values['p95']} | {values['p99']} |")
+    keys = [k for k in result if k != "requests"]
+    lines += ["", "| measure | value |", "| --- | ---: |"]
+    lines += [f"| {key} | {result[key]} |" for key in keys]
+    return "\n".join(lines)
 
 
 def main() -> None:
     args = parse_args()
-    use_bench_database(args.reuse)
-    build_seconds = generate(args.articles, args.words)
+    present = use_bench_database(args.reuse)
+    from articles import search
 
-    from django.db import connection
-    from django.test import Client
+    generated = build = 0.0
+    from django.conf import settings
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM articles_article")
-        total = cursor.fetchone()[0]
-    client = Client(HTTP_HOST="localhost")
-    rows = []
+    settings.SEARCH_INDEX_PATH = INDEX
+    if not present:
+        print(f"generating {args.articles} articles...", flush=True)
+        generated = generate(args)
+        print(f"generated and copied in {generated:.1f} s", flush=True)
+    if not present or not (INDEX / "current").exists():
+        started = time.perf_counter()
+        search.engine().rebuild()
+        build = time.perf_counter() - started
+        print(f"index built in {build:.1f} s ({args.articles / build:.0f} articles/s)", flush=True)
+    if not args.no_pg:
+        from django.db import connection
 
-    def measure(label: str, path: str, params: dict | None = None) -> dict:
-        ms, data = timed(client, path, params or {}, args.repeat)
-        count = data.get("count", data.get("total", ""))
-        rows.append((label, f"{ms:.1f}", count))
-        return data
-
-    head, tail = "government OR gouvernement", "w5000"
-    measure("list, newest 20", "/api/v1/articles/")
-    measure("list, tag + language filter", "/api/v1/articles/", {"tag": "tag-1", "language": "fr"})
-    bounded = measure(f"search head term `{head}` (bounded rank)", "/api/v1/articles/", {"q": head})
-    top_full, full_ms = full_ranking_top10(head)
-    rows.append((f"full ranking of every match, top 10 only (SQL, run once) `{head}`",
-                 f"{full_ms:.1f}", ""))  # fmt: skip
-    measure(f"search tail term `{tail}`", "/api/v1/articles/", {"q": tail})
-    measure('search phrase `"glacier storm"`', "/api/v1/articles/", {"q": '"glacier storm"'})
-    measure(
-        "search head term, language=fr",
-        "/api/v1/articles/",
-        {"q": "gouvernement", "language": "fr"},
-    )
-    measure(f"facets for `{head}`", "/api/v1/articles/facets/", {"q": head})
-    measure("facets, no query", "/api/v1/articles/facets/")
-    measure("suggest `gla`", "/api/v1/suggest/", {"q": "gla"})
-    measure("suggest typo `glaceir`", "/api/v1/suggest/", {"q": "glaceir"})
-    measure("related articles", f"/api/v1/articles/{total // 2}/related/")
-
-    top_bounded = [a["id"] for a in bounded["results"][:10]]
-    overlap = len(set(top_bounded) & set(top_full))
-
-    print(
-        f"\n{total} articles ({args.words} body words each), PostgreSQL "
-        f"{connection.pg_version // 10000}, median of {args.repeat} warm runs.\n"
-    )
-    print(
-        f"Search documents built in {build_seconds:.1f} s ({total / build_seconds:.0f} articles/s)."
-        if build_seconds == build_seconds
-        else "Search documents: reused."
-    )
-    print(f"Bounded ranking's top 10 shares {overlap} of 10 with the full ranking.\n")
-    print("| request | ms | count |")
-    print("| --- | ---: | ---: |")
-    for label, ms, count in rows:
-        print(f"| {label} | {ms} | {count} |")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'bench_tsv_gin'")
+            if cursor.fetchone() is None:
+                print(f"tsvectors for ts_rank built in {build_pg_ranking():.1f} s", flush=True)
+    result = measure(args, build, generated)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(result, indent=2))
+    print(table(result))
 
 
 if __name__ == "__main__":

@@ -88,7 +88,7 @@ class ArticleViewSet(viewsets.ModelViewSet):
         params = article_search_params(request, ordering=ordering_param(request))
         paginator = self.paginator
 
-        def fetch(offset: int, limit: int) -> tuple[int, list[Article]]:
+        def fetch(offset: int, limit: int) -> tuple[int, list[selectors.ArticleRow]]:
             page = search.search_articles(params, offset=offset, limit=limit)
             paginator.corrected = page.corrected
             return page.count, selectors.article_page(page, highlight=params.searching)

@@ -1,0 +1,67 @@
+"""Articles are written by hand in the serializers (the hot path of every list): the result
+must be exactly what DRF's generic fields would write, for model instances and for the rows
+a page reads in one statement."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from rest_framework import serializers
+
+from articles import selectors
+from articles.api.serializers import ArticleDetailSerializer, ArticleSummarySerializer
+from articles.models import Article
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def generic(serializer_class: type, instance) -> dict:
+    serializer = serializer_class(instance)
+    return serializers.ModelSerializer.to_representation(serializer, instance)
+
+
+@pytest.fixture
+def article() -> Article:
+    made = ArticleFactory(
+        title="Les glaciers fondent",
+        standfirst="Un résumé.",
+        body="<p>Texte <b>riche</b>.</p>",
+        language="fr",
+        edition="France",
+        url="https://example.org/glaciers",
+        image_url="https://example.org/glacier.jpg",
+        image_caption="Un glacier",
+        image_credit="REUTERS/Someone",
+        published_at=datetime.datetime(2026, 10, 2, 9, 30, 15, 123456, tzinfo=datetime.UTC),
+        authors=["Zoé Arnaud", "Bruno Abel"],
+        tags=["Suisse", "Climat", "Alpes"],
+        quotes=[
+            {"source": "Matthias Huss", "text": "Vite.", "kind": "person"},
+            {"source": "Acme", "text": "Encore.", "kind": "organization"},
+        ],
+    )
+    return selectors.with_relations(Article.objects.filter(pk=made.pk)).get()
+
+
+@pytest.mark.parametrize("serializer_class", [ArticleSummarySerializer, ArticleDetailSerializer])
+def test_a_model_instance_is_written_as_drf_would(article, serializer_class):
+    article.rank = 1.23456789
+    assert serializer_class(article).data == generic(serializer_class, article)
+
+
+def test_a_page_row_is_written_as_the_model_instance_is(article):
+    row = selectors.article_rows([article.pk])[article.pk]
+    assert ArticleSummarySerializer(row).data == generic(ArticleSummarySerializer, article)
+    row = selectors.article_rows([article.pk], body=True)[article.pk]
+    assert ArticleDetailSerializer(row).data == generic(ArticleDetailSerializer, article)
+
+
+def test_an_article_without_relations_or_dates(article):
+    bare = ArticleFactory(status="draft", published_at=None)
+    instance = selectors.with_relations(Article.objects.filter(pk=bare.pk)).get()
+    row = selectors.article_rows([bare.pk])[bare.pk]
+    expected = generic(ArticleSummarySerializer, instance)
+    assert expected["published_at"] is None and expected["tags"] == []
+    assert ArticleSummarySerializer(row).data == expected
