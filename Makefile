@@ -11,7 +11,7 @@ PORT ?= 8000
 .PHONY: help install browser run test lint format schema db-stop clean-db bench
 
 help:
-	@echo "make run     set up, migrate, load demo data and serve at http://$(HOST):$(PORT)"
+	@echo "make run     set up, migrate, load demo data, build the search index and serve at http://$(HOST):$(PORT)"
 	@echo "make test    set up and run the whole test suite"
 	@echo "make lint    ruff check + ruff format --check"
 	@echo "make format  ruff format + ruff check --fix"
@@ -45,6 +45,7 @@ run: install
 	$(PY) manage.py ensure_database
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	$(PY) manage.py search_index apply
 	@$(PY) manage.py ensure_admin --url http://$(HOST):$(PORT)/admin/
 	@echo "API: http://$(HOST):$(PORT)/api/v1/   Swagger UI: http://$(HOST):$(PORT)/api/docs/"
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -349,6 +349,7 @@ def measure(args: argparse.Namespace, build_seconds: float, generated_seconds: f
         "SECRET_KEY": "bench-" + "x" * 50,
         "ALLOWED_HOSTS": "127.0.0.1",
         "THROTTLE_ANON": "100000000/minute",
+        "THROTTLE_USER": "100000000/minute",
         "DATABASE_STATEMENT_TIMEOUT_MS": "60000",
     }
     port = free_port()

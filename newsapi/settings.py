@@ -161,7 +161,7 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 SEARCH_INDEX_PATH = Path(os.environ.get("SEARCH_INDEX_PATH", BASE_DIR / ".data" / "search"))
 # Memory of the index writer applying changes before a search, and of a rebuild.
 SEARCH_WRITER_HEAP_BYTES = env_int("SEARCH_WRITER_HEAP_MB", 32) * 1_000_000
-SEARCH_REBUILD_HEAP_BYTES = env_int("SEARCH_REBUILD_HEAP_MB", 512) * 1_000_000
+SEARCH_REBUILD_HEAP_BYTES = env_int("SEARCH_REBUILD_HEAP_MB", 1024) * 1_000_000
 if SEARCH_WRITER_HEAP_BYTES < 15_000_000 or SEARCH_REBUILD_HEAP_BYTES < 15_000_000:
     raise ImproperlyConfigured("SEARCH_WRITER_HEAP_MB and SEARCH_REBUILD_HEAP_MB need >= 15.")
 # Changes older than this leave the log; a host whose index had not applied them rebuilds.

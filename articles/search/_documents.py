@@ -56,21 +56,26 @@ def plain_text(body: str) -> str:
     return html.unescape(_TAG.sub(" ", body))
 
 
+# One statement per table for a batch of articles: set-based joins, no per-article subquery
+# and no JSON to encode and decode (the rebuild reads every article this way).
 _ARTICLES_SQL = """
-SELECT a.id, a.title, a.standfirst, a.body, a.language, a.section, a.status, a.published_at,
-       a.updated_at,
-       (SELECT json_agg(json_build_array(t.id, t.slug, t.name))
-          FROM articles_article_tags at JOIN articles_tag t ON t.id = at.tag_id
-         WHERE at.article_id = a.id),
-       (SELECT json_agg(json_build_array(au.id, au.slug, au.name) ORDER BY b.position, b.id)
-          FROM articles_byline b JOIN articles_author au ON au.id = b.author_id
-         WHERE b.article_id = a.id),
-       (SELECT json_agg(json_build_array(q.id, q.text, s.id, s.slug, s.name, s.description)
-                        ORDER BY q.position, q.id)
-          FROM articles_quotation q JOIN articles_quotedsource s ON s.id = q.source_id
-         WHERE q.article_id = a.id)
-  FROM articles_article a
- WHERE a.id = ANY(%s)
+SELECT id, title, standfirst, body, language, section, status, published_at, updated_at
+  FROM articles_article WHERE id = ANY(%s)
+"""
+_TAGS_SQL = """
+SELECT at.article_id, t.id, t.slug, t.name
+  FROM articles_article_tags at JOIN articles_tag t ON t.id = at.tag_id
+ WHERE at.article_id = ANY(%s)
+"""
+_AUTHORS_SQL = """
+SELECT b.article_id, au.id, au.slug, au.name
+  FROM articles_byline b JOIN articles_author au ON au.id = b.author_id
+ WHERE b.article_id = ANY(%s) ORDER BY b.article_id, b.position, b.id
+"""
+_QUOTES_SQL = """
+SELECT q.article_id, q.id, q.text, s.id, s.slug, s.name, s.description
+  FROM articles_quotation q JOIN articles_quotedsource s ON s.id = q.source_id
+ WHERE q.article_id = ANY(%s) ORDER BY q.article_id, q.position, q.id
 """
 
 
@@ -85,7 +90,7 @@ class ArticleRow:
     status: str
     published_at: datetime.datetime | None
     updated_at: datetime.datetime
-    tags: list[list] = field(default_factory=list)  # [id, slug, name]
+    tags: list[list] = field(default_factory=list)  # [id, slug, name], in any order
     authors: list[list] = field(default_factory=list)  # [id, slug, name]
     quotes: list[list] = field(default_factory=list)  # [id, text, source id, slug, name, role]
 
@@ -98,14 +103,18 @@ class ArticleRow:
 
 
 def read_articles(ids: list[int]) -> list[ArticleRow]:
+    """The articles with these ids (those that exist), with their tags, authors and quotes."""
     if not ids:
         return []
     with connection.cursor() as cursor:
         cursor.execute(_ARTICLES_SQL, [ids])
-        return [
-            ArticleRow(*row[:9], tags=row[9] or [], authors=row[10] or [], quotes=row[11] or [])
-            for row in cursor.fetchall()
-        ]
+        rows = {row[0]: ArticleRow(*row, tags=[], authors=[], quotes=[]) for row in cursor}
+        for sql, relation in ((_TAGS_SQL, "tags"), (_AUTHORS_SQL, "authors"),
+                              (_QUOTES_SQL, "quotes")):  # fmt: skip
+            cursor.execute(sql, [ids])
+            for article_id, *values in cursor:
+                getattr(rows[article_id], relation).append(values)
+    return list(rows.values())
 
 
 def article_documents(row: ArticleRow) -> Iterator[tantivy.Document]:

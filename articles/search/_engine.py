@@ -28,6 +28,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -47,6 +48,7 @@ STATE_FILE = "state.json"
 CURRENT = "current"
 PRUNE_EVERY = datetime.timedelta(hours=1)
 REBUILD_BATCH = 2000
+LARGE_ARCHIVE = 20_000
 _NAMED_KINDS = {
     changelog.TAG: Kind.TAG,
     changelog.AUTHOR: Kind.AUTHOR,
@@ -230,13 +232,13 @@ class Engine:
                 register_analysers(index)
                 writer = index.writer(_rebuild_heap())
                 indexed = 0
-                for ids in _article_id_batches(REBUILD_BATCH):
-                    for row in read_articles(ids):
+                for rows in _article_batches(threaded=_large_archive()):
+                    for row in rows:
                         for doc in article_documents(row):
                             writer.add_document(doc)
-                    indexed += len(ids)
+                    indexed += len(rows)
                     if progress:
-                        progress(len(ids))
+                        progress(len(rows))
                 for kind in Kind.NAMED:
                     for doc in named_documents(kind):
                         writer.add_document(doc)
@@ -315,14 +317,45 @@ class Engine:
         }
 
 
-def _rebuild_heap() -> int:
-    """The large budget only pays off on a large archive (tests rebuild tiny ones)."""
+def _large_archive() -> bool:
+    """Whether the archive is large enough for a rebuild's big budget and reader thread."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'articles_article'::regclass")
         estimate = cursor.fetchone()[0]
-    if estimate is not None and estimate < 20_000:
-        return settings.SEARCH_WRITER_HEAP_BYTES
-    return settings.SEARCH_REBUILD_HEAP_BYTES
+    return estimate is not None and estimate >= LARGE_ARCHIVE
+
+
+def _rebuild_heap() -> int:
+    """The large budget only pays off on a large archive (tests rebuild tiny ones)."""
+    return (
+        settings.SEARCH_REBUILD_HEAP_BYTES
+        if _large_archive()
+        else settings.SEARCH_WRITER_HEAP_BYTES
+    )
+
+
+def _article_batches(*, threaded: bool) -> Iterator[list]:
+    """Every article's row, newest id first, in batches. ``threaded``: the next batch is read
+    by a thread of its own (its own connection) while this one builds documents, so that
+    PostgreSQL and Python work at once. Not inside a transaction: that thread would not see
+    its uncommitted rows."""
+    batches = _article_id_batches(REBUILD_BATCH)
+    if not threaded or connection.in_atomic_block:
+        for ids in batches:
+            yield read_articles(ids)
+        return
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        try:
+            upcoming = None
+            for ids in batches:
+                following = reader.submit(read_articles, ids)
+                if upcoming is not None:
+                    yield upcoming.result()
+                upcoming = following
+            if upcoming is not None:
+                yield upcoming.result()
+        finally:
+            reader.submit(_close_connection).result()
 
 
 def _open_index(folder: Path) -> tantivy.Index:
@@ -379,6 +412,10 @@ def _named_ids_in_index(searcher: tantivy.Searcher, article_ids: list[int]) -> d
     aggs = {kind: {"terms": {"field": f"{kind}_id", "size": size}} for kind in Kind.NAMED}
     result = searcher.aggregate(query, aggs)
     return {kind: {int(b["key"]) for b in result[kind]["buckets"]} for kind in Kind.NAMED}
+
+
+def _close_connection() -> None:
+    connection.close()  # this thread's own
 
 
 def _article_id_batches(size: int) -> Iterator[list[int]]:
