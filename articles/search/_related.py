@@ -9,8 +9,8 @@ counts for more than wording.
 from __future__ import annotations
 
 import tantivy
+from django.db import connection
 
-from articles.search._documents import read_articles
 from articles.search._engine import engine
 from articles.search._schema import SCHEMA, Kind, analyser_key, text_field
 from articles.search._search import PUBLISHED, TIE_WINDOW, Page
@@ -19,22 +19,36 @@ Occur = tantivy.Occur
 SHARED = 1000.0
 
 
+_ARTICLE_SQL = """
+SELECT a.title, a.standfirst, a.language,
+       ARRAY(SELECT t.slug FROM articles_article_tags at JOIN articles_tag t ON t.id = at.tag_id
+              WHERE at.article_id = a.id),
+       ARRAY(SELECT t.name FROM articles_article_tags at JOIN articles_tag t ON t.id = at.tag_id
+              WHERE at.article_id = a.id),
+       ARRAY(SELECT DISTINCT s.slug FROM articles_quotation q
+               JOIN articles_quotedsource s ON s.id = q.source_id WHERE q.article_id = a.id)
+  FROM articles_article a WHERE a.id = %s
+"""
+
+
 def related(article_id: int, *, limit: int) -> Page:
-    rows = read_articles([article_id])
-    if not rows:
+    with connection.cursor() as cursor:
+        cursor.execute(_ARTICLE_SQL, [article_id])
+        found = cursor.fetchone()
+    if found is None:
         return Page(0, [])
-    row = rows[0]
+    title, standfirst, language, tag_slugs, tag_names, source_slugs = found
     searcher = engine().searcher()
     shared = [
         (Occur.Should, tantivy.Query.const_score_query(
             tantivy.Query.term_query(SCHEMA, kind, slug), SHARED))
-        for kind, values in (("tag", row.tags), ("source", row.sources()))
-        for _, slug, _ in values
+        for kind, slugs in (("tag", tag_slugs), ("source", source_slugs))
+        for slug in slugs
     ]  # fmt: skip
-    key = analyser_key(row.language)
+    key = analyser_key(language)
     words = {
-        text_field("title", key): [row.title],
-        text_field("head", key): [" ".join([row.standfirst, *(t[2] for t in row.tags)])],
+        text_field("title", key): [title],
+        text_field("head", key): [" ".join([standfirst, *tag_names])],
     }
     shared.append(
         (
