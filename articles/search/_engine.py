@@ -132,6 +132,12 @@ class Engine:
                     self.apply()
             return self._open_live()
 
+    @property
+    def version(self) -> tuple[str, int]:
+        """Which index state this process reads: it changes with every applied change and
+        every rebuild (what caches of search results are keyed by)."""
+        return str(self._folder), self._generation
+
     def _open_live(self) -> tantivy.Index:
         folder = self._live_folder()
         state = self._read_state(folder) if folder else None

@@ -1,16 +1,29 @@
-"""Facets: the exact number of matching articles and their top values, in one aggregation."""
+"""Facets: the exact number of matching articles and their top values, in one aggregation.
+
+Aggregating the whole archive costs time in proportion to it, so results are kept per process
+for the index state they were computed on (``Engine.version``): any write moves that state, so
+a kept result is never stale.
+"""
 
 from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import astuple
 
 from articles.search._engine import engine
 from articles.search._search import ArticleSearch, article_query
 from articles.text import fold
 
 FACET_SIZE = 20
-# Terms asked of each segment and in all: enough that ties at the 20th value are settled
-# here, by name, and that every count is exact in practice.
+# Terms asked in all (enough that ties at the 20th value are settled here, by name). Each
+# segment first gives its top terms (tantivy's default: 10 times as many); when tantivy says a
+# count may be off, that facet is counted again with every term of every segment.
 _ASKED = 100
-_SEGMENT_SIZE = 10_000
+_EVERY_TERM = 1_000_000
+CACHED_RESULTS = 256
+_cache: OrderedDict[tuple, dict] = OrderedDict()
+_cache_lock = threading.Lock()
 NAMED_FACETS = ("tags", "authors", "sources")
 VALUE_FACETS = ("languages", "sections", "months")
 _FIELDS = {
@@ -26,17 +39,39 @@ _FIELDS = {
 def facets(params: ArticleSearch, *, size: int = FACET_SIZE) -> dict[str, object]:
     """The number of matching articles and their top values by tag, author, quoted source,
     language, section and publication month (``YYYY-MM``, UTC); each counts articles."""
-    result: dict[str, object] = {"total": 0, **{name: [] for name in _FIELDS}}
     searcher = engine().searcher()
+    key = (engine().version, astuple(params), size)
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    result = _aggregate(searcher, params, size)
+    with _cache_lock:
+        _cache[key] = result
+        while len(_cache) > CACHED_RESULTS:
+            _cache.popitem(last=False)
+    return result
+
+
+def _terms(field: str, segment_size: int | None = None) -> dict:
+    terms: dict[str, object] = {"field": field, "size": _ASKED}
+    if segment_size:
+        terms["segment_size"] = segment_size
+    return {"terms": terms}
+
+
+def _aggregate(searcher, params: ArticleSearch, size: int) -> dict[str, object]:
+    result: dict[str, object] = {"total": 0, **{name: [] for name in _FIELDS}}
     compiled = article_query(params, searcher)
     if compiled.query is None:
         return result
-    aggregations = {
-        name: {"terms": {"field": field, "size": _ASKED, "segment_size": _SEGMENT_SIZE}}
-        for name, field in _FIELDS.items()
-    }
+    aggregations = {name: _terms(field) for name, field in _FIELDS.items()}
     aggregations["total"] = {"value_count": {"field": "id"}}
     found = searcher.aggregate(compiled.query, aggregations)
+    unsure = {n: _terms(_FIELDS[n], _EVERY_TERM) for n in _FIELDS
+              if found[n].get("doc_count_error_upper_bound")}  # fmt: skip
+    if unsure:
+        found.update(searcher.aggregate(compiled.query, unsure))
     result["total"] = int(found["total"]["value"] or 0)
     for name in _FIELDS:
         buckets = [(b["key"], int(b["doc_count"])) for b in found[name]["buckets"]]

@@ -317,3 +317,29 @@ def test_search_answers_503_json_when_the_index_cannot_be_opened(api_client, set
     response = api_client.get("/api/v1/articles/", {"q": "storm"})
     assert response.status_code == 503
     assert "detail" in response.json() and response["Retry-After"]
+
+
+def test_facet_counts_stay_exact_when_a_segment_cut_a_term(api_client, monkeypatch):
+    from articles.search import _facets
+
+    monkeypatch.setattr(_facets, "_ASKED", 2)  # each segment then gives its top 20 terms only
+    for n in range(25):
+        ArticleFactory(tags=[f"Filler {n:02}", *(["Rare"] if n == 24 else [])])
+    assert api_client.get(FACETS).status_code == 200  # one index segment with all of these
+    for _ in range(3):
+        ArticleFactory(tags=["Rare"])
+    tags = api_client.get(FACETS).json()["tags"]  # a second segment
+    assert tags[0] == {"slug": "rare", "name": "Rare", "count": 4}
+
+
+def test_kept_facets_never_outlive_a_write(api_client, editor_client):
+    ArticleFactory(tags=["Alpha"])
+    assert api_client.get(FACETS).json()["total"] == 1
+    assert api_client.get(FACETS).json()["total"] == 1  # kept
+    editor_client.post(
+        "/api/v1/articles/",
+        {"title": "New", "body": "b", "language": "en", "status": "published", "tags": ["Beta"]},
+    )
+    data = api_client.get(FACETS).json()
+    assert data["total"] == 2 and {t["slug"] for t in data["tags"]} == {"alpha", "beta"}
+    assert editor_client.get(FACETS).json()["total"] == 2
