@@ -17,9 +17,10 @@ from articles.text import fold
 
 FACET_SIZE = 20
 # Terms asked in all (enough that ties at the 20th value are settled here, by name). Each
-# segment first gives its top terms (tantivy's default: 10 times as many); when tantivy says a
-# count may be off, that facet is counted again with every term of every segment.
+# segment first gives its top _PER_SEGMENT terms; when tantivy says a count may still be off,
+# that facet is counted again with every term of every segment.
 _ASKED = 100
+_PER_SEGMENT = 10_000
 _EVERY_TERM = 1_000_000
 CACHED_RESULTS = 256
 _cache: OrderedDict[tuple, dict] = OrderedDict()
@@ -53,11 +54,8 @@ def facets(params: ArticleSearch, *, size: int = FACET_SIZE) -> dict[str, object
     return result
 
 
-def _terms(field: str, segment_size: int | None = None) -> dict:
-    terms: dict[str, object] = {"field": field, "size": _ASKED}
-    if segment_size:
-        terms["segment_size"] = segment_size
-    return {"terms": terms}
+def _terms(field: str, segment_size: int) -> dict:
+    return {"terms": {"field": field, "size": _ASKED, "segment_size": segment_size}}
 
 
 def _aggregate(searcher, params: ArticleSearch, size: int) -> dict[str, object]:
@@ -65,7 +63,7 @@ def _aggregate(searcher, params: ArticleSearch, size: int) -> dict[str, object]:
     compiled = article_query(params, searcher)
     if compiled.query is None:
         return result
-    aggregations = {name: _terms(field) for name, field in _FIELDS.items()}
+    aggregations = {name: _terms(field, _PER_SEGMENT) for name, field in _FIELDS.items()}
     aggregations["total"] = {"value_count": {"field": "id"}}
     found = searcher.aggregate(compiled.query, aggregations)
     unsure = {n: _terms(_FIELDS[n], _EVERY_TERM) for n in _FIELDS

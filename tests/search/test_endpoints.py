@@ -322,7 +322,8 @@ def test_search_answers_503_json_when_the_index_cannot_be_opened(api_client, set
 def test_facet_counts_stay_exact_when_a_segment_cut_a_term(api_client, monkeypatch):
     from articles.search import _facets
 
-    monkeypatch.setattr(_facets, "_ASKED", 2)  # each segment then gives its top 20 terms only
+    monkeypatch.setattr(_facets, "_ASKED", 2)
+    monkeypatch.setattr(_facets, "_PER_SEGMENT", 20)  # each segment gives its top 20 only
     for n in range(25):
         ArticleFactory(tags=[f"Filler {n:02}", *(["Rare"] if n == 24 else [])])
     assert api_client.get(FACETS).status_code == 200  # one index segment with all of these
