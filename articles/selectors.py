@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
-from django.db.models import Count, F, Model, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, Exists, F, Model, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Concat
 
 from articles import search
@@ -55,6 +55,25 @@ def with_relations(articles: QuerySet[Article], *, body: bool = True) -> QuerySe
             ),
         ),
     )
+
+
+def _published_uses(model: type) -> QuerySet:
+    """The links from published articles to a row of ``model`` (tags, authors or sources)."""
+    links = {
+        Tag: (Article.tags.through, "tag_id"),
+        Author: (Byline, "author_id"),
+        QuotedSource: (Quotation, "source_id"),
+    }
+    link, column = links[model]
+    return link.objects.filter(**{column: OuterRef("pk"), "article__status": PUBLISHED})
+
+
+def visible_names(entities: QuerySet, user: User | AnonymousUser) -> QuerySet:
+    """Tags, authors or sources a user may see: editors all; others only those a published
+    article uses (an embargoed draft's names must not leak)."""
+    if can_see_unpublished(user):
+        return entities
+    return entities.filter(Exists(_published_uses(entities.model)))
 
 
 def published_article_filter(prefix: str) -> Q:

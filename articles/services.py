@@ -4,19 +4,30 @@ Each public function runs in one transaction and records what it changed in the 
 change log within it (``articles.search``), so that a reader sees the whole write here and the
 index never misses one. Errors are Django
 ``ValidationError``s (the API answers them with a 400); nothing of a failed write is stored.
+
+Concurrency: an update locks the row it changes and applies only the fields given to the row
+as it is now, so concurrent updates of different fields all survive (the same field: the last
+writer wins, or ``if_match`` makes the write conditional). New names are created in one fixed
+order (tags, authors, sources; by slug), so two writers never wait on each other in a cycle;
+a deadlock or serialization failure that still happens is retried a few times.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+import random
+import secrets
+import time
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import ProtectedError, QuerySet
 from django.utils import timezone
+from psycopg import errors as pg_errors
 
 from articles import search
 from articles.models import Article, Author, Byline, NamedEntity, Quotation, QuotedSource, Tag
@@ -31,6 +42,47 @@ ARTICLE_FIELDS = frozenset(
     }
 )  # fmt: skip
 SLUG_ATTEMPTS = 5
+ATTEMPTS = 4  # a write that deadlocks or fails to serialise is tried this many times
+ARTICLE_URL_UNIQUE = "articles_article_url_key"
+ARTICLE_SLUG_UNIQUE = "articles_article_slug_key"
+Result = TypeVar("Result")
+
+
+class PreconditionFailed(Exception):
+    """``if_match`` named a version the article no longer has."""
+
+
+def retrying(write: Callable[..., Result]) -> Callable[..., Result]:
+    """Run ``write`` (a transaction) again when PostgreSQL aborted it for a deadlock or a
+    serialization failure; inside an outer transaction there is nothing to retry."""
+
+    @functools.wraps(write)
+    def attempt(*args: Any, **kwargs: Any) -> Result:
+        if connection.in_atomic_block:
+            return write(*args, **kwargs)
+        for number in range(1, ATTEMPTS + 1):
+            try:
+                return write(*args, **kwargs)
+            except OperationalError as error:
+                transient = isinstance(
+                    error.__cause__, pg_errors.DeadlockDetected | pg_errors.SerializationFailure
+                )
+                if not transient or number == ATTEMPTS:
+                    raise
+                time.sleep(random.uniform(0.01, 0.05) * number)
+        raise AssertionError("unreachable")
+
+    return attempt
+
+
+def constraint_name(error: IntegrityError) -> str | None:
+    """The constraint PostgreSQL names in ``error``."""
+    return getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+
+
+def article_version(article: Article) -> str:
+    """Changes with every write of the article (its ETag)."""
+    return f"{article.pk}-{int(article.updated_at.timestamp() * 1_000_000)}"
 
 
 @dataclass(frozen=True)
@@ -118,6 +170,7 @@ def _articles_changed(article_ids: list[int], *, touch: bool = False) -> None:
     search.record_changes(search.ARTICLE, article_ids)
 
 
+@retrying
 @transaction.atomic
 def named_create(model: type[Named], *, name: str, **fields: Any) -> Named:
     """A new tag, author or source; 400 when one with the same identity exists."""
@@ -130,10 +183,12 @@ def named_create(model: type[Named], *, name: str, **fields: Any) -> Named:
     return entity
 
 
+@retrying
 @transaction.atomic
 def named_update(entity: Named, **changes: Any) -> Named:
-    """Update a tag, author or source. A new name gives a new slug, and every article that uses
-    the entity is re-indexed (and its ``updated_at`` touched)."""
+    """Update a tag, author or source. A new name gives a new slug; when anything changed,
+    every article that uses the entity is re-indexed and its ``updated_at`` touched (its
+    representation, and so its ETag, changed)."""
     renamed = "name" in changes and normalise_name(changes["name"] or "") != entity.name
     if renamed:
         clean, slug = _checked_name(changes.pop("name"), field="name")
@@ -144,19 +199,17 @@ def named_update(entity: Named, **changes: Any) -> Named:
             )
         entity.name, entity.slug = clean, slug
     changes.pop("name", None)
-    searchable_change = renamed or (
-        isinstance(entity, QuotedSource)
-        and changes.get("description", entity.description) != entity.description
-    )
+    changed = renamed or any(getattr(entity, f) != v for f, v in changes.items())
     for field, value in changes.items():
         setattr(entity, field, value)
     _save_named(entity)
     _record_named(entity)
-    if searchable_change:
+    if changed:  # what articles show (names, slugs, kinds) or are found by changed
         _articles_changed(_article_ids_using(entity), touch=True)
     return entity
 
 
+@retrying
 @transaction.atomic
 def named_delete(entity: NamedEntity) -> None:
     """Delete a tag or author (articles lose it) or an unquoted source."""
@@ -187,6 +240,7 @@ def _save_named(entity: NamedEntity) -> None:
 # --- articles ---------------------------------------------------------------------------------
 
 
+@retrying
 @transaction.atomic
 def article_create(
     *,
@@ -201,20 +255,33 @@ def article_create(
     return _store(article, new_slug=True, authors=authors, tags=tags, quotes=quotes)
 
 
+@retrying
 @transaction.atomic
 def article_update(
     article: Article,
     *,
+    if_match: Collection[str] | None = None,
     authors: Sequence[str] | None = None,
     tags: Sequence[str] | None = None,
     quotes: Sequence[QuoteInput | Mapping[str, Any]] | None = None,
     **fields: Any,
 ) -> Article:
-    """Change the given fields; ``authors``, ``tags`` and ``quotes`` replace lists when given."""
+    """Change the given fields; ``authors``, ``tags`` and ``quotes`` replace lists when given.
+
+    The row is locked and read afresh, and only the given fields are written onto it. With
+    ``if_match`` (versions, or ``*``), the article must still have one of these versions."""
     _check_field_names(fields)
+    current = _locked(article, if_match)
     for field, value in fields.items():
-        setattr(article, field, value)
-    return _store(article, new_slug=False, authors=authors, tags=tags, quotes=quotes)
+        setattr(current, field, value)
+    return _store(current, new_slug=False, authors=authors, tags=tags, quotes=quotes)
+
+
+def _locked(article: Article, if_match: Collection[str] | None) -> Article:
+    current = Article.objects.select_for_update().get(pk=article.pk)
+    if if_match is not None and "*" not in if_match and article_version(current) not in if_match:
+        raise PreconditionFailed(article_version(current))
+    return current
 
 
 def _store(article: Article, *, new_slug: bool, **relations: Any) -> Article:
@@ -226,6 +293,7 @@ def _store(article: Article, *, new_slug: bool, **relations: Any) -> Article:
     return article
 
 
+@retrying
 @transaction.atomic
 def article_import(*, url: str, **fields: Any) -> tuple[Article, bool]:
     """Create or update the article whose canonical ``url`` this is: re-importing the same URL
@@ -244,13 +312,16 @@ def article_import(*, url: str, **fields: Any) -> tuple[Article, bool]:
         return article_update(racing, **fields), False
 
 
+@retrying
 @transaction.atomic
-def article_delete(article: Article) -> None:
-    article_id = article.pk
-    article.delete()
+def article_delete(article: Article, *, if_match: Collection[str] | None = None) -> None:
+    current = _locked(article, if_match)
+    article_id = current.pk
+    current.delete()
     _articles_changed([article_id])
 
 
+@retrying
 @transaction.atomic
 def articles_set_status(articles: QuerySet[Article], status: str) -> int:
     """Publish, unpublish (back to draft) or archive; publishing dates undated articles now."""
@@ -293,10 +364,11 @@ def _save_article(article: Article, *, new_slug: bool) -> None:
         article.image_url = None
     if article.status == Article.Status.PUBLISHED and article.published_at is None:
         article.published_at = timezone.now()
-    if isinstance(article.published_at, datetime.datetime) and timezone.is_naive(
-        article.published_at
-    ):
-        article.published_at = timezone.make_aware(article.published_at, datetime.UTC)
+    if isinstance(article.published_at, datetime.datetime):
+        if timezone.is_naive(article.published_at):
+            article.published_at = timezone.make_aware(article.published_at, datetime.UTC)
+        # PostgreSQL takes offsets up to 15:59; Python allows any below 24 hours.
+        article.published_at = article.published_at.astimezone(datetime.UTC)
     if new_slug or not article.slug:
         article.slug = _free_article_slug(article.title, exclude_pk=article.pk)
     article.full_clean(exclude={"slug"}, validate_constraints=True)
@@ -306,25 +378,28 @@ def _save_article(article: Article, *, new_slug: bool) -> None:
                 article.save()
             return
         except IntegrityError as error:
-            if "url" in str(error):
+            constraint = constraint_name(error)
+            if constraint == ARTICLE_URL_UNIQUE:
                 raise ValidationError({"url": ["An article with this URL exists."]}) from None
-            if "slug" not in str(error) or attempt == SLUG_ATTEMPTS - 1:
-                raise ValidationError("The article could not be saved: " + str(error)) from None
-            article.slug = _free_article_slug(
-                article.title, exclude_pk=article.pk, salt=attempt + 1
-            )
+            if constraint != ARTICLE_SLUG_UNIQUE or attempt == SLUG_ATTEMPTS - 1:
+                raise ValidationError(
+                    f"The article could not be saved (it breaks {constraint or 'a rule'})."
+                ) from None
+            # Another writer took the slug meanwhile: a random suffix cannot clash again.
+            base = make_slug(article.title)[:240] or "article"
+            article.slug = f"{base}-{secrets.token_hex(3)}"
 
 
-def _free_article_slug(title: str, *, exclude_pk: int | None, salt: int = 0) -> str:
+def _free_article_slug(title: str, *, exclude_pk: int | None) -> str:
     base = make_slug(title)[:240] or "article"
     taken = set(
         Article.objects.filter(slug__startswith=base)
         .exclude(pk=exclude_pk)
         .values_list("slug", flat=True)
     )
-    if base not in taken and not salt:
+    if base not in taken:
         return base
-    number = 2 + salt
+    number = 2
     while f"{base}-{number}" in taken:
         number += 1
     return f"{base}-{number}"
@@ -355,6 +430,32 @@ def _check_quotes(quotes: Sequence[QuoteInput]) -> None:
         raise ValidationError({"quotes": errors})
 
 
+@dataclass(frozen=True)
+class _NameWanted:
+    model: type[NamedEntity]
+    name: str
+    field: str
+    defaults: Mapping[str, Any]
+
+
+# Every writer creates missing names in this order, then by slug: no waiting in a cycle.
+_CREATION_ORDER = {Tag: 0, Author: 1, QuotedSource: 2}
+
+
+def _names_in_fixed_order(wanted: Iterable[_NameWanted]) -> dict[tuple[type, str], NamedEntity]:
+    """Get or create every wanted name, in one order whatever the article lists; the first
+    wish for a slug gives its spelling and defaults."""
+    by_key: dict[tuple[type, str], _NameWanted] = {}
+    for wish in wanted:
+        _, slug = _checked_name(wish.name, field=wish.field)
+        by_key.setdefault((wish.model, slug), wish)
+    ordered = sorted(by_key.items(), key=lambda item: (_CREATION_ORDER[item[0][0]], item[0][1]))
+    return {
+        key: get_or_create_named(wish.model, wish.name, field=wish.field, defaults=wish.defaults)
+        for key, wish in ordered
+    }
+
+
 def _replace_relations(
     article: Article,
     *,
@@ -365,31 +466,41 @@ def _replace_relations(
     quote_inputs = None if quotes is None else [QuoteInput.coerce(q) for q in quotes]
     if quote_inputs is not None:
         _check_quotes(quote_inputs)
-    if authors is not None:
-        people = [
-            get_or_create_named(Author, n, field="authors") for n in _unique_in_order(authors)
+    author_names = _unique_in_order(authors or [])
+    tag_names = _unique_in_order(tags or [])
+    names = _names_in_fixed_order(
+        [
+            *(_NameWanted(Author, n, "authors", {}) for n in author_names),
+            *(_NameWanted(Tag, n, "tags", {}) for n in tag_names),
+            *(_NameWanted(QuotedSource, q.source, "quotes", _source_defaults(q))
+              for q in quote_inputs or []),
         ]
+    )  # fmt: skip
+
+    def named(model: type, name: str) -> NamedEntity:
+        return names[(model, make_slug(normalise_name(name)))]
+
+    if authors is not None:
         article.bylines.all().delete()
         Byline.objects.bulk_create(
-            Byline(article=article, author=author, position=position)
-            for position, author in enumerate(people)
+            Byline(article=article, author=named(Author, name), position=position)
+            for position, name in enumerate(author_names)
         )
     if tags is not None:
-        article.tags.set(
-            [get_or_create_named(Tag, n, field="tags") for n in _unique_in_order(tags)]
-        )
+        article.tags.set([named(Tag, name) for name in tag_names])
     if quote_inputs is not None:
         article.quotes.all().delete()
         Quotation.objects.bulk_create(
-            Quotation(article=article, source=_quote_source(quote), text=quote.text, position=i)
-            for i, quote in enumerate(quote_inputs)
+            Quotation(
+                article=article, source=named(QuotedSource, q.source), text=q.text, position=i
+            )
+            for i, q in enumerate(quote_inputs)
         )
 
 
-def _quote_source(quote: QuoteInput) -> QuotedSource:
-    defaults = {
+def _source_defaults(quote: QuoteInput) -> dict[str, Any]:
+    return {
         key: value
         for key, value in (("kind", quote.kind), ("description", quote.description))
         if value is not None
     }
-    return get_or_create_named(QuotedSource, quote.source, field="quotes", defaults=defaults)

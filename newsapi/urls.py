@@ -13,5 +13,6 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
 ]
 
+handler400 = "newsapi.errors.bad_request"
 handler404 = "newsapi.errors.not_found"
 handler500 = "newsapi.errors.server_error"

@@ -7,13 +7,12 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-from tests.live import environment, free_port, get
+from tests.live import environment, get, gunicorn
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -29,7 +28,10 @@ def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
     ("env", "missing"),
     [
         ({"DEBUG": "false", "ALLOWED_HOSTS": "news.example.org"}, "SECRET_KEY"),
-        ({"DEBUG": "false", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
+        (
+            {"DEBUG": "false", "SECRET_KEY": "a-strong-" + "key0" * 12, "ALLOWED_HOSTS": ""},
+            "ALLOWED_HOSTS",
+        ),
     ],
 )
 def test_production_settings_refuse_to_start_without_their_secrets(env, missing):
@@ -49,25 +51,14 @@ def test_gunicorn_serves_the_api_with_debug_off(tmp_path):
         SECRET_KEY="a-test-secret-key-" + "x" * 40,
         ALLOWED_HOSTS="127.0.0.1",
         STATIC_ROOT=str(tmp_path / "static"),
+        SECURE_SSL_REDIRECT="false",  # plain HTTP on loopback, no TLS proxy in front
     )
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=ROOT, env=env, check=True,
     )  # fmt: skip
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "newsapi.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--timeout", "30"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                status, _, body = get(f"{base}/healthz")
-                break
-            except OSError:
-                time.sleep(0.1)
+    with gunicorn(env, workers=2) as base:
+        status, _, body = get(f"{base}/healthz")
         assert status == 200 and json.loads(body)["database"] == "ok"
         assert json.loads(body)["search"]["state"] == "ok"
 
@@ -84,12 +75,35 @@ def test_gunicorn_serves_the_api_with_debug_off(tmp_path):
         asset = page.split('src="')[1].split('"')[0]
         status, headers, _ = get(f"{base}{asset}")
         assert status == 200 and "max-age" in headers.get("Cache-Control", "")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_a_search_writer_budget_below_tantivys_minimum_is_refused():
     result = run_python("import django; django.setup()", SEARCH_WRITER_HEAP_MB="1")
     assert result.returncode != 0
     assert "SEARCH_WRITER_HEAP_MB and SEARCH_REBUILD_HEAP_MB need >= 15" in result.stderr
+
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "k3y-" + "".join(chr(65 + n % 26) + str(n % 10) for n in range(30)),
+    "ALLOWED_HOSTS": "news.example.org",
+    "NEWSAPI_QUIET_DATABASE": "1",
+}
+
+
+def test_the_deploy_check_passes_with_the_documented_production_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env={**os.environ, **PRODUCTION}, capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "key", ["short", "x" * 60, "django-insecure-" + "abcdefghij" * 5,
+            "insecure-local-development-key-do-not-use-in-production"],
+)  # fmt: skip
+def test_a_weak_or_default_secret_key_refuses_to_start_in_production(key):
+    result = run_python("import django; django.setup()", **{**PRODUCTION, "SECRET_KEY": key})
+    assert result.returncode != 0
+    assert "SECRET_KEY is weak" in result.stderr

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
 from django.db.models import ProtectedError
 from psycopg import errors as pg_errors
 from rest_framework import exceptions, status
@@ -13,12 +14,34 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from articles.search import SearchUnavailable
+from articles.services import PreconditionFailed
 
 
 class ServiceUnavailable(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = "The database took too long to answer; try a narrower query."
     default_code = "query_timeout"
+
+
+class DatabaseUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = (
+        "The database is unavailable; try again shortly. A write that got this answer may or "
+        "may not have been stored: re-posting an article with the same url is safe."
+    )
+    default_code = "database_unavailable"
+
+
+class StaleVersion(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The article changed since that version: read it again (its ETag)."
+    default_code = "precondition_failed"
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "payload_too_large"
 
 
 class SearchIndexUnavailable(exceptions.APIException):
@@ -35,6 +58,14 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         exc = exceptions.ValidationError({"detail": ["It is still in use; remove its uses first."]})
     elif isinstance(exc, OperationalError) and isinstance(exc.__cause__, pg_errors.QueryCanceled):
         exc = ServiceUnavailable()
+    elif isinstance(exc, OperationalError | InterfaceError):
+        # Connection refused or killed, deadlock or serialization failure after the services'
+        # retries: the client may try again.
+        exc = DatabaseUnavailable()
+    elif isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
+    elif isinstance(exc, PreconditionFailed):
+        exc = StaleVersion()
     elif isinstance(exc, SearchUnavailable):
         exc = SearchIndexUnavailable()
     response = exception_handler(exc, context)

@@ -27,7 +27,13 @@ ERRORS = {
     "403": (ErrorSerializer, "Authenticated, but without the permission this needs."),
     "404": (ErrorSerializer, "No such resource, or not visible to you, or a page past the last."),
     "429": (ErrorSerializer, "Too many requests: wait as `Retry-After` says."),
-    "503": (ErrorSerializer, "The query took longer than the database allows; narrow it."),
+    "412": (ErrorSerializer, "`If-Match` named a version the article no longer has."),
+    "413": (ErrorSerializer, "The request body is larger than the server accepts."),
+    "503": (
+        ErrorSerializer,
+        "The database or the search index cannot answer now, or the query took too long: "
+        "try again as `Retry-After` says.",
+    ),
 }
 
 
@@ -54,9 +60,11 @@ class NewsAutoSchema(AutoSchema):
             codes += ["401", "403"]
         if "{" in self.path or lists:
             codes.append("404")
-        codes.append("429")
-        if self.method == "GET":
-            codes.append("503")
+        if self.method in ("PUT", "PATCH", "DELETE") and self.path.startswith("/api/v1/articles/"):
+            codes.append("412")
+        if writes:
+            codes.append("413")
+        codes += ["429", "503"]
         return codes
 
     def _get_response_bodies(self, direction="response"):

@@ -18,6 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from articles import search, selectors, services
@@ -32,9 +33,30 @@ from articles.filtersets import (
     article_search_params,
     quote_search_params,
 )
-from articles.models import Article
+from articles.models import Article, Author, QuotedSource, Tag
 
-SLUG = r"[^/]+"
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description="Write only if the article still has this version (its `ETag`): 412 if not.",
+)
+
+
+def etag(article: Article) -> str:
+    return f'"{services.article_version(article)}"'
+
+
+def if_match(request: Request) -> set[str] | None:
+    """The versions an ``If-Match`` header names (``*`` for any), or None without one."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        return None
+    tags = {tag.strip().removeprefix("W/").strip('"') for tag in header.split(",")}
+    return {tag for tag in tags if tag}
+
+
+SLUG = r"[^/\x00]+"  # a NUL byte is no slug: 404, not a database error
 
 
 class ReadAnyoneWriteWithPermission(permissions.DjangoModelPermissionsOrAnonReadOnly):
@@ -57,10 +79,18 @@ class ReadAnyoneWriteWithPermission(permissions.DjangoModelPermissionsOrAnonRead
         "change permission) instead of making a duplicate (201).",
         responses={201: s.ArticleDetailSerializer, 200: s.ArticleDetailSerializer},
     ),
-    retrieve=extend_schema(summary="One article, with its body"),
-    update=extend_schema(summary="Replace an article"),
-    partial_update=extend_schema(summary="Change some fields of an article"),
-    destroy=extend_schema(summary="Delete an article"),
+    retrieve=extend_schema(
+        summary="One article, with its body",
+        description="The `ETag` header is the article's version, for `If-Match` on writes.",
+    ),
+    update=extend_schema(summary="Replace an article", parameters=[IF_MATCH]),
+    partial_update=extend_schema(
+        summary="Change some fields of an article",
+        description="Only the fields given change; concurrent changes of other fields are "
+        "kept. With `If-Match`, only if nobody changed the article since that version.",
+        parameters=[IF_MATCH],
+    ),
+    destroy=extend_schema(summary="Delete an article", parameters=[IF_MATCH]),
 )
 class ArticleViewSet(viewsets.ModelViewSet):
     # The filterset and ordering declare and validate the list's parameters; the search index
@@ -110,8 +140,21 @@ class ArticleViewSet(viewsets.ModelViewSet):
         code = status.HTTP_201_CREATED if serializer.created else status.HTTP_200_OK
         return Response(serializer.data, status=code)
 
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        article = self.get_object()
+        return Response(self.get_serializer(article).data, headers={"ETag": etag(article)})
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().update(request, *args, **kwargs)
+        response["ETag"] = etag(self.written)
+        return response
+
+    def perform_update(self, serializer) -> None:
+        serializer.save(if_match=if_match(self.request))
+        self.written = serializer.instance
+
     def perform_destroy(self, article: Article) -> None:
-        services.article_delete(article)
+        services.article_delete(article, if_match=if_match(self.request))
 
     @extend_schema(
         summary="Facet counts for a search",
@@ -167,6 +210,11 @@ class NamedEntityViewSet(viewsets.ModelViewSet):
     filter_backends = [DjangoFilterBackend]
     filterset_class = NamedEntityFilterSet
 
+    counted: Any = None  # the selector that annotates the counts
+
+    def get_queryset(self):
+        return selectors.visible_names(type(self).counted(), self.request.user)
+
     def perform_save(self, serializer) -> None:
         serializer.save()
         # Read it back with its count annotated, as the list shows it.
@@ -205,19 +253,22 @@ def _named_docs(noun: str, count: str) -> dict[str, Any]:
 
 @extend_schema_view(**_named_docs("tag", "article_count"))
 class TagViewSet(NamedEntityViewSet):
-    queryset = selectors.tags_with_counts()
+    queryset = Tag.objects.none()  # for the permission class; get_queryset does the work
+    counted = staticmethod(selectors.tags_with_counts)
     serializer_class = s.TagSerializer
 
 
 @extend_schema_view(**_named_docs("author", "article_count"))
 class AuthorViewSet(NamedEntityViewSet):
-    queryset = selectors.authors_with_counts()
+    queryset = Author.objects.none()
+    counted = staticmethod(selectors.authors_with_counts)
     serializer_class = s.AuthorSerializer
 
 
 @extend_schema_view(**_named_docs("quoted source", "quote_count"))
 class QuotedSourceViewSet(NamedEntityViewSet):
-    queryset = selectors.sources_with_counts()
+    queryset = QuotedSource.objects.none()
+    counted = staticmethod(selectors.sources_with_counts)
     serializer_class = s.QuotedSourceSerializer
     filterset_class = QuotedSourceFilterSet
 
@@ -263,6 +314,8 @@ class QuotationViewSet(viewsets.ReadOnlyModelViewSet):
 )
 class TokenView(ObtainAuthToken):
     """Wrong credentials are a 401 (with `WWW-Authenticate`); a missing field is a 400."""
+
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # ObtainAuthToken names its own
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)

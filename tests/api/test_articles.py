@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from articles import services
 from articles.models import Article, Tag
 from tests.factories import ArticleFactory, indexed
 
@@ -369,5 +370,5 @@ def test_etag_and_304(api_client, path):
     etag = first.headers["ETag"]
     again = api_client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 304 and again.content == b""
-    Article.objects.filter(pk=article.pk).update(title="Changed")
+    services.article_update(article, title="Changed")
     assert api_client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200

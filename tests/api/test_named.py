@@ -38,13 +38,18 @@ def make_usage(name: str) -> None:
         )
 
 
-def test_list_is_alphabetical_with_counts_of_published_use(api_client, resource):
+def test_list_is_alphabetical_with_counts_of_published_use(api_client, editor_client, resource):
     path, spec = resource
     make_usage("Corée du Nord")
-    spec["model"].objects.create(name="Arctic", slug="arctic")
-    data = api_client.get(f"/api/v1/{path}/").json()
+    spec["model"].objects.create(name="Arctic", slug="arctic")  # used by no article
+    data = editor_client.get(f"/api/v1/{path}/").json()
     assert [item["name"] for item in data["results"]] == ["Arctic", "Corée du Nord"]
     assert [item[spec["count"]] for item in data["results"]] == [0, 2]
+    # Readers see the names that published articles use.
+    data = api_client.get(f"/api/v1/{path}/").json()
+    assert [(item["name"], item[spec["count"]]) for item in data["results"]] == [
+        ("Corée du Nord", 2)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -59,14 +64,14 @@ def test_list_is_alphabetical_with_counts_of_published_use(api_client, resource)
         ("_", []),
     ],
 )
-def test_q_matches_the_start_of_the_name_or_of_a_word(api_client, resource, q, expected):
+def test_q_matches_the_start_of_the_name_or_of_a_word(editor_client, resource, q, expected):
     path, spec = resource
     for name in ("Corée du Nord", "Décor"):
         spec["model"].objects.create(
             name=name, slug=name.lower().replace(" ", "-").replace("é", "e")
         )
     names = [
-        item["name"] for item in api_client.get(f"/api/v1/{path}/", {"q": q}).json()["results"]
+        item["name"] for item in editor_client.get(f"/api/v1/{path}/", {"q": q}).json()["results"]
     ]
     assert names == expected
 
@@ -124,9 +129,9 @@ def test_deleting_a_quoted_source_is_refused(editor_client):
     assert response.status_code == 400 and QuotedSource.objects.exists()
 
 
-def test_source_kind_filter(api_client):
+def test_source_kind_filter(editor_client):
     QuotedSource.objects.create(name="Acme", slug="acme", kind="organization")
     QuotedSource.objects.create(name="Ann", slug="ann", kind="person")
-    data = api_client.get("/api/v1/sources/", {"kind": "person"}).json()
+    data = editor_client.get("/api/v1/sources/", {"kind": "person"}).json()
     assert [item["name"] for item in data["results"]] == ["Ann"]
-    assert api_client.get("/api/v1/sources/", {"kind": "alien"}).status_code == 400
+    assert editor_client.get("/api/v1/sources/", {"kind": "alien"}).status_code == 400
