@@ -322,14 +322,20 @@ def pick_queries(searcher, articles: int, rng: random.Random) -> dict[str, list[
     return {"head": head, "tail": tail, "phrase": phrases}
 
 
-def worker_rss_mb(master: int) -> float:
+def worker_memory_mb(master: int) -> dict[str, float]:
+    """The larger worker's resident memory: all of it, its own (anonymous) part, and the part
+    that is the index's files mapped from the page cache (shared by every worker)."""
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    largest = 0
+    largest: dict[str, int] = {"VmRSS": 0, "RssAnon": 0, "RssFile": 0}
     for pid in children:
+        values = {}
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                largest = max(largest, int(line.split()[1]))
-    return round(largest / 1024, 1)
+            name, _, rest = line.partition(":")
+            if name in largest:
+                values[name] = int(rest.split()[0])
+        if values.get("VmRSS", 0) > largest["VmRSS"]:
+            largest = {**largest, **values}
+    return {key: round(value / 1024, 1) for key, value in largest.items()}
 
 
 def measure(args: argparse.Namespace, build_seconds: float, generated_seconds: float) -> dict:
@@ -415,7 +421,7 @@ def measure(args: argparse.Namespace, build_seconds: float, generated_seconds: f
                 "related",
                 http_ms(base, f"/api/v1/articles/{article_ids[i % len(article_ids)]}/related/", {}),
             )
-        rss = worker_rss_mb(server.pid)
+        memory = worker_memory_mb(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -450,7 +456,9 @@ def measure(args: argparse.Namespace, build_seconds: float, generated_seconds: f
         "index_build_s": round(build_seconds, 1) if build_seconds else None,
         "generate_and_copy_s": round(generated_seconds, 1) if generated_seconds else None,
         "index_size_mb": round(index_bytes / 2**20, 1),
-        "worker_rss_mb": rss,
+        "worker_rss_mb": memory["VmRSS"],
+        "worker_rss_anon_mb": memory["RssAnon"],
+        "worker_rss_file_mb": memory["RssFile"],
         "requests": stats,
     }
 

@@ -25,6 +25,7 @@ from articles import search, selectors, services
 from articles.api import serializers as s
 from articles.api.filters import ArticleOrdering, ordering_param
 from articles.api.pagination import SearchPagination
+from articles.api.throttling import LoginAddressThrottle, LoginUsernameThrottle
 from articles.filtersets import (
     ArticleFilterSet,
     NamedEntityFilterSet,
@@ -316,6 +317,11 @@ class TokenView(ObtainAuthToken):
     """Wrong credentials are a 401 (with `WWW-Authenticate`); a missing field is a 400."""
 
     parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # ObtainAuthToken names its own
+    throttle_classes = [
+        *api_settings.DEFAULT_THROTTLE_CLASSES,
+        LoginAddressThrottle,
+        LoginUsernameThrottle,
+    ]
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)

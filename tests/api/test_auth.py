@@ -35,3 +35,23 @@ def test_anonymous_requests_are_throttled(api_client, monkeypatch):
     assert statuses == [200, 200, 200, 429]
     response = api_client.get("/api/v1/tags/")
     assert "Retry-After" in response.headers and "detail" in response.json()
+
+
+def test_password_guesses_are_throttled_per_address_and_per_username(api_client, editor):
+    guesses = [
+        api_client.post(TOKEN, {"username": "editor", "password": f"guess-{n}"}).status_code
+        for n in range(11)
+    ]
+    assert guesses == [401] * 10 + [429]
+    # Another address, the same username: still throttled (the username's own count).
+    other = api_client.post(TOKEN, {"username": "EDITOR", "password": "x"}, REMOTE_ADDR="10.9.8.7")
+    assert other.status_code == 429 and "Retry-After" in other.headers
+
+
+def test_x_forwarded_for_is_ignored_without_trusted_proxies(api_client, monkeypatch):
+    monkeypatch.setitem(AnonRateThrottle.THROTTLE_RATES, "anon", "3/minute")
+    statuses = [
+        api_client.get("/api/v1/tags/", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
+        for n in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]  # a new forged address per request gains nothing
