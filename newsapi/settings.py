@@ -204,10 +204,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "articles.api.schema.NewsAutoSchema",
     "EXCEPTION_HANDLER": "articles.api.exceptions.api_exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-    ],
+    # Counted in PostgreSQL, or in Redis with REDIS_URL: shared by every worker and host.
+    "DEFAULT_THROTTLE_CLASSES": ["articles.api.throttling.ClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("THROTTLE_ANON", "120/minute"),
         "user": os.environ.get("THROTTLE_USER", "1200/minute"),
@@ -251,3 +249,6 @@ SPECTACULAR_SETTINGS = {
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Throttling counts go to Redis when this is set (e.g. redis://127.0.0.1:6379/0), else to
+# PostgreSQL.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()

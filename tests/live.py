@@ -44,6 +44,9 @@ def environment(index: Path, **extra: str) -> dict[str, str]:
         "DATABASE_URL": database_url(),
         "NEWSAPI_QUIET_DATABASE": "1",
         "SEARCH_INDEX_PATH": str(index),
+        # Counts are shared by every process and outlive a test: keep them out of the way.
+        "THROTTLE_ANON": "1000000/minute",
+        "THROTTLE_USER": "1000000/minute",
         **extra,
     }
 
@@ -90,6 +93,23 @@ def gunicorn(env: dict[str, str], *, workers: int = 2) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=20)
+        _wait_for_other_sessions_to_end()
+
+
+def _wait_for_other_sessions_to_end(seconds: float = 5.0) -> None:
+    """A stopped server's database sessions end a moment after it: wait, so that the test
+    database can be dropped at the end of the run; end any left (a session whose connection a
+    test cut may linger) once ``seconds`` are over."""
+    others = "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) {others}")
+            if cursor.fetchone()[0] == 0:
+                return
+        time.sleep(0.05)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT pg_terminate_backend(pid) {others}")
 
 
 def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:

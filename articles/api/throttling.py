@@ -1,29 +1,123 @@
-"""Throttles beyond DRF's defaults: password guesses at the token endpoint are limited per
-client address and per username (``THROTTLE_LOGIN``), so neither many addresses nor many
-usernames get more tries."""
+"""Throttling that holds across workers and hosts.
+
+Counts live in PostgreSQL (one atomic upsert per request, in an UNLOGGED table) or, with
+``REDIS_URL``, in Redis (INCR): never in a worker's memory, where N workers would allow N times
+the rate. Windows are fixed (``THROTTLE_ANON`` 120/minute means at most 120 requests in each
+clock minute). One class throttles every request: anonymous clients by address, users by
+account. Password guesses at the token endpoint are limited per client address and per
+username (``THROTTLE_LOGIN``), so neither many addresses nor many usernames get more tries.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import math
+import random
+import time
+from functools import cache
 
+from django.conf import settings
+from django.db import connection
 from rest_framework.request import Request
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.settings import api_settings
+from rest_framework.throttling import BaseThrottle
+
+_UPSERT = """
+INSERT INTO newsapi_throttle AS t (key, window_start, hits, expires_at)
+VALUES (%s, %s, 1, now() + make_interval(secs => %s))
+ON CONFLICT (key, window_start) DO UPDATE SET hits = t.hits + 1
+RETURNING hits
+"""
+_PURGE_ONE_IN = 1000  # requests that also delete finished windows
 
 
-class LoginAddressThrottle(SimpleRateThrottle):
+class PostgresCounts:
+    def hit(self, key: str, window: int, seconds: int) -> int:
+        with connection.cursor() as cursor:
+            if random.randrange(_PURGE_ONE_IN) == 0:
+                cursor.execute("DELETE FROM newsapi_throttle WHERE expires_at < now()")
+            cursor.execute(_UPSERT, [key, window, seconds * 2])
+            return cursor.fetchone()[0]
+
+
+class RedisCounts:
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self.client = redis.Redis.from_url(url, socket_timeout=2)
+
+    def hit(self, key: str, window: int, seconds: int) -> int:
+        name = f"newsapi:throttle:{key}:{window}"
+        pipeline = self.client.pipeline()
+        pipeline.incr(name)
+        pipeline.expire(name, seconds * 2)
+        return int(pipeline.execute()[0])
+
+
+@cache
+def counts() -> PostgresCounts | RedisCounts:
+    return RedisCounts(settings.REDIS_URL) if settings.REDIS_URL else PostgresCounts()
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """``"120/minute"`` -> (120, 60)."""
+    number, period = rate.split("/")
+    return int(number), {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
+
+
+class SharedRateThrottle(BaseThrottle):
+    """At most the scope's rate per fixed window, counted wherever the request lands."""
+
+    scope = ""
+
+    def rate(self, request: Request) -> str | None:
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_cache_key(self, request: Request, view) -> str | None:
+        raise NotImplementedError
+
+    def allow_request(self, request: Request, view) -> bool:
+        rate = self.rate(request)
+        key = self.get_cache_key(request, view)
+        if rate is None or key is None:
+            return True
+        limit, seconds = parse_rate(rate)
+        now = time.time()
+        window = int(now // seconds)
+        self.retry_after = math.ceil((window + 1) * seconds - now)
+        return counts().hit(key, window, seconds) <= limit
+
+    def wait(self) -> float | None:
+        return getattr(self, "retry_after", None)
+
+
+class ClientRateThrottle(SharedRateThrottle):
+    """Anonymous clients by address (``THROTTLE_ANON``), users by account (``THROTTLE_USER``)."""
+
+    def rate(self, request: Request) -> str | None:
+        scope = "user" if request.user and request.user.is_authenticated else "anon"
+        return api_settings.DEFAULT_THROTTLE_RATES.get(scope)
+
+    def get_cache_key(self, request: Request, view) -> str:
+        if request.user and request.user.is_authenticated:
+            return f"user:{request.user.pk}"
+        return f"anon:{self.get_ident(request)}"
+
+
+class LoginAddressThrottle(SharedRateThrottle):
     scope = "login"
 
     def get_cache_key(self, request: Request, view) -> str:
-        return f"throttle_login_address_{self.get_ident(request)}"
+        return f"login-address:{self.get_ident(request)}"
 
 
-class LoginUsernameThrottle(SimpleRateThrottle):
+class LoginUsernameThrottle(SharedRateThrottle):
     scope = "login"
 
     def get_cache_key(self, request: Request, view) -> str | None:
         username = request.data.get("username") if hasattr(request.data, "get") else None
         if not isinstance(username, str) or not username.strip():
             return None  # the view answers 400; nothing to count
-        # Hashed: a username may hold any character, a cache key may not.
+        # Hashed: a username may hold any character.
         digest = hashlib.sha256(username.strip().casefold().encode(errors="replace")).hexdigest()
-        return f"throttle_login_username_{digest[:32]}"
+        return f"login-username:{digest[:32]}"

@@ -10,20 +10,20 @@ from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
-# Expected queries for an anonymous reader. Article and quotation lists: the change log check
-# (the index then gives the page and its count), then the page's rows by id with their
-# authors, tags and quotes in one statement.
+# Expected queries for an anonymous reader. Every request: the throttle's count (one upsert).
+# Article and quotation lists: the change log check (the index then gives the page and its
+# count), then the page's rows by id with their authors, tags and quotes in one statement.
 LIST_QUERIES = {
-    "/api/v1/articles/": 2,
-    "/api/v1/articles/?q=soldat": 2,  # the same: the index highlights from the rows read
-    "/api/v1/articles/?q=soldat&tag=commun&language=fr&ordering=-updated_at": 2,
-    "/api/v1/articles/facets/?q=soldat": 1,  # log check; counts come from the index
-    "/api/v1/suggest/?q=sold": 1,
-    "/api/v1/tags/": 2,  # count, page
-    "/api/v1/authors/": 2,
-    "/api/v1/sources/": 2,
-    "/api/v1/quotes/": 2,  # log check, page with sources and articles
-    "/api/v1/quotes/?q=soldat": 2,
+    "/api/v1/articles/": 3,
+    "/api/v1/articles/?q=soldat": 3,  # the same: the index highlights from the rows read
+    "/api/v1/articles/?q=soldat&tag=commun&language=fr&ordering=-updated_at": 3,
+    "/api/v1/articles/facets/?q=soldat": 2,  # the throttle, the log check; the index counts
+    "/api/v1/suggest/?q=sold": 2,
+    "/api/v1/tags/": 3,  # the throttle, the total, the page
+    "/api/v1/authors/": 3,
+    "/api/v1/sources/": 3,
+    "/api/v1/quotes/": 3,  # the throttle, the log check, the page with sources and articles
+    "/api/v1/quotes/?q=soldat": 3,
 }
 
 
