@@ -1,9 +1,15 @@
-"""API responses depend on who asks (editors see drafts): tell caches so."""
+"""Request-wide rules: caches are told that API responses depend on who asks (editors see
+drafts), and API reads run under the statement timeout."""
 
 from collections.abc import Callable
 
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.db.backends.signals import connection_created
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class VaryOnAuthorization:
@@ -15,3 +21,37 @@ class VaryOnAuthorization:
         if request.path.startswith("/api/"):
             patch_vary_headers(response, ("Authorization", "Cookie"))
         return response
+
+
+class StatementTimeoutForApiReads:
+    """API reads get ``DATABASE_STATEMENT_TIMEOUT_MS`` (a slow query answers 503, the worker
+    is freed); writes, the admin, migrations and management commands are not cut short (a
+    rename re-indexing many articles must finish). The setting is changed on the session only
+    when the kind of request changes, so kept-open connections cost no statement per request.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        api_read = request.path.startswith("/api/v1/") and request.method in SAFE_METHODS
+        _use_timeout(settings.DATABASE_STATEMENT_TIMEOUT_MS if api_read else 0)
+        return self.get_response(request)
+
+
+def _use_timeout(milliseconds: int) -> None:
+    if getattr(connection, "newsapi_statement_timeout", 0) == milliseconds:
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('statement_timeout', %s, false)", [str(milliseconds)])
+    except DatabaseError:
+        return  # the database is down: the view answers 503 through the API's error handler
+    connection.newsapi_statement_timeout = milliseconds
+
+
+def _new_session(sender, connection, **kwargs) -> None:
+    connection.newsapi_statement_timeout = 0  # the server's default: none
+
+
+connection_created.connect(_new_session)

@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "newsapi.middleware.VaryOnAuthorization",
+    "newsapi.middleware.StatementTimeoutForApiReads",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -121,11 +122,9 @@ TEMPLATES = [
 DATABASES = {
     "default": database_settings(BASE_DIR, conn_max_age=env_int("CONN_MAX_AGE", 60)),
 }
-# Every query gets this limit (milliseconds), so that no search can tie up a worker.
+# API reads get this limit (milliseconds), so that no request can tie up a worker
+# (newsapi.middleware.StatementTimeoutForApiReads); writes, migrations and commands do not.
 DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 5000)
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-    f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
-)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

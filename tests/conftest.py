@@ -60,6 +60,15 @@ def _own_search_index(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _statement_timeout_marker_in_step():
+    """A test's transaction rolls back the statement timeout the middleware set in it; the
+    connection's note of it must start over too."""
+    from django.db import connection
+
+    connection.newsapi_statement_timeout = 0
+
+
+@pytest.fixture(autouse=True)
 def _fresh_throttle_counts():
     """Throttling counts live in the cache: each test starts from zero."""
     from django.core.cache import cache

@@ -12,7 +12,7 @@ from rest_framework import serializers
 
 from articles import services
 from articles.models import Article, Author, QuotedSource, Tag
-from articles.selectors import ArticleRow
+from articles.selectors import ArticleRow, article_rows
 from articles.text import make_slug
 
 
@@ -191,7 +191,9 @@ class ArticleWriteSerializer(serializers.ModelSerializer):
         return services.article_update(article, **validated_data)
 
     def to_representation(self, article: Article) -> dict[str, Any]:
-        return ArticleDetailSerializer(article, context=self.context).data
+        """The stored article as the detail shows it, read back in one statement."""
+        row = article_rows([article.pk], body=True)[article.pk]
+        return ArticleDetailSerializer(row, context=self.context).data
 
 
 class NamedEntitySerializer(serializers.ModelSerializer):

@@ -231,3 +231,39 @@ def test_names_only_drafts_use_are_hidden_from_readers(
     assert editor_client.get(f"{path}{slug}/").status_code == 200
     editor_client.patch(detail(draft), {"status": "published"}, format="json")
     assert api_client.get(f"{path}{slug}/").status_code == 200
+
+
+# --- the statement timeout ------------------------------------------------------------------------
+
+
+def session_timeout() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_the_statement_timeout_bounds_api_reads_only(api_client, editor_client, settings):
+    settings.DATABASE_STATEMENT_TIMEOUT_MS = 4000
+    assert api_client.get("/api/v1/tags/").status_code == 200
+    assert session_timeout() == "4s"
+    assert editor_client.post("/api/v1/tags/", {"name": "Unbounded"}).status_code == 201
+    assert session_timeout() == "0"  # a write may take as long as it needs
+    assert api_client.get("/api/v1/articles/").status_code == 200
+    assert session_timeout() == "4s"
+
+
+@pytest.mark.django_db
+def test_a_read_past_the_statement_timeout_answers_503(api_client, settings, monkeypatch):
+    from articles import selectors
+
+    settings.DATABASE_STATEMENT_TIMEOUT_MS = 50
+    article = ArticleFactory()
+
+    def slow(*args, **kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(1)")
+
+    monkeypatch.setattr(selectors, "can_see_unpublished", slow)
+    response = api_client.get(detail(article))
+    assert response.status_code == 503 and response["Retry-After"]

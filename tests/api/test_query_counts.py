@@ -59,3 +59,21 @@ def test_list_query_count_is_pinned_and_does_not_grow_with_the_page(api_client, 
     make_articles(12, 3)
     large = queries_for(api_client, path, 15)
     assert small == large == LIST_QUERIES[path]
+
+
+def test_a_write_response_does_not_grow_with_the_articles_names(editor_client):
+    """The written article is read back in one statement, whatever it names."""
+    warm_up = ArticleFactory(title="Warm up")
+    editor_client.patch(f"/api/v1/articles/{warm_up.pk}/", {"title": "Warm"})  # perms cached
+    counts = []
+    for names in (1, 6):
+        article = ArticleFactory(
+            authors=[f"Writer {names}-{n}" for n in range(names)],
+            tags=[f"Topic {names}-{n}" for n in range(names)],
+            quotes=[{"source": f"Speaker {names}-{n}", "text": "t"} for n in range(names)],
+        )
+        with CaptureQueriesContext(connection) as captured:
+            response = editor_client.patch(f"/api/v1/articles/{article.pk}/", {"title": "New"})
+        assert response.status_code == 200 and len(response.json()["authors"]) == names
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
