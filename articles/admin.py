@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest
 
@@ -111,8 +113,27 @@ class ArticleAdmin(admin.ModelAdmin):
         self._set_status(request, queryset, Article.Status.ARCHIVED)
 
 
+class NamedEntityForm(forms.ModelForm):
+    """The services' own name rules, as form errors (never a 500 or a constraint's name)."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("name") is not None:
+            try:
+                services.named_check(self._meta.model, cleaned["name"], exclude_pk=self.instance.pk)
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+    def validate_unique(self) -> None:
+        """``clean`` checked the name's identity; the database constraints' raw messages
+        ("Constraint tag_name_folded_unique is violated") are not for editors."""
+
+
 class NamedEntityAdmin(admin.ModelAdmin):
     """Tags, authors and sources: slugs follow names; renames refresh the articles' search."""
+
+    form = NamedEntityForm
 
     search_fields = ["name", "slug"]
     readonly_fields = ["slug"]

@@ -170,14 +170,21 @@ def _articles_changed(article_ids: list[int], *, touch: bool = False) -> None:
     search.record_changes(search.ARTICLE, article_ids)
 
 
+def named_check(model: type[NamedEntity], name: str, *, exclude_pk: int | None = None) -> str:
+    """The slug ``name`` would have, or a ValidationError when it is not a usable name or
+    another tag (author, source) has that identity. Forms call it to show the error."""
+    clean, slug = _checked_name(name, field="name")
+    if model.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        raise ValidationError({"name": [f"A {model._meta.verbose_name} named {clean!r} exists."]})
+    return slug
+
+
 @retrying
 @transaction.atomic
 def named_create(model: type[Named], *, name: str, **fields: Any) -> Named:
     """A new tag, author or source; 400 when one with the same identity exists."""
-    clean, slug = _checked_name(name, field="name")
-    if model.objects.filter(slug=slug).exists():
-        raise ValidationError({"name": [f"A {model._meta.verbose_name} named {clean!r} exists."]})
-    entity = model(name=clean, slug=slug, **fields)
+    slug = named_check(model, name)
+    entity = model(name=normalise_name(name), slug=slug, **fields)
     _save_named(entity)
     _record_named(entity)
     return entity
@@ -191,13 +198,9 @@ def named_update(entity: Named, **changes: Any) -> Named:
     representation, and so its ETag, changed)."""
     renamed = "name" in changes and normalise_name(changes["name"] or "") != entity.name
     if renamed:
-        clean, slug = _checked_name(changes.pop("name"), field="name")
-        taken = type(entity).objects.filter(slug=slug).exclude(pk=entity.pk).exists()
-        if taken:
-            raise ValidationError(
-                {"name": [f"A {entity._meta.verbose_name} named {clean!r} exists."]}
-            )
-        entity.name, entity.slug = clean, slug
+        name = changes.pop("name")
+        entity.slug = named_check(type(entity), name, exclude_pk=entity.pk)
+        entity.name = normalise_name(name)
     changes.pop("name", None)
     changed = renamed or any(getattr(entity, f) != v for f, v in changes.items())
     for field, value in changes.items():

@@ -69,10 +69,14 @@ def _statement_timeout_marker_in_step():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    """Throttling counts live in the cache: each test starts from zero."""
+def _fresh_throttle_counts(django_db_setup, django_db_blocker):
+    """Throttling counts are shared by every process (PostgreSQL): each test starts from
+    zero, whatever servers earlier tests ran."""
     from django.core.cache import cache
+    from django.db import connection
 
     cache.clear()
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM newsapi_throttle")
     yield
     cache.clear()

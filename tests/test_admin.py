@@ -123,3 +123,38 @@ def test_changelist_search_uses_the_index_across_fields_and_accents(admin_client
     assert titles("syrsky") == {by_source.title}
     assert titles("glacier") == {by_body.title, draft.title}  # editors see drafts
     assert titles("nothing-like-this") == set()
+
+
+@pytest.mark.parametrize("name", ["!!!", "   ", "Alpha", "ALPHA"])
+def test_an_unusable_or_taken_tag_name_is_a_form_error(admin_client_logged_in, name):
+    Tag.objects.create(name="Alpha", slug="alpha")
+    response = admin_client_logged_in.post(reverse("admin:articles_tag_add"), {"name": name})
+    assert response.status_code == 200  # the form again, with its error
+    assert b"errorlist" in response.content and b"Constraint" not in response.content
+    assert Tag.objects.count() == 1
+
+
+def test_renaming_onto_a_taken_name_in_the_admin_is_a_form_error(admin_client_logged_in):
+    Tag.objects.create(name="Alpha", slug="alpha")
+    beta = Tag.objects.create(name="Beta", slug="beta")
+    response = admin_client_logged_in.post(
+        reverse("admin:articles_tag_change", args=[beta.pk]), {"name": "alpha"}
+    )
+    assert response.status_code == 200 and b"errorlist" in response.content
+    assert b"Constraint" not in response.content
+    beta.refresh_from_db()
+    assert beta.name == "Beta"
+
+
+def test_admin_password_guesses_are_throttled(client, superuser, monkeypatch):
+    from rest_framework.settings import api_settings
+
+    monkeypatch.setitem(api_settings.DEFAULT_THROTTLE_RATES, "login", "5/day")
+    login = reverse("admin:login")
+    answers = [
+        client.post(login, {"username": "boss", "password": f"guess {n}"}).status_code
+        for n in range(6)
+    ]
+    assert answers == [200] * 5 + [429]  # 200: the form again, "wrong password"
+    right = client.post(login, {"username": "boss", "password": "correct-horse-battery"})
+    assert right.status_code == 429 and right["Retry-After"]

@@ -77,8 +77,10 @@ class SharedRateThrottle(BaseThrottle):
         raise NotImplementedError
 
     def allow_request(self, request: Request, view) -> bool:
-        rate = self.rate(request)
-        key = self.get_cache_key(request, view)
+        return self.allow_key(self.rate(request), self.get_cache_key(request, view))
+
+    def allow_key(self, rate: str | None, key: str | None) -> bool:
+        """Count one request against ``key``; False once past ``rate`` in this window."""
         if rate is None or key is None:
             return True
         limit, seconds = parse_rate(rate)
@@ -116,8 +118,27 @@ class LoginUsernameThrottle(SharedRateThrottle):
 
     def get_cache_key(self, request: Request, view) -> str | None:
         username = request.data.get("username") if hasattr(request.data, "get") else None
-        if not isinstance(username, str) or not username.strip():
-            return None  # the view answers 400; nothing to count
-        # Hashed: a username may hold any character.
-        digest = hashlib.sha256(username.strip().casefold().encode(errors="replace")).hexdigest()
-        return f"login-username:{digest[:32]}"
+        return username_key(username)
+
+
+def username_key(username: object) -> str | None:
+    if not isinstance(username, str) or not username.strip():
+        return None  # nothing to count: the login answers that a username is needed
+    # Hashed: a username may hold any character.
+    digest = hashlib.sha256(username.strip().casefold().encode(errors="replace")).hexdigest()
+    return f"login-username:{digest[:32]}"
+
+
+def login_wait(request, username: object) -> int | None:
+    """For logins outside DRF (the admin): count one attempt per address and per username;
+    the seconds to wait when either is past ``THROTTLE_LOGIN``, else None."""
+    by_address, by_username = LoginAddressThrottle(), LoginUsernameThrottle()
+    rate = api_settings.DEFAULT_THROTTLE_RATES.get("login")
+    attempts = (
+        (by_address, by_address.get_cache_key(request, None)),
+        (by_username, username_key(username)),
+    )
+    for throttle, key in attempts:
+        if not throttle.allow_key(rate, key):
+            return throttle.wait()
+    return None
