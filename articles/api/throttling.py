@@ -28,15 +28,19 @@ VALUES (%s, %s, 1, now() + make_interval(secs => %s))
 ON CONFLICT (key, window_start) DO UPDATE SET hits = t.hits + 1
 RETURNING hits
 """
-_PURGE_ONE_IN = 1000  # requests that also delete finished windows
+# One request in this many also deletes finished windows, in the same statement (so every
+# request costs exactly one).
+_PURGE_ONE_IN = 1000
+_PURGE_AND_UPSERT = (
+    "WITH finished AS (DELETE FROM newsapi_throttle WHERE expires_at < now())" + _UPSERT
+)
 
 
 class PostgresCounts:
     def hit(self, key: str, window: int, seconds: int) -> int:
+        purge = random.randrange(_PURGE_ONE_IN) == 0
         with connection.cursor() as cursor:
-            if random.randrange(_PURGE_ONE_IN) == 0:
-                cursor.execute("DELETE FROM newsapi_throttle WHERE expires_at < now()")
-            cursor.execute(_UPSERT, [key, window, seconds * 2])
+            cursor.execute(_PURGE_AND_UPSERT if purge else _UPSERT, [key, window, seconds * 2])
             return cursor.fetchone()[0]
 
 

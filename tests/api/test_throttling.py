@@ -55,3 +55,19 @@ def test_two_workers_share_the_count_in_redis(tmp_path):
     with connection.cursor() as cursor:  # nothing counted in PostgreSQL meanwhile
         cursor.execute("SELECT count(*) FROM newsapi_throttle")
         assert cursor.fetchone()[0] == 0
+
+
+@pytest.mark.django_db
+def test_finished_windows_are_purged_in_the_counting_statement(monkeypatch):
+    from articles.api import throttling
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO newsapi_throttle VALUES ('anon:gone', 1, 3, now() - interval '1 day')"
+        )
+    monkeypatch.setattr(throttling, "_PURGE_ONE_IN", 1)  # this time, purge
+    assert throttling.PostgresCounts().hit("anon:here", 10, 60) == 1
+    assert throttling.PostgresCounts().hit("anon:here", 10, 60) == 2
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT key FROM newsapi_throttle")
+        assert [row[0] for row in cursor.fetchall()] == ["anon:here"]
