@@ -14,7 +14,16 @@ from django.db.models import Count, Exists, F, Model, OuterRef, Prefetch, Q, Que
 from django.db.models.functions import Concat
 
 from articles import search
-from articles.models import Article, Author, Byline, Folded, Quotation, QuotedSource, Tag
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    Folded,
+    NamedEntity,
+    Quotation,
+    QuotedSource,
+    Tag,
+)
 
 Row = TypeVar("Row", bound=Model)
 
@@ -35,11 +44,9 @@ def visible_articles(user: User | AnonymousUser) -> QuerySet[Article]:
     return articles
 
 
-def with_relations(articles: QuerySet[Article], *, body: bool = True) -> QuerySet[Article]:
+def with_relations(articles: QuerySet[Article]) -> QuerySet[Article]:
     """Prefetch authors (in byline order), tags and quotes with their sources: 3 queries for
-    any page size."""
-    if not body:
-        articles = articles.defer("body")
+    any number of articles."""
     return articles.prefetch_related(
         Prefetch(
             "bylines",
@@ -57,14 +64,26 @@ def with_relations(articles: QuerySet[Article], *, body: bool = True) -> QuerySe
     )
 
 
-def _published_uses(model: type) -> QuerySet:
-    """The links from published articles to a row of ``model`` (tags, authors or sources)."""
+def article_links(model: type) -> tuple[type[Model], str]:
+    """Where articles name a tag, author or quoted source: the link model and its column."""
     links = {
         Tag: (Article.tags.through, "tag_id"),
         Author: (Byline, "author_id"),
         QuotedSource: (Quotation, "source_id"),
     }
-    link, column = links[model]
+    return links[model]
+
+
+def article_ids_using(entity: NamedEntity) -> list[int]:
+    """The articles (any status) that name this tag, author or source."""
+    link, column = article_links(type(entity))
+    uses = link.objects.filter(**{column: entity.pk}).order_by()
+    return list(uses.values_list("article_id", flat=True).distinct())
+
+
+def _published_uses(model: type) -> QuerySet:
+    """The links from published articles to a row of ``model`` (tags, authors or sources)."""
+    link, column = article_links(model)
     return link.objects.filter(**{column: OuterRef("pk"), "article__status": PUBLISHED})
 
 
@@ -104,11 +123,8 @@ def sources_with_counts() -> QuerySet[QuotedSource]:
     ).order_by(ALPHABETICAL, "id")
 
 
-def visible_quotes(
-    user: User | AnonymousUser | None, *, everyone: bool = False
-) -> QuerySet[Quotation]:
-    """Quotations with their source and article; ``everyone`` when the index has already
-    chosen which the user may see."""
+def quotes_with_relations() -> QuerySet[Quotation]:
+    """Quotations with their source and article, newest article first."""
     quotes = (
         Quotation.objects.select_related("source")
         .select_related("article")
@@ -127,9 +143,14 @@ def visible_quotes(
             "article__status",
         )
     )
-    if not everyone and not can_see_unpublished(user):
-        quotes = quotes.filter(article__status=PUBLISHED)
     return quotes.order_by("-article__published_at", "article_id", "position", "id")
+
+
+def visible_quotes(user: User | AnonymousUser) -> QuerySet[Quotation]:
+    quotes = quotes_with_relations()
+    if not can_see_unpublished(user):
+        quotes = quotes.filter(article__status=PUBLISHED)
+    return quotes
 
 
 def in_order(rows: QuerySet[Row], ids: Sequence[int], ranks: dict[int, float]) -> list[Row]:
@@ -249,7 +270,8 @@ def article_page(page: search.Page, *, highlight: bool) -> list[ArticleRow]:
 
 
 def quote_page(page: search.Page) -> list[Quotation]:
-    return in_order(visible_quotes(None, everyone=True), page.ids, page.ranks)
+    """The quotations of a search page (the index chose those the user may see)."""
+    return in_order(quotes_with_relations(), page.ids, page.ranks)
 
 
 def related_articles(article: Article, *, limit: int) -> list[ArticleRow]:

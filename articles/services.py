@@ -31,6 +31,7 @@ from psycopg import errors as pg_errors
 
 from articles import search
 from articles.models import Article, Author, Byline, NamedEntity, Quotation, QuotedSource, Tag
+from articles.selectors import article_ids_using
 from articles.text import clean_body, make_slug, normalise_name
 
 Named = TypeVar("Named", bound=NamedEntity)
@@ -142,18 +143,6 @@ def get_or_create_named(
     return entity
 
 
-def _articles_using(entity: NamedEntity) -> QuerySet[Article]:
-    if isinstance(entity, Tag):
-        return Article.objects.filter(tags=entity)
-    if isinstance(entity, Author):
-        return Article.objects.filter(bylines__author=entity)
-    return Article.objects.filter(quotes__source=entity)
-
-
-def _article_ids_using(entity: NamedEntity) -> list[int]:
-    return list(_articles_using(entity).order_by().values_list("id", flat=True).distinct())
-
-
 _CHANGE_KINDS = {Tag: search.TAG, Author: search.AUTHOR, QuotedSource: search.SOURCE}
 
 
@@ -208,7 +197,7 @@ def named_update(entity: Named, **changes: Any) -> Named:
     _save_named(entity)
     _record_named(entity)
     if changed:  # what articles show (names, slugs, kinds) or are found by changed
-        _articles_changed(_article_ids_using(entity), touch=True)
+        _articles_changed(article_ids_using(entity), touch=True)
     return entity
 
 
@@ -216,7 +205,7 @@ def named_update(entity: Named, **changes: Any) -> Named:
 @transaction.atomic
 def named_delete(entity: NamedEntity) -> None:
     """Delete a tag or author (articles lose it) or an unquoted source."""
-    article_ids = _article_ids_using(entity)
+    article_ids = article_ids_using(entity)
     entity_id = entity.pk
     try:
         with transaction.atomic():

@@ -104,9 +104,11 @@ class ArticleViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         articles = selectors.visible_articles(self.request.user)
-        if self.action == "related":  # only the article's id is needed
-            return articles
-        return selectors.with_relations(articles, body=self.action != "list")
+        if self.action == "retrieve":  # the detail is written from this instance
+            return selectors.with_relations(articles)
+        # Lists come from the index; writes lock and re-read the row and answer from one
+        # statement (ArticleWriteSerializer); related needs only the id.
+        return articles
 
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):

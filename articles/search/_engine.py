@@ -38,7 +38,7 @@ from django.db import connection
 
 from articles.search import _changelog as changelog
 from articles.search._documents import article_documents, named_documents, read_articles
-from articles.search._schema import SCHEMA, Kind, register_analysers
+from articles.search._schema import SCHEMA, Kind, register_analysers, term
 
 log = logging.getLogger(__name__)
 
@@ -74,14 +74,10 @@ class IndexState:
         return changelog.Position(self.snapshot, self.last_id)
 
 
-def _term(field: str, value: str | int) -> tantivy.Query:
-    return tantivy.Query.term_query(SCHEMA, field, value)
-
-
 def _kind_ids(kind: str, ids: list[int], field: str = "id") -> tantivy.Query:
     return tantivy.Query.boolean_query(
         [
-            (tantivy.Occur.Must, _term("kind", kind)),
+            (tantivy.Occur.Must, term("kind", kind)),
             (tantivy.Occur.Must, tantivy.Query.term_set_query(SCHEMA, field, ids)),
         ]
     )
@@ -119,18 +115,19 @@ class Engine:
                 return self._open_live().searcher()
 
     def _caught_up(self) -> tantivy.Index:
-        with self._mutex:
-            state = self._live_state()
-            if state is None:
-                self.rebuild()
-            else:
-                status = changelog.status(state.position)
-                if status.database_id != state.database_id or status.stale:
-                    log.warning("search index at %s belongs elsewhere or is stale", self.root)
-                    self.rebuild()
-                elif status.pending:
-                    self.apply()
-            return self._open_live()
+        live = self._live()
+        if live is not None:
+            status = changelog.status(live[1].position)
+            if status.database_id != live[1].database_id or status.stale:
+                log.warning("search index at %s belongs elsewhere or is stale", self.root)
+                live = None
+            elif not status.pending:
+                return self._open_live(live)  # the usual case: one statement, no write
+        if live is None:
+            self.rebuild()
+        else:
+            self.apply()
+        return self._open_live()
 
     @property
     def version(self) -> tuple[str, int]:
@@ -138,11 +135,12 @@ class Engine:
         every rebuild (what caches of search results are keyed by)."""
         return str(self._folder), self._generation
 
-    def _open_live(self) -> tantivy.Index:
-        folder = self._live_folder()
-        state = self._read_state(folder) if folder else None
-        if folder is None or state is None:
+    def _open_live(self, live: tuple[Path, IndexState] | None = None) -> tantivy.Index:
+        """The live index, reloaded when its generation moved (``live``: already read)."""
+        live = live or self._live()
+        if live is None:
             raise SearchUnavailable("The search index is not built.")
+        folder, state = live
         if self._index is None or folder != self._folder:
             self._index = _open_index(folder)
             self._folder, self._generation = folder, state.generation
@@ -158,12 +156,17 @@ class Engine:
         except OSError:
             return None
 
-    def _live_state(self) -> IndexState | None:
+    def _live(self) -> tuple[Path, IndexState] | None:
+        """The live folder and its state, read once; None when there is no usable index."""
         folder = self._live_folder()
         state = self._read_state(folder) if folder else None
         if state is None or state.schema_version != SCHEMA_VERSION:
             return None
-        return state
+        return folder, state
+
+    def _live_state(self) -> IndexState | None:
+        live = self._live()
+        return live[1] if live else None
 
     @staticmethod
     def _read_state(folder: Path) -> IndexState | None:
@@ -198,12 +201,7 @@ class Engine:
             if state is None:
                 self.rebuild()
                 return 0
-            pending = changelog.pending(state.position)
-            if pending.count:
-                index = _open_index(self.root / CURRENT)
-                writer = index.writer(settings.SEARCH_WRITER_HEAP_BYTES, 1)
-                _write_changes(index, writer, pending.changes)
-                _commit(writer)
+            pending = _catch_up(_open_index(self.root / CURRENT), state.position)
             pruned_at = state.pruned_at
             if time.time() - pruned_at > PRUNE_EVERY.total_seconds():
                 changelog.prune(datetime.timedelta(days=settings.SEARCH_CHANGE_LOG_RETENTION_DAYS))
@@ -227,7 +225,6 @@ class Engine:
         the rebuild lock; the writer lock is held just to catch up with the log and swap.
         Returns the number of articles indexed."""
         with self._locked("rebuild.lock"):
-            self.root.mkdir(parents=True, exist_ok=True)
             name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
             folder = self.root / name
             folder.mkdir()
@@ -236,9 +233,15 @@ class Engine:
                 database_id = changelog.database_id()
                 index = tantivy.Index(SCHEMA, path=str(folder), reuse=False)
                 register_analysers(index)
-                writer = index.writer(_rebuild_heap())
+                large = _large_archive()
+                heap = (
+                    settings.SEARCH_REBUILD_HEAP_BYTES
+                    if large
+                    else settings.SEARCH_WRITER_HEAP_BYTES
+                )
+                writer = index.writer(heap)
                 indexed = 0
-                for rows in _article_batches(threaded=_large_archive()):
+                for rows in _article_batches(threaded=large):
                     for row in rows:
                         for doc in article_documents(row):
                             writer.add_document(doc)
@@ -250,11 +253,7 @@ class Engine:
                         writer.add_document(doc)
                 _commit(writer)
                 with self._locked():
-                    pending = changelog.pending(position)
-                    if pending.count:
-                        writer = index.writer(settings.SEARCH_WRITER_HEAP_BYTES, 1)
-                        _write_changes(index, writer, pending.changes)
-                        _commit(writer)
+                    pending = _catch_up(index, position)
                     previous = self._live_state()
                     self._write_state(
                         folder,
@@ -301,18 +300,18 @@ class Engine:
     def describe(self) -> dict[str, object]:
         """Documents, segments, size, position and lag, for ``search_index status`` and
         ``/healthz``."""
-        state = self._live_state()
-        folder = self._live_folder()
+        live = self._live()
         rows, newest = changelog.log_size()
-        if state is None or folder is None:
+        if live is None:
             return {"state": "missing", "path": str(self.root), "log_rows": rows}
-        searcher = self._open_live().searcher()
+        folder, state = live
+        searcher = self._open_live(live).searcher()
         lag = changelog.pending(state.position).count
         return {
             "state": "ok" if lag == 0 else "behind",
             "path": str(folder),
             "documents": searcher.num_docs,
-            "articles": _count(searcher, _term("kind", Kind.ARTICLE)),
+            "articles": _count(searcher, term("kind", Kind.ARTICLE)),
             "segments": searcher.num_segments,
             "size_bytes": sum(f.stat().st_size for f in folder.iterdir() if f.is_file()),
             "generation": state.generation,
@@ -324,20 +323,12 @@ class Engine:
 
 
 def _large_archive() -> bool:
-    """Whether the archive is large enough for a rebuild's big budget and reader thread."""
+    """Whether the archive is large enough for a rebuild's big memory budget and reader
+    thread (tests rebuild tiny archives)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'articles_article'::regclass")
         estimate = cursor.fetchone()[0]
     return estimate is not None and estimate >= LARGE_ARCHIVE
-
-
-def _rebuild_heap() -> int:
-    """The large budget only pays off on a large archive (tests rebuild tiny ones)."""
-    return (
-        settings.SEARCH_REBUILD_HEAP_BYTES
-        if _large_archive()
-        else settings.SEARCH_WRITER_HEAP_BYTES
-    )
 
 
 def _article_batches(*, threaded: bool) -> Iterator[list]:
@@ -382,6 +373,16 @@ def _commit(writer: tantivy.IndexWriter) -> None:
 
 def _count(searcher: tantivy.Searcher, query: tantivy.Query) -> int:
     return searcher.search(query, 1, count=True).count or 0
+
+
+def _catch_up(index: tantivy.Index, position: changelog.Position) -> changelog.Pending:
+    """Apply to ``index`` the changes pending at ``position`` (one commit); return them."""
+    pending = changelog.pending(position)
+    if pending.count:
+        writer = index.writer(settings.SEARCH_WRITER_HEAP_BYTES, 1)
+        _write_changes(index, writer, pending.changes)
+        _commit(writer)
+    return pending
 
 
 def _write_changes(

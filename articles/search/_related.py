@@ -12,8 +12,8 @@ import tantivy
 from django.db import connection
 
 from articles.search._engine import engine
-from articles.search._schema import SCHEMA, Kind, analyser_key, text_field
-from articles.search._search import PUBLISHED, TIE_WINDOW, Page
+from articles.search._schema import SCHEMA, Kind, analyser_key, term, text_field
+from articles.search._search import PUBLISHED, TIE_WINDOW, Page, best_first
 
 Occur = tantivy.Occur
 SHARED = 1000.0
@@ -40,8 +40,7 @@ def related(article_id: int, *, limit: int) -> Page:
     title, standfirst, language, tag_slugs, tag_names, source_slugs = found
     searcher = engine().searcher()
     shared = [
-        (Occur.Should, tantivy.Query.const_score_query(
-            tantivy.Query.term_query(SCHEMA, kind, slug), SHARED))
+        (Occur.Should, tantivy.Query.const_score_query(term(kind, slug), SHARED))
         for kind, slugs in (("tag", tag_slugs), ("source", source_slugs))
         for slug in slugs
     ]  # fmt: skip
@@ -61,27 +60,17 @@ def related(article_id: int, *, limit: int) -> Page:
     query = tantivy.Query.boolean_query(
         [
             (Occur.Must, tantivy.Query.boolean_query(shared)),
-            (Occur.Must, tantivy.Query.const_score_query(
-                tantivy.Query.term_query(SCHEMA, "kind", Kind.ARTICLE), 0.0)),
-            (Occur.Must, tantivy.Query.const_score_query(
-                tantivy.Query.term_query(SCHEMA, "status", PUBLISHED), 0.0)),
-            (Occur.MustNot, tantivy.Query.term_query(SCHEMA, "article_id", article_id)),
+            (Occur.Must, tantivy.Query.const_score_query(term("kind", Kind.ARTICLE), 0.0)),
+            (Occur.Must, tantivy.Query.const_score_query(term("status", PUBLISHED), 0.0)),
+            (Occur.MustNot, term("article_id", article_id)),
         ]
     )  # fmt: skip
     hits = searcher.search(query, limit + TIE_WINDOW, count=False).hits
-    if not hits:
-        return Page(0, [])
-    addresses = [address for _, address in hits]
-    ids = searcher.fast_field_values("id", addresses)
-    newest = searcher.fast_field_values("published_desc", addresses)
-    ranked = sorted(
-        zip((score for score, _ in hits), newest, ids, strict=True),
-        key=lambda hit: (-hit[0], -hit[1]),
-    )[:limit]
+    ranked = best_first(searcher, hits)[:limit]
     return Page(
         count=len(ranked),
-        ids=[int(hit[2]) for hit in ranked],
-        ranks={int(hit[2]): _rank(hit[0]) for hit in ranked},
+        ids=[article_id for _, article_id in ranked],
+        ranks={article_id: _rank(score) for score, article_id in ranked},
     )
 
 

@@ -54,6 +54,11 @@ def analyser_key(language: str) -> str:
     return STEMMED_LANGUAGES.get(language, PLAIN)
 
 
+def term(field: str, value: str | int) -> tantivy.Query:
+    """Documents whose (untokenised) ``field`` holds ``value``."""
+    return tantivy.Query.term_query(SCHEMA, field, value)
+
+
 def text_field(name: str, key: str) -> str:
     """The field holding ``name`` (title, body, ...) for analyser ``key``: ``title__french``."""
     return f"{name}__{key}"

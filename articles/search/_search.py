@@ -18,6 +18,7 @@ from articles.search._schema import (
     SCHEMA,
     Kind,
     analyser_key,
+    term,
 )
 
 Occur = tantivy.Occur
@@ -94,10 +95,6 @@ class Page:
     searcher: tantivy.Searcher | None = None
 
 
-def _term(name: str, value: str | int) -> tantivy.Query:
-    return tantivy.Query.term_query(SCHEMA, name, value)
-
-
 def _filter(query: tantivy.Query) -> tuple[tantivy.Occur, tantivy.Query]:
     """A clause that narrows without scoring."""
     return Occur.Must, tantivy.Query.const_score_query(query, 0.0)
@@ -112,31 +109,31 @@ def _since(name: str, moment: datetime.datetime, *, upper: bool = False) -> tant
 
 
 def visibility(kind: str, *, editor: bool, status: str | None = None) -> list:
-    clauses = [_filter(_term("kind", kind))]
+    clauses = [_filter(term("kind", kind))]
     if not editor:
-        clauses.append(_filter(_term("status", PUBLISHED)))
+        clauses.append(_filter(term("status", PUBLISHED)))
     if status:
-        clauses.append(_filter(_term("status", status)))
+        clauses.append(_filter(term("status", status)))
     return clauses
 
 
 def article_filters(params: ArticleSearch) -> list:
     clauses = visibility(Kind.ARTICLE, editor=params.editor, status=params.status)
     if params.language:
-        clauses.append(_filter(_term("language", params.language)))
+        clauses.append(_filter(term("language", params.language)))
     for slug in params.tags:
-        clauses.append(_filter(_term("tag", slug)))
+        clauses.append(_filter(term("tag", slug)))
     if params.any_tags:
         clauses.append(_filter(tantivy.Query.term_set_query(SCHEMA, "tag", list(params.any_tags))))
     if params.exclude_tags:
         excluded = tantivy.Query.term_set_query(SCHEMA, "tag", list(params.exclude_tags))
         clauses.append((Occur.MustNot, excluded))
     if params.author:
-        clauses.append(_filter(_term("author", params.author)))
+        clauses.append(_filter(term("author", params.author)))
     if params.source:
-        clauses.append(_filter(_term("source", params.source)))
+        clauses.append(_filter(term("source", params.source)))
     if params.section:
-        clauses.append(_filter(_term("section_key", params.section.lower())))
+        clauses.append(_filter(term("section_key", params.section.lower())))
     if params.published_after:
         clauses.append(_filter(_since("published", params.published_after)))
     if params.published_before:
@@ -160,24 +157,31 @@ def text_query(
     return compile_query(parse(q), keys=keys, fields=FieldSet(boosts), searcher=searcher)
 
 
-def _combine(query: tantivy.Query | None, filters: list) -> tantivy.Query:
-    clauses = list(filters)
-    if query is not None:
-        clauses.append((Occur.Must, query))
-    return tantivy.Query.boolean_query(clauses)
+def filtered_text_query(
+    q: str,
+    filters: list,
+    *,
+    language: str | None,
+    boosts: dict[str, float],
+    searcher: tantivy.Searcher,
+) -> Compiled:
+    """The filters, and the text when there is one; ``query`` None when the text matches
+    nothing."""
+    if not q.strip():
+        return Compiled(tantivy.Query.boolean_query(filters))
+    compiled = text_query(q, language=language, boosts=boosts, searcher=searcher)
+    if compiled.query is None:
+        return compiled
+    clauses = [*filters, (Occur.Must, compiled.query)]
+    return Compiled(tantivy.Query.boolean_query(clauses), compiled.corrected)
 
 
 def article_query(params: ArticleSearch, searcher: tantivy.Searcher) -> Compiled:
-    """The whole query (text and filters); ``query`` None when the text matches nothing."""
-    filters = article_filters(params)
-    if not params.searching:
-        return Compiled(_combine(None, filters))
-    compiled = text_query(
-        params.q, language=params.language, boosts=ARTICLE_FIELDS, searcher=searcher
-    )
-    if compiled.query is None:
-        return compiled
-    return Compiled(_combine(compiled.query, filters), compiled.corrected)
+    """The whole query (text and filters)."""
+    return filtered_text_query(
+        params.q, article_filters(params), language=params.language, boosts=ARTICLE_FIELDS,
+        searcher=searcher,
+    )  # fmt: skip
 
 
 def search_articles(params: ArticleSearch, *, offset: int, limit: int) -> Page:
@@ -193,19 +197,15 @@ def search_quotes(params: QuoteSearch, *, offset: int, limit: int) -> Page:
     searcher = engine().searcher()
     filters = visibility(Kind.QUOTE, editor=params.editor)
     if params.source:
-        filters.append(_filter(_term("source", params.source)))
+        filters.append(_filter(term("source", params.source)))
     if params.article is not None:
-        filters.append(_filter(_term("article_id", params.article)))
+        filters.append(_filter(term("article_id", params.article)))
     if params.language:
-        filters.append(_filter(_term("language", params.language)))
-    if not params.searching:
-        return _page(searcher, Compiled(_combine(None, filters)), QUOTE_ORDER, offset, limit)
-    compiled = text_query(
-        params.q, language=params.language, boosts=QUOTE_FIELDS, searcher=searcher
+        filters.append(_filter(term("language", params.language)))
+    compiled = filtered_text_query(
+        params.q, filters, language=params.language, boosts=QUOTE_FIELDS, searcher=searcher
     )
-    if compiled.query is not None:
-        compiled = Compiled(_combine(compiled.query, filters), compiled.corrected)
-    return _page(searcher, compiled, "rank", offset, limit)
+    return _page(searcher, compiled, "rank" if params.searching else QUOTE_ORDER, offset, limit)
 
 
 def _page(
@@ -233,23 +233,29 @@ def _ranked_page(searcher: tantivy.Searcher, compiled: Compiled, offset: int, li
     result = searcher.search(
         compiled.query, offset - start + limit + TIE_WINDOW, count=True, offset=start
     )
-    addresses = [address for _, address in result.hits]
-    if not addresses:
-        return Page(result.count or 0, [], corrected=compiled.corrected)
-    ids = searcher.fast_field_values("id", addresses)
-    newest = searcher.fast_field_values("published_desc", addresses)
-    hits = sorted(
-        zip((score for score, _ in result.hits), newest, ids, strict=True),
-        key=lambda hit: (-hit[0], -hit[1]),
-    )[offset - start : offset - start + limit]
+    hits = best_first(searcher, result.hits)[offset - start : offset - start + limit]
     return Page(
         count=result.count or 0,
-        ids=[int(hit[2]) for hit in hits],
-        ranks={int(hit[2]): float(hit[0]) for hit in hits},
+        ids=[article_id for _, article_id in hits],
+        ranks={article_id: score for score, article_id in hits},
         corrected=compiled.corrected,
         query=compiled.query,
         searcher=searcher,
     )
+
+
+def best_first(searcher: tantivy.Searcher, hits: list) -> list[tuple[float, int]]:
+    """(score, id) of scored hits, best first, equal scores newest first."""
+    if not hits:
+        return []
+    addresses = [address for _, address in hits]
+    ids = searcher.fast_field_values("id", addresses)
+    newest = searcher.fast_field_values("published_desc", addresses)
+    ordered = sorted(
+        zip((score for score, _ in hits), newest, ids, strict=True),
+        key=lambda hit: (-hit[0], -hit[1]),
+    )
+    return [(float(score), int(article_id)) for score, _, article_id in ordered]
 
 
 def admin_search_ids(text: str, *, limit: int) -> list[int]:

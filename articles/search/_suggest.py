@@ -12,7 +12,7 @@ from __future__ import annotations
 import tantivy
 
 from articles.search._engine import engine
-from articles.search._schema import ANALYSERS, SCHEMA, Kind
+from articles.search._schema import ANALYSERS, SCHEMA, Kind, term
 from articles.search._search import visibility
 
 Occur = tantivy.Occur
@@ -27,7 +27,7 @@ def _prefix(field: str, text: str, distance: int = 0) -> tantivy.Query:
 
 
 def _stages(words: list[str], whole: str, typos: bool) -> list[tantivy.Query]:
-    earlier = [(Occur.Must, tantivy.Query.term_query(SCHEMA, "label", word)) for word in words[:-1]]
+    earlier = [(Occur.Must, term("label", word)) for word in words[:-1]]
     stages = [
         _prefix("label_whole", whole),
         tantivy.Query.boolean_query([*earlier, (Occur.Must, _prefix("label", words[-1]))]),

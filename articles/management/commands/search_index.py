@@ -15,7 +15,7 @@ from tqdm import tqdm
 from articles.models import Article
 from articles.search import engine
 from articles.search._changelog import prune
-from articles.search._schema import SCHEMA
+from articles.search._schema import SCHEMA, Kind, term
 
 CHECK_WINDOW = 50_000
 
@@ -79,7 +79,7 @@ class Command(BaseCommand):
 def _articles_between(low: int, high: int) -> tantivy.Query:
     return tantivy.Query.boolean_query(
         [
-            (tantivy.Occur.Must, tantivy.Query.term_query(SCHEMA, "kind", "article")),
+            (tantivy.Occur.Must, term("kind", Kind.ARTICLE)),
             (
                 tantivy.Occur.Must,
                 tantivy.Query.range_query(
@@ -97,6 +97,6 @@ def _index_ids(searcher: tantivy.Searcher, low: int, high: int) -> set[int]:
 
 
 def _index_max_id(searcher: tantivy.Searcher) -> int:
-    query = tantivy.Query.term_query(SCHEMA, "kind", "article")
+    query = term("kind", Kind.ARTICLE)
     hits = searcher.search(query, 1, order_by_field="id", order=tantivy.Order.Desc).hits
     return int(hits[0][0]) if hits else 0
