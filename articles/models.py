@@ -1,17 +1,21 @@
 """Articles, their authors and tags, and the people and bodies they quote.
 
-Tags, authors and quoted sources are identified by a slug made from their name, so "Corée du
-Nord" and "coree du nord" are one tag. The database enforces that identity twice: the slug is
-unique, and so is the folded name (``newsapi_fold``: lower case, accents removed), so that a
-row written without going through Python cannot slip a second spelling in.
+Tags, authors and quoted sources are identified by a slug made from their name
+(``articles.text.make_slug``), so "Corée du Nord" and "coree du nord" are one tag, and so are
+"Russie-Ukraine" with a hyphen and with an en dash; "C++" and "C" are not. The slug is unique.
+(Until migration 0005 the folded name was unique too, but PostgreSQL's unaccent spells out
+letters and symbols its own way, "©" as "(c)", so two names of different identities clashed.)
 """
 
 from __future__ import annotations
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Func, Q
+
+from articles.text import is_slug
 
 FOLD_FUNCTION = "newsapi_fold"
 
@@ -23,12 +27,21 @@ class Folded(Func):
     output_field = models.TextField()
 
 
+def validate_slug(value: str) -> None:
+    """Slugs keep the letters, marks and digits of every script (Thai vowel signs and tone
+    marks, Devanagari vowel signs), which Django's unicode slug pattern refuses."""
+    if not is_slug(value):
+        raise ValidationError(
+            "Use letters, digits and hyphens only, e.g. coree-du-nord.", code="invalid"
+        )
+
+
 class NamedEntity(models.Model):
     name = models.CharField(max_length=200)
-    slug = models.SlugField(
+    slug = models.CharField(
         max_length=200,
         unique=True,
-        allow_unicode=True,
+        validators=[validate_slug],
         help_text="Made from the name: lower case, accents dropped, e.g. coree-du-nord.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -38,7 +51,6 @@ class NamedEntity(models.Model):
         abstract = True
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(Folded(F("name")), name="%(class)s_name_folded_unique"),
             models.CheckConstraint(condition=~Q(slug=""), name="%(class)s_slug_not_empty"),
         ]
         # Name lookups by any word's prefix (``/tags/?q=`` and the like).
@@ -86,7 +98,7 @@ class Article(models.Model):
         ARCHIVED = "archived", "Archived"
 
     title = models.CharField(max_length=500)
-    slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)
+    slug = models.CharField(max_length=255, unique=True, validators=[validate_slug])
     standfirst = models.TextField(blank=True, help_text="The summary shown under the title.")
     body = models.TextField(help_text="Plain text, or HTML that is sanitised on save.")
     language = models.CharField(

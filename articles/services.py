@@ -32,7 +32,7 @@ from psycopg import errors as pg_errors
 from articles import search
 from articles.models import Article, Author, Byline, NamedEntity, Quotation, QuotedSource, Tag
 from articles.selectors import article_ids_using
-from articles.text import clean_body, make_slug, normalise_name
+from articles.text import clean_body, make_slug, normalise_name, strip_controls
 
 Named = TypeVar("Named", bound=NamedEntity)
 
@@ -219,6 +219,7 @@ def named_delete(entity: NamedEntity) -> None:
 
 
 def _save_named(entity: NamedEntity) -> None:
+    _strip_unsafe(entity, *_NAMED_TEXT.get(type(entity), ((), ())))
     entity.full_clean(validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
@@ -347,7 +348,22 @@ def _check_field_names(fields: Mapping[str, Any]) -> None:
         raise TypeError(f"unknown article fields: {sorted(unknown)}")
 
 
+# Text fields by kind: one line (control characters become spaces or go) or several.
+_ARTICLE_LINES = ("title", "section", "edition", "image_caption", "image_credit")
+_ARTICLE_TEXTS = ("standfirst", "body")
+_NAMED_TEXT = {QuotedSource: (("description",), ()), Author: ((), ("bio",))}
+
+
+def _strip_unsafe(entity: Any, lines: Iterable[str], texts: Iterable[str]) -> None:
+    """Control characters and bidi overrides are never stored in what readers see."""
+    for field in lines:
+        setattr(entity, field, strip_controls(getattr(entity, field) or ""))
+    for field in texts:
+        setattr(entity, field, strip_controls(getattr(entity, field) or "", multiline=True))
+
+
 def _save_article(article: Article, *, new_slug: bool) -> None:
+    _strip_unsafe(article, _ARTICLE_LINES, _ARTICLE_TEXTS)
     if article.body:
         article.body = clean_body(article.body)
     if article.url == "":
@@ -414,7 +430,7 @@ def _check_quotes(quotes: Sequence[QuoteInput]) -> None:
     for number, quote in enumerate(quotes, start=1):
         if not make_slug(normalise_name(quote.source)):
             errors.append(f"Quote {number}: name the person or body quoted.")
-        if not quote.text.strip():
+        if not strip_controls(quote.text).strip():
             errors.append(f"Quote {number}: a quotation needs its text.")
         if quote.kind is not None and quote.kind not in kinds:
             errors.append(f"Quote {number}: kind {quote.kind!r} is not one of {kinds}.")
@@ -484,15 +500,19 @@ def _replace_relations(
         article.quotes.all().delete()
         Quotation.objects.bulk_create(
             Quotation(
-                article=article, source=named(QuotedSource, q.source), text=q.text, position=i
+                article=article,
+                source=named(QuotedSource, q.source),
+                text=strip_controls(q.text, multiline=True),
+                position=i,
             )
             for i, q in enumerate(quote_inputs)
         )
 
 
 def _source_defaults(quote: QuoteInput) -> dict[str, Any]:
-    return {
-        key: value
-        for key, value in (("kind", quote.kind), ("description", quote.description))
-        if value is not None
-    }
+    defaults: dict[str, Any] = {}
+    if quote.kind is not None:
+        defaults["kind"] = quote.kind
+    if quote.description is not None:
+        defaults["description"] = strip_controls(quote.description)
+    return defaults

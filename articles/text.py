@@ -6,7 +6,6 @@ import re
 import unicodedata
 
 import nh3
-from django.utils.text import slugify
 
 # Tags an article body may keep; everything else is removed, never escaped into the text.
 BODY_TAGS = {
@@ -32,22 +31,88 @@ _SPELLED_OUT = str.maketrans(
     }
 )  # fmt: skip
 
+# Symbols that tell names apart ("C++" is not "C", "AT&T" is not "ATT", "1/2" is not "12"):
+# spelled out in a slug, so "C++" is c-plus-plus and "Procter & Gamble" procter-and-gamble.
+# A "#" after a letter or digit is "sharp" (C#, F#); a leading one is a hashtag and dropped.
+_SYMBOL_WORDS = (
+    (re.compile(r"\+"), " plus "),
+    (re.compile(r"&"), " and "),
+    (re.compile(r"(?<=\w)#"), " sharp "),
+    (re.compile(r"[/\u2044\u2215]"), " / "),  # slash, fraction slash, division slash
+)
+
+# Format characters that reorder or hide text ("Trojan Source"): never stored in what we show.
+_BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_UNSAFE_IN_LINE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_BIDI_CONTROLS}]")
+_UNSAFE_IN_TEXT = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f{_BIDI_CONTROLS}]")
+
+# Scripts whose combining marks are accents, dropped from an identity ("é" is "e"). In other
+# scripts a mark is part of the letter: Thai ข่าว ("news") is not ขาว ("white"), nor are Hindi
+# words that differ by a vowel sign.
+_ACCENTED_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
+
+
+def _drop_accents(text: str) -> str:
+    kept = []
+    accent_base = False
+    for char in unicodedata.normalize("NFKD", text):
+        if unicodedata.combining(char) or unicodedata.category(char) == "Mn":
+            if accent_base:
+                continue
+        else:
+            accent_base = unicodedata.name(char, "").startswith(_ACCENTED_SCRIPTS)
+        kept.append(char)
+    return unicodedata.normalize("NFC", "".join(kept))
+
 
 def fold(text: str) -> str:
-    """Lower-case ``text`` and drop its accents: "Corée du Nord" -> "coree du nord"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_SPELLED_OUT))
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return _SPACES.sub(" ", stripped).strip().casefold()
+    """Lower-case ``text`` and drop its accents: "Corée du Nord" -> "coree du nord".
+
+    Compatibility forms are unified first (NFKC: "ﬁ" is "fi", full-width letters are plain ones).
+    """
+    text = unicodedata.normalize("NFKC", strip_controls(text))
+    return _SPACES.sub(" ", _drop_accents(text.casefold().translate(_SPELLED_OUT))).strip()
 
 
 def make_slug(name: str) -> str:
-    """The identity of a tag, author or source: case- and accent-insensitive, Unicode-aware."""
-    return slugify(fold(name), allow_unicode=True)[:200].strip("-")
+    """The identity of a tag, author or source, and an article's slug: case- and
+    accent-insensitive, every kind of dash one, symbols that tell names apart spelled out,
+    letters, marks and digits of every script kept ("c-plus-plus", "russie-ukraine", "ข่าว")."""
+    text = fold(name)
+    for pattern, word in _SYMBOL_WORDS:
+        text = pattern.sub(word, text)
+    words, word = [], []
+    for char in text:
+        category = unicodedata.category(char)
+        if category[0] in "LMN":
+            word.append(char)
+        elif category[0] == "Z" or category == "Pd" or char in "_/":
+            words.append("".join(word))
+            word = []
+        # other punctuation and symbols are dropped where they stand: "L'Oréal" is loreal
+    words.append("".join(word))
+    return "-".join(w for w in words if w)[:200].strip("-")
+
+
+def is_slug(value: str) -> bool:
+    """Letters, marks and digits of any script, joined by hyphens (underscores in old slugs)."""
+    return bool(value) and all(
+        char in "-_" or unicodedata.category(char)[0] in "LMN" for char in value
+    )
+
+
+def strip_controls(text: str, *, multiline: bool = False) -> str:
+    """``text`` without control characters and bidi overrides; ``multiline`` keeps tabs and
+    line breaks (bodies), otherwise they become spaces."""
+    if multiline:
+        return _UNSAFE_IN_TEXT.sub("", text)
+    return _UNSAFE_IN_LINE.sub(lambda m: " " if m.group() in "\t\n\r" else "", text)
 
 
 def normalise_name(name: str) -> str:
-    """Collapse runs of white space, so "Corée  du Nord " is stored as "Corée du Nord"."""
-    return _SPACES.sub(" ", name).strip()
+    """The stored form of a name: composed (NFC), without control characters, runs of white
+    space collapsed, so "Corée  du Nord " is stored as "Corée du Nord"."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", strip_controls(name))).strip()
 
 
 def sanitise_html(body: str) -> str:

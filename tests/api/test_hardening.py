@@ -11,7 +11,7 @@ import pytest
 from django.db import OperationalError, close_old_connections, connection
 from rest_framework.authtoken.models import Token
 
-from articles.models import Article, Tag
+from articles.models import Article, QuotedSource, Tag
 from tests.conftest import EDITOR_PERMISSIONS
 from tests.factories import ArticleFactory, UserFactory
 
@@ -267,3 +267,47 @@ def test_a_read_past_the_statement_timeout_answers_503(api_client, settings, mon
     monkeypatch.setattr(selectors, "can_see_unpublished", slow)
     response = api_client.get(detail(article))
     assert response.status_code == 503 and response["Retry-After"]
+
+
+# --- names and text: identity, control characters -------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_names_are_one_or_several_as_a_reader_would_expect(editor_client):
+    payload = {
+        "title": "Langages et conflits",
+        "body": "Un corps.",
+        "language": "fr",
+        "tags": ["Russie-Ukraine", "Russie\u2013Ukraine", "C++", "C#", "C", "AT&T", "ATT",
+                 "\u0e02\u0e48\u0e32\u0e27", "\u0e02\u0e32\u0e27"],
+    }  # fmt: skip
+    response = editor_client.post(LIST, payload, format="json")
+    assert response.status_code == 201, response.json()
+    slugs = sorted(tag["slug"] for tag in response.json()["tags"])
+    assert slugs == sorted(["russie-ukraine", "c-plus-plus", "c-sharp", "c", "at-and-t", "att",
+                     "\u0e02\u0e48\u0e32\u0e27", "\u0e02\u0e32\u0e27"])  # fmt: skip
+    # A tag created on its own with the other dash is the same tag, not a clash.
+    again = editor_client.post("/api/v1/tags/", {"name": "Russie\u2014Ukraine"}, format="json")
+    assert again.status_code == 400 and "exists" in str(again.json())
+    thai = editor_client.get("/api/v1/tags/\u0e02\u0e48\u0e32\u0e27/")
+    assert thai.status_code == 200 and thai.json()["name"] == "\u0e02\u0e48\u0e32\u0e27"
+
+
+@pytest.mark.django_db
+def test_control_characters_and_bidi_overrides_are_not_stored(editor_client):
+    payload = {
+        "title": "Budget\u202e vot\u00e9\x07",
+        "body": "Ligne une\nligne\x1b deux.",
+        "language": "fr",
+        "authors": ["\u2066Ann\u2069 Lee"],
+        "quotes": [{"source": "Porte\x01-parole", "text": "Oui\u202e.", "description": "x\x08y"}],
+    }
+    response = editor_client.post(LIST, payload, format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["title"] == "Budget vot\u00e9"
+    assert body["body"] == "Ligne une\nligne deux."
+    assert body["authors"][0]["name"] == "Ann Lee"
+    assert body["quotes"][0]["text"] == "Oui."
+    assert body["quotes"][0]["source"]["name"] == "Porte-parole"
+    assert QuotedSource.objects.get().description == "xy"
