@@ -12,6 +12,25 @@ from django.http import HttpRequest
 
 from articles import search, services
 from articles.models import Article, Author, Byline, NamedEntity, Quotation, QuotedSource, Tag
+from articles.text import strip_controls
+
+
+def _rows(formset: Any) -> list[dict[str, Any]]:
+    """The rows an inline formset keeps, in the order of their positions."""
+    rows = [
+        form.cleaned_data
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+    return sorted(rows, key=lambda row: row.get("position") or 0)
+
+
+class QuotationForm(forms.ModelForm):
+    def clean_text(self) -> str:
+        text = strip_controls(self.cleaned_data["text"], multiline=True).strip()
+        if not text:
+            raise ValidationError("A quotation needs its text.")
+        return text
 
 
 class BylineInline(admin.TabularInline):
@@ -25,6 +44,7 @@ class BylineInline(admin.TabularInline):
 
 class QuotationInline(admin.StackedInline):
     model = Quotation
+    form = QuotationForm
     extra = 1
     autocomplete_fields = ["source"]
     fields = ["source", "text", "position"]
@@ -91,8 +111,20 @@ class ArticleAdmin(admin.ModelAdmin):
             services.article_delete(article)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        services.article_refresh_search(form.instance)
+        """Tags, bylines and quotations go through the write path, not the forms' own saves
+        (which would skip the services' rules and the search index's change log)."""
+        by_model = {formset.model: formset for formset in formsets}
+        bylines, quotations = by_model.get(Byline), by_model.get(Quotation)
+        services.article_admin_relations(
+            form.instance,
+            tags=form.cleaned_data.get("tags"),
+            authors=None if bylines is None else [row["author"] for row in _rows(bylines)],
+            quotes=None
+            if quotations is None
+            else [(row["source"], row["text"]) for row in _rows(quotations)],
+        )
+        for formset in formsets:
+            formset.save(commit=False)  # what changed, for the history; nothing is written
 
     def _set_status(self, request: HttpRequest, queryset: QuerySet[Article], status: str) -> None:
         count = services.articles_set_status(queryset, status)

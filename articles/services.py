@@ -337,8 +337,23 @@ def article_admin_save(article: Article) -> None:
     _save_article(article, new_slug=False)
 
 
-def article_refresh_search(article: Article) -> None:
-    """For writers that saved an article and its relations themselves (the admin)."""
+def article_admin_relations(
+    article: Article,
+    *,
+    authors: Sequence[Author] | None,
+    tags: Sequence[Tag] | None,
+    quotes: Sequence[tuple[QuotedSource, str]] | None,
+) -> None:
+    """Replace the relations the admin's forms chose (``None``: a list the editor could not
+    see stays), the way every other writer does, and log the article for the index."""
+    _replace_relations(
+        article,
+        authors=None if authors is None else [author.slug for author in authors],
+        tags=None if tags is None else [tag.slug for tag in tags],
+        quotes=None
+        if quotes is None
+        else [QuoteInput(source=source.slug, text=text) for source, text in quotes],
+    )
     _articles_changed([article.pk])
 
 

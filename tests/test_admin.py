@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.models import Article, QuotedSource, Tag
+from articles.models import Article, Author, QuotedSource, Tag
 from tests.factories import ArticleFactory, indexed
 
 pytestmark = pytest.mark.django_db
@@ -158,3 +158,70 @@ def test_admin_password_guesses_are_throttled(client, superuser, monkeypatch):
     assert answers == [200] * 5 + [429]  # 200: the form again, "wrong password"
     right = client.post(login, {"username": "boss", "password": "correct-horse-battery"})
     assert right.status_code == 429 and right["Retry-After"]
+
+
+def article_form(article, **changes):
+    """The admin change form's data for ``article``, with ``changes``."""
+    data = {
+        "title": article.title, "slug": article.slug, "standfirst": "", "body": article.body,
+        "tags": [tag.pk for tag in article.tags.all()], "status": article.status,
+        "published_at_0": "2026-11-20", "published_at_1": "10:00:00",
+        "language": article.language, "section": "", "edition": "", "url": "", "image_url": "",
+        "image_caption": "", "image_credit": "",
+        "bylines-TOTAL_FORMS": "0", "bylines-INITIAL_FORMS": "0",
+        "quotes-TOTAL_FORMS": "0", "quotes-INITIAL_FORMS": "0",
+    }  # fmt: skip
+    data.update(changes)
+    return data
+
+
+def test_inline_bylines_and_quotations_are_written_through_the_services(admin_client_logged_in):
+    article = ArticleFactory(title="Inline story", body="Plain body.", tags=[], authors=[])
+    ann = Author.objects.create(name="Ann Lee", slug="ann-lee")
+    bob = Author.objects.create(name="Bob Ray", slug="bob-ray")
+    source = QuotedSource.objects.create(name="Mayor of Lyon", slug="mayor-of-lyon")
+    data = article_form(
+        article,
+        **{
+            "bylines-TOTAL_FORMS": "2",
+            "bylines-0-author": bob.pk, "bylines-0-position": "1",
+            "bylines-1-author": ann.pk, "bylines-1-position": "0",
+            "quotes-TOTAL_FORMS": "1",
+            "quotes-0-source": source.pk, "quotes-0-text": "Trams\u202e first.\x07",
+            "quotes-0-position": "0",
+        },
+    )  # fmt: skip
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    response = admin_client_logged_in.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert [b.author.name for b in article.bylines.order_by("position")] == ["Ann Lee", "Bob Ray"]
+    assert article.quotes.get().text == "Trams first."
+    assert indexed("trams") == indexed("bob") == {article.pk}
+
+
+def test_an_empty_inline_quotation_is_a_form_error(admin_client_logged_in):
+    article = ArticleFactory(title="Inline story", body="Plain body.", tags=[], authors=[])
+    source = QuotedSource.objects.create(name="Mayor of Lyon", slug="mayor-of-lyon")
+    data = article_form(
+        article,
+        **{"quotes-TOTAL_FORMS": "1", "quotes-0-source": source.pk,
+           "quotes-0-text": "\x07\u202e", "quotes-0-position": "0"},
+    )  # fmt: skip
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    response = admin_client_logged_in.post(url, data)
+    assert response.status_code == 200 and "A quotation needs its text." in response.text
+    assert not article.quotes.exists()
+
+
+def test_an_author_named_twice_in_the_byline_is_kept_once(admin_client_logged_in):
+    """As in the API: the first position wins."""
+    article = ArticleFactory(title="Inline story", body="Plain body.", tags=[], authors=[])
+    ann = Author.objects.create(name="Ann Lee", slug="ann-lee")
+    data = article_form(
+        article,
+        **{"bylines-TOTAL_FORMS": "2", "bylines-0-author": ann.pk, "bylines-0-position": "0",
+           "bylines-1-author": ann.pk, "bylines-1-position": "1"},
+    )  # fmt: skip
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    assert admin_client_logged_in.post(url, data).status_code == 302
+    assert [b.author_id for b in article.bylines.all()] == [ann.pk]

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize("model", [Tag, Author, QuotedSource])
 def test_names_of_different_identities_can_fold_alike_in_the_database(model):
-    """unaccent spells "©" as "(c)" and "–" as "-"; only the slug is an identity."""
+    """unaccent spells "©" as "(c)" and an en dash as "-"; only the slug is an identity."""
     model.objects.create(name="Cap (c)", slug="cap-c")
     model.objects.create(name="Cap ©", slug="cap")
     assert model.objects.count() == 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from articles.text import fold, is_slug, make_slug, normalise_name, strip_controls
@@ -42,7 +42,8 @@ def test_every_latin_letter_folds_alike_in_python_and_the_database():
 @pytest.mark.parametrize(
     ("same", "names"),
     [
-        (True, ["Russie-Ukraine", "Russie\u2013Ukraine", "russie \u2014 ukraine", "Russie_Ukraine"]),
+        (True, ["Russie-Ukraine", "Russie\u2013Ukraine", "russie \u2014 ukraine"]),
+        (True, ["Russie_Ukraine", "Russie / Ukraine"]),
         (True, ["Corée du Nord", "COREE DU NORD", "Coree  du  Nord"]),
         (True, ["\uff23++", "C++", "c ++"]),  # full-width C (NFKC)
         (True, ["Procter & Gamble", "Procter and Gamble"]),
