@@ -1,15 +1,39 @@
-"""Request-wide rules: caches are told that API responses depend on who asks (editors see
-drafts), and API reads run under the statement timeout."""
+"""Request-wide rules: API errors are JSON, caches are told that API responses depend on who
+asks (editors see drafts), and API reads run under the statement timeout."""
 
 from collections.abc import Callable
 
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.backends.signals import connection_created
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import patch_vary_headers
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class JsonErrorsForApi:
+    """Django answers some errors itself, before any API view: an unknown URL (with ``DEBUG``,
+    its technical 404 page, which skips ``handler404``), a method or redirect rule of
+    CommonMiddleware. Under ``/api/`` a client gets JSON for those too."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code >= 400
+            and request.path.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/")
+        ):
+            detail = "Not found." if response.status_code == 404 else response.reason_phrase
+            json_response = JsonResponse({"detail": detail}, status=response.status_code)
+            for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+                if header in response:
+                    json_response[header] = response[header]
+            return json_response
+        return response
 
 
 class VaryOnAuthorization:

@@ -21,6 +21,24 @@ TEXT_FIELDS = {"Article": ["standfirst", "body"], "Author": ["bio"]}
 UNSAFE = "[\x01-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 
 
+# Name lookups (``?q=`` on tags, authors, sources) fold compatibility forms as slugs do, so a
+# full-width "ABC" finds "ABC": the fold function gains NFKC, and its indexes are rebuilt.
+FOLD_NFKC_SQL = """
+CREATE OR REPLACE FUNCTION public.newsapi_fold(value text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+RETURN lower(public.unaccent('public.unaccent'::regdictionary, normalize(value, NFKC)))
+"""
+FOLD_SQL = """
+CREATE OR REPLACE FUNCTION public.newsapi_fold(value text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+RETURN lower(public.unaccent('public.unaccent'::regdictionary, value))
+"""
+REINDEX_SQL = (
+    "REINDEX INDEX tag_name_trgm; REINDEX INDEX author_name_trgm; "
+    "REINDEX INDEX quotedsource_name_trgm"
+)
+
+
 def record(schema_editor, kind, ids):
     if ids:
         with schema_editor.connection.cursor() as cursor:
@@ -145,5 +163,6 @@ class Migration(migrations.Migration):
             migrations.RemoveConstraint(model_name=model, name=f"{model}_name_folded_unique")
             for model in ("author", "quotedsource", "tag")
         ),
+        migrations.RunSQL([FOLD_NFKC_SQL, REINDEX_SQL], [FOLD_SQL, REINDEX_SQL]),
         migrations.RunPython(reidentify, migrations.RunPython.noop),
     ]

@@ -311,3 +311,13 @@ def test_control_characters_and_bidi_overrides_are_not_stored(editor_client):
     assert body["quotes"][0]["text"] == "Oui."
     assert body["quotes"][0]["source"]["name"] == "Porte-parole"
     assert QuotedSource.objects.get().description == "xy"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("debug", [True, False])
+@pytest.mark.parametrize("path", ["/api/v1/nothing-here/", "/api/v2/", "/api/v1/articles/x/y/"])
+def test_every_404_under_the_api_is_json_whatever_debug_is(client, settings, debug, path):
+    settings.DEBUG = debug
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
