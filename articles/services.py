@@ -110,7 +110,7 @@ class QuoteInput:
 # --- named entities: tags, authors, quoted sources ------------------------------------------
 
 
-def _checked_name(name: str, *, field: str) -> tuple[str, str]:
+def checked_name(name: str, *, field: str) -> tuple[str, str]:
     """The stored form of a name and its slug, or a ValidationError naming ``field``."""
     clean = normalise_name(name or "")
     slug = make_slug(clean)
@@ -131,7 +131,7 @@ def get_or_create_named(
     Safe against concurrent writers: the insert runs in a savepoint, and when another
     transaction committed the same slug first, its row is read back instead.
     """
-    clean, slug = _checked_name(name, field=field)
+    clean, slug = checked_name(name, field=field)
     try:
         entity, _ = model.objects.get_or_create(
             slug=slug, defaults={"name": clean, **(defaults or {})}
@@ -162,7 +162,7 @@ def _articles_changed(article_ids: list[int], *, touch: bool = False) -> None:
 def named_check(model: type[NamedEntity], name: str, *, exclude_pk: int | None = None) -> str:
     """The slug ``name`` would have, or a ValidationError when it is not a usable name or
     another tag (author, source) has that identity. Forms call it to show the error."""
-    clean, slug = _checked_name(name, field="name")
+    clean, slug = checked_name(name, field="name")
     if model.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
         raise ValidationError({"name": [f"A {model._meta.verbose_name} named {clean!r} exists."]})
     return slug
@@ -243,7 +243,7 @@ def article_create(
     **fields: Any,
 ) -> Article:
     """Create an article with its authors, tags and quotes (created by name when new)."""
-    _check_field_names(fields)
+    check_field_names(fields)
     article = Article(**fields)
     return _store(article, new_slug=True, authors=authors, tags=tags, quotes=quotes)
 
@@ -263,7 +263,7 @@ def article_update(
 
     The row is locked and read afresh, and only the given fields are written onto it. With
     ``if_match`` (versions, or ``*``), the article must still have one of these versions."""
-    _check_field_names(fields)
+    check_field_names(fields)
     current = _locked(article, if_match)
     for field, value in fields.items():
         setattr(current, field, value)
@@ -357,7 +357,7 @@ def article_admin_relations(
     _articles_changed([article.pk])
 
 
-def _check_field_names(fields: Mapping[str, Any]) -> None:
+def check_field_names(fields: Mapping[str, Any]) -> None:
     unknown = set(fields) - ARTICLE_FIELDS
     if unknown:
         raise TypeError(f"unknown article fields: {sorted(unknown)}")
@@ -377,7 +377,9 @@ def _strip_unsafe(entity: Any, lines: Iterable[str], texts: Iterable[str]) -> No
         setattr(entity, field, strip_controls(getattr(entity, field) or "", multiline=True))
 
 
-def _save_article(article: Article, *, new_slug: bool) -> None:
+def normalise_article(article: Article) -> None:
+    """What every writer does to an article's fields before storing them: control characters
+    out, HTML sanitised, empty URLs NULL, a published article dated, dates in UTC."""
     _strip_unsafe(article, _ARTICLE_LINES, _ARTICLE_TEXTS)
     if article.body:
         article.body = clean_body(article.body)
@@ -392,6 +394,10 @@ def _save_article(article: Article, *, new_slug: bool) -> None:
             article.published_at = timezone.make_aware(article.published_at, datetime.UTC)
         # PostgreSQL takes offsets up to 15:59; Python allows any below 24 hours.
         article.published_at = article.published_at.astimezone(datetime.UTC)
+
+
+def _save_article(article: Article, *, new_slug: bool) -> None:
+    normalise_article(article)
     if new_slug or not article.slug:
         article.slug = _free_article_slug(article.title, exclude_pk=article.pk)
     article.full_clean(exclude={"slug"}, validate_constraints=True)
@@ -409,12 +415,15 @@ def _save_article(article: Article, *, new_slug: bool) -> None:
                     f"The article could not be saved (it breaks {constraint or 'a rule'})."
                 ) from None
             # Another writer took the slug meanwhile: a random suffix cannot clash again.
-            base = make_slug(article.title)[:240] or "article"
-            article.slug = f"{base}-{secrets.token_hex(3)}"
+            article.slug = f"{article_slug_base(article.title)}-{secrets.token_hex(3)}"
+
+
+def article_slug_base(title: str) -> str:
+    return make_slug(title)[:240] or "article"
 
 
 def _free_article_slug(title: str, *, exclude_pk: int | None) -> str:
-    base = make_slug(title)[:240] or "article"
+    base = article_slug_base(title)
     taken = set(
         Article.objects.filter(slug__startswith=base)
         .exclude(pk=exclude_pk)
@@ -428,7 +437,7 @@ def _free_article_slug(title: str, *, exclude_pk: int | None) -> str:
     return f"{base}-{number}"
 
 
-def _unique_in_order(names: Iterable[str]) -> list[str]:
+def unique_in_order(names: Iterable[str]) -> list[str]:
     seen: set[str] = set()
     result = []
     for name in names:
@@ -439,7 +448,7 @@ def _unique_in_order(names: Iterable[str]) -> list[str]:
     return result
 
 
-def _check_quotes(quotes: Sequence[QuoteInput]) -> None:
+def check_quotes(quotes: Sequence[QuoteInput]) -> None:
     errors = []
     kinds = QuotedSource.Kind.values
     for number, quote in enumerate(quotes, start=1):
@@ -462,7 +471,7 @@ class _NameWanted:
 
 
 # Every writer creates missing names in this order, then by slug: no waiting in a cycle.
-_CREATION_ORDER = {Tag: 0, Author: 1, QuotedSource: 2}
+CREATION_ORDER = {Tag: 0, Author: 1, QuotedSource: 2}
 
 
 def _names_in_fixed_order(wanted: Iterable[_NameWanted]) -> dict[tuple[type, str], NamedEntity]:
@@ -470,9 +479,9 @@ def _names_in_fixed_order(wanted: Iterable[_NameWanted]) -> dict[tuple[type, str
     wish for a slug gives its spelling and defaults."""
     by_key: dict[tuple[type, str], _NameWanted] = {}
     for wish in wanted:
-        _, slug = _checked_name(wish.name, field=wish.field)
+        _, slug = checked_name(wish.name, field=wish.field)
         by_key.setdefault((wish.model, slug), wish)
-    ordered = sorted(by_key.items(), key=lambda item: (_CREATION_ORDER[item[0][0]], item[0][1]))
+    ordered = sorted(by_key.items(), key=lambda item: (CREATION_ORDER[item[0][0]], item[0][1]))
     return {
         key: get_or_create_named(wish.model, wish.name, field=wish.field, defaults=wish.defaults)
         for key, wish in ordered
@@ -488,14 +497,14 @@ def _replace_relations(
 ) -> None:
     quote_inputs = None if quotes is None else [QuoteInput.coerce(q) for q in quotes]
     if quote_inputs is not None:
-        _check_quotes(quote_inputs)
-    author_names = _unique_in_order(authors or [])
-    tag_names = _unique_in_order(tags or [])
+        check_quotes(quote_inputs)
+    author_names = unique_in_order(authors or [])
+    tag_names = unique_in_order(tags or [])
     names = _names_in_fixed_order(
         [
             *(_NameWanted(Author, n, "authors", {}) for n in author_names),
             *(_NameWanted(Tag, n, "tags", {}) for n in tag_names),
-            *(_NameWanted(QuotedSource, q.source, "quotes", _source_defaults(q))
+            *(_NameWanted(QuotedSource, q.source, "quotes", source_defaults(q))
               for q in quote_inputs or []),
         ]
     )  # fmt: skip
@@ -524,7 +533,7 @@ def _replace_relations(
         )
 
 
-def _source_defaults(quote: QuoteInput) -> dict[str, Any]:
+def source_defaults(quote: QuoteInput) -> dict[str, Any]:
     defaults: dict[str, Any] = {}
     if quote.kind is not None:
         defaults["kind"] = quote.kind

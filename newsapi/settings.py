@@ -126,6 +126,8 @@ DATABASES = {
 # API reads get this limit (milliseconds), so that no request can tie up a worker
 # (newsapi.middleware.StatementTimeoutForApiReads); writes, migrations and commands do not.
 DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 5000)
+# Room for a bulk request of 500 articles; bigger bodies answer 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_BODY_MB", 16) * 1024 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

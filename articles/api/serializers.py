@@ -196,6 +196,44 @@ class ArticleWriteSerializer(serializers.ModelSerializer):
         return ArticleDetailSerializer(row, context=self.context).data
 
 
+BULK_LIMIT = 500
+
+
+@extend_schema_field(ArticleWriteSerializer(many=True))
+class BulkArticlesField(serializers.ListField):
+    """Documented as write-format articles; each item is checked on its own, so that one bad
+    item is reported without refusing the others."""
+
+
+class BulkRequestSerializer(serializers.Serializer):
+    articles = BulkArticlesField(
+        child=serializers.DictField(),
+        min_length=1,
+        max_length=BULK_LIMIT,
+        help_text=f"Up to {BULK_LIMIT} articles, each as `POST /articles/` takes it.",
+    )
+    skip_existing = serializers.BooleanField(
+        default=False, help_text="Leave articles whose `url` is stored as they are (`skipped`)."
+    )
+
+
+class BulkItemSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="The item's position in `articles`, from 0.")
+    status = serializers.ChoiceField(choices=["created", "updated", "skipped", "error"])
+    id = serializers.IntegerField(allow_null=True, help_text="The article's id, when stored.")
+    errors = serializers.JSONField(
+        allow_null=True, help_text="Why the item was not stored, as a 400 would say it."
+    )
+
+
+class BulkResponseSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    skipped = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    results = BulkItemSerializer(many=True)
+
+
 class NamedEntitySerializer(serializers.ModelSerializer):
     """Shared by tags, authors and sources: the slug follows the name."""
 

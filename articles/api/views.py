@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django_filters.rest_framework import DjangoFilterBackend
@@ -21,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from articles import search, selectors, services
+from articles import bulk, search, selectors, services
 from articles.api import serializers as s
 from articles.api.filters import ArticleOrdering, ordering_param
 from articles.api.pagination import SearchPagination
@@ -160,6 +161,52 @@ class ArticleViewSet(viewsets.ModelViewSet):
         services.article_delete(article, if_match=if_match(self.request))
 
     @extend_schema(
+        summary="Create or update up to 500 articles",
+        description="Each item as `POST /articles/` takes it, with the same upsert rule (a "
+        "stored canonical `url` updates its article; that needs the change permission). Each "
+        "item is all or nothing, and the answer says for each, in order, whether it was "
+        "`created`, `updated`, `skipped` (`skip_existing`) or refused (`error`, with the "
+        "reasons a 400 would give). A bare JSON array of articles is accepted too.",
+        request=s.BulkRequestSerializer,
+        responses={200: s.BulkResponseSerializer},
+    )
+    @action(detail=False, methods=["post"], pagination_class=None, filter_backends=[])
+    def bulk(self, request: Request) -> Response:
+        data = request.data
+        envelope = s.BulkRequestSerializer(
+            data={"articles": data} if isinstance(data, list) else data
+        )
+        envelope.is_valid(raise_exception=True)
+        items = envelope.validated_data["articles"]
+        checker = s.ArticleWriteSerializer()
+        valid: dict[int, dict[str, Any]] = {}
+        results: list[dict[str, Any]] = []
+        for index, item in enumerate(items):
+            try:
+                valid[index] = checker.run_validation(item)
+            except ValidationError as error:
+                results.append(_bulk_result(index, bulk.ERROR, None, error.detail))
+        outcomes = bulk.upsert_many(
+            list(valid.values()),
+            skip_existing=envelope.validated_data["skip_existing"],
+            may_create=True,  # the permission class asked for it (POST)
+            may_update=request.user.has_perm("articles.change_article"),
+        )
+        for index, outcome in zip(valid, outcomes, strict=True):
+            results.append(_bulk_result(index, outcome.status, outcome.id, outcome.errors))
+        results.sort(key=lambda result: result["index"])
+        counts = Counter(result["status"] for result in results)
+        return Response(
+            {
+                "created": counts[bulk.CREATED],
+                "updated": counts[bulk.UPDATED],
+                "skipped": counts[bulk.SKIPPED],
+                "failed": counts[bulk.ERROR],
+                "results": results,
+            }
+        )
+
+    @extend_schema(
         summary="Facet counts for a search",
         description="For the same filters and `q` as the list: the total and the top 20 tags, "
         "authors, quoted sources, languages, sections and publication months.",
@@ -185,6 +232,12 @@ class ArticleViewSet(viewsets.ModelViewSet):
         related = selectors.related_articles(article, limit=params.validated_data["limit"])
         data = s.ArticleSummarySerializer(related, many=True, context={"request": request}).data
         return Response({"results": data})
+
+
+def _bulk_result(index: int, status: str, article_id: int | None, errors: Any) -> dict[str, Any]:
+    if isinstance(errors, str | list):
+        errors = {"non_field_errors": [errors] if isinstance(errors, str) else errors}
+    return {"index": index, "status": status, "id": article_id, "errors": errors}
 
 
 @extend_schema(

@@ -1,0 +1,67 @@
+"""Import articles from NDJSON or JSON array files (or stdin), in the API's write format."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from articles import search
+from articles.ingest import BATCH_SIZE, Report, entries, import_entries
+
+
+class Command(BaseCommand):
+    help = (
+        "Import articles: NDJSON or a JSON array in the API's write format, '-' for stdin. "
+        "A known canonical url updates its article (or is skipped with --skip-existing). "
+        "Bad records are reported with their line and reason; the others are stored."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="a file, or - for stdin")
+        parser.add_argument(
+            "--skip-existing", action="store_true", help="Leave articles whose url is stored."
+        )
+        parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
+        parser.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
+
+    def handle(self, *args: Any, paths: list[str], **options: Any) -> None:
+        progress = tqdm(
+            unit="article",
+            disable=options["no_progress"] or not sys.stderr.isatty(),
+            file=sys.stderr,
+        )
+        reports = []
+        with progress:
+            for path in paths:
+                report = self._import(path, progress=progress, **options)
+                reports.append((path, report))
+        failed = 0
+        for path, report in reports:
+            self.stdout.write(f"{path}: {report.summary()}")
+            for where, why in report.failed:
+                self.stdout.write(f"  {path} {where}: {why}")
+            failed += len(report.failed)
+        if failed:
+            raise CommandError(f"{failed} record(s) failed; the others were stored.")
+
+    def _import(self, path: str, *, progress: tqdm, **options: Any) -> Report:
+        def after_batch(count: int) -> None:
+            search.engine().apply()  # the index follows batch by batch
+            progress.update(count)
+
+        try:
+            opened = nullcontext(sys.stdin.buffer) if path == "-" else Path(path).open("rb")  # noqa: SIM115
+        except OSError as error:
+            raise CommandError(f"{path}: {error.strerror}") from None
+        with opened as stream:
+            return import_entries(
+                entries(stream),
+                skip_existing=options["skip_existing"],
+                batch_size=options["batch_size"],
+                after_batch=after_batch,
+            )
