@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterable, Iterator
+import multiprocessing
+import zlib
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 import ijson
+from django.db import connection, connections
 from rest_framework.exceptions import ValidationError as DrfValidationError
 
-from articles import bulk
+from articles import bulk, search
 from articles.api.serializers import ArticleWriteSerializer
 from articles.models import Article
 
@@ -109,32 +114,151 @@ def import_entries(
     *,
     skip_existing: bool = False,
     batch_size: int = BATCH_SIZE,
-    after_batch: Any = None,
+    after_batch: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> Report:
-    """Store the records batch by batch; ``after_batch(count)`` runs after each."""
+    """Store the records batch by batch; ``after_batch(count)`` runs after each is written.
+
+    With ``workers`` > 1 (and outside a transaction), forked processes check and write the
+    batches side by side. Records are dealt to them by their ``url``, so that every record of
+    one article goes to the same process and is written in the file's order."""
+    if workers > 1 and not connection.in_atomic_block:
+        return _import_in_workers(records, skip_existing, batch_size, after_batch, workers)
     report = Report()
-    serializer = ArticleWriteSerializer()
-    batch: list[tuple[str, dict[str, Any]]] = []
+    batch: list[Entry] = []
 
     def flush() -> None:
-        outcomes = bulk.upsert_many([item for _, item in batch], skip_existing=skip_existing)
-        for (where, _), outcome in zip(batch, outcomes, strict=True):
+        for where, outcome in store(batch, skip_existing):
             report.add(where, outcome)
         if after_batch is not None:
             after_batch(len(batch))
         batch.clear()
 
     for entry in records:
-        try:
-            batch.append((entry.where, validated(entry, serializer)))
-        except ValueError as error:
-            report.failed.append((entry.where, str(error)))
-            continue
+        batch.append(entry)
         if len(batch) >= batch_size:
             flush()
     if batch:
         flush()
     return report
+
+
+def store(batch: list[Entry], skip_existing: bool) -> list[tuple[str, bulk.Outcome]]:
+    """Check and write one batch of entries: an outcome for each, in order."""
+    serializer = ArticleWriteSerializer()
+    results: list[tuple[str, bulk.Outcome] | None] = [None] * len(batch)
+    valid: dict[int, dict[str, Any]] = {}
+    for number, entry in enumerate(batch):
+        try:
+            valid[number] = validated(entry, serializer)
+        except ValueError as error:
+            results[number] = (entry.where, bulk.Outcome(bulk.ERROR, errors=str(error)))
+    outcomes = bulk.upsert_many(list(valid.values()), skip_existing=skip_existing)
+    for number, outcome in zip(valid, outcomes, strict=True):
+        results[number] = (batch[number].where, outcome)
+    return [result for result in results if result is not None]
+
+
+def _import_in_workers(
+    records: Iterable[Entry],
+    skip_existing: bool,
+    batch_size: int,
+    after_batch: Callable[[int], None] | None,
+    workers: int,
+) -> Report:
+    report = Report()
+    connections.close_all()  # forked workers open their own
+    context = multiprocessing.get_context("fork")
+    pools = [ProcessPoolExecutor(1, mp_context=context) for _ in range(workers)]
+    batches: list[list[Entry]] = [[] for _ in range(workers)]
+    in_flight: deque[tuple[Future, int]] = deque()
+    dealt = 0
+
+    def collect() -> None:
+        future, count = in_flight.popleft()
+        for where, outcome in future.result():
+            report.add(where, outcome)
+        if after_batch is not None:
+            after_batch(count)
+
+    def submit(slot: int) -> None:
+        in_flight.append((pools[slot].submit(store, batches[slot], skip_existing),
+                          len(batches[slot])))  # fmt: skip
+        batches[slot] = []
+        while len(in_flight) > 2 * workers:  # bounded memory
+            collect()
+
+    try:
+        for entry in records:
+            url = entry.value.get("url") if isinstance(entry.value, dict) else None
+            slot = zlib.crc32(str(url).encode()) % workers if url else dealt % workers
+            dealt += 1
+            batches[slot].append(entry)
+            if len(batches[slot]) >= batch_size:
+                submit(slot)
+        for slot in range(workers):
+            if batches[slot]:
+                submit(slot)
+        while in_flight:
+            collect()
+    finally:
+        for pool in pools:
+            pool.submit(_close_connections).result()
+            pool.shutdown()
+    report.failed.sort(key=lambda failure: int(failure[0].rsplit(" ", 1)[-1]))
+    return report
+
+
+def _close_connections() -> None:
+    connections.close_all()  # a worker's own, before it exits
+
+
+class IndexFollower:
+    """Keeps this host's search index up to the change log while an import writes.
+
+    Outside a transaction it is a forked process applying the log every half second, so the
+    index's work runs on another core beside the import's; the last changes are applied when
+    the import ends. Inside a transaction (whose changes no other connection sees yet) the
+    log is applied here, every ``every`` articles."""
+
+    def __init__(self, every: int = 5_000) -> None:
+        self.every = every
+        self.unapplied = 0
+        self.process: Any = None
+        self.stop: Any = None
+
+    def __enter__(self) -> IndexFollower:
+        if not connection.in_atomic_block:
+            connections.close_all()  # the child opens its own; this process reconnects
+            context = multiprocessing.get_context("fork")
+            self.stop = context.Event()
+            self.process = context.Process(target=_follow, args=(self.stop,), daemon=True)
+            self.process.start()
+        return self
+
+    def stored(self, count: int) -> None:
+        if self.process is None:
+            self.unapplied += count
+            if self.unapplied >= self.every:
+                search.engine().apply()
+                self.unapplied = 0
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.process is not None:
+            self.stop.set()
+            self.process.join()
+        search.engine().apply()
+
+
+def _follow(stop: Any) -> None:
+    from articles.search import _engine
+
+    _engine.forget_engines()  # the parent's open readers are not this process's
+    try:
+        while not stop.wait(0.5):
+            search.engine().apply()
+    finally:
+        connections.close_all()
 
 
 # --- export --------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -53,6 +54,8 @@ _ACCENTED_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
 
 
 def _drop_accents(text: str) -> str:
+    if text.isascii():
+        return text
     kept = []
     accent_base = False
     for char in unicodedata.normalize("NFKD", text):
@@ -74,6 +77,7 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", _drop_accents(text.casefold().translate(_SPELLED_OUT))).strip()
 
 
+@functools.lru_cache(maxsize=65_536)  # imports name the same tags and people again and again
 def make_slug(name: str) -> str:
     """The identity of a tag, author or source, and an article's slug: case- and
     accent-insensitive, every kind of dash one, symbols that tell names apart spelled out,

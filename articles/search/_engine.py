@@ -449,6 +449,12 @@ _engines: dict[Path, Engine] = {}
 _engines_mutex = threading.Lock()
 
 
+def forget_engines() -> None:
+    """For a forked process: open the index afresh rather than through the parent's objects."""
+    with _engines_mutex:
+        _engines.clear()
+
+
 def engine() -> Engine:
     """The engine of ``settings.SEARCH_INDEX_PATH`` for this process."""
     root = Path(settings.SEARCH_INDEX_PATH).resolve()

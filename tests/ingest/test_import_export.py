@@ -147,3 +147,20 @@ def test_export_filters_by_status_and_date():
     assert len(export("--since", "2000-01-01T00:00:00Z")) == 2
     with pytest.raises(CommandError):
         export("--since", "yesterday")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_processes_store_every_record_in_file_order_per_url(tmp_path):
+    """Outside a transaction the command forks writers and an index follower."""
+    lines = [record(n) for n in range(120)]
+    lines += [record(n, title=f"Story {n}, revised") for n in range(0, 120, 10)]  # same urls
+    lines.insert(7, {"title": "no body", "language": "en"})
+    path = tmp_path / "in.ndjson"
+    path.write_text(ndjson(*lines))
+    output, error = run("import_articles", str(path), "--workers", "2", "--batch-size", "16")
+    assert "created 120, updated 12, skipped 0, failed 1" in output
+    assert "line 8: body" in output
+    assert Article.objects.count() == 120
+    assert Article.objects.get(url=record(10)["url"]).title == "Story 10, revised"
+    assert len(indexed("rivers")) == 100  # the index followed: every one (up to the page size)
+    assert len(indexed("revised")) == 12

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -10,8 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from articles import search
-from articles.ingest import BATCH_SIZE, Report, entries, import_entries
+from articles.ingest import BATCH_SIZE, IndexFollower, Report, entries, import_entries
 
 
 class Command(BaseCommand):
@@ -27,6 +27,13 @@ class Command(BaseCommand):
             "--skip-existing", action="store_true", help="Leave articles whose url is stored."
         )
         parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=min(4, os.cpu_count() or 1),
+            help="Processes checking and writing batches side by side (default: the cores, "
+            "at most 4).",
+        )
         parser.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
 
     def handle(self, *args: Any, paths: list[str], **options: Any) -> None:
@@ -36,10 +43,14 @@ class Command(BaseCommand):
             file=sys.stderr,
         )
         reports = []
-        with progress:
+        with progress, IndexFollower() as index:
+
+            def after_batch(count: int) -> None:
+                index.stored(count)
+                progress.update(count)
+
             for path in paths:
-                report = self._import(path, progress=progress, **options)
-                reports.append((path, report))
+                reports.append((path, self._import(path, after_batch=after_batch, **options)))
         failed = 0
         for path, report in reports:
             self.stdout.write(f"{path}: {report.summary()}")
@@ -49,11 +60,7 @@ class Command(BaseCommand):
         if failed:
             raise CommandError(f"{failed} record(s) failed; the others were stored.")
 
-    def _import(self, path: str, *, progress: tqdm, **options: Any) -> Report:
-        def after_batch(count: int) -> None:
-            search.engine().apply()  # the index follows batch by batch
-            progress.update(count)
-
+    def _import(self, path: str, *, after_batch: Any, **options: Any) -> Report:
         try:
             opened = nullcontext(sys.stdin.buffer) if path == "-" else Path(path).open("rb")  # noqa: SIM115
         except OSError as error:
@@ -64,4 +71,5 @@ class Command(BaseCommand):
                 skip_existing=options["skip_existing"],
                 batch_size=options["batch_size"],
                 after_batch=after_batch,
+                workers=max(1, options["workers"]),
             )

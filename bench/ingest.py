@@ -1,0 +1,158 @@
+"""Import benchmark: ``import_articles`` on a generated NDJSON archive against COPY of the rows
+it stored.
+
+    .venv/bin/python bench/ingest.py --articles 100000
+
+1. Generates NDJSON in the API's write format (seeded; ``bench/run.py``'s vocabulary and
+   proportions: French and English, HTML bodies of 150 to 800 words, about 4 Zipf-distributed
+   tags from 5,000, 1 or 2 authors from 2,000, 0 to 3 quotes from 20,000 sources).
+2. Imports it into an empty database of its own (``newsapi_bench_import``) with the command's
+   own code path (batches of 500, the search index fed after each batch, into a fresh index
+   folder), timed from the first record read to the last index commit.
+3. The limit line: the rows it stored are copied out, the tables emptied, and the same rows
+   COPY-ed back in (no index): what PostgreSQL alone takes to store them.
+4. Prints the rates and writes ``bench/results/ingest.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import html
+import io
+import json
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import run as search_bench  # the search benchmark's archive and database helpers
+
+DATABASE = "newsapi_bench_import"
+TABLES = ["articles_tag", "articles_author", "articles_quotedsource", "articles_article",
+          "articles_article_tags", "articles_byline", "articles_quotation"]  # fmt: skip
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=20261125)
+    parser.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1))
+    return parser.parse_args()
+
+
+def generate(path: Path, count: int, seed: int) -> float:
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    vocab = {language: search_bench.Vocabulary(language) for language in search_bench.LANGUAGES}
+    tags = search_bench.names(rng, vocab["en"], search_bench.TAGS, 2)
+    authors = search_bench.names(rng, vocab["fr"], search_bench.AUTHORS, 2)
+    sources = search_bench.names(rng, vocab["en"], search_bench.SOURCES, 2)
+    tag_weights = search_bench.zipf_cumulative(len(tags))
+    source_weights = search_bench.zipf_cumulative(len(sources))
+    now = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
+    with path.open("w", encoding="utf-8") as out:
+        for number in range(1, count + 1):
+            language = search_bench.LANGUAGES[number % 2]
+            words = vocab[language]
+            paragraphs = [
+                " ".join(words.draw(rng, rng.randint(40, 120))) for _ in range(rng.randint(3, 7))
+            ]
+            draft = rng.random() < 0.03
+            published = now - datetime.timedelta(seconds=rng.randint(0, 10 * 365 * 86_400))
+            record = {
+                "title": " ".join(words.draw(rng, rng.randint(8, 16))).capitalize(),
+                "standfirst": " ".join(words.draw(rng, 25)),
+                "body": "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs),
+                "language": language,
+                "section": rng.choice(["World", "Politics", "Science", "Business", "Sport"]),
+                "url": f"https://example.org/{language}/{number}",
+                "status": "draft" if draft else "published",
+                "published_at": None if draft else published.isoformat(),
+                "tags": sorted({rng.choices(tags, cum_weights=tag_weights)[0] for _ in range(4)}),
+                "authors": sorted({rng.choice(authors) for _ in range(rng.choice((1, 1, 1, 2)))}),
+                "quotes": [
+                    {"source": rng.choices(sources, cum_weights=source_weights)[0],
+                     "text": " ".join(words.draw(rng, rng.randint(8, 30)))}
+                    for _ in range(rng.choice((0, 1, 2, 2, 3)))
+                ],
+            }  # fmt: skip
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return time.perf_counter() - started
+
+
+def import_file(path: Path, workers: int) -> tuple[float, object]:
+    from django.conf import settings
+
+    from articles import search
+    from articles.ingest import IndexFollower, entries, import_entries
+
+    index = Path(tempfile.mkdtemp(prefix="bench-import-index-"))  # this host's, fresh
+    settings.SEARCH_INDEX_PATH = index
+    search.engine().rebuild()  # an empty index, as on a new host
+    started = time.perf_counter()
+    with path.open("rb") as stream, IndexFollower() as index:  # as the command does
+        report = import_entries(entries(stream), after_batch=index.stored, workers=workers)
+    seconds = time.perf_counter() - started
+    everything = search.ArticleSearch(q="", editor=True)
+    report.indexed = search.search_articles(everything, offset=0, limit=1).count
+    shutil.rmtree(index, ignore_errors=True)
+    return seconds, report
+
+
+def copy_limit() -> float:
+    """Copy the stored rows out, empty the tables, and time COPY-ing them back in."""
+    from django.db import connection
+
+    dumps: dict[str, io.BytesIO] = {}
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        for table in TABLES:
+            buffer = io.BytesIO()
+            with raw.copy(f"COPY {table} TO STDOUT (FORMAT binary)") as copy:
+                for chunk in copy:
+                    buffer.write(chunk)
+            dumps[table] = buffer
+        cursor.execute(f"TRUNCATE {', '.join(TABLES)} CASCADE")
+        started = time.perf_counter()
+        for table in TABLES:
+            with raw.copy(f"COPY {table} FROM STDIN (FORMAT binary)") as copy:
+                copy.write(dumps[table].getvalue())
+        seconds = time.perf_counter() - started
+    return seconds
+
+
+def main() -> None:
+    args = parse_args()
+    search_bench.BENCH_DATABASE = DATABASE
+    search_bench.use_bench_database(reuse=False)
+    data = search_bench.ROOT / ".data" / f"bench-import-{args.articles}.ndjson"
+    data.parent.mkdir(exist_ok=True)
+    generated = generate(data, args.articles, args.seed)
+    import_seconds, report = import_file(data, args.workers)
+    copy_seconds = copy_limit()
+    result = {
+        "articles": args.articles,
+        "workers": args.workers,
+        "file_mb": round(data.stat().st_size / 1e6, 1),
+        "generate_s": round(generated, 1),
+        "import_s": round(import_seconds, 1),
+        "import_articles_per_s": round(args.articles / import_seconds),
+        "copy_s": round(copy_seconds, 1),
+        "copy_articles_per_s": round(args.articles / copy_seconds),
+        "import_vs_copy": round(import_seconds / copy_seconds, 1),
+        "report": report.summary(),
+        "indexed": report.indexed,
+    }
+    data.unlink()
+    search_bench.RESULTS.mkdir(exist_ok=True)
+    (search_bench.RESULTS / "ingest.json").write_text(json.dumps(result, indent=2))
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
