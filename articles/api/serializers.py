@@ -126,6 +126,8 @@ class FastTextChecks:
 
 
 class QuoteInputSerializer(FastTextChecks, serializers.Serializer):
+    """A quotation: the words and who said them."""
+
     source = serializers.CharField(
         max_length=200, help_text="Name or slug of the person or body quoted (created when new)."
     )
