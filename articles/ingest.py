@@ -19,6 +19,7 @@ from rest_framework.exceptions import ValidationError as DrfValidationError
 
 from articles import bulk, search
 from articles.api.serializers import ArticleWriteSerializer
+from articles.extract import extract
 from articles.models import Article
 
 BATCH_SIZE = 500
@@ -259,6 +260,20 @@ def _follow(stop: Any) -> None:
             search.engine().apply()
     finally:
         connections.close_all()
+
+
+def import_raw_page(content: str, *, skip_existing: bool = False, **hints: Any) -> bulk.Outcome:
+    """Extract the article of a raw page and store it as a draft, as ``POST
+    /articles/extract/?save=true`` does (a stored url is updated, its status kept)."""
+    article = extract(content, **hints)
+    if article["url"] and Article.objects.filter(url=article["url"]).exists():
+        del article["status"]
+    serializer = ArticleWriteSerializer(data=article)
+    if not serializer.is_valid():
+        return bulk.Outcome(bulk.ERROR, errors=reason(serializer.errors))
+    return bulk.upsert_one(
+        serializer.validated_data, skip_existing=skip_existing, may_create=True, may_update=True
+    )
 
 
 # --- export --------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import BaseParser, JSONParser
 
 MAX_DEPTH = 32
 
@@ -40,3 +40,16 @@ class SafeJSONParser(JSONParser):
             raise ParseError(f"JSON nested deeper than {MAX_DEPTH} levels.") from None
         _check(data)
         return data
+
+
+class RawPageParser(BaseParser):
+    """A raw article page sent as is (``text/html`` or ``text/plain``), for extraction."""
+
+    media_type = "text/*"
+
+    def parse(self, stream, media_type=None, parser_context=None) -> dict[str, str]:
+        encoding = (parser_context or {}).get("encoding") or "utf-8"
+        try:
+            return {"content": stream.read().decode(encoding)}
+        except UnicodeDecodeError as error:
+            raise ParseError(f"The page is not valid {encoding}: {error.reason}.") from None

@@ -246,6 +246,37 @@ class BulkRequestSerializer(serializers.Serializer):
     )
 
 
+class ExtractRequestSerializer(serializers.Serializer):
+    content = serializers.CharField(
+        trim_whitespace=False,
+        max_length=2_000_000,
+        help_text="The page: HTML, or plain text as a scraper saw it (breadcrumb, title, "
+        "`by AUTHOR`, body, caption with its credit, an `A | B | C` tag line).",
+    )
+    url = serializers.URLField(
+        required=False, allow_null=True, max_length=1000, help_text="The page's canonical URL."
+    )
+    language = serializers.RegexField(
+        r"^[a-z]{2}$",
+        required=False,
+        allow_null=True,
+        help_text="ISO 639-1 code; detected from the text when not given.",
+    )
+
+    def validate_content(self, content: str) -> str:
+        if not content.strip():
+            raise serializers.ValidationError("The page is empty.")
+        return content
+
+
+class ExtractQuerySerializer(serializers.Serializer):
+    save = serializers.BooleanField(
+        default=False,
+        help_text="Store the article as a draft through the write path (201, or 200 when "
+        "its `url` is stored: then updated, its status kept).",
+    )
+
+
 class BulkItemSerializer(serializers.Serializer):
     index = serializers.IntegerField(help_text="The item's position in `articles`, from 0.")
     status = serializers.ChoiceField(choices=["created", "updated", "skipped", "error"])

@@ -26,7 +26,9 @@ from articles import bulk, search, selectors, services
 from articles.api import serializers as s
 from articles.api.filters import ArticleOrdering, ordering_param
 from articles.api.pagination import SearchPagination
+from articles.api.parsers import RawPageParser, SafeJSONParser
 from articles.api.throttling import LoginAddressThrottle, LoginUsernameThrottle
+from articles.extract import extract as extract_article
 from articles.filtersets import (
     ArticleFilterSet,
     NamedEntityFilterSet,
@@ -133,16 +135,7 @@ class ArticleViewSet(viewsets.ModelViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        url = serializer.validated_data.get("url")
-        may_change = request.user.has_perm("articles.change_article")
-        if url and not may_change and Article.objects.filter(url=url).exists():
-            raise PermissionDenied(
-                "An article with this url exists; updating it needs the permission to change "
-                "articles."
-            )
-        serializer.save()
-        code = status.HTTP_201_CREATED if serializer.created else status.HTTP_200_OK
-        return Response(serializer.data, status=code)
+        return self._store(serializer)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         article = self.get_object()
@@ -205,6 +198,63 @@ class ArticleViewSet(viewsets.ModelViewSet):
                 "results": results,
             }
         )
+
+    @extend_schema(
+        summary="Turn a raw article page into a structured article",
+        description='HTML or plain text in (JSON `{"content": ...}`, or the page itself as '
+        "`text/html` or `text/plain`); the article out in the write format of "
+        "`POST /articles/`: title, authors, section, edition, language (detected when not "
+        "given), tags from the tag line, the body without breadcrumb and boilerplate, the "
+        "image caption and credit, the publication date when the page has one, and the "
+        "quotations with their speakers (name, kind, role). With `save=true` it is stored as "
+        "a draft and the stored article is answered.",
+        parameters=[s.ExtractQuerySerializer],
+        request={
+            "application/json": s.ExtractRequestSerializer,
+            "text/html": {"type": "string"},
+            "text/plain": {"type": "string"},
+        },
+        responses={
+            200: s.ArticleWriteSerializer,
+            201: s.ArticleDetailSerializer,
+        },
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        pagination_class=None,
+        filter_backends=[],
+        parser_classes=[SafeJSONParser, RawPageParser],
+    )
+    def extract(self, request: Request) -> Response:
+        options = s.ExtractQuerySerializer(data=request.query_params)
+        options.is_valid(raise_exception=True)
+        page = s.ExtractRequestSerializer(data=request.data)
+        page.is_valid(raise_exception=True)
+        article = extract_article(**page.validated_data)
+        if not options.validated_data["save"]:
+            published = article["published_at"]
+            article["published_at"] = published.isoformat() if published else None
+            return Response(article)
+        if article["url"] and Article.objects.filter(url=article["url"]).exists():
+            del article["status"]  # re-extracting a stored page does not unpublish it
+        serializer = s.ArticleWriteSerializer(data=article, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return self._store(serializer)
+
+    def _store(self, serializer: s.ArticleWriteSerializer) -> Response:
+        """Save a create-or-re-import: 201 when new, 200 when its url was stored (which
+        needs the change permission)."""
+        url = serializer.validated_data.get("url")
+        may_change = self.request.user.has_perm("articles.change_article")
+        if url and not may_change and Article.objects.filter(url=url).exists():
+            raise PermissionDenied(
+                "An article with this url exists; updating it needs the permission to change "
+                "articles."
+            )
+        serializer.save()
+        code = status.HTTP_201_CREATED if serializer.created else status.HTTP_200_OK
+        return Response(serializer.data, status=code)
 
     @extend_schema(
         summary="Facet counts for a search",

@@ -157,7 +157,7 @@ def test_worker_processes_store_every_record_in_file_order_per_url(tmp_path):
     lines.insert(7, {"title": "no body", "language": "en"})
     path = tmp_path / "in.ndjson"
     path.write_text(ndjson(*lines))
-    output, error = run("import_articles", str(path), "--workers", "2", "--batch-size", "16")
+    output, _ = run("import_articles", str(path), "--workers", "2", "--batch-size", "16")
     assert "created 120, updated 12, skipped 0, failed 1" in output
     assert "line 8: body" in output
     assert Article.objects.count() == 120

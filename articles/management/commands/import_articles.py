@@ -11,7 +11,17 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from articles.ingest import BATCH_SIZE, IndexFollower, Report, entries, import_entries
+from articles.bulk import ERROR
+from articles.ingest import (
+    BATCH_SIZE,
+    IndexFollower,
+    Report,
+    entries,
+    import_entries,
+    import_raw_page,
+    reason,
+)
+from articles.models import Article
 
 
 class Command(BaseCommand):
@@ -35,8 +45,19 @@ class Command(BaseCommand):
             "at most 4).",
         )
         parser.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
+        parser.add_argument(
+            "--raw",
+            action="store_true",
+            help="Each PATH is one raw article page (HTML or plain text as scraped): extract "
+            "the article, its tags and quotes, and store it as a draft.",
+        )
+        parser.add_argument("--language", help="With --raw: the pages' language (ISO 639-1).")
+        parser.add_argument("--url", help="With --raw and one page: its canonical URL.")
 
     def handle(self, *args: Any, paths: list[str], **options: Any) -> None:
+        if options["raw"]:
+            self._import_raw(paths, **options)
+            return
         progress = tqdm(
             unit="article",
             disable=options["no_progress"] or not sys.stderr.isatty(),
@@ -59,6 +80,41 @@ class Command(BaseCommand):
             failed += len(report.failed)
         if failed:
             raise CommandError(f"{failed} record(s) failed; the others were stored.")
+
+    def _import_raw(self, paths: list[str], **options: Any) -> None:
+        if options["url"] and len(paths) > 1:
+            raise CommandError("--url names one page: give one PATH with it.")
+        failed = 0
+        with IndexFollower():
+            for path in paths:
+                outcome = import_raw_page(
+                    self._read(path),
+                    skip_existing=options["skip_existing"],
+                    url=options["url"],
+                    language=options["language"],
+                )
+                if outcome.status == ERROR:
+                    failed += 1
+                    self.stdout.write(f"{path}: failed: {reason(outcome.errors)}")
+                    continue
+                article = Article.objects.get(pk=outcome.id)
+                self.stdout.write(
+                    f"{path}: {outcome.status} article {article.pk} {article.title!r} "
+                    f"({article.quotes.count()} quote(s), {article.tags.count()} tag(s))"
+                )
+        if failed:
+            raise CommandError(f"{failed} page(s) failed; the others were stored.")
+
+    @staticmethod
+    def _read(path: str) -> str:
+        try:
+            data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+        except OSError as error:
+            raise CommandError(f"{path}: {error.strerror}") from None
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data.decode("latin-1")
 
     def _import(self, path: str, *, after_batch: Any, **options: Any) -> Report:
         try:

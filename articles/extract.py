@@ -1,0 +1,454 @@
+"""A raw article page in, the structured article out (the API's write format).
+
+HTML goes through trafilatura (main text, title, author, date, canonical URL); plain text
+shaped like a scraped page (breadcrumb, title, ``by AUTHOR``, edition, body with
+sub-headings, an image caption with its credit, an ``A | B | C`` tag line, trailing
+boilerplate) is read line by line here. What is news-specific is ours in both cases: the
+caption's credit, the tag line, the boilerplate, and the quotations with their speakers.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import py3langid
+import trafilatura
+from lxml import html as lxml_html
+
+from articles.text import looks_like_html, make_slug
+
+# --- page furniture ------------------------------------------------------------------------------
+
+# Lines from which the rest of a page is not the article (read in lower case).
+BOILERPLATE = (
+    "you may also like", "you might also like", "related articles", "read more", "read also",
+    "leave a comment", "leave a reply", "share this", "subscribe", "newsletter", "comments",
+    "vous aimerez aussi", "vous aimerez aussi :", "à lire aussi", "lire aussi", "sur le même sujet",
+    "laisser un commentaire", "laissez un commentaire", "partager", "commentaires",
+    "articles similaires", "dans la même rubrique",
+)  # fmt: skip
+BREADCRUMB_ROOTS = ("home", "accueil", "startseite", "inicio")
+BYLINE = re.compile(r"^(?:by|par|de|von|por)\s+(?P<names>\S.{0,150})$", re.IGNORECASE)
+AUTHOR_SEPARATORS = re.compile(r"\s*(?:,|;|&|\band\b|\bet\b|\bund\b|\by\b)\s*", re.IGNORECASE)
+TAG_LINE = re.compile(r"^[^|]{1,60}(?:\s\|\s[^|]{1,60}){1,}$")
+TAG_LABEL = re.compile(r"^(?:tags?|mots[- ]clés|keywords|thèmes)\s*:\s*", re.IGNORECASE)
+# A caption's credit at its end: "REUTERS/Sergey Pivovarov", "AFP", "Photo: A. B.", "© X".
+CREDIT = re.compile(
+    r"(?:(?<=[.!?»”)])|(?<=\s))\s*(?P<credit>(?:©|\(c\)|photo\s*:|crédit\s*:|credit\s*:|"
+    r"image\s*:)\s*[^.]{2,80}|[A-Z][A-Z&.]{1,15}(?:\s?/\s?[A-Z][\w.'’\- ]{1,60})?)\s*$",
+    re.IGNORECASE,
+)
+CREDIT_AGENCIES = re.compile(r"^(?:[A-Z][A-Z&.]{1,15})(?:\s?/\s?\S.*)?$")
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [("january", "janvier", "jan"), ("february", "février", "fevrier", "feb", "févr"),
+         ("march", "mars", "mar"), ("april", "avril", "apr", "avr"), ("may", "mai"),
+         ("june", "juin", "jun"), ("july", "juillet", "jul", "juil"),
+         ("august", "août", "aout", "aug"), ("september", "septembre", "sep", "sept"),
+         ("october", "octobre", "oct"), ("november", "novembre", "nov"),
+         ("december", "décembre", "decembre", "dec", "déc")],
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+DATES = [
+    re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ](?P<H>\d{2}):(?P<M>\d{2}))?"),
+    re.compile(
+        rf"(?P<d>\d{{1,2}})(?:er)?\s+(?P<month>{_MONTH})\.?\s+(?P<y>\d{{4}})"
+        r"(?:\s*(?:à|at|,)?\s*(?P<H>\d{1,2})\s*[h:]\s*(?P<M>\d{2}))?",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"(?P<month>{_MONTH})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})"
+        r"(?:\s*(?:at|,)?\s*(?P<H>\d{1,2}):(?P<M>\d{2}))?",
+        re.IGNORECASE,
+    ),
+    re.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?:\s+(?P<H>\d{1,2})[h:](?P<M>\d{2}))?"),
+]
+DATE_LINE = re.compile(
+    r"^(?:published|updated|posted|publié|mis à jour|le)?\s*(?:on|le)?\s*:?\s*"
+    r".{0,40}\d{4}.{0,20}$",
+    re.IGNORECASE,
+)
+
+# --- quotations ---------------------------------------------------------------------------------
+
+QUOTED = re.compile(r"«\s*(?P<a>[^«»]{1,600}?)\s*»|“(?P<b>[^“”]{1,600}?)”|\"(?P<c>[^\"]{1,600}?)\"")
+SAYING = (
+    r"(?:a|ont|avait|avaient)\s+(?:déclaré|affirmé|indiqué|expliqué|assuré|estimé|ajouté|"
+    r"rapporté|précisé|souligné|annoncé|dit|confié|martelé|prévenu|reconnu|averti|insisté)"
+    r"|déclare|affirme|indique|explique|assure|estime|ajoute|précise|souligne|annonce|dit"
+    r"|said|says|told|added|stated|explained|warned|insisted|announced|declared|noted"
+    r"|has said|have said|had said"
+)
+# "…, a déclaré X, role." / "…," said X, role.": the speaker after the verb, to the sentence's
+# end (the quotation itself is replaced by "…" before matching).
+SPEAKER_AFTER = re.compile(
+    rf"(?:^|[,—–…-]\s*)(?:{SAYING})\s+(?!que\b|qu['’]|that\b)"
+    r"(?P<who>[^.;:!?«»“”\"…]{2,160}?)\s*(?:[.;:!?]|$)",
+    re.IGNORECASE,
+)
+SPEAKER_BEFORE = re.compile(
+    rf"(?P<who>[^.;:!?«»“”\"]{{2,200}}?)\s*,?\s+(?:{SAYING})\b(?:\s+(?:que|qu['’]|that))?",
+    re.IGNORECASE,
+)
+ACCORDING = re.compile(
+    r"\b(?:selon|d['’]après|according to)\s+(?:les\s+déclarations\s+d['’]|les\s+propos\s+d['’]"
+    r"|les\s+déclarations\s+de\s+|les\s+propos\s+de\s+)?"
+    r"(?P<who>[^,.;:!?«»“”\"]{2,140}?)\s*(?:[,.;:!?]|$)",
+    re.IGNORECASE,
+)
+NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’\-]+"
+PROPER_NAME = re.compile(rf"{NAME_WORD}(?:\s+(?:de\s+|van\s+|von\s+|al-)?{NAME_WORD}){{1,3}}")
+ACRONYM = re.compile(r"\(([A-Z][A-Z0-9]{1,9})\)|\b([A-Z]{2,9})\b")
+ARTICLES = re.compile(
+    r"^(?:(?:le|la|les|un|une|des|the|a|an|son|sa|ses|cet|cette|ce)\s+|l['’]\s*)", re.IGNORECASE
+)
+INDEFINITE = re.compile(r"^(?:un|une|des|a|an|one)\s+", re.IGNORECASE)
+ORGANISATION_WORDS = re.compile(
+    r"\b(?:services?|ministère|ministry|gouvernement|government|armée|army|police|agence|agency|"
+    r"office|bureau|commission|council|conseil|parti|party|company|société|groupe|group|"
+    r"department|département|forces|état-major|renseignement|intelligence|court|tribunal|"
+    r"institut|institute|université|university|association|fédération|federation|syndicat|"
+    r"union|banque|bank|centre|center|observatoire|observatory|chambre|chamber|mairie)\b",
+    re.IGNORECASE,
+)
+PRONOUNS = re.compile(r"^(?:il|elle|ils|elles|he|she|they|we|nous|on|i|je)$", re.IGNORECASE)
+
+
+@dataclass
+class Speaker:
+    name: str
+    kind: str = "person"
+    description: str = ""
+
+
+@dataclass
+class Extracted:
+    title: str = ""
+    authors: list[str] = field(default_factory=list)
+    section: str = ""
+    edition: str = ""
+    language: str = ""
+    tags: list[str] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+    image_caption: str = ""
+    image_credit: str = ""
+    published_at: datetime.datetime | None = None
+    url: str | None = None
+    quotes: list[dict[str, str]] = field(default_factory=list)
+
+    def as_write_format(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "body": "\n\n".join(self.paragraphs),
+            "language": self.language,
+            "section": self.section,
+            "edition": self.edition,
+            "url": self.url,
+            "image_caption": self.image_caption,
+            "image_credit": self.image_credit,
+            "status": "draft",
+            "published_at": self.published_at,
+            "authors": self.authors,
+            "tags": self.tags,
+            "quotes": self.quotes,
+        }
+
+
+def extract(content: str, *, url: str | None = None, language: str | None = None) -> dict:
+    """The article in ``content`` (HTML or plain text) in the API's write format, as a draft."""
+    page = _from_html(content) if looks_like_html(content) else _from_text(content)
+    page.url = url or page.url
+    page.language = (language or page.language or _detect_language(page)).lower()[:2]
+    page.quotes = quotations(page.paragraphs)
+    return page.as_write_format()
+
+
+def _detect_language(page: Extracted) -> str:
+    text = " ".join([page.title, *page.paragraphs])[:5000]
+    return py3langid.classify(text)[0] if text.strip() else "en"
+
+
+# --- plain text -----------------------------------------------------------------------------------
+
+
+def _from_text(content: str) -> Extracted:
+    lines = [_clean_line(line) for line in content.replace("\r\n", "\n").split("\n")]
+    blocks = [line for line in lines if line]
+    page = Extracted()
+    if not blocks:
+        return page
+    position = 0
+    # Breadcrumb: "Home ActualitéGuerre en Ukraine : ..." ends with the title that follows.
+    if len(blocks) > 1 and blocks[0] != blocks[1] and blocks[0].endswith(blocks[1]):
+        crumbs = blocks[0][: -len(blocks[1])].strip()
+        page.section = _section_from_breadcrumb(crumbs)
+        position = 1
+    elif blocks[0].lower().split(" ", 1)[0] in BREADCRUMB_ROOTS and len(blocks) > 1:
+        page.section = _section_from_breadcrumb(blocks[0])
+        position = 1
+    page.title = blocks[position]
+    position += 1
+    # Header lines: byline, edition, date, in any order, before the first real paragraph.
+    while position < len(blocks) and len(blocks[position]) <= 80:
+        line = blocks[position]
+        byline = BYLINE.match(line)
+        if byline and not page.authors:
+            page.authors = _names(byline["names"])
+        elif page.published_at is None and DATE_LINE.match(line) and parse_date(line):
+            page.published_at = parse_date(line)
+        elif page.authors and not page.edition and len(line.split()) <= 3 and line[-1] not in ".!?":
+            page.edition = line
+        else:
+            break
+        position += 1
+    body: list[str] = []
+    for line in blocks[position:]:
+        lowered = line.lower().strip(" :.")
+        if lowered in BOILERPLATE:
+            break
+        tags = _tag_line(line)
+        if tags:
+            page.tags = tags
+            continue
+        caption = _caption(line)
+        if caption and not page.image_caption:
+            page.image_caption, page.image_credit = caption
+            continue
+        if page.published_at is None and len(line) <= 60 and DATE_LINE.match(line):
+            moment = parse_date(line)
+            if moment is not None:
+                page.published_at = moment
+                continue
+        body.append(line)
+    page.paragraphs = body
+    return page
+
+
+def _clean_line(line: str) -> str:
+    return re.sub(r"\s+", " ", line).strip()
+
+
+def _section_from_breadcrumb(crumbs: str) -> str:
+    """The last step of "Home > World > Europe" (any separator) or of "Home Actualité"."""
+    steps = [step.strip() for step in re.split(r"[›>/»|]", crumbs) if step.strip()]
+    words = (steps[-1] if steps else "").split()
+    if len(steps) == 1 and words and words[0].lower() in BREADCRUMB_ROOTS:
+        words = words[1:]
+    return " ".join(words)[:100]
+
+
+def _names(text: str) -> list[str]:
+    names = [part.strip(" .") for part in AUTHOR_SEPARATORS.split(text)]
+    return [name for name in names if make_slug(name)]
+
+
+def _tag_line(line: str) -> list[str]:
+    line = TAG_LABEL.sub("", line)
+    if not TAG_LINE.match(line):
+        return []
+    tags, seen = [], set()
+    for tag in (part.strip() for part in line.split("|")):
+        if tag and make_slug(tag) and make_slug(tag) not in seen:
+            seen.add(make_slug(tag))
+            tags.append(tag)
+    return tags
+
+
+def _caption(line: str) -> tuple[str, str] | None:
+    """A caption is a short paragraph ending in a credit: "Soldiers in Kursk. REUTERS/X"."""
+    if len(line) > 300 or QUOTED.search(line) or line.endswith("."):
+        return None  # quoting someone, or a sentence ending with an acronym: not a caption
+    match = CREDIT.search(line)
+    if not match:
+        return None
+    credit = match["credit"].strip()
+    text = line[: match.start("credit")].strip()
+    labelled = re.match(r"(?i)©|\(c\)|photo|cr[ée]dit|image", credit)
+    if not text or not (CREDIT_AGENCIES.match(credit) or labelled):
+        return None
+    if credit.isupper() and len(credit) > 8 and "/" not in credit:
+        return None  # a shouted sentence, not an agency
+    return text, credit
+
+
+def parse_date(text: str) -> datetime.datetime | None:
+    """The first date (and time) in ``text``: ISO 8601 with its offset, "14 March 2026",
+    "March 14, 2026", "14 mars 2026 à 10h30", "14/03/2026"; UTC when no offset is given."""
+    try:
+        moment = datetime.datetime.fromisoformat(text.strip())
+    except ValueError:
+        pass
+    else:
+        return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+    for pattern in DATES:
+        match = pattern.search(text)
+        if not match:
+            continue
+        parts = match.groupdict()
+        month = int(parts["m"]) if parts.get("m") else MONTHS[parts["month"].lower()]
+        try:
+            return datetime.datetime(
+                int(parts["y"]), month, int(parts["d"]),
+                int(parts.get("H") or 0), int(parts.get("M") or 0), tzinfo=datetime.UTC,
+            )  # fmt: skip
+        except ValueError:
+            continue
+    return None
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+
+
+def _from_html(content: str) -> Extracted:
+    document = trafilatura.bare_extraction(content, with_metadata=True, include_comments=False)
+    tree = lxml_html.fromstring(content)
+    page = Extracted()
+    if document is not None:
+        page.title = _clean_line(document.title or "")
+        page.authors = _names(document.author or "") if document.author else []
+        page.url = document.url or None
+        page.section = (document.categories or [""])[0][:100]
+        page.tags = list(document.tags or [])
+        if document.date:
+            page.published_at = parse_date(document.date)
+        page.paragraphs = _html_paragraphs(document.body, page.title)
+    page.language = (tree.get("lang") or "").split("-")[0]
+    published = tree.xpath("//meta[@property='article:published_time']/@content")
+    if published:
+        page.published_at = parse_date(published[0]) or page.published_at
+    if not page.tags:
+        page.tags = [tag for tag in tree.xpath("//meta[@property='article:tag']/@content") if tag]
+    if not page.tags:
+        for element in tree.iter("p", "div", "ul", "span"):
+            tags = _tag_line(_clean_line(element.text_content()))
+            if tags:
+                page.tags = tags
+                break
+    captions = tree.xpath("//figcaption")
+    if captions:
+        text = _clean_line(captions[0].text_content())
+        caption = _caption(text)
+        page.image_caption, page.image_credit = caption if caption else (text, "")
+    return page
+
+
+def _html_paragraphs(body: Any, title: str) -> list[str]:
+    if body is None:
+        return []
+    paragraphs = []
+    for element in body:
+        text = _clean_line("".join(element.itertext()))
+        if not text or text == title:
+            continue
+        if text.lower().strip(" :.") in BOILERPLATE:
+            break
+        paragraphs.append(text)
+    return paragraphs
+
+
+# --- quotations ---------------------------------------------------------------------------------
+
+
+def quotations(paragraphs: list[str]) -> list[dict[str, str]]:
+    """Quoted words (« », “ ”, "…") attributed to whoever the sentence says said them, with
+    the speaker's role when the text gives it; an unnamed speaker is an anonymous source
+    described as the text describes it. A later "le responsable" is the same anonymous
+    speaker as an earlier "un haut responsable militaire américain"."""
+    quotes: list[dict[str, str]] = []
+    anonymous: list[Speaker] = []
+    for paragraph in paragraphs:
+        for sentence in _sentences(paragraph):
+            spans = list(QUOTED.finditer(sentence))
+            if not spans:
+                continue
+            speaker = _speaker(sentence, spans, anonymous)
+            if speaker is None:
+                continue
+            for span in spans:
+                text = (span["a"] or span["b"] or span["c"] or "").strip(" ,")
+                if text:
+                    quotes.append(
+                        {"source": speaker.name, "kind": speaker.kind,
+                         "description": speaker.description, "text": text}
+                    )  # fmt: skip
+    return quotes
+
+
+def _sentences(paragraph: str) -> list[str]:
+    """Sentences, keeping quotations whole (a period inside « » does not end a sentence)."""
+    sentences, start, depth = [], 0, 0
+    for index, char in enumerate(paragraph):
+        if char in "«“":
+            depth += 1
+        elif char in "»”":
+            depth = max(0, depth - 1)
+        elif char in ".!?" and depth == 0:
+            following = paragraph[index + 1 : index + 2]
+            if following in ("", " ") and not _abbreviation(paragraph[start : index + 1]):
+                sentences.append(paragraph[start : index + 1].strip())
+                start = index + 1
+    if paragraph[start:].strip():
+        sentences.append(paragraph[start:].strip())
+    return sentences
+
+
+def _abbreviation(text: str) -> bool:
+    return bool(re.search(r"\b(?:M|Mme|Dr|Mr|Mrs|Ms|St|Gen|Sen|Prof|[A-Z])\.$", text))
+
+
+def _speaker(sentence: str, spans: list[re.Match], anonymous: list[Speaker]) -> Speaker | None:
+    outside = QUOTED.sub(" … ", sentence)
+    for pattern in (ACCORDING, SPEAKER_BEFORE, SPEAKER_AFTER):
+        for match in pattern.finditer(outside):
+            who = match["who"].strip(" ,—–-")
+            who = re.sub(r"^(?:…\s*)+|(?:\s*…)+$", "", who).strip(" ,")
+            if "…" in who:
+                who = who.rsplit("…", 1)[-1].strip(" ,")
+            speaker = _describe(who, anonymous)
+            if speaker is not None:
+                return speaker
+    return None
+
+
+def _describe(phrase: str, anonymous: list[Speaker]) -> Speaker | None:
+    phrase = re.sub(r",?\s+(?:qui|who|lors|during|on|le|lundi|mardi|mercredi|jeudi|vendredi|"
+                    r"samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+                    r"\b.*$", "", phrase, flags=re.IGNORECASE).strip(" ,")  # fmt: skip
+    if not phrase or PRONOUNS.match(phrase) or len(phrase) > 140:
+        return None
+    # "<role>, <Name>" or "<Name>, <role>"
+    parts = [part.strip() for part in phrase.split(",") if part.strip()]
+    for index, part in enumerate(parts):
+        name = PROPER_NAME.fullmatch(ARTICLES.sub("", part))
+        if name and not ORGANISATION_WORDS.search(part):
+            # The role is the apposition beside the name: "le président, X" or "X, président".
+            role = parts[index - 1] if index else (parts[1] if len(parts) > 1 else "")
+            return Speaker(name.group(), "person", ARTICLES.sub("", role).strip())
+    if ORGANISATION_WORDS.search(phrase) or ACRONYM.search(phrase):
+        return Speaker(ARTICLES.sub("", phrase)[:200], "organization", "")
+    name = PROPER_NAME.search(phrase)
+    if name and name.start() > 0:
+        role = phrase[: name.start()].strip(" ,")
+        return Speaker(name.group(), "person", ARTICLES.sub("", role))
+    if name:
+        return Speaker(name.group(), "person", "")
+    # No name: an anonymous source, as the text describes it; a later "le responsable"
+    # refers back to an earlier "un haut responsable ...".
+    if not INDEFINITE.match(phrase):
+        head = ARTICLES.sub("", phrase).split()[0].lower() if ARTICLES.sub("", phrase) else ""
+        for earlier in reversed(anonymous):
+            if head and head in earlier.name.lower().split():
+                return earlier
+    if not re.match(r"^[\w'’ \-]+$", phrase):
+        return None
+    speaker = Speaker(phrase, "anonymous", phrase)
+    anonymous.append(speaker)
+    return speaker

@@ -1,0 +1,208 @@
+"""Extraction of raw article pages (our own samples, French and English, HTML and plain
+text, written in the reference's shape), field by field; the reference page itself; the
+endpoint and the command."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from articles.extract import extract
+from articles.models import Article, QuotedSource
+from tests.factories import indexed
+
+PAGES = Path(__file__).parent / "pages"
+REFERENCE = Path(__file__).parents[3] / "shared" / "reference" / "seed-article-fr.txt"
+EXTRACT = "/api/v1/articles/extract/"
+
+
+def page(name: str) -> str:
+    return (PAGES / name).read_text(encoding="utf-8")
+
+
+def quote(source, kind, description, text):
+    return {"source": source, "kind": kind, "description": description, "text": text}
+
+
+def test_french_plain_text():
+    article = extract(page("retraites-fr.txt"))
+    assert (
+        article["title"] == "Réforme des retraites : le Sénat adopte le texte en première lecture"
+    )
+    assert article["section"] == "Politique"
+    assert article["authors"] == ["Camille Durand", "Louis Perrin"]
+    assert article["edition"] == "Belgique"
+    assert article["language"] == "fr"
+    assert article["tags"] == ["Retraites", "Sénat", "Réforme", "Syndicats"]
+    assert article["image_caption"] == "Des manifestants devant le palais du Luxembourg à Paris."
+    assert article["image_credit"] == "AFP/Marc Dubois"
+    assert article["status"] == "draft" and article["published_at"] is None
+    paragraphs = article["body"].split("\n\n")
+    assert paragraphs[0].startswith("Le Sénat a adopté mardi soir")
+    assert "Un vote serré" in paragraphs  # a sub-heading stays, as a paragraph
+    assert paragraphs[-1].endswith("secrétaire générale de la CFDT.")
+    for gone in ("Accueil", "Retraites |", "AFP/Marc Dubois", "Vous aimerez", "commentaire"):
+        assert gone not in article["body"], gone
+    assert article["quotes"] == [
+        quote("Julien Morel", "person", "ministre du Travail",
+              "C'est une étape décisive pour l'équilibre de notre système"),
+        quote("un sénateur de la majorité", "anonymous", "un sénateur de la majorité",
+              "la discussion en commission mixte paritaire sera difficile"),
+        quote("Hélène Garnier", "person", "rapporteur du texte",
+              "les amendements les plus coûteux ont été écartés"),
+        quote("Sophie Lambert", "person", "secrétaire générale de la CFDT",
+              "Nous serons dans la rue jeudi"),
+    ]  # fmt: skip
+
+
+def test_english_plain_text():
+    article = extract(page("floods-en.txt"))
+    assert article["title"] == "Flood defences fail as storm hits the Dutch coast"
+    assert article["section"] == "Europe"
+    assert article["authors"] == ["Mark Evans"]
+    assert article["edition"] == "International Edition"
+    assert article["language"] == "en"
+    assert article["published_at"] == datetime.datetime(2026, 3, 14, tzinfo=datetime.UTC)
+    assert article["tags"] == ["Storm", "Netherlands", "Floods", "Climate"]
+    assert (article["image_caption"], article["image_credit"]) == (
+        "Rescue boats in the flooded streets of Yerseke.", "Photo: Lena Jansen"
+    )  # fmt: skip
+    assert "Published 14 March" not in article["body"] and "You may also" not in article["body"]
+    assert article["quotes"] == [
+        quote("Pieter de Vries", "person", "head of the regional water board",
+              "The water came faster than any model predicted"),
+        quote("a senior emergency official", "anonymous", "a senior emergency official",
+              "more than 4,000 people spent the night in shelters"),
+        quote("Anna Bakker", "person", "prime minister",
+              "every damaged dyke will be rebuilt before winter"),
+        quote("a farmer from Kruiningen", "anonymous", "a farmer from Kruiningen",
+              "We lost everything in one hour"),
+    ]  # fmt: skip
+
+
+def test_french_html():
+    article = extract(page("vendanges-fr.html"))
+    assert article["title"] == "Vendanges précoces dans le Bordelais"
+    assert article["authors"] == ["Claire Martin"]
+    assert article["section"] == "Régions"
+    assert article["language"] == "fr"
+    assert article["url"] == "https://example.fr/regions/vendanges-precoces"
+    assert article["published_at"] == datetime.datetime(2026, 8, 21, 5, 30, tzinfo=datetime.UTC)
+    assert article["tags"] == ["Vin", "Climat", "Bordeaux"]
+    assert (article["image_caption"], article["image_credit"]) == (
+        "Une parcelle de merlot près de Libourne.", "© Jean Roux"
+    )  # fmt: skip
+    paragraphs = article["body"].split("\n\n")
+    assert paragraphs[1] == "Des raisins très sucrés"
+    assert "Vous aimerez" not in article["body"] and "Accueil" not in article["body"]
+    assert article["quotes"] == [
+        quote("Paul Lefèvre", "person", "viticulteur à Saint-Émilion",
+              "Nous n'avons jamais récolté aussi tôt"),
+        quote("Institut des sciences de la vigne", "organization", "",
+              "le degré d'alcool des vins de ce millésime sera plus élevé que la moyenne"),
+    ]  # fmt: skip
+
+
+def test_english_html():
+    article = extract(page("cardiff-en.html"))
+    assert article["title"] == "Heavy rain floods Cardiff after a night of storms"
+    assert article["authors"] == ["Ann Lee"]
+    assert article["language"] == "en" and article["section"] == "Weather"
+    assert article["url"] == "https://ex.org/rain"
+    assert article["tags"] == ["Weather", "Wales", "Floods"]
+    assert (article["image_caption"], article["image_credit"]) == (
+        "The river Taff in Cardiff on Monday.", "AFP/Jane Roe"
+    )  # fmt: skip
+    assert "You may also like" not in article["body"] and "Leave a Comment" not in article["body"]
+    assert article["quotes"] == [
+        quote("John Smith", "person", "mayor of Cardiff",
+              "We have never seen the Taff this high"),
+        quote("police", "organization", "", "three main roads are closed and more may follow"),
+    ]  # fmt: skip
+
+
+@pytest.mark.skipif(not REFERENCE.exists(), reason="the shared reference page is not here")
+def test_the_reference_page():
+    article = extract(REFERENCE.read_text(encoding="utf-8"))
+    assert article["title"] == "Guerre en Ukraine : pertes nord-coréennes en soutien à la Russie"
+    assert article["section"] == "Actualité"
+    assert article["authors"] == ["Sara"] and article["edition"] == "France"
+    assert article["language"] == "fr"
+    assert article["tags"] == ["Guerre En Ukraine", "Ukraine", "Corée Du Nord", "Guerre",
+                               "Soldats", "Russie", "Koursk", "France"]  # fmt: skip
+    assert article["image_credit"] == "REUTERS/Sergey Pivovarov"
+    assert article["image_caption"].startswith("L'armée russe a dû faire appel")
+    body = article["body"]
+    assert body.startswith("Des « centaines » de soldats nord-coréens")
+    assert "Des pertes significatives sur le front" in body.split("\n\n")
+    for gone in ("Home", "by Sara", "REUTERS", "Koursk | France", "You may also", "Comment"):
+        assert gone not in body, gone
+    sources = [(q["source"], q["kind"]) for q in article["quotes"]]
+    anonymous = ("un haut responsable militaire américain", "anonymous")
+    assert sources[:2] == [anonymous, anonymous]  # "Le responsable" is the same person
+    assert sources[2] == ("services de renseignement militaire ukrainien (GUR)", "organization")
+    assert [q["text"] for q in article["quotes"]] == [
+        "centaines", "plusieurs centaines de victimes", "au moins 30 soldats"
+    ]  # fmt: skip
+
+
+# --- the endpoint and the command -----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_endpoint_answers_the_article_and_saves_it_as_a_draft(editor_client, api_client):
+    response = editor_client.post(EXTRACT, {"content": page("floods-en.txt")}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["title"] == "Flood defences fail as storm hits the Dutch coast"
+    assert response.json()["published_at"] == "2026-03-14T00:00:00+00:00"
+    assert not Article.objects.exists()
+    raw = editor_client.generic(
+        "POST", f"{EXTRACT}?save=true", page("vendanges-fr.html").encode(),
+        content_type="text/html; charset=utf-8",
+    )  # fmt: skip
+    assert raw.status_code == 201, raw.json()
+    stored = Article.objects.get()
+    assert (
+        stored.status == "draft" and stored.url == "https://example.fr/regions/vendanges-precoces"
+    )
+    assert raw.json()["quotes"][0]["source"]["name"] == "Paul Lefèvre"
+    assert (
+        QuotedSource.objects.get(name="Paul Lefèvre").description == "viticulteur à Saint-Émilion"
+    )
+    assert indexed("vendanges") == {stored.pk}
+    # Saving a stored page again updates it and keeps its status.
+    editor_client.patch(f"/api/v1/articles/{stored.pk}/", {"status": "published"}, format="json")
+    again = editor_client.post(
+        f"{EXTRACT}?save=true", {"content": page("vendanges-fr.html")}, format="json"
+    )
+    assert again.status_code == 200 and again.json()["status"] == "published"
+    assert api_client.post(EXTRACT, {"content": "x"}, format="json").status_code == 401
+
+
+@pytest.mark.django_db
+def test_the_endpoint_refuses_what_is_not_a_page(editor_client):
+    assert editor_client.post(EXTRACT, {}, format="json").status_code == 400
+    assert editor_client.post(EXTRACT, {"content": "   "}, format="json").status_code == 400
+    empty = editor_client.post(f"{EXTRACT}?save=true", {"content": "Title only"}, format="json")
+    assert empty.status_code == 400 and "body" in empty.json()
+    bad = editor_client.generic("POST", EXTRACT, b"\xff\xfe", content_type="text/plain")
+    assert bad.status_code == 400
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_import_articles_raw(tmp_path):
+    out = io.StringIO()
+    call_command(
+        "import_articles", "--raw", str(PAGES / "retraites-fr.txt"), str(PAGES / "cardiff-en.html"),
+        stdout=out,
+    )  # fmt: skip
+    lines = out.getvalue().splitlines()
+    assert "created article" in lines[0] and "(4 quote(s), 4 tag(s))" in lines[0]
+    assert "created article" in lines[1] and "(2 quote(s), 3 tag(s))" in lines[1]
+    assert set(Article.objects.values_list("status", flat=True)) == {"draft"}
+    assert len(indexed("retraites")) == 1
