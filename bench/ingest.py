@@ -42,6 +42,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=20261125)
     parser.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1))
+    parser.add_argument("--batch-size", type=int, default=500)
     return parser.parse_args()
 
 
@@ -85,7 +86,7 @@ def generate(path: Path, count: int, seed: int) -> float:
     return time.perf_counter() - started
 
 
-def import_file(path: Path, workers: int) -> tuple[float, object]:
+def import_file(path: Path, workers: int, batch_size: int) -> tuple[float, object]:
     from django.conf import settings
 
     from articles import search
@@ -96,7 +97,9 @@ def import_file(path: Path, workers: int) -> tuple[float, object]:
     search.engine().rebuild()  # an empty index, as on a new host
     started = time.perf_counter()
     with path.open("rb") as stream, IndexFollower() as index:  # as the command does
-        report = import_entries(entries(stream), after_batch=index.stored, workers=workers)
+        report = import_entries(
+            entries(stream), after_batch=index.stored, workers=workers, batch_size=batch_size
+        )
     seconds = time.perf_counter() - started
     everything = search.ArticleSearch(q="", editor=True)
     report.indexed = search.search_articles(everything, offset=0, limit=1).count
@@ -133,11 +136,12 @@ def main() -> None:
     data = search_bench.ROOT / ".data" / f"bench-import-{args.articles}.ndjson"
     data.parent.mkdir(exist_ok=True)
     generated = generate(data, args.articles, args.seed)
-    import_seconds, report = import_file(data, args.workers)
+    import_seconds, report = import_file(data, args.workers, args.batch_size)
     copy_seconds = copy_limit()
     result = {
         "articles": args.articles,
         "workers": args.workers,
+        "batch_size": args.batch_size,
         "file_mb": round(data.stat().st_size / 1e6, 1),
         "generate_s": round(generated, 1),
         "import_s": round(import_seconds, 1),
