@@ -53,9 +53,14 @@ run: install
 test: install browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Redocly's CLI comes from the npm registry (needs Node.js and npx); the version is pinned.
+REDOCLY := npx --yes @redocly/cli@2.77.0
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
+	$(REDOCLY) lint openapi.yaml
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -69,13 +69,14 @@ def _schema(schema: dict) -> type:
 
 class DateOrDateTimeFilter(
     _schema(
-        {"oneOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]}
+        {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]}
     )
 ):
     field_class = DateOrDateTimeField
 
 
-class LanguageFilter(_schema({"type": "string", "pattern": "^[a-z]{2}$", "example": "fr"})):
+# No ``example``: Swagger UI would pre-fill it, and a user typing only ``q`` would get French.
+class LanguageFilter(_schema({"type": "string", "pattern": "^[a-z]{2}$"})):
     field_class = forms.CharField
 
     def __init__(self, *args, **kwargs) -> None:

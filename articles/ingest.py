@@ -219,8 +219,8 @@ class IndexFollower:
 
     Outside a transaction it is a forked process applying the log every ``FOLLOW_EVERY_S``,
     so the index's work runs on another core beside the import's; the last changes are
-    applied when the import ends. Inside a transaction (whose changes no other connection sees yet) the
-    log is applied here, every ``every`` articles."""
+    applied when the import ends. Inside a transaction (whose changes no other connection
+    sees yet) the log is applied here, every ``every`` articles."""
 
     def __init__(self, every: int = 5_000) -> None:
         self.every = every

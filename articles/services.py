@@ -49,6 +49,20 @@ ARTICLE_SLUG_UNIQUE = "articles_article_slug_key"
 Result = TypeVar("Result")
 
 
+class Conflict(ValidationError):
+    """The write clashes with what is stored (a name taken, a source still quoted): the API
+    answers 409, forms show it as an error."""
+
+
+def an(noun: str) -> str:
+    """ "a tag", "an author"."""
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+
+
+def _taken(model: type[NamedEntity], name: str) -> str:
+    return f"{an(str(model._meta.verbose_name)).capitalize()} named {name!r} exists."
+
+
 class PreconditionFailed(Exception):
     """``if_match`` named a version the article no longer has."""
 
@@ -137,7 +151,7 @@ def get_or_create_named(
             slug=slug, defaults={"name": clean, **(defaults or {})}
         )
     except IntegrityError:
-        raise ValidationError(
+        raise Conflict(
             {field: [f"{clean!r} clashes with an existing {model._meta.verbose_name} name."]}
         ) from None
     return entity
@@ -164,7 +178,9 @@ def named_check(model: type[NamedEntity], name: str, *, exclude_pk: int | None =
     another tag (author, source) has that identity. Forms call it to show the error."""
     clean, slug = checked_name(name, field="name")
     if model.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
-        raise ValidationError({"name": [f"A {model._meta.verbose_name} named {clean!r} exists."]})
+        raise Conflict(
+            {"name": [f"{an(model._meta.verbose_name).capitalize()} named {clean!r} exists."]}
+        )
     return slug
 
 
@@ -211,7 +227,7 @@ def named_delete(entity: NamedEntity) -> None:
         with transaction.atomic():
             entity.delete()
     except ProtectedError:
-        raise ValidationError(
+        raise Conflict(
             f"{entity.name!r} is quoted in {len(article_ids)} article(s): delete the quotes first."
         ) from None
     search.record_changes(_CHANGE_KINDS[type(entity)], [entity_id])
@@ -225,8 +241,12 @@ def _save_named(entity: NamedEntity) -> None:
         with transaction.atomic():
             entity.save()
     except IntegrityError:
-        raise ValidationError(
-            {"name": [f"A {entity._meta.verbose_name} named {entity.name!r} exists."]}
+        raise Conflict(
+            {
+                "name": [
+                    f"{an(entity._meta.verbose_name).capitalize()} named {entity.name!r} exists."
+                ]
+            }
         ) from None
 
 
@@ -409,7 +429,7 @@ def _save_article(article: Article, *, new_slug: bool) -> None:
         except IntegrityError as error:
             constraint = constraint_name(error)
             if constraint == ARTICLE_URL_UNIQUE:
-                raise ValidationError({"url": ["An article with this URL exists."]}) from None
+                raise Conflict({"url": ["An article with this URL exists."]}) from None
             if constraint != ARTICLE_SLUG_UNIQUE or attempt == SLUG_ATTEMPTS - 1:
                 raise ValidationError(
                     f"The article could not be saved (it breaks {constraint or 'a rule'})."

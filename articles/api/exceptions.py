@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from articles.search import SearchUnavailable
-from articles.services import PreconditionFailed
+from articles.services import Conflict, PreconditionFailed
 
 
 class ServiceUnavailable(exceptions.APIException):
@@ -50,12 +50,26 @@ class SearchIndexUnavailable(exceptions.APIException):
     default_code = "search_unavailable"
 
 
+class ConflictError(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "It clashes with what is stored."
+    default_code = "conflict"
+
+
+def _messages(error: DjangoValidationError) -> dict[str, Any]:
+    return error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, Conflict):
+        exc = ConflictError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        )
+    elif isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, ProtectedError):
-        exc = exceptions.ValidationError({"detail": ["It is still in use; remove its uses first."]})
+        exc = ConflictError({"detail": ["It is still in use; remove its uses first."]})
     elif isinstance(exc, OperationalError) and isinstance(exc.__cause__, pg_errors.QueryCanceled):
         exc = ServiceUnavailable()
     elif isinstance(exc, OperationalError | InterfaceError):

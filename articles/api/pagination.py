@@ -57,6 +57,11 @@ class PageNumberWithSize(PageNumberPagination):
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
         paginated = super().get_paginated_response_schema(schema)
+        # DRF's examples say http://api.example.org/accounts/?page=4: say what ours look like.
+        for link, page in (("next", 3), ("previous", 1)):
+            paginated["properties"][link]["example"] = (
+                f"https://news.example.org/api/v1/articles/?page={page}&q=glaciers"
+            )
         paginated["properties"]["count_exact"] = {
             "type": "boolean",
             "description": "Always true: every count is exact (kept for older clients).",

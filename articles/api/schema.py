@@ -27,6 +27,11 @@ ERRORS = {
     "403": (ErrorSerializer, "Authenticated, but without the permission this needs."),
     "404": (ErrorSerializer, "No such resource, or not visible to you, or a page past the last."),
     "429": (ErrorSerializer, "Too many requests: wait as `Retry-After` says."),
+    "409": (
+        VALIDATION_ERROR,
+        "It clashes with what is stored: a name another tag, author or source has, a source "
+        "still quoted, a URL another article has.",
+    ),
     "412": (ErrorSerializer, "`If-Match` named a version the article no longer has."),
     "413": (ErrorSerializer, "The request body is larger than the server accepts."),
     "503": (
@@ -60,6 +65,8 @@ class NewsAutoSchema(AutoSchema):
             codes += ["401", "403"]
         if "{" in self.path or lists:
             codes.append("404")
+        if writes and not self.path.startswith("/api/v1/auth/"):
+            codes.append("409")
         if self.method in ("PUT", "PATCH", "DELETE") and self.path.startswith("/api/v1/articles/"):
             codes.append("412")
         if writes:
@@ -76,3 +83,21 @@ class NewsAutoSchema(AutoSchema):
                 response["description"] = description
                 responses[code] = response
         return responses
+
+
+def nullable_refs_are_objects(result: dict, **kwargs: object) -> dict:
+    """drf-spectacular writes a nullable reference as ``allOf: [$ref]`` + ``nullable``;
+    OpenAPI 3.0 wants a ``type`` beside ``nullable`` (Redocly's nullable-type-sibling)."""
+
+    def visit(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("nullable") and "type" not in node and "allOf" in node:
+                node["type"] = "object"
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(result)
+    return result

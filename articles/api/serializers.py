@@ -176,6 +176,20 @@ def _names(help_text: str) -> serializers.ListField:
         )
     ]
 )
+class OptionalURLField(serializers.URLField):
+    """A URL or none: null and "" both store NULL. Documented as one nullable URI string
+    (with ``allow_blank`` DRF's schema is a oneOf of a URI and an empty string, which ReDoc
+    shows twice and a validator cannot tell apart)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=1000, required=False, allow_null=True, **kwargs)
+
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        if data == "":
+            return True, None
+        return super().validate_empty_values(data)
+
+
 class ArticleWriteSerializer(FastTextChecks, serializers.ModelSerializer):
     """Create or change an article. Authors, tags and quote sources are given by name and
     created when new; when given, each list replaces the article's list."""
@@ -183,6 +197,10 @@ class ArticleWriteSerializer(FastTextChecks, serializers.ModelSerializer):
     authors = _names("Author names, in byline order.")
     tags = _names("Tag names.")
     quotes = QuoteInputSerializer(many=True, required=False)
+    url = OptionalURLField(
+        help_text="Canonical URL: posting it again updates this article (re-import)."
+    )
+    image_url = OptionalURLField(help_text="The lead image.")
 
     class Meta:
         model = Article
@@ -191,7 +209,6 @@ class ArticleWriteSerializer(FastTextChecks, serializers.ModelSerializer):
             "image_caption", "image_credit", "status", "published_at", "authors", "tags",
             "quotes",
         ]  # fmt: skip
-        extra_kwargs = {"url": {"validators": []}}  # uniqueness: services answers it in one place
 
     def validate_authors(self, names: list[str]) -> list[str]:
         return self._usable_names(names)
@@ -281,7 +298,7 @@ class BulkItemSerializer(serializers.Serializer):
     index = serializers.IntegerField(help_text="The item's position in `articles`, from 0.")
     status = serializers.ChoiceField(choices=["created", "updated", "skipped", "error"])
     id = serializers.IntegerField(allow_null=True, help_text="The article's id, when stored.")
-    errors = serializers.JSONField(
+    errors = serializers.DictField(
         allow_null=True, help_text="Why the item was not stored, as a 400 would say it."
     )
 
@@ -361,7 +378,7 @@ class QuotationSerializer(serializers.Serializer):
         return None if rank is None else round(float(rank), 6)
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class LoginSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"})
 

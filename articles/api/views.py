@@ -87,9 +87,14 @@ class ReadAnyoneWriteWithPermission(permissions.DjangoModelPermissionsOrAnonRead
         summary="One article, with its body",
         description="The `ETag` header is the article's version, for `If-Match` on writes.",
     ),
-    update=extend_schema(summary="Replace an article", parameters=[IF_MATCH]),
+    update=extend_schema(
+        summary="Replace an article",
+        parameters=[IF_MATCH],
+        responses={200: s.ArticleDetailSerializer},
+    ),
     partial_update=extend_schema(
         summary="Change some fields of an article",
+        responses={200: s.ArticleDetailSerializer},
         description="Only the fields given change; concurrent changes of other fields are "
         "kept. With `If-Match`, only if nobody changed the article since that version.",
         parameters=[IF_MATCH],
@@ -333,6 +338,7 @@ class NamedEntityViewSet(viewsets.ModelViewSet):
 
 
 def _named_docs(noun: str, count: str) -> dict[str, Any]:
+    a_noun = services.an(noun)
     slug = OpenApiParameter(
         "slug",
         str,
@@ -345,15 +351,15 @@ def _named_docs(noun: str, count: str) -> dict[str, Any]:
             description=f"Alphabetical, with `{count}`; `q` matches the start of the name or "
             "of any word in it, ignoring case and accents.",
         ),
-        create=extend_schema(summary=f"Create a {noun}"),
+        create=extend_schema(summary=f"Create {a_noun}"),
         retrieve=extend_schema(summary=f"One {noun}", parameters=[slug]),
-        update=extend_schema(summary=f"Replace a {noun}", parameters=[slug]),
+        update=extend_schema(summary=f"Replace {a_noun}", parameters=[slug]),
         partial_update=extend_schema(
-            summary=f"Change a {noun}",
+            summary=f"Change {a_noun}",
             description="A new name gives a new slug and refreshes the articles that use it.",
             parameters=[slug],
         ),
-        destroy=extend_schema(summary=f"Delete a {noun}", parameters=[slug]),
+        destroy=extend_schema(summary=f"Delete {a_noun}", parameters=[slug]),
     )
 
 
@@ -409,8 +415,9 @@ class QuotationViewSet(viewsets.ReadOnlyModelViewSet):
 @extend_schema(
     summary="Exchange a username and password for a token",
     description="Send the token as `Authorization: Token <token>` on writes.",
-    request=s.TokenRequestSerializer,
+    request=s.LoginSerializer,
     responses={200: s.TokenSerializer},
+    auth=[{}],  # anonymous: this is how a client gets its token
     examples=[
         OpenApiExample(
             "Credentials", value={"username": "editor", "password": "..."}, request_only=True

@@ -59,3 +59,19 @@ def test_x_forwarded_for_is_ignored_without_trusted_proxies(api_client, monkeypa
         for n in range(4)
     ]
     assert statuses == [200, 200, 200, 429]  # a new forged address per request gains nothing
+
+
+@pytest.mark.django_db
+def test_a_token_works_with_the_bearer_keyword_too(api_client, editor):
+    """Generated OpenAPI clients send ``Bearer`` unless told otherwise."""
+    from rest_framework.authtoken.models import Token
+
+    key = Token.objects.create(user=editor).key
+    body = {"title": "T", "body": "B", "language": "en"}
+    for keyword in ("Token", "Bearer", "bearer"):
+        api_client.credentials(HTTP_AUTHORIZATION=f"{keyword} {key}")
+        assert api_client.post("/api/v1/articles/", body, format="json").status_code == 201
+    api_client.credentials(HTTP_AUTHORIZATION="Bearer wrong")
+    assert api_client.post("/api/v1/articles/", body, format="json").status_code == 401
+    api_client.credentials(HTTP_AUTHORIZATION="Basic abc")
+    assert api_client.post("/api/v1/articles/", body, format="json").status_code == 401

@@ -288,7 +288,7 @@ def test_names_are_one_or_several_as_a_reader_would_expect(editor_client):
                      "\u0e02\u0e48\u0e32\u0e27", "\u0e02\u0e32\u0e27"])  # fmt: skip
     # A tag created on its own with the other dash is the same tag, not a clash.
     again = editor_client.post("/api/v1/tags/", {"name": "Russie\u2014Ukraine"}, format="json")
-    assert again.status_code == 400 and "exists" in str(again.json())
+    assert again.status_code == 409 and "exists" in str(again.json())
     thai = editor_client.get("/api/v1/tags/\u0e02\u0e48\u0e32\u0e27/")
     assert thai.status_code == 200 and thai.json()["name"] == "\u0e02\u0e48\u0e32\u0e27"
 

@@ -98,21 +98,21 @@ def test_create_update_delete_need_permissions(api_client, reader_client, editor
     assert not spec["model"].objects.exists()
 
 
-def test_a_second_spelling_is_400(editor_client, resource):
+def test_a_second_spelling_is_a_409_conflict_and_no_name_a_400(editor_client, resource):
     path, spec = resource
     spec["model"].objects.create(name="Corée du Nord", slug="coree-du-nord")
     response = editor_client.post(f"/api/v1/{path}/", {"name": "COREE du nord"}, format="json")
-    assert response.status_code == 400 and "name" in response.json()
+    assert response.status_code == 409 and "name" in response.json()
     response = editor_client.post(f"/api/v1/{path}/", {"name": "!!!"}, format="json")
     assert response.status_code == 400 and "name" in response.json()
 
 
-def test_renaming_onto_another_name_is_400(editor_client, resource):
+def test_renaming_onto_another_name_is_409(editor_client, resource):
     path, spec = resource
     spec["model"].objects.create(name="Alpha", slug="alpha")
     spec["model"].objects.create(name="Beta", slug="beta")
     response = editor_client.patch(f"/api/v1/{path}/beta/", {"name": "alpha"}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409 and "exists" in response.json()["name"][0]
 
 
 def test_renaming_shows_in_the_articles(api_client, editor_client):
@@ -126,7 +126,8 @@ def test_renaming_shows_in_the_articles(api_client, editor_client):
 def test_deleting_a_quoted_source_is_refused(editor_client):
     ArticleFactory(quotes=[{"source": "Acme", "text": "hi"}])
     response = editor_client.delete("/api/v1/sources/acme/")
-    assert response.status_code == 400 and QuotedSource.objects.exists()
+    assert response.status_code == 409 and QuotedSource.objects.exists()
+    assert "quoted in 1 article" in str(response.json())
 
 
 def test_source_kind_filter(editor_client):
