@@ -93,10 +93,10 @@ def gunicorn(env: dict[str, str], *, workers: int = 2) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=20)
-        _wait_for_other_sessions_to_end()
+        end_other_sessions()
 
 
-def _wait_for_other_sessions_to_end(seconds: float = 5.0) -> None:
+def end_other_sessions(seconds: float = 5.0) -> None:
     """A stopped server's database sessions end a moment after it: wait, so that the test
     database can be dropped at the end of the run; end any left (a session whose connection a
     test cut may linger) once ``seconds`` are over."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import permissions, serializers
 
@@ -85,14 +87,24 @@ class NewsAutoSchema(AutoSchema):
         return responses
 
 
-def nullable_refs_are_objects(result: dict, **kwargs: object) -> dict:
-    """drf-spectacular writes a nullable reference as ``allOf: [$ref]`` + ``nullable``;
-    OpenAPI 3.0 wants a ``type`` beside ``nullable`` (Redocly's nullable-type-sibling)."""
+def nullable_refs_inlined(result: dict, **kwargs: object) -> dict:
+    """drf-spectacular writes a nullable reference as ``allOf: [$ref]`` + ``nullable``, which
+    OpenAPI 3.0.3 reads as not nullable (``nullable`` needs a ``type`` beside it: Redocly's
+    nullable-type-sibling), while a ``type`` beside the ``allOf`` makes generated clients
+    forget the null. The referenced object is written in place instead, with its type; a
+    component no longer referenced is dropped."""
+    components = result.get("components", {}).get("schemas", {})
+    inlined: set[str] = set()
 
     def visit(node: object) -> None:
         if isinstance(node, dict):
-            if node.get("nullable") and "type" not in node and "allOf" in node:
-                node["type"] = "object"
+            refs = node.get("allOf")
+            if node.get("nullable") and "type" not in node and refs and len(refs) == 1:
+                name = refs[0].get("$ref", "").rsplit("/", 1)[-1]
+                if components.get(name, {}).get("type") == "object":
+                    del node["allOf"]
+                    node.update({**components[name], **node})
+                    inlined.add(name)
             for value in node.values():
                 visit(value)
         elif isinstance(node, list):
@@ -100,4 +112,8 @@ def nullable_refs_are_objects(result: dict, **kwargs: object) -> dict:
                 visit(value)
 
     visit(result)
+    text = json.dumps(result, default=str)  # lazy translations
+    for name in inlined:
+        if f'"#/components/schemas/{name}"' not in text:
+            del components[name]
     return result

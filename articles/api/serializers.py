@@ -92,6 +92,8 @@ def _datetime(value: datetime.datetime) -> str:
 
 
 class ArticleDetailSerializer(ArticleSummarySerializer):
+    """An article with its body, authors, tags and quotations."""
+
     class Meta(ArticleSummarySerializer.Meta):
         fields = [*ArticleSummarySerializer.Meta.fields[:4], "body"] + [
             f for f in ArticleSummarySerializer.Meta.fields[4:] if f not in ("rank", "highlights")
@@ -251,7 +253,7 @@ class BulkArticlesField(serializers.ListField):
     item is reported without refusing the others."""
 
 
-class BulkRequestSerializer(serializers.Serializer):
+class BulkArticlesSerializer(serializers.Serializer):
     articles = BulkArticlesField(
         child=serializers.DictField(),
         min_length=1,
@@ -263,7 +265,7 @@ class BulkRequestSerializer(serializers.Serializer):
     )
 
 
-class ExtractRequestSerializer(serializers.Serializer):
+class RawPageSerializer(serializers.Serializer):
     content = serializers.CharField(
         trim_whitespace=False,
         max_length=2_000_000,

@@ -165,13 +165,13 @@ class ArticleViewSet(viewsets.ModelViewSet):
         "item is all or nothing, and the answer says for each, in order, whether it was "
         "`created`, `updated`, `skipped` (`skip_existing`) or refused (`error`, with the "
         "reasons a 400 would give). A bare JSON array of articles is accepted too.",
-        request=s.BulkRequestSerializer,
+        request=s.BulkArticlesSerializer,
         responses={200: s.BulkResponseSerializer},
     )
     @action(detail=False, methods=["post"], pagination_class=None, filter_backends=[])
     def bulk(self, request: Request) -> Response:
         data = request.data
-        envelope = s.BulkRequestSerializer(
+        envelope = s.BulkArticlesSerializer(
             data={"articles": data} if isinstance(data, list) else data
         )
         envelope.is_valid(raise_exception=True)
@@ -214,11 +214,9 @@ class ArticleViewSet(viewsets.ModelViewSet):
         "quotations with their speakers (name, kind, role). With `save=true` it is stored as "
         "a draft and the stored article is answered.",
         parameters=[s.ExtractQuerySerializer],
-        request={
-            "application/json": s.ExtractRequestSerializer,
-            "text/html": {"type": "string"},
-            "text/plain": {"type": "string"},
-        },
+        # The page may also be sent as is (text/html, text/plain); the schema shows JSON only,
+        # which client generators understand.
+        request=s.RawPageSerializer,
         responses={
             200: s.ArticleWriteSerializer,
             201: s.ArticleDetailSerializer,
@@ -234,7 +232,7 @@ class ArticleViewSet(viewsets.ModelViewSet):
     def extract(self, request: Request) -> Response:
         options = s.ExtractQuerySerializer(data=request.query_params)
         options.is_valid(raise_exception=True)
-        page = s.ExtractRequestSerializer(data=request.data)
+        page = s.RawPageSerializer(data=request.data)
         page.is_valid(raise_exception=True)
         article = extract_article(**page.validated_data)
         if not options.validated_data["save"]:
