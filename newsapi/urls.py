@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from newsapi.docs import redoc_bundle
 from newsapi.health import healthz
 
 urlpatterns = [
@@ -15,6 +16,7 @@ urlpatterns = [
         SpectacularSwaggerView.as_view(url_name="schema", throttle_classes=[]),
         name="swagger-ui",
     ),
+    path("api/redoc-assets/bundles/redoc.standalone.js", redoc_bundle, name="redoc-bundle"),
     path(
         "api/redoc/",
         SpectacularRedocView.as_view(url_name="schema", throttle_classes=[]),
