@@ -9,6 +9,7 @@ and management commands can share one server.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import signal
@@ -61,6 +62,10 @@ def start_embedded_postgres(pgdata: Path) -> Path:
         pgdata.parent.mkdir(parents=True, exist_ok=True)
         _forget_dead_users(pgdata)
         server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+    # Runs before the package's own exit hook (last registered, first run): a process that
+    # was killed outright since (runserver's reloader kills its child when a supervisor's
+    # SIGTERM reaches it) must not keep the server running after this last user exits.
+    atexit.register(_forget_dead_users, pgdata)
     _exit_cleanly_on_sigterm()
     info = server.get_postmaster_info()
     ensure_database({"host": str(info.socket_dir), "user": "postgres"}, EMBEDDED_DATABASE_NAME)
@@ -120,7 +125,12 @@ def ensure_database(params: dict[str, Any], name: str) -> bool:
 
 
 def _announce(line: str) -> None:
-    if os.environ.get("NEWSAPI_QUIET_DATABASE") != "1":
+    # runserver's reloader imports the settings in its watching parent and again in the
+    # serving child (RUN_MAIN): say it once.
+    reloader_parent = (
+        "runserver" in sys.argv and "--noreload" not in sys.argv and "RUN_MAIN" not in os.environ
+    )
+    if os.environ.get("NEWSAPI_QUIET_DATABASE") != "1" and not reloader_parent:
         print(line, file=sys.stderr)
 
 

@@ -75,3 +75,47 @@ def test_ensure_database_creates_a_missing_database_once():
     finally:
         with psycopg.connect(**params, dbname="postgres", autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {name}")
+
+
+def test_sigterm_to_runserver_stops_its_embedded_postgres(tmp_path):
+    """What a supervisor sends: runserver's reloader then kills its serving child outright,
+    and the server must still stop with its last user."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    import psutil
+
+    from tests.live import ROOT, free_port
+
+    pgdata = tmp_path / "pg"
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env.update(NEWSAPI_EMBEDDED_PGDATA=str(pgdata), SEARCH_INDEX_PATH=str(tmp_path / "search"))
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/login/", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.3)
+        postmaster = int((pgdata / "postmaster.pid").read_text().split()[0])
+        assert psutil.pid_exists(postmaster)
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while psutil.pid_exists(postmaster) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not psutil.pid_exists(postmaster), "the embedded PostgreSQL is still running"
+    finally:
+        if server.poll() is None:
+            server.kill()
+        database.stop_embedded_postgres(pgdata.resolve())

@@ -107,3 +107,19 @@ def test_a_weak_or_default_secret_key_refuses_to_start_in_production(key):
     result = run_python("import django; django.setup()", **{**PRODUCTION, "SECRET_KEY": key})
     assert result.returncode != 0
     assert "SECRET_KEY is weak" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["django.request", "django.server", "django.utils.autoreload"])
+def test_each_log_record_is_printed_once(name):
+    """Django's own console handler beside the root's printed every line twice."""
+    import logging
+
+    from django.conf import settings
+
+    handlers, logger = [], logging.getLogger(name)
+    while logger is not None:
+        handlers += logger.handlers
+        logger = logger.parent if logger.propagate else None
+    # pytest's own capturing handlers sit on the root beside ours: count those of the settings.
+    printing = [h for h in handlers if h.__module__.startswith("logging")]
+    assert len(printing) == 1 and settings.LOGGING["root"]["handlers"] == ["console"]
