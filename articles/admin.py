@@ -2,17 +2,116 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
+from django.conf.global_settings import LANGUAGES
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from django_prose_editor.widgets import AdminProseEditorWidget
 
-from articles import search, services
+from articles import search, selectors, services
 from articles.models import Article, Author, Byline, NamedEntity, Quotation, QuotedSource, Tag
-from articles.text import strip_controls
+from articles.text import BODY_TAGS, make_slug, strip_controls
+
+# ISO 639-1 languages, by name (Django knows their names); the search index stems 18 of them.
+LANGUAGE_CHOICES = sorted(
+    ((code, f"{name} ({code})") for code, name in LANGUAGES if len(code) == 2),
+    key=lambda choice: choice[1],
+)
+# The rich text editor offers what a body may keep (articles.text.BODY_TAGS), nothing more.
+BODY_EDITOR = {
+    "extensions": {
+        "Bold": True, "Italic": True, "Strike": True, "Underline": True, "Subscript": True,
+        "Superscript": True, "Heading": {"levels": [2, 3, 4]}, "BulletList": True,
+        "OrderedList": True, "ListItem": True, "Blockquote": True, "HorizontalRule": True,
+        "HardBreak": True, "Link": {"enableTarget": False},
+    }
+}  # fmt: skip
+_TAG = re.compile(r"<\s*([a-zA-Z][\w-]*)")
+_HANDLER = re.compile(r"\s(on\w+|style)\s*=", re.IGNORECASE)
+
+
+def removed_by_sanitising(html: str) -> list[str]:
+    """What the sanitiser will drop from ``html``: tags a body may not keep, handlers, styles."""
+    tags = {tag.lower() for tag in _TAG.findall(html)} - BODY_TAGS
+    attributes = {name.lower() for name in _HANDLER.findall(html)}
+    return sorted(f"<{tag}>" for tag in tags) + sorted(f"{name}=" for name in attributes)
+
+
+class NameFilter(admin.SimpleListFilter):
+    """A tag, author or source filter for archives with thousands of them: the most used
+    ones as links, and a box to type any other (by name or slug, accents optional)."""
+
+    template = "admin/articles/name_filter.html"
+    model: type[NamedEntity] = Tag
+    relation = "tags"
+    shown = 12
+
+    def __init__(self, request: HttpRequest, params: Any, model: Any, model_admin: Any) -> None:
+        super().__init__(request, params, model, model_admin)
+        # The other parameters of the changelist, kept when a name is typed in the box.
+        self.other_params = [
+            (key, value)
+            for key, values in request.GET.lists()
+            if key not in (self.parameter_name, "p")
+            for value in values
+        ]
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        usage = "articles" if self.model is not QuotedSource else "quotes__article"
+        top = self.model.objects.annotate(used=Count(usage, distinct=True)).order_by("-used")
+        choices = [(entity.slug, entity.name) for entity in top[: self.shown]]
+        chosen = self.value()
+        if chosen and chosen not in dict(choices):
+            entity = self.model.objects.filter(slug=make_slug(chosen)).first()
+            choices.append((chosen, entity.name if entity else chosen))
+        return choices
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Article]) -> QuerySet[Article]:
+        if not self.value():
+            return queryset
+        return queryset.filter(**{f"{self.relation}__slug": make_slug(self.value())}).distinct()
+
+
+class TagFilter(NameFilter):
+    title, parameter_name = "tag", "tag"
+
+
+class AuthorFilter(NameFilter):
+    title, parameter_name, model, relation = "author", "author", Author, "authors"
+
+
+class SourceFilter(NameFilter):
+    title, parameter_name, model, relation = (
+        "quoted source",
+        "source",
+        QuotedSource,
+        ("quotes__source"),
+    )
+
+
+class ArticleForm(forms.ModelForm):
+    language = forms.ChoiceField(
+        choices=LANGUAGE_CHOICES,
+        help_text="It chooses how the search index stems the article.",
+    )
+
+    class Meta:
+        model = Article
+        fields = [
+            "title", "standfirst", "body", "tags", "status", "published_at", "language",
+            "section", "edition", "url", "image_url", "image_caption", "image_credit",
+        ]  # fmt: skip
+        widgets = {"body": AdminProseEditorWidget(preset="configurable", config=BODY_EDITOR)}
 
 
 def _rows(formset: Any) -> list[dict[str, Any]]:
@@ -52,26 +151,59 @@ class QuotationInline(admin.StackedInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "status", "language", "section", "published_at", "byline", "tag_list"]
-    list_filter = ["status", "language", "section", ("tags", admin.RelatedOnlyFieldListFilter)]
+    form = ArticleForm
+    list_display = ["short_title", "status", "language", "published_at", "byline", "tag_list"]
+    list_filter = ["status", "language", TagFilter, AuthorFilter, SourceFilter, "section"]
     # Answered by the search index: title, standfirst, body, tags, authors, sources and quotes,
     # stemmed, accents ignored, typos forgiven (get_search_results).
     search_fields = ["title"]
     search_help_text = "Words of the title, body, tags, authors or quoted sources."
     admin_search_limit = 1000
     date_hierarchy = "published_at"
-    prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["tags"]
     inlines = [BylineInline, QuotationInline]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["slug", "preview", "created_at", "updated_at"]
     actions = ["publish", "unpublish", "archive"]
     list_per_page = 50
     fieldsets = [
-        (None, {"fields": ["title", "slug", "standfirst", "body", "tags"]}),
+        (None, {"fields": ["title", "slug", "standfirst", "body", "tags", "preview"]}),
         ("Publication", {"fields": ["status", "published_at", "language", "section", "edition"]}),
         ("Links and image", {"fields": ["url", "image_url", "image_caption", "image_credit"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    @admin.display(description="title", ordering="title")
+    def short_title(self, article: Article) -> str:
+        return Truncator(article.title).chars(70)
+
+    @admin.display(description="preview")
+    def preview(self, article: Article) -> str:
+        if not article.pk:
+            return "Save the article to preview it."
+        url = reverse("admin:articles_article_preview", args=[article.pk])
+        return format_html('<a href="{}" target="_blank">The article as readers get it</a>', url)
+
+    def get_urls(self) -> list:
+        preview = self.admin_site.admin_view(self.preview_view)
+        return [
+            path("<int:pk>/preview/", preview, name="articles_article_preview"),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The stored article as the API gives it to readers: the sanitised body, the byline,
+        tags, the image caption and credit, the quotations."""
+        article = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_view_or_change_permission(request, article):
+            return HttpResponse(status=403)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Preview: {article.title}",
+            "article": article,
+            "body": selectors.article_rows([article.pk], body=True)[article.pk].body,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/articles/article/preview.html", context)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
         return (
@@ -90,7 +222,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="tags")
     def tag_list(self, article: Article) -> str:
-        return ", ".join(tag.name for tag in article.tags.all())
+        names = [tag.name for tag in article.tags.all()]
+        return ", ".join(names[:3]) + (f" (+{len(names) - 3})" if len(names) > 3 else "")
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Article], search_term: str
@@ -101,7 +234,15 @@ class ArticleAdmin(admin.ModelAdmin):
         return queryset.filter(pk__in=ids), False
 
     def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
+        removed = removed_by_sanitising(obj.body or "")
         services.article_admin_save(obj)
+        if removed:
+            self.message_user(
+                request,
+                f"The body was sanitised: {', '.join(removed)} removed (a body keeps text "
+                "formatting, links, lists, quotes and headings only).",
+                messages.WARNING,
+            )
 
     def delete_model(self, request: HttpRequest, obj: Article) -> None:
         services.article_delete(obj)
@@ -170,6 +311,7 @@ class NamedEntityAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     readonly_fields = ["slug"]
     usage_relation = "articles"
+    article_filter = "tag"  # the article changelist's parameter for this kind of name
 
     def get_list_display(self, request: HttpRequest) -> list[str]:
         return ["name", "slug", "usage"]
@@ -180,8 +322,11 @@ class NamedEntityAdmin(admin.ModelAdmin):
         )
 
     @admin.display(description="used", ordering="usage")
-    def usage(self, entity: Any) -> int:
-        return entity.usage
+    def usage(self, entity: Any) -> str:
+        """The count links to the articles that use it."""
+        url = reverse("admin:articles_article_changelist")
+        return format_html('<a href="{}?{}={}">{}</a>', url, self.article_filter, entity.slug,
+                           entity.usage)  # fmt: skip
 
     def save_model(self, request: HttpRequest, obj: NamedEntity, form: Any, change: bool) -> None:
         changes = {field: form.cleaned_data[field] for field in form.changed_data}
@@ -207,6 +352,7 @@ class TagAdmin(NamedEntityAdmin):
 @admin.register(Author)
 class AuthorAdmin(NamedEntityAdmin):
     fields = ["name", "slug", "bio", "url"]
+    article_filter = "author"
 
 
 @admin.register(QuotedSource)
@@ -214,6 +360,7 @@ class QuotedSourceAdmin(NamedEntityAdmin):
     fields = ["name", "slug", "kind", "description"]
     list_filter = ["kind"]
     usage_relation = "quotes"
+    article_filter = "source"
 
     def get_list_display(self, request: HttpRequest) -> list[str]:
         return ["name", "kind", "description", "usage"]

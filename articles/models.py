@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Func, Q
+from django.utils.text import Truncator
 
 from articles.text import is_slug
 
@@ -163,7 +164,7 @@ class Byline(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.author} on {self.article_id}"
+        return f"{self.author}, author of “{Truncator(self.article.title).chars(50)}”"
 
 
 class Quotation(models.Model):
@@ -182,4 +183,4 @@ class Quotation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.text[:60]}"
+        return f"{self.source}: “{Truncator(self.text).chars(60)}”"

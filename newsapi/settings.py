@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_prose_editor",  # the admin's rich text editor for bodies, served from here
     "articles",
 ]
 

@@ -95,3 +95,86 @@ def test_an_editor_logs_in_to_the_admin_and_finds_the_articles(live_server, cont
     page.goto(f"{live_server.url}/admin/articles/article/")
     assert page.get_by_text("Les glaciers fondent").count() == 1
     assert "Climat" in page.content()
+
+
+@pytest.fixture(autouse=True)
+def _database_calls_beside_playwright(monkeypatch):
+    """Playwright's sync API runs an event loop in the test's thread; the test's own
+    database calls (creating articles) are still synchronous."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def editor_logged_in(live_server, content, browser_page):
+    page = browser_page
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "editor-in-chief")
+    page.fill("#id_password", "correct-horse-battery")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    return page
+
+
+def changelist_titles(page) -> list[str]:
+    return [
+        title.strip()
+        for title in page.locator("#result_list th.field-short_title").all_inner_texts()
+    ]
+
+
+def test_the_admin_search_finds_an_article_by_its_author_without_accents(
+    live_server, editor_logged_in
+):
+    ArticleFactory(title="Vendanges précoces", authors=["Élodie Mârtin"], language="fr")
+    page = editor_logged_in
+    page.goto(f"{live_server.url}/admin/articles/article/")
+    page.fill("#searchbar", "elodie martin")
+    page.press("#searchbar", "Enter")
+    page.wait_for_url("**/?q=*")
+    assert changelist_titles(page) == ["Vendanges précoces"]
+
+
+def test_the_admin_filters_narrow_the_list(live_server, editor_logged_in):
+    ArticleFactory(title="Budget voté", tags=["Politique"], authors=["Ann Lee"], language="fr")
+    ArticleFactory(title="Match nul", tags=["Sport"], authors=["Bob Ray"], language="fr")
+    page = editor_logged_in
+    page.goto(f"{live_server.url}/admin/articles/article/")
+    assert len(changelist_titles(page)) == 3
+    page.locator("details[data-filter-title='tag'] a", has_text="Sport").click()
+    page.wait_for_url("**tag=sport*")
+    assert changelist_titles(page) == ["Match nul"]
+    page.goto(f"{live_server.url}/admin/articles/article/?language=fr")
+    box = page.locator("details[data-filter-title='author'] input[type=search]")
+    box.fill("ann lee")
+    box.press("Enter")
+    page.wait_for_url("**author=*")
+    assert changelist_titles(page) == ["Budget voté"]
+
+
+def test_the_admin_preview_renders_the_sanitised_body(live_server, editor_logged_in):
+    article = ArticleFactory(
+        title="Aperçu", body="<p>Texte <em>important</em>.</p><script>alert(1)</script>",
+        quotes=[{"source": "Paul Martin", "text": "Voilà."}],
+    )  # fmt: skip
+    page = editor_logged_in
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/preview/")
+    body = page.locator("article.article-preview .body")
+    assert body.locator("em").inner_text() == "important"
+    assert body.locator("script").count() == 0 and "alert" not in body.inner_html()
+    assert "Paul Martin" in page.content()
+
+
+def test_the_admin_body_editor_works_offline(live_server, editor_logged_in):
+    page = editor_logged_in
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    page.locator(".prose-editor").first.wait_for(timeout=15000)
+    assert all(url.startswith(live_server.url) for url in page.requests), page.requests
+
+
+def test_saving_an_invalid_name_in_the_admin_shows_a_form_error(live_server, editor_logged_in):
+    page = editor_logged_in
+    page.goto(f"{live_server.url}/admin/articles/tag/add/")
+    page.fill("#id_name", "!!!")
+    page.click("input[name=_save]")
+    page.locator(".errornote").wait_for()
+    assert "is not a usable name" in page.content()
