@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import connection
+from django.db import connections
 from django.db.models import Count, Exists, F, Model, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Concat
 
@@ -24,6 +24,7 @@ from articles.models import (
     QuotedSource,
     Tag,
 )
+from newsapi import replicas
 
 Row = TypeVar("Row", bound=Model)
 
@@ -242,9 +243,17 @@ def article_rows(ids: Sequence[int], *, body: bool = False) -> dict[int, Article
         columns=", ".join(f"a.{name}" for name in _ROW_COLUMNS),
         body="a.body" if body else "''",
     )
-    with connection.cursor() as cursor:
+    alias = replicas.read_alias()
+    with connections[alias].cursor() as cursor:
         cursor.execute(sql, [list(ids)])
         rows = cursor.fetchall()
+    if alias != replicas.PRIMARY and len(rows) < len(set(ids)):
+        # The index (built from the primary) knows articles a lagging replica has not yet
+        # received: those are read from the primary.
+        missing = set(ids) - {row[0] for row in rows}
+        with connections[replicas.PRIMARY].cursor() as cursor:
+            cursor.execute(sql, [sorted(missing)])
+            rows += cursor.fetchall()
     width = len(_ROW_COLUMNS)
     found = {}
     for row in rows:

@@ -48,6 +48,20 @@ def database_settings(base_dir: Path, *, conn_max_age: int) -> dict[str, Any]:
     }
 
 
+def replica_settings(urls: list[str], *, statement_timeout_ms: int) -> dict[str, dict[str, Any]]:
+    """``DATABASES`` entries ``replica1``, ``replica2``... for these URLs. They only answer
+    reads, under the API's statement timeout; tests use the primary for them (MIRROR)."""
+    replicas = {}
+    for number, url in enumerate(urls, start=1):
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        options = config.setdefault("OPTIONS", {})
+        options["options"] = f"-c statement_timeout={statement_timeout_ms}"
+        options.setdefault("connect_timeout", 3)
+        config["TEST"] = {"MIRROR": "default"}
+        replicas[f"replica{number}"] = config
+    return replicas
+
+
 def start_embedded_postgres(pgdata: Path) -> Path:
     """Start (or join) the embedded server for ``pgdata``; return its Unix socket folder.
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from newsapi.database import database_settings
+from newsapi.database import database_settings, replica_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsapi.middleware.JsonErrorsForApi",
+    "newsapi.replicas.ReadYourWrites",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -127,6 +128,15 @@ DATABASES = {
 # API reads get this limit (milliseconds), so that no request can tie up a worker
 # (newsapi.middleware.StatementTimeoutForApiReads); writes, migrations and commands do not.
 DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 5000)
+# Read replicas (comma-separated URLs): safe requests read from them, writes and everything
+# else use the primary; a client that wrote reads from the primary for a few seconds.
+DATABASES.update(
+    replica_settings(
+        env_list("DATABASE_REPLICA_URLS"), statement_timeout_ms=DATABASE_STATEMENT_TIMEOUT_MS
+    )
+)
+DATABASE_ROUTERS = ["newsapi.replicas.PrimaryReplicaRouter"]
+READ_YOUR_WRITES_SECONDS = env_int("READ_YOUR_WRITES_SECONDS", 5)
 # Room for a bulk request of 500 articles; bigger bodies answer 413.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_BODY_MB", 16) * 1024 * 1024
 
