@@ -86,12 +86,8 @@ def test_redoc_renders_offline(live_server, content, browser_page):
     assert elsewhere == [], elsewhere  # Redocly's logo too is served from here
 
 
-def test_an_editor_logs_in_to_the_admin_and_finds_the_articles(live_server, content, browser_page):
-    page = browser_page
-    page.goto(f"{live_server.url}/admin/")
-    page.fill("#id_username", "editor-in-chief")
-    page.fill("#id_password", "correct-horse-battery")
-    page.click("input[type=submit]")
+def test_an_editor_logs_in_to_the_admin_and_finds_the_articles(live_server, editor_logged_in):
+    page = editor_logged_in
     page.goto(f"{live_server.url}/admin/articles/article/")
     assert page.get_by_text("Les glaciers fondent").count() == 1
     assert "Climat" in page.content()
