@@ -158,3 +158,33 @@ def test_the_token_endpoint_refuses_hostile_bodies(api_client):
         assert response.status_code in (400, 401, 429)
 
     check()
+
+
+@pytest.mark.django_db
+def test_bulk_and_extract_refuse_hostile_bodies_whole(editor_client, story):
+    @HOSTILE
+    @given(
+        st.one_of(JSON, st.lists(st.dictionaries(st.sampled_from(ARTICLE_FIELDS), JSON))),
+        st.one_of(TEXT, JSON),
+    )
+    def check(articles, page):
+        before = snapshot()
+        response = editor_client.post(
+            "/api/v1/articles/bulk/", as_json({"articles": articles}),
+            content_type="application/json",
+        )  # fmt: skip
+        assert is_json_below_500(response), (articles, response.status_code)
+        if response.status_code >= 400:
+            assert snapshot() == before, articles
+        else:  # one answer per item, in order
+            results = response.json()["results"]
+            assert [result["index"] for result in results] == list(range(len(articles)))
+            if all(result["status"] == "error" for result in results):
+                assert snapshot() == before, articles
+        response = editor_client.post(
+            "/api/v1/articles/extract/?save=true", as_json({"content": page}),
+            content_type="application/json",
+        )  # fmt: skip
+        assert is_json_below_500(response), (page, response.status_code, response.content[:300])
+
+    check()
