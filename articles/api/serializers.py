@@ -4,6 +4,7 @@ off to ``articles.services``."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from django.utils import timezone
@@ -270,7 +271,8 @@ class RawPageSerializer(serializers.Serializer):
         trim_whitespace=False,
         max_length=2_000_000,
         help_text="The page: HTML, or plain text as a scraper saw it (breadcrumb, title, "
-        "`by AUTHOR`, body, caption with its credit, an `A | B | C` tag line).",
+        "`by AUTHOR`, body, caption with its credit, an `A | B | C` tag line). Also taken "
+        "as `html` or `text`.",
     )
     url = serializers.URLField(
         required=False, allow_null=True, max_length=1000, help_text="The page's canonical URL."
@@ -281,6 +283,16 @@ class RawPageSerializer(serializers.Serializer):
         allow_null=True,
         help_text="ISO 639-1 code; detected from the text when not given.",
     )
+
+    # Names clients reach for first, taken as ``content`` when it is not given.
+    ALIASES = ("html", "text", "page")
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if isinstance(data, Mapping) and "content" not in data:
+            alias = next((name for name in self.ALIASES if name in data), None)
+            if alias is not None:
+                data = {**data, "content": data[alias]}
+        return super().to_internal_value(data)
 
     def validate_content(self, content: str) -> str:
         if not content.strip():

@@ -164,16 +164,18 @@ class ArticleViewSet(viewsets.ModelViewSet):
         "stored canonical `url` updates its article; that needs the change permission). Each "
         "item is all or nothing, and the answer says for each, in order, whether it was "
         "`created`, `updated`, `skipped` (`skip_existing`) or refused (`error`, with the "
-        "reasons a 400 would give). A bare JSON array of articles is accepted too.",
+        "reasons a 400 would give). A bare JSON array of articles (or `items`) is accepted too.",
         request=s.BulkArticlesSerializer,
         responses={200: s.BulkResponseSerializer},
     )
     @action(detail=False, methods=["post"], pagination_class=None, filter_backends=[])
     def bulk(self, request: Request) -> Response:
         data = request.data
-        envelope = s.BulkArticlesSerializer(
-            data={"articles": data} if isinstance(data, list) else data
-        )
+        if isinstance(data, list):
+            data = {"articles": data}
+        elif isinstance(data, dict) and "articles" not in data and "items" in data:
+            data = {**data, "articles": data["items"]}
+        envelope = s.BulkArticlesSerializer(data=data)
         envelope.is_valid(raise_exception=True)
         items = envelope.validated_data["articles"]
         checker = s.ArticleWriteSerializer()

@@ -103,3 +103,8 @@ def test_permissions(api_client, reader_client):
     assert [r["status"] for r in response.json()["results"]] == ["error", "created"]
     assert "change" in str(response.json()["results"][0]["errors"])
     assert Article.objects.get(url=article(1)["url"]).title == "Dépêche 1"
+
+
+def test_items_is_taken_for_articles(editor_client):
+    response = editor_client.post(BULK, {"items": [article(1)]}, format="json")
+    assert response.status_code == 200 and response.json()["created"] == 1

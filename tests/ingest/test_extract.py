@@ -206,3 +206,10 @@ def test_import_articles_raw(tmp_path):
     assert "created article" in lines[1] and "(2 quote(s), 3 tag(s))" in lines[1]
     assert set(Article.objects.values_list("status", flat=True)) == {"draft"}
     assert len(indexed("retraites")) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", ["content", "html", "text"])
+def test_the_endpoint_takes_the_page_under_the_names_clients_use(editor_client, key):
+    response = editor_client.post(EXTRACT, {key: page("floods-en.txt")}, format="json")
+    assert response.status_code == 200 and response.json()["authors"] == ["Mark Evans"]
