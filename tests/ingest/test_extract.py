@@ -213,3 +213,9 @@ def test_import_articles_raw(tmp_path):
 def test_the_endpoint_takes_the_page_under_the_names_clients_use(editor_client, key):
     response = editor_client.post(EXTRACT, {key: page("floods-en.txt")}, format="json")
     assert response.status_code == 200 and response.json()["authors"] == ["Mark Evans"]
+
+
+def test_a_page_too_short_for_main_text_detection_keeps_its_title_and_paragraphs():
+    article = extract("<html><body><h1>Titre court</h1><p>Un seul paragraphe.</p></body></html>")
+    assert article["title"] == "Titre court"
+    assert "Un seul paragraphe." in article["body"]
