@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -72,28 +73,35 @@ def get(url: str) -> tuple[int, dict[str, str], bytes]:
 
 @contextlib.contextmanager
 def gunicorn(env: dict[str, str], *, workers: int = 2) -> Iterator[str]:
-    """Serve the project with gunicorn; yields its base URL."""
+    """Serve the project with gunicorn; yields its base URL. When the test fails inside, the
+    server's own log (tracebacks of any 500) is printed with the failure."""
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "newsapi.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--timeout", "60"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                get(f"{base}/healthz")
-                break
-            except OSError:
-                if server.poll() is not None:
-                    raise RuntimeError(server.stdout.read().decode()) from None
-                time.sleep(0.1)
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        end_other_sessions()
+    with tempfile.TemporaryFile("w+") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "newsapi.wsgi", "--bind", f"127.0.0.1:{port}",
+             "--workers", str(workers), "--timeout", "60"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            for _ in range(200):
+                try:
+                    get(f"{base}/healthz")
+                    break
+                except OSError:
+                    if server.poll() is not None:
+                        log.seek(0)
+                        raise RuntimeError(log.read()) from None
+                    time.sleep(0.1)
+            yield base
+        except BaseException:
+            log.seek(0)
+            print("--- the server's log ---", log.read()[-20_000:], sep="\n", file=sys.stderr)
+            raise
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+            end_other_sessions()
 
 
 def end_other_sessions(seconds: float = 5.0) -> None:

@@ -100,7 +100,7 @@ class Engine:
         """A searcher that reflects every change committed before this call."""
         try:
             return self._fresh_searcher()
-        except OSError as error:
+        except (OSError, ValueError) as error:  # tantivy reports unreadable files as ValueError
             log.exception("search index at %s unusable", self.root)
             raise SearchUnavailable(f"The search index cannot be used: {error}") from None
 
@@ -142,7 +142,16 @@ class Engine:
             raise SearchUnavailable("The search index is not built.")
         folder, state = live
         if self._index is None or folder != self._folder:
-            self._index = _open_index(folder)
+            try:
+                index = _open_index(folder)
+            except SearchUnavailable:
+                # A rebuild in another process swapped generations and removed this one
+                # between reading the link and opening the folder: open the new one.
+                newer = self._live()
+                if newer is None or newer[0] == folder:
+                    raise
+                return self._open_live(newer)
+            self._index = index
             self._folder, self._generation = folder, state.generation
         elif state.generation != self._generation:
             self._index.reload()
@@ -157,9 +166,14 @@ class Engine:
             return None
 
     def _live(self) -> tuple[Path, IndexState] | None:
-        """The live folder and its state, read once; None when there is no usable index."""
-        folder = self._live_folder()
-        state = self._read_state(folder) if folder else None
+        """The live folder and its state; None when there is no usable index. A folder that
+        a concurrent rebuild removed between reading the link and its state is read again
+        from the link (which then names the new one)."""
+        for _ in range(3):
+            folder = self._live_folder()
+            state = self._read_state(folder) if folder else None
+            if state is not None or folder is None or self._live_folder() == folder:
+                break
         if state is None or state.schema_version != SCHEMA_VERSION:
             return None
         return folder, state
