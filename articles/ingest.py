@@ -8,7 +8,7 @@ import json
 import multiprocessing
 import zlib
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -89,16 +89,7 @@ def _array_entries(stream: IO[bytes]) -> Iterator[Entry]:
         yield Entry(f"record {number + 1}", error=f"not JSON: {error}; the rest is not read")
 
 
-def validated(entry: Entry, serializer: ArticleWriteSerializer) -> dict[str, Any]:
-    """The record as the API's write serializer takes it, or ValueError with the reason."""
-    if entry.error:
-        raise ValueError(entry.error)
-    if not isinstance(entry.value, dict):
-        raise ValueError("a record is a JSON object (an article in the API's write format)")
-    try:
-        return serializer.run_validation(entry.value)
-    except DrfValidationError as error:
-        raise ValueError(reason(error.detail)) from None
+NOT_AN_OBJECT = "a record is a JSON object (an article in the API's write format)"
 
 
 def reason(detail: Any) -> str:
@@ -146,18 +137,41 @@ def import_entries(
 
 def store(batch: list[Entry], skip_existing: bool) -> list[tuple[str, bulk.Outcome]]:
     """Check and write one batch of entries: an outcome for each, in order."""
-    serializer = ArticleWriteSerializer()
     results: list[tuple[str, bulk.Outcome] | None] = [None] * len(batch)
-    valid: dict[int, dict[str, Any]] = {}
+    readable: dict[int, Any] = {}
     for number, entry in enumerate(batch):
-        try:
-            valid[number] = validated(entry, serializer)
-        except ValueError as error:
-            results[number] = (entry.where, bulk.Outcome(bulk.ERROR, errors=str(error)))
-    outcomes = bulk.upsert_many(list(valid.values()), skip_existing=skip_existing)
-    for number, outcome in zip(valid, outcomes, strict=True):
+        if entry.error:
+            results[number] = (entry.where, bulk.Outcome(bulk.ERROR, errors=entry.error))
+        elif not isinstance(entry.value, dict):
+            results[number] = (entry.where, bulk.Outcome(bulk.ERROR, errors=NOT_AN_OBJECT))
+        else:
+            readable[number] = entry.value
+    outcomes = upsert_values(list(readable.values()), skip_existing=skip_existing)
+    for number, outcome in zip(readable, outcomes, strict=True):
         results[number] = (batch[number].where, outcome)
     return [result for result in results if result is not None]
+
+
+def upsert_values(
+    values: Sequence[Mapping[str, Any]], *, skip_existing: bool = False, may_update: bool = True
+) -> list[bulk.Outcome]:
+    """Articles in the write format, each checked with the API's write serializer (errors as a
+    400 gives them) and the valid ones stored together (``bulk.upsert_many``): an outcome for
+    each, in order. Used by the import and by ``POST /articles/bulk/``."""
+    serializer = ArticleWriteSerializer()
+    outcomes: list[bulk.Outcome | None] = [None] * len(values)
+    valid: dict[int, dict[str, Any]] = {}
+    for number, value in enumerate(values):
+        try:
+            valid[number] = serializer.run_validation(value)
+        except DrfValidationError as error:
+            outcomes[number] = bulk.Outcome(bulk.ERROR, errors=error.detail)
+    stored = bulk.upsert_many(
+        list(valid.values()), skip_existing=skip_existing, may_update=may_update
+    )
+    for number, outcome in zip(valid, stored, strict=True):
+        outcomes[number] = outcome
+    return [outcome for outcome in outcomes if outcome is not None]
 
 
 def _import_in_workers(
@@ -267,13 +281,19 @@ def _follow(stop: Any) -> None:
         connections.close_all()
 
 
-def import_raw_page(content: str, *, skip_existing: bool = False, **hints: Any) -> bulk.Outcome:
-    """Extract the article of a raw page and store it as a draft, as ``POST
-    /articles/extract/?save=true`` does (a stored url is updated, its status kept)."""
+def page_to_store(content: str, **hints: Any) -> dict[str, Any]:
+    """The article of a raw page, to store as a draft; when its url is stored already, an
+    update that keeps the stored status (re-extracting a page does not unpublish it)."""
     article = extract(content, **hints)
     if article["url"] and Article.objects.filter(url=article["url"]).exists():
         del article["status"]
-    serializer = ArticleWriteSerializer(data=article)
+    return article
+
+
+def import_raw_page(content: str, *, skip_existing: bool = False, **hints: Any) -> bulk.Outcome:
+    """Extract the article of a raw page and store it, as ``POST
+    /articles/extract/?save=true`` does."""
+    serializer = ArticleWriteSerializer(data=page_to_store(content, **hints))
     if not serializer.is_valid():
         return bulk.Outcome(bulk.ERROR, errors=reason(serializer.errors))
     return bulk.upsert_one(

@@ -130,6 +130,17 @@ def sanitise_html(body: str) -> str:
     )
 
 
+_TAG = re.compile(r"<\s*([a-zA-Z][\w-]*)")
+_HANDLER = re.compile(r"\s(on\w+|style)\s*=", re.IGNORECASE)
+
+
+def removed_by_sanitising(html: str) -> list[str]:
+    """What ``sanitise_html`` drops from ``html``: tags a body may not keep, handlers, styles."""
+    tags = {tag.lower() for tag in _TAG.findall(html)} - BODY_TAGS
+    attributes = {name.lower() for name in _HANDLER.findall(html)}
+    return sorted(f"<{tag}>" for tag in tags) + sorted(f"{name}=" for name in attributes)
+
+
 def looks_like_html(text: str) -> bool:
     return bool(_HTML_TAG.search(text))
 

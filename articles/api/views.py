@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from articles import bulk, search, selectors, services
+from articles import bulk, ingest, search, selectors, services
 from articles.api import serializers as s
 from articles.api.filters import ArticleOrdering, ordering_param
 from articles.api.pagination import SearchPagination
@@ -177,24 +177,15 @@ class ArticleViewSet(viewsets.ModelViewSet):
             data = {**data, "articles": data["items"]}
         envelope = s.BulkArticlesSerializer(data=data)
         envelope.is_valid(raise_exception=True)
-        items = envelope.validated_data["articles"]
-        checker = s.ArticleWriteSerializer()
-        valid: dict[int, dict[str, Any]] = {}
-        results: list[dict[str, Any]] = []
-        for index, item in enumerate(items):
-            try:
-                valid[index] = checker.run_validation(item)
-            except ValidationError as error:
-                results.append(_bulk_result(index, bulk.ERROR, None, error.detail))
-        outcomes = bulk.upsert_many(
-            list(valid.values()),
+        outcomes = ingest.upsert_values(
+            envelope.validated_data["articles"],
             skip_existing=envelope.validated_data["skip_existing"],
-            may_create=True,  # the permission class asked for it (POST)
             may_update=request.user.has_perm("articles.change_article"),
-        )
-        for index, outcome in zip(valid, outcomes, strict=True):
-            results.append(_bulk_result(index, outcome.status, outcome.id, outcome.errors))
-        results.sort(key=lambda result: result["index"])
+        )  # creating was allowed by the permission class (POST)
+        results = [
+            _bulk_result(index, outcome.status, outcome.id, outcome.errors)
+            for index, outcome in enumerate(outcomes)
+        ]
         counts = Counter(result["status"] for result in results)
         return Response(
             {
@@ -236,13 +227,12 @@ class ArticleViewSet(viewsets.ModelViewSet):
         options.is_valid(raise_exception=True)
         page = s.RawPageSerializer(data=request.data)
         page.is_valid(raise_exception=True)
-        article = extract_article(**page.validated_data)
         if not options.validated_data["save"]:
+            article = extract_article(**page.validated_data)
             published = article["published_at"]
             article["published_at"] = published.isoformat() if published else None
             return Response(article)
-        if article["url"] and Article.objects.filter(url=article["url"]).exists():
-            del article["status"]  # re-extracting a stored page does not unpublish it
+        article = ingest.page_to_store(**page.validated_data)
         serializer = s.ArticleWriteSerializer(data=article, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         return self._store(serializer)
