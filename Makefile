@@ -8,11 +8,12 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install browser run test lint format schema db-stop clean-db bench
+.PHONY: help install browser run test test-fast lint format schema db-stop clean-db bench
 
 help:
 	@echo "make run     set up, migrate, load demo data, build the search index and serve at http://$(HOST):$(PORT)"
 	@echo "make test    set up and run the whole test suite"
+	@echo "make test-fast  the suite without the slow tests (processes, browser, replicas, schemathesis)"
 	@echo "make lint    ruff check + ruff format --check"
 	@echo "make format  ruff format + ruff check --fix"
 	@echo "make schema  regenerate openapi.yaml"
@@ -51,7 +52,11 @@ run: install
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install browser
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest --durations=20 $(PYTEST_ARGS)
+
+# The quick loop: everything but the tests marked slow.
+test-fast: install
+	$(PY) -m pytest -m 'not slow' --durations=20 $(PYTEST_ARGS)
 
 # Redocly's CLI comes from the npm registry (needs Node.js and npx); the version is pinned.
 REDOCLY := npx --yes @redocly/cli@2.77.0

@@ -21,6 +21,7 @@ def test_database_url_is_used_as_given(monkeypatch, tmp_path):
     assert not (tmp_path / ".data").exists()  # nothing embedded was started
 
 
+@pytest.mark.slow
 def test_embedded_postgres_works_from_a_deep_folder(tmp_path):
     """A Unix socket path is limited to ~100 characters; a deep clone must still connect."""
     deep = tmp_path.joinpath(*["a-rather-long-folder-name"] * 6)
@@ -77,6 +78,7 @@ def test_ensure_database_creates_a_missing_database_once():
             conn.execute(f"DROP DATABASE IF EXISTS {name}")
 
 
+@pytest.mark.slow
 def test_sigterm_to_runserver_stops_its_embedded_postgres(tmp_path):
     """What a supervisor sends: runserver's reloader then kills its serving child outright,
     and the server must still stop with its last user."""

@@ -19,7 +19,7 @@ from tests.live import end_other_sessions
 
 ROOT = Path(__file__).resolve().parents[1]
 GENERATOR = Path(sys.executable).parent / "openapi-python-client"
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(scope="module")

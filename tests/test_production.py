@@ -14,6 +14,8 @@ from django.conf import settings
 
 from tests.live import environment, get, gunicorn
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(settings.BASE_DIR)
 
 

@@ -24,6 +24,8 @@ import pytest
 from tests.live import ROOT, free_port
 from tests.replication import Cluster
 
+pytestmark = pytest.mark.slow
+
 
 class Client:
     """An HTTP client; with ``cookies`` it keeps them, as a browser or requests.Session does."""

@@ -19,6 +19,8 @@ from schemathesis.specs.openapi.checks import (
 from newsapi.wsgi import application
 from tests.factories import ArticleFactory, UserFactory
 
+pytestmark = pytest.mark.slow
+
 # The schema as the running application serves it (test_schema.py pins it to openapi.yaml).
 SCHEMA = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 # A NUL byte in a query is refused with a 400 (tests/test_search.py checks it); JSON Schema

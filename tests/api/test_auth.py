@@ -37,6 +37,7 @@ def test_anonymous_requests_are_throttled(api_client, monkeypatch):
     assert "Retry-After" in response.headers and "detail" in response.json()
 
 
+@pytest.mark.slow
 def test_password_guesses_are_throttled_per_address_and_per_username(
     api_client, editor, monkeypatch
 ):

@@ -16,7 +16,7 @@ from tests.factories import ArticleFactory, UserFactory
 from tests.live import environment, gunicorn, request
 from tests.proxy import database_proxy
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_database_outage_answers_503_and_service_resumes(tmp_path):

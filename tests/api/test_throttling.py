@@ -17,6 +17,7 @@ def statuses(base: str, count: int) -> list[int]:
     return [request(f"{base}/api/v1/tags/")[0] for _ in range(count)]
 
 
+@pytest.mark.slow
 def test_two_workers_share_the_count_in_postgresql(tmp_path):
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM newsapi_throttle")
@@ -37,6 +38,7 @@ def redis_answers() -> bool:
 
 
 @pytest.mark.skipif(not redis_answers(), reason="no Redis at 127.0.0.1:6379")
+@pytest.mark.slow
 def test_two_workers_share_the_count_in_redis(tmp_path):
     import redis
 

@@ -150,6 +150,7 @@ def test_export_filters_by_status_and_date():
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.slow
 def test_worker_processes_store_every_record_in_file_order_per_url(tmp_path):
     """Outside a transaction the command forks writers and an index follower."""
     lines = [record(n) for n in range(120)]

@@ -29,6 +29,7 @@ def titles(base: str, q: str) -> list[str]:
     return [a["title"] for a in json.loads(body)["results"]]
 
 
+@pytest.mark.slow
 def test_read_your_writes_across_two_gunicorn_workers(tmp_path):
     editor = UserFactory(username="writer", permissions=EDITOR_PERMISSIONS)
     token = Token.objects.create(user=editor).key
@@ -70,6 +71,7 @@ search.engine().searcher()  # applies the new article, and dies at {target}
 
 
 @pytest.mark.parametrize("target", ["_commit", "IndexState"])
+@pytest.mark.slow
 def test_a_crash_between_the_database_commit_and_the_index_leaves_nothing_out(tmp_path, target):
     """Killed before the index commit, or after it but before the position was saved: the
     change is in the log, and the next search (another process) applies it, once."""
@@ -97,6 +99,7 @@ for _ in range({times}):
 """
 
 
+@pytest.mark.slow
 def test_searches_keep_answering_while_the_index_is_rebuilt(tmp_path):
     for n in range(40):
         ArticleFactory(title=f"Steady {n}", tags=["Steady"])
