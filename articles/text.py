@@ -95,7 +95,9 @@ def make_slug(name: str) -> str:
             word = []
         # other punctuation and symbols are dropped where they stand: "L'Oréal" is loreal
     words.append("".join(word))
-    return "-".join(w for w in words if w)[:200].strip("-")
+    # A symbol dropped above may have carried a mark that now follows a Latin letter ("A×𑘽"):
+    # drop accents again so that the slug of a slug is itself.
+    return _drop_accents("-".join(w for w in words if w))[:200].strip("-")
 
 
 def is_slug(value: str) -> bool:
