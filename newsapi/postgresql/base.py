@@ -24,6 +24,7 @@ import psycopg
 from django.conf import settings
 from django.db.backends.postgresql import base as django_postgresql
 from psycopg import errors
+from psycopg.waiting import Ready, Wait
 
 logger = logging.getLogger(__name__)
 
@@ -54,14 +55,15 @@ class BoundedConnection(psycopg.Connection):
 
     def _watched(self, gen: Generator) -> Generator:
         """``gen``, passed through; psycopg's wait sends it "nothing ready" every ``interval``,
-        which is when the silence is measured."""
+        which is when the silence is measured. Heard means the server sent something, or took
+        what was to be written (a writable socket alone, while an answer is awaited, is not)."""
         patience = unresponsive_seconds()
         heard = time.monotonic()
         try:
             wanted = next(gen)
             while True:
                 ready = yield wanted
-                if ready:
+                if ready & Ready.R or (ready and wanted == Wait.W):
                     heard = time.monotonic()
                     patience = unresponsive_seconds()
                 elif time.monotonic() - heard >= patience:
