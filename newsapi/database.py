@@ -22,22 +22,35 @@ from typing import Any
 import dj_database_url
 
 EMBEDDED_DATABASE_NAME = "newsapi"
+# Django's PostgreSQL backend, with every wait for the server bounded (newsapi/postgresql).
+ENGINE = "newsapi.postgresql"
+# TCP keepalives, so that the kernel notices a server lost to the network under an idle kept
+# connection (about 45 s), and unacknowledged data gives up too (libpq ignores both on Unix
+# sockets). They cannot notice a server that hangs on a live host: the backend does that.
+KEEPALIVES = {
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 5,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 45_000,
+}
 
 
-def database_settings(base_dir: Path, *, conn_max_age: int) -> dict[str, Any]:
+def database_settings(
+    base_dir: Path, *, conn_max_age: int, unresponsive_seconds: int
+) -> dict[str, Any]:
     """Return Django's ``DATABASES["default"]`` and say on stderr which server it is."""
     url = os.environ.get("DATABASE_URL", "").strip()
     if url:
         config = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
         where = f"{config.get('HOST') or 'local socket'}:{config.get('PORT') or 5432}"
         _announce(f"newsapi: using PostgreSQL from DATABASE_URL ({where}/{config['NAME']})")
-        return config
+        return _bounded(config, unresponsive_seconds)
 
     pgdata = Path(os.environ.get("NEWSAPI_EMBEDDED_PGDATA", base_dir / ".data" / "postgres"))
     socket_dir = start_embedded_postgres(pgdata)
     _announce(f"newsapi: using embedded PostgreSQL (data in {pgdata}, socket in {socket_dir})")
-    return {
-        "ENGINE": "django.db.backends.postgresql",
+    config = {
         "NAME": EMBEDDED_DATABASE_NAME,
         "USER": "postgres",
         "PASSWORD": "",
@@ -46,20 +59,31 @@ def database_settings(base_dir: Path, *, conn_max_age: int) -> dict[str, Any]:
         "CONN_MAX_AGE": conn_max_age,
         "CONN_HEALTH_CHECKS": True,
     }
+    return _bounded(config, unresponsive_seconds)
 
 
-def replica_settings(urls: list[str], *, statement_timeout_ms: int) -> dict[str, dict[str, Any]]:
+def replica_settings(
+    urls: list[str], *, statement_timeout_ms: int, unresponsive_seconds: int
+) -> dict[str, dict[str, Any]]:
     """``DATABASES`` entries ``replica1``, ``replica2``... for these URLs. They only answer
     reads, under the API's statement timeout; tests use the primary for them (MIRROR)."""
     replicas = {}
     for number, url in enumerate(urls, start=1):
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
-        options = config.setdefault("OPTIONS", {})
-        options["options"] = f"-c statement_timeout={statement_timeout_ms}"
-        options.setdefault("connect_timeout", 3)
+        config.setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={statement_timeout_ms}"
         config["TEST"] = {"MIRROR": "default"}
-        replicas[f"replica{number}"] = config
+        replicas[f"replica{number}"] = _bounded(config, unresponsive_seconds)
     return replicas
+
+
+def _bounded(config: dict[str, Any], unresponsive_seconds: int) -> dict[str, Any]:
+    """``config`` on the bounded backend, with a connect timeout and TCP keepalives (values
+    given in the URL's query string win)."""
+    config["ENGINE"] = ENGINE
+    options = config.setdefault("OPTIONS", {})
+    for name, value in {"connect_timeout": unresponsive_seconds, **KEEPALIVES}.items():
+        options.setdefault(name, value)
+    return config
 
 
 def start_embedded_postgres(pgdata: Path) -> Path:

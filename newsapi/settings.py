@@ -122,8 +122,19 @@ TEMPLATES = [
     },
 ]
 
+# A database connection that hears nothing from its server this long checks that the server
+# still takes a new connection within as long (also the connect timeout); one that does not is
+# given up: the API answers 503, a replica is skipped (newsapi.postgresql). Busy servers are
+# waited for: long queries, writes and migrations are not cut short.
+DATABASE_UNRESPONSIVE_SECONDS = env_int("DATABASE_UNRESPONSIVE_SECONDS", 2)
+if DATABASE_UNRESPONSIVE_SECONDS < 2:
+    raise ImproperlyConfigured("DATABASE_UNRESPONSIVE_SECONDS must be 2 or more (libpq's least)")
 DATABASES = {
-    "default": database_settings(BASE_DIR, conn_max_age=env_int("CONN_MAX_AGE", 60)),
+    "default": database_settings(
+        BASE_DIR,
+        conn_max_age=env_int("CONN_MAX_AGE", 60),
+        unresponsive_seconds=DATABASE_UNRESPONSIVE_SECONDS,
+    ),
 }
 # API reads get this limit (milliseconds), so that no request can tie up a worker
 # (newsapi.middleware.StatementTimeoutForApiReads); writes, migrations and commands do not.
@@ -132,7 +143,9 @@ DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 5000)
 # else use the primary; a client that wrote reads from the primary for a few seconds.
 DATABASES.update(
     replica_settings(
-        env_list("DATABASE_REPLICA_URLS"), statement_timeout_ms=DATABASE_STATEMENT_TIMEOUT_MS
+        env_list("DATABASE_REPLICA_URLS"),
+        statement_timeout_ms=DATABASE_STATEMENT_TIMEOUT_MS,
+        unresponsive_seconds=DATABASE_UNRESPONSIVE_SECONDS,
     )
 )
 DATABASE_ROUTERS = ["newsapi.replicas.PrimaryReplicaRouter"]

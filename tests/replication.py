@@ -8,9 +8,12 @@ import contextlib
 import os
 import shutil
 import subprocess
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import psutil
 import psycopg
 
 from tests.live import free_port
@@ -76,6 +79,33 @@ class Cluster:
     def stop_server(self, pgdata: Path) -> None:
         if (pgdata / "postmaster.pid").exists():
             self._run("pg_ctl", ["-w", "-m", "fast", "stop"], pgdata)
+
+    def running(self, pgdata: Path) -> bool:
+        return (pgdata / "postmaster.pid").exists()
+
+    @contextlib.contextmanager
+    def frozen(self, pgdata: Path, *, at_most: float = 40.0) -> Iterator[None]:
+        """The server hangs, as in a network partition: all its processes stopped (SIGSTOP),
+        their connections left open, the kernel still acknowledging TCP. It resumes on leaving,
+        or after ``at_most`` seconds, so that code that would wait for ever fails its test
+        instead of hanging the run."""
+        postmaster = psutil.Process(int((pgdata / "postmaster.pid").read_text().split()[0]))
+        processes = [postmaster, *postmaster.children(recursive=True)]
+        for process in processes:
+            process.suspend()
+
+        def resume() -> None:
+            for process in processes:
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    process.resume()
+
+        watchdog = threading.Timer(at_most, resume)
+        watchdog.start()
+        try:
+            yield
+        finally:
+            watchdog.cancel()
+            resume()
 
     def stop(self) -> None:
         for pgdata in (self.standby, self.primary):

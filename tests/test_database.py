@@ -10,7 +10,7 @@ from newsapi import database
 
 def test_database_url_is_used_as_given(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", "postgres://someone:secret@db.internal:6543/news")
-    config = database.database_settings(tmp_path, conn_max_age=30)
+    config = database.database_settings(tmp_path, conn_max_age=30, unresponsive_seconds=2)
     assert (config["HOST"], config["PORT"], config["NAME"], config["USER"]) == (
         "db.internal",
         6543,

@@ -1,7 +1,9 @@
 """Two app hosts against a real primary and a real streaming replica (tests/replication.py):
 reads go to the replica, a writer reads its own writes from the primary whatever the lag,
 search follows the primary's change log on every host, a stopped replica costs no error, and
-a host whose index folder is deleted rebuilds it while answering."""
+a host whose index folder is deleted rebuilds it while answering. A server that hangs (its
+processes stopped, connections open) is given up on the client side: a hung replica is skipped
+without an error, a hung primary answers 503."""
 
 from __future__ import annotations
 
@@ -109,6 +111,15 @@ def manage(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
+def superuser_token(env: dict[str, str], username: str) -> str:
+    return manage(
+        env, "shell", "-c",
+        "from django.contrib.auth.models import User; from rest_framework.authtoken.models "
+        f"import Token; u = User.objects.create_superuser({username!r}, 'b@example.org', 'pw'); "
+        "print(Token.objects.create(user=u).key)",
+    ).strip().splitlines()[-1]  # fmt: skip
+
+
 def until(condition, timeout: float = 10.0) -> float:
     """Seconds it took ``condition()`` to hold (fails after ``timeout``)."""
     started = time.monotonic()
@@ -122,12 +133,7 @@ def test_two_hosts_on_a_primary_and_a_streaming_replica(cluster, tmp_path):
     env_a = environment(cluster, tmp_path / "index-a")
     env_b = environment(cluster, tmp_path / "index-b")
     manage(env_a, "migrate", "--noinput")
-    token = manage(
-        env_a, "shell", "-c",
-        "from django.contrib.auth.models import User; from rest_framework.authtoken.models "
-        "import Token; u = User.objects.create_superuser('boss', 'b@example.org', 'pw'); "
-        "print(Token.objects.create(user=u).key)",
-    ).strip().splitlines()[-1]  # fmt: skip
+    token = superuser_token(env_a, "boss")
     writer = Client(token=token)  # keeps the read-your-writes cookie
     reader = Client(cookies=False)
     with host(env_a) as a, host(env_b) as b:
@@ -174,3 +180,91 @@ def test_two_hosts_on_a_primary_and_a_streaming_replica(cluster, tmp_path):
         status, _, found = reader.call("GET", f"{b}/api/v1/articles/?q=bilan")
         assert status == 200 and found["count"] == 1
         assert (tmp_path / "index-b" / "current").exists()
+
+
+def test_a_hung_server_is_given_up_and_a_busy_one_waited_for(
+    cluster, tmp_path, monkeypatch, django_db_blocker
+):
+    """The database backend against a real server: a query longer than
+    DATABASE_UNRESPONSIVE_SECONDS of silence finishes; once the server hangs, the health check
+    of a kept connection, a query on another and a new connection all end in errors instead of
+    waiting, and the server is used again once it answers."""
+    from django.conf import settings
+    from django.db import OperationalError, connections
+    from django.db.utils import ConnectionHandler
+
+    from newsapi import database
+    from newsapi.postgresql.base import ServerNotResponding
+
+    seconds = settings.DATABASE_UNRESPONSIVE_SECONDS
+    monkeypatch.setenv("DATABASE_URL", cluster.primary_url)
+    config = database.database_settings(tmp_path, conn_max_age=60, unresponsive_seconds=seconds)
+    # Connections of their own (alias "hung"), so that the test database's are not given up.
+    monkeypatch.setitem(
+        connections.settings,
+        "hung",
+        ConnectionHandler({"default": config})["default"].settings_dict,
+    )
+    kept, other = (connections.create_connection("hung") for _ in "ab")
+    with django_db_blocker.unblock():
+        try:
+            with kept.cursor() as cursor:
+                cursor.execute("SELECT pg_sleep(%s), 1", [3 * seconds])  # busy, not hung
+                assert cursor.fetchone()[1] == 1
+            other.ensure_connection()
+            with cluster.frozen(cluster.primary):
+                assert kept.is_usable() is False  # the health check of a kept connection
+                with pytest.raises(OperationalError) as raised, other.cursor() as cursor:
+                    cursor.execute("SELECT 1")
+                assert isinstance(raised.value.__cause__, ServerNotResponding)
+                kept.close()
+                with pytest.raises(OperationalError):
+                    kept.ensure_connection()  # at once: it was given up a moment ago
+            time.sleep(seconds)  # until new connections to it are tried again
+            kept.close()
+            assert kept.is_usable() is False  # closed
+            kept.ensure_connection()
+            assert kept.is_usable() is True
+        finally:
+            for connection in (kept, other, connections["hung"]):
+                connection.close()
+
+
+def test_a_hung_replica_is_skipped_and_a_hung_primary_answers_503(cluster, tmp_path):
+    if not cluster.running(cluster.standby):
+        cluster.start_server(cluster.standby)  # an earlier test stopped it
+    env_a = environment(cluster, tmp_path / "index-a")
+    env_b = environment(cluster, tmp_path / "index-b")
+    manage(env_a, "migrate", "--noinput")
+    writer = Client(token=superuser_token(env_a, "frozen"))  # reads from the primary
+    reader = Client(cookies=False)  # reads from the replica
+    with host(env_a) as a, host(env_b) as b:
+        body = {"title": "Banquise en hiver", "body": "La banquise gèle.", "language": "fr",
+                "status": "published", "tags": ["Arctique"]}  # fmt: skip
+        status, _, created = writer.call("POST", f"{a}/api/v1/articles/", body)
+        assert status == 201
+        cluster.wait_for_standby()
+        paths = [f"/api/v1/articles/{created['id']}/", "/api/v1/articles/?q=banquise",
+                 "/api/v1/tags/arctique/"]  # fmt: skip
+        for base in (a, b):
+            for path in paths * 2:  # each worker keeps a connection to the replica
+                assert reader.call("GET", f"{base}{path}")[0] == 200
+
+        # The replica hangs: every read still answers, from the primary.
+        with cluster.frozen(cluster.standby):
+            for base in (a, b):
+                for path in paths * 2:
+                    status, _, data = reader.call("GET", f"{base}{path}")
+                    assert status == 200, (base, path, status, data)
+        assert reader.call("GET", f"{a}{paths[0]}")[2]["title"] == "Banquise en hiver"
+
+        # The primary hangs: writes and the writer's reads answer 503 with Retry-After.
+        with cluster.frozen(cluster.primary):
+            for base in (a, b):
+                for method, path, data in (("POST", "/api/v1/articles/", body),
+                                           ("GET", paths[0], None)):  # fmt: skip
+                    status, headers, answer = writer.call(method, f"{base}{path}", data)
+                    assert status == 503, (base, method, status, answer)
+                    assert answer["detail"] and headers.get("Retry-After"), answer
+        until(lambda: writer.call("GET", f"{a}{paths[0]}")[0] == 200)
+        assert writer.call("GET", f"{b}/api/v1/articles/?q=banquise")[2]["count"] == 1
