@@ -11,9 +11,10 @@ Layout of ``SEARCH_INDEX_PATH``::
 Before every search, one SQL statement asks whether the log has changes this index has not
 applied; if so they are applied first (under the lock, in chunks that each save their
 position), so once a write has answered, the next search on this host, from any process,
-reflects it. A search waits for a lock at most ``SEARCH_LOCK_WAIT_MS``, then answers 503. Each process reloads its reader when
-the generation in state.json moves. Missing, unreadable, foreign (another database) or stale
-(pruned log, restored backup) indexes are rebuilt from PostgreSQL.
+reflects it. A search waits for a lock at most ``SEARCH_LOCK_WAIT_MS``, then answers 503.
+Each process reloads its reader when the generation in state.json moves. Missing,
+unreadable, foreign (another database) or stale (pruned log, restored backup) indexes are
+rebuilt from PostgreSQL.
 """
 
 from __future__ import annotations
