@@ -219,6 +219,15 @@ SEARCH_WRITER_HEAP_BYTES = env_int("SEARCH_WRITER_HEAP_MB", 32) * 1_000_000
 SEARCH_REBUILD_HEAP_BYTES = env_int("SEARCH_REBUILD_HEAP_MB", 1024) * 1_000_000
 if SEARCH_WRITER_HEAP_BYTES < 15_000_000 or SEARCH_REBUILD_HEAP_BYTES < 15_000_000:
     raise ImproperlyConfigured("SEARCH_WRITER_HEAP_MB and SEARCH_REBUILD_HEAP_MB need >= 15.")
+# How long a search waits for a lock of the index that another process holds (applying
+# changes, swapping in a rebuild) before it answers 503 with Retry-After; it answers from the
+# index as it is if that process brings it up to the log meanwhile.
+SEARCH_LOCK_WAIT_MS = env_int("SEARCH_LOCK_WAIT_MS", 2000)
+# Changes applied per index commit, each saved with its position: a backlog makes progress
+# whatever the worker timeout.
+SEARCH_APPLY_CHUNK = env_int("SEARCH_APPLY_CHUNK", 1000)
+if SEARCH_LOCK_WAIT_MS < 0 or SEARCH_APPLY_CHUNK < 1:
+    raise ImproperlyConfigured("SEARCH_LOCK_WAIT_MS needs >= 0 and SEARCH_APPLY_CHUNK >= 1.")
 # Changes older than this leave the log; a host whose index had not applied them rebuilds.
 SEARCH_CHANGE_LOG_RETENTION_DAYS = env_int("SEARCH_CHANGE_LOG_RETENTION_DAYS", 7)
 

@@ -92,30 +92,40 @@ class Pending:
     changes: dict[str, set[int]]  # kind -> object ids
     position: Position  # where the index is once they are applied
     count: int
+    more: bool = False  # a chunk: changes past it are still pending at ``position``
 
 
-def pending(position: Position) -> Pending:
+def pending(position: Position, *, limit: int | None = None) -> Pending:
     """The changes not applied at ``position``, and the position after them, read in one
-    statement (one snapshot)."""
+    statement (one snapshot). ``limit``: at most this many, the lowest ids first.
+
+    The position after a chunk is (this snapshot, the chunk's highest id): every change
+    visible in it with an id up to there is in the chunk or applied already. When the chunk
+    is made of changes that committed late, below the index's highest id, that position is
+    behind the old one: the changes applied between are applied again (idempotent), never
+    skipped."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             SELECT pg_current_snapshot()::text, p.id, p.kind, p.object_id
-              FROM (SELECT 1) one LEFT JOIN ({_PENDING}) p ON true
+              FROM (SELECT 1) one
+              LEFT JOIN (SELECT * FROM ({_PENDING}) u ORDER BY id LIMIT %s) p ON true
+             ORDER BY p.id
             """,
-            [position.last_id, position.xmin, position.snapshot],
-        )
+            [position.last_id, position.xmin, position.snapshot,
+             None if limit is None else limit + 1],
+        )  # fmt: skip
         rows = cursor.fetchall()
+    snapshot = rows[0][0]
+    rows = [row for row in rows if row[1] is not None]
+    more = limit is not None and len(rows) > limit
+    if more:
+        rows = rows[:limit]
     changes: dict[str, set[int]] = {ARTICLE: set(), TAG: set(), AUTHOR: set(), SOURCE: set()}
-    last_id = position.last_id
-    count = 0
-    for _, change_id, kind, object_id in rows:
-        if change_id is None:
-            continue
+    for _, _, kind, object_id in rows:
         changes[kind].add(object_id)
-        last_id = max(last_id, change_id)
-        count += 1
-    return Pending(changes, Position(rows[0][0], last_id), count)
+    last_id = rows[-1][1] if more else max([position.last_id, *(row[1] for row in rows)])
+    return Pending(changes, Position(snapshot, last_id), len(rows), more)
 
 
 def head() -> Position:

@@ -9,10 +9,12 @@ Layout of ``SEARCH_INDEX_PATH``::
                             from, its position in the change log, its generation
 
 Before every search, one SQL statement asks whether the log has changes this index has not
-applied; if so they are applied first (under the lock), so once a write has answered, the
-next search on this host, from any process, reflects it. Each process reloads its reader when
-the generation in state.json moves. Missing, unreadable, foreign (another database) or stale
-(pruned log, restored backup) indexes are rebuilt from PostgreSQL.
+applied; if so they are applied first (under the lock, in chunks that each save their
+position), so once a write has answered, the next search on this host, from any process,
+reflects it. A search waits for a lock at most ``SEARCH_LOCK_WAIT_MS``, then answers 503.
+Each process reloads its reader when the generation in state.json moves. Missing,
+unreadable, foreign (another database) or stale (pruned log, restored backup) indexes are
+rebuilt from PostgreSQL.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import IO
 
 import tantivy
 from django.conf import settings
@@ -58,6 +61,15 @@ _NAMED_KINDS = {
 
 class SearchUnavailable(Exception):
     """The index cannot answer now (it could not be built or written)."""
+
+
+class IndexBusy(SearchUnavailable):
+    """Another process held a lock of the index past ``SEARCH_LOCK_WAIT_MS``, and the index
+    lacks changes: answering from it would break read-your-writes."""
+
+
+class _CaughtUpMeanwhile(Exception):
+    """While this process waited for a lock, another brought the index up to the log."""
 
 
 @dataclass(frozen=True)
@@ -105,29 +117,44 @@ class Engine:
             raise SearchUnavailable(f"The search index cannot be used: {error}") from None
 
     def _fresh_searcher(self) -> tantivy.Searcher:
-        with self._mutex:
+        wait = _lock_wait()
+        if not self._mutex.acquire(timeout=wait):  # another thread of this process writes
+            raise IndexBusy("The search index is being written; try again shortly.")
+        try:
             try:
-                return self._caught_up().searcher()
+                return self._caught_up(wait).searcher()
+            except IndexBusy:
+                raise
             except SearchUnavailable:
                 log.warning("search index at %s unreadable: rebuilding", self.root)
                 self._index = None
-                self.rebuild()
+                self.rebuild(wait=wait)
                 return self._open_live().searcher()
+        except _CaughtUpMeanwhile:
+            return self._open_live().searcher()
+        finally:
+            self._mutex.release()
 
-    def _caught_up(self) -> tantivy.Index:
+    def _caught_up(self, wait: float) -> tantivy.Index:
         live = self._live()
-        if live is not None:
-            status = changelog.status(live[1].position)
-            if status.database_id != live[1].database_id or status.stale:
-                log.warning("search index at %s belongs elsewhere or is stale", self.root)
-                live = None
-            elif not status.pending:
-                return self._open_live(live)  # the usual case: one statement, no write
-        if live is None:
-            self.rebuild()
+        need = self._need(live)
+        if need is None:
+            return self._open_live(live)  # the usual case: one statement, no write
+        if need == "rebuild":
+            self.rebuild(wait=wait)
         else:
-            self.apply()
+            self.apply(wait=wait)
         return self._open_live()
+
+    def _need(self, live: tuple[Path, IndexState] | None) -> str | None:
+        """What the live index needs before it answers: None, "apply" or "rebuild"."""
+        if live is None:
+            return "rebuild"
+        status = changelog.status(live[1].position)
+        if status.database_id != live[1].database_id or status.stale:
+            log.warning("search index at %s belongs elsewhere or is stale", self.root)
+            return "rebuild"
+        return "apply" if status.pending else None
 
     @property
     def version(self) -> tuple[str, int]:
@@ -192,15 +219,21 @@ class Engine:
     # --- writing --------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def _locked(self, name: str = "lock") -> Iterator[None]:
-        """The file lock ``name`` (across processes) and the mutex (across threads)."""
+    def _locked(
+        self, name: str = "lock", *, wait: float | None = None, unless_current: bool = True
+    ) -> Iterator[None]:
+        """The file lock ``name`` (across processes) and the mutex (across threads).
+        ``wait``: seconds to wait for it at most (None: without limit); past them,
+        IndexBusy. While it waits, ``unless_current``: _CaughtUpMeanwhile when another
+        process saved a state that is up to the log (a search may then answer without
+        writing)."""
         with self._mutex:
             if name in self._held:
                 yield
                 return
             self.root.mkdir(parents=True, exist_ok=True)
             with open(self.root / name, "a+") as handle:
-                fcntl.flock(handle, fcntl.LOCK_EX)
+                self._acquire(handle, name, wait, unless_current)
                 self._held.add(name)
                 try:
                     yield
@@ -208,37 +241,84 @@ class Engine:
                     self._held.discard(name)
                     fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def apply(self) -> int:
-        """Apply the pending changes of the log; return how many there were."""
-        with self._locked():
-            state = self._live_state()
-            if state is None:
-                self.rebuild()
-                return 0
-            pending = _catch_up(_open_index(self.root / CURRENT), state.position)
-            pruned_at = state.pruned_at
-            if time.time() - pruned_at > PRUNE_EVERY.total_seconds():
-                changelog.prune(datetime.timedelta(days=settings.SEARCH_CHANGE_LOG_RETENTION_DAYS))
-                pruned_at = time.time()
-            if pending.count or pruned_at != state.pruned_at:
-                self._write_state(
-                    self._live_folder(),
-                    IndexState(
-                        database_id=state.database_id,
-                        snapshot=pending.position.snapshot,
-                        last_id=pending.position.last_id,
-                        generation=state.generation + 1,
-                        pruned_at=pruned_at,
-                    ),
+    def _acquire(
+        self, handle: IO[str], name: str, wait: float | None, unless_current: bool
+    ) -> None:
+        if wait is None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            return
+        deadline = time.monotonic() + wait
+        seen = self._live()
+        pause = 0.005
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                pass
+            live = self._live()
+            if unless_current and live != seen:  # a new state saved: all this search needs?
+                seen = live
+                if live is not None and self._need(live) is None:
+                    raise _CaughtUpMeanwhile
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise IndexBusy(
+                    f"Another process holds the search index's {name} (waited {wait:g} s); "
+                    "try again shortly."
                 )
-            return pending.count
+            time.sleep(min(pause, left))
+            pause = min(pause * 2, 0.05)
 
-    def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
+    def apply(self, *, wait: float | None = None) -> int:
+        """Apply the pending changes of the log; return how many there were. They are
+        applied in chunks of ``SEARCH_APPLY_CHUNK``, each an index commit saved with its
+        position, taking the writer lock for one chunk at a time: a process killed mid-way
+        (a worker timeout) leaves the chunks before saved, and the next one goes on from
+        there. ``wait``: as ``_locked``'s, for each chunk."""
+        applied = 0
+        while True:
+            with self._locked(wait=wait):
+                state = self._live_state()
+                if state is not None:
+                    chunk = self._apply_chunk(state)
+                    applied += chunk.count
+                    if not chunk.more:
+                        return applied
+            if state is None:  # outside the writer lock: a rebuild takes the rebuild lock first
+                self.rebuild(wait=wait)
+                return applied
+
+    def _apply_chunk(self, state: IndexState) -> changelog.Pending:
+        chunk = _catch_up(_open_index(self.root / CURRENT), state.position)
+        pruned_at = state.pruned_at
+        if not chunk.more and time.time() - pruned_at > PRUNE_EVERY.total_seconds():
+            changelog.prune(datetime.timedelta(days=settings.SEARCH_CHANGE_LOG_RETENTION_DAYS))
+            self.remove_dead_generations()
+            pruned_at = time.time()
+        if chunk.count or pruned_at != state.pruned_at:
+            self._write_state(
+                self._live_folder(),
+                IndexState(
+                    database_id=state.database_id,
+                    snapshot=chunk.position.snapshot,
+                    last_id=chunk.position.last_id,
+                    generation=state.generation + 1,
+                    pruned_at=pruned_at,
+                ),
+            )
+        return chunk
+
+    def rebuild(
+        self, progress: Callable[[int], None] | None = None, *, wait: float | None = None
+    ) -> int:
         """Build a fresh index beside the live one from PostgreSQL, then swap it in. Searches
         keep using (and writes keep reaching) the live one meanwhile: the build takes only
-        the rebuild lock; the writer lock is held just to catch up with the log and swap.
-        Returns the number of articles indexed."""
-        with self._locked("rebuild.lock"):
+        the rebuild lock; the writer lock is held just to catch up with the last changes
+        and swap. Folders that dead rebuilds left are removed first. ``wait``: as
+        ``_locked``'s. Returns the number of articles indexed."""
+        with self._locked("rebuild.lock", wait=wait):
+            self._remove_old_generations(keep=self._live_name())
             name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
             folder = self.root / name
             folder.mkdir()
@@ -266,15 +346,18 @@ class Engine:
                     for doc in named_documents(kind):
                         writer.add_document(doc)
                 _commit(writer)
-                with self._locked():
-                    pending = _catch_up(index, position)
+                # The changes written during the build, first without the writer lock (the
+                # new index is this rebuild's own), then the last ones under it, and swap.
+                position = _catch_up_all(index, position)
+                with self._locked(wait=wait, unless_current=False):
+                    position = _catch_up_all(index, position)
                     previous = self._live_state()
                     self._write_state(
                         folder,
                         IndexState(
                             database_id=database_id,
-                            snapshot=pending.position.snapshot,
-                            last_id=pending.position.last_id,
+                            snapshot=position.snapshot,
+                            last_id=position.last_id,
                             generation=(previous.generation + 1) if previous else 0,
                             pruned_at=time.time(),
                         ),
@@ -292,11 +375,34 @@ class Engine:
         os.symlink(name, temporary)
         os.replace(temporary, self.root / CURRENT)
 
-    def _remove_old_generations(self, *, keep: str) -> None:
-        # Readers in other processes keep their open (memory-mapped) files after removal.
+    def remove_dead_generations(self) -> int:
+        """Remove the folders that dead rebuilds left (a rebuild killed mid-way), unless a
+        rebuild is under way: it holds the rebuild lock while it writes its folder. Returns
+        how many were removed."""
+        if "rebuild.lock" in self._held:
+            return 0  # this process is the rebuild
+        try:
+            with self._locked("rebuild.lock", wait=0, unless_current=False):
+                return self._remove_old_generations(keep=self._live_name())
+        except IndexBusy:
+            return 0
+
+    def _remove_old_generations(self, *, keep: str | None) -> int:
+        """Every generation folder but ``keep`` (and swaps left half-done); the caller holds
+        the rebuild lock. Readers in other processes keep their open (memory-mapped) files
+        after removal."""
+        removed = 0
         for folder in self.root.glob("gen-*"):
             if folder.name != keep:
                 shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+        for link in self.root.glob(f".{CURRENT}-gen-*"):
+            link.unlink(missing_ok=True)
+        return removed
+
+    def _live_name(self) -> str | None:
+        folder = self._live_folder()
+        return folder.name if folder else None
 
     @staticmethod
     def _write_state(folder: Path | None, state: IndexState) -> None:
@@ -317,7 +423,13 @@ class Engine:
         live = self._live()
         rows, newest = changelog.log_size()
         if live is None:
-            return {"state": "missing", "path": str(self.root), "log_rows": rows}
+            return {
+                "state": "missing",
+                "path": str(self.root),
+                "total_size_bytes": _disk_usage(self.root),
+                "generations": len(list(self.root.glob("gen-*"))),
+                "log_rows": rows,
+            }
         folder, state = live
         searcher = self._open_live(live).searcher()
         lag = changelog.pending(state.position).count
@@ -327,13 +439,30 @@ class Engine:
             "documents": searcher.num_docs,
             "articles": _count(searcher, term("kind", Kind.ARTICLE)),
             "segments": searcher.num_segments,
-            "size_bytes": sum(f.stat().st_size for f in folder.iterdir() if f.is_file()),
+            "size_bytes": _disk_usage(folder),
+            # Everything in SEARCH_INDEX_PATH: the live generation, a rebuild's under way,
+            # any that dead rebuilds left (the next rebuild, `apply` or `status` removes them).
+            "total_size_bytes": _disk_usage(self.root),
+            "generations": len(list(self.root.glob("gen-*"))),
             "generation": state.generation,
             "last_change_applied": state.last_id,
             "newest_change": newest,
             "log_rows": rows,
             "lag": lag,
         }
+
+
+def _disk_usage(folder: Path) -> int:
+    total = 0
+    for parent, _, files in os.walk(folder):
+        for name in files:
+            with contextlib.suppress(FileNotFoundError):  # a rebuild removing it now
+                total += os.lstat(os.path.join(parent, name)).st_size
+    return total
+
+
+def _lock_wait() -> float:
+    return settings.SEARCH_LOCK_WAIT_MS / 1000
 
 
 def _large_archive() -> bool:
@@ -390,13 +519,22 @@ def _count(searcher: tantivy.Searcher, query: tantivy.Query) -> int:
 
 
 def _catch_up(index: tantivy.Index, position: changelog.Position) -> changelog.Pending:
-    """Apply to ``index`` the changes pending at ``position`` (one commit); return them."""
-    pending = changelog.pending(position)
+    """Apply to ``index`` a chunk of the changes pending at ``position`` (one commit)."""
+    pending = changelog.pending(position, limit=settings.SEARCH_APPLY_CHUNK)
     if pending.count:
         writer = index.writer(settings.SEARCH_WRITER_HEAP_BYTES, 1)
         _write_changes(index, writer, pending.changes)
         _commit(writer)
     return pending
+
+
+def _catch_up_all(index: tantivy.Index, position: changelog.Position) -> changelog.Position:
+    """Apply to ``index`` every change pending at ``position``, chunk by chunk."""
+    while True:
+        pending = _catch_up(index, position)
+        position = pending.position
+        if not pending.more:
+            return position
 
 
 def _write_changes(

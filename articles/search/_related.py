@@ -13,7 +13,7 @@ from django.db import connection
 
 from articles.search._engine import engine
 from articles.search._schema import SCHEMA, Kind, analyser_key, term, text_field
-from articles.search._search import PUBLISHED, TIE_WINDOW, Page, best_first
+from articles.search._search import PUBLISHED, Page, ranked_hits
 
 Occur = tantivy.Occur
 SHARED = 1000.0
@@ -65,8 +65,7 @@ def related(article_id: int, *, limit: int) -> Page:
             (Occur.MustNot, term("article_id", article_id)),
         ]
     )  # fmt: skip
-    hits = searcher.search(query, limit + TIE_WINDOW, count=False).hits
-    ranked = best_first(searcher, hits)[:limit]
+    _, ranked = ranked_hits(searcher, query, offset=0, limit=limit, count=False)
     return Page(
         count=len(ranked),
         ids=[article_id for _, article_id in ranked],

@@ -4,6 +4,7 @@ PostgreSQL afterwards, by id."""
 from __future__ import annotations
 
 import datetime
+import itertools
 from dataclasses import dataclass, field
 
 import tantivy
@@ -38,8 +39,10 @@ ORDERINGS: dict[str, tuple[str, tantivy.Order] | None] = {
 QUOTE_ORDER = "quote_order"
 _SORTS = {**ORDERINGS, QUOTE_ORDER: ("quote_order", tantivy.Order.Desc)}
 NEWEST_FIRST = "-published_at"
-# Equal scores are put newest first within this many hits either side of the page.
-TIE_WINDOW = 20
+# Equal scores are ordered newest first, then by id, in groups of up to this many hits; a
+# larger group keeps the index's own order of equal scores (by document address), as total
+# and stable but cheap to reach into at any depth. A page reads this many hits either side.
+TIE_GROUP = 500
 # Past this many hits, a page is only fetched once the count shows it exists: tantivy keeps
 # offset + limit hits in memory, and a client may ask for page 10**9.
 DEEP_PAGE = 10_000
@@ -229,13 +232,9 @@ def _page(
 
 
 def _ranked_page(searcher: tantivy.Searcher, compiled: Compiled, offset: int, limit: int) -> Page:
-    start = max(0, offset - TIE_WINDOW)
-    result = searcher.search(
-        compiled.query, offset - start + limit + TIE_WINDOW, count=True, offset=start
-    )
-    hits = best_first(searcher, result.hits)[offset - start : offset - start + limit]
+    count, hits = ranked_hits(searcher, compiled.query, offset=offset, limit=limit)
     return Page(
-        count=result.count or 0,
+        count=count or 0,
         ids=[article_id for _, article_id in hits],
         ranks={article_id: score for score, article_id in hits},
         corrected=compiled.corrected,
@@ -244,18 +243,50 @@ def _ranked_page(searcher: tantivy.Searcher, compiled: Compiled, offset: int, li
     )
 
 
-def best_first(searcher: tantivy.Searcher, hits: list) -> list[tuple[float, int]]:
-    """(score, id) of scored hits, best first, equal scores newest first."""
-    if not hits:
-        return []
+def ranked_hits(
+    searcher: tantivy.Searcher,
+    query: tantivy.Query,
+    *,
+    offset: int,
+    limit: int,
+    count: bool = True,
+) -> tuple[int | None, list[tuple[float, int]]]:
+    """The count (when asked) and the (score, id) of the hits ``offset`` to ``offset + limit``
+    of one total order: best score first; equal scores newest first, then highest id, or in
+    the index's order in a group of more than ``TIE_GROUP``. Reading ``TIE_GROUP`` hits
+    either side of the page tells every group on it whole, or too large: a group that runs
+    past the hits read has more than ``TIE_GROUP``. So every page, whatever its size, is cut
+    from the same order, and paging visits every match once."""
+    start = max(0, offset - TIE_GROUP)
+    result = searcher.search(query, offset - start + limit + TIE_GROUP, count=count, offset=start)
+    first, last = offset - start, offset - start + limit  # the page within the hits read
+    page: list[tuple[float, tantivy.DocAddress]] = []
+    position = 0
+    for _, group in itertools.groupby(result.hits, key=lambda hit: hit[0]):
+        run = list(group)
+        low, position = position, position + len(run)
+        if position <= first:
+            continue
+        if low >= last:
+            break
+        if len(run) > 1 and len(run) <= TIE_GROUP:
+            run = _newest_first(searcher, run)
+        page += run[max(first - low, 0) : last - low]
+    if not page:
+        return result.count, []
+    ids = searcher.fast_field_values("id", [address for _, address in page])
+    return result.count, [
+        (float(score), int(hit_id)) for (score, _), hit_id in zip(page, ids, strict=True)
+    ]
+
+
+def _newest_first(searcher: tantivy.Searcher, hits: list) -> list:
+    """Hits of one score, newest first, then highest id."""
     addresses = [address for _, address in hits]
-    ids = searcher.fast_field_values("id", addresses)
     newest = searcher.fast_field_values("published_desc", addresses)
-    ordered = sorted(
-        zip((score for score, _ in hits), newest, ids, strict=True),
-        key=lambda hit: (-hit[0], -hit[1]),
-    )
-    return [(float(score), int(article_id)) for score, _, article_id in ordered]
+    ids = searcher.fast_field_values("id", addresses)
+    ordered = sorted(zip(newest, ids, range(len(hits)), strict=True), reverse=True)
+    return [hits[index] for _, _, index in ordered]
 
 
 def admin_search_ids(text: str, *, limit: int) -> list[int]:

@@ -23,8 +23,9 @@ CHECK_WINDOW = 50_000
 class Command(BaseCommand):
     help = (
         "rebuild: build a fresh index from PostgreSQL beside the live one and swap it in; "
-        "status: documents, segments, size, last change applied, lag; check: the index holds "
-        "exactly the articles PostgreSQL holds; apply: apply the change log now; prune: drop "
+        "status: documents, segments, size (live and total), last change applied, lag; check: "
+        "the index holds exactly the articles PostgreSQL holds; apply: apply the change log now "
+        "(status and apply also remove the folders of dead rebuilds); prune: drop "
         "log entries older than SEARCH_CHANGE_LOG_RETENTION_DAYS."
     )
 
@@ -42,10 +43,15 @@ class Command(BaseCommand):
         self.stdout.write(f"Indexed {indexed} article(s) into {engine().root}.")
 
     def do_status(self, **_: Any) -> None:
-        self.stdout.write(json.dumps(engine().describe(), indent=2))
+        removed = engine().remove_dead_generations()
+        described = {**engine().describe(), "dead_generations_removed": removed}
+        self.stdout.write(json.dumps(described, indent=2))
 
     def do_apply(self, **_: Any) -> None:
+        removed = engine().remove_dead_generations()
         self.stdout.write(f"Applied {engine().apply()} change(s).")
+        if removed:
+            self.stdout.write(f"Removed {removed} folder(s) that dead rebuilds left.")
 
     def do_prune(self, **_: Any) -> None:
         days = settings.SEARCH_CHANGE_LOG_RETENTION_DAYS
