@@ -11,6 +11,7 @@ import contextlib
 import io
 import json
 import multiprocessing
+import os
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -29,6 +30,7 @@ from articles import bulk, search
 from articles.api.parsers import MAX_DEPTH, check_json
 from articles.api.serializers import ArticleWriteSerializer
 from articles.extract import extract
+from articles.lifeline import die_with_parent
 from articles.models import Article
 
 BATCH_SIZE = 500
@@ -301,7 +303,9 @@ def _import_in_workers(
 
 
 def _writer_pool(context: Any) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(1, mp_context=context)
+    return ProcessPoolExecutor(
+        1, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+    )
 
 
 def _close_connections() -> None:
@@ -313,8 +317,9 @@ class IndexFollower:
 
     Outside a transaction it is a forked process applying the log every ``FOLLOW_EVERY_S``,
     so the index's work runs on another core beside the import's; the last changes are
-    applied when the import ends. Inside a transaction (whose changes no other connection
-    sees yet) the log is applied here, every ``every`` articles."""
+    applied when the import ends; it dies with the import, killed or not (``lifeline``), as
+    the writers do. Inside a transaction (whose changes no other connection sees yet) the log
+    is applied here, every ``every`` articles."""
 
     def __init__(self, every: int = 5_000) -> None:
         self.every = every
@@ -327,7 +332,9 @@ class IndexFollower:
             connections.close_all()  # the child opens its own; this process reconnects
             context = multiprocessing.get_context("fork")
             self.stop = context.Event()
-            self.process = context.Process(target=_follow, args=(self.stop,), daemon=True)
+            self.process = context.Process(
+                target=_follow, args=(self.stop, os.getpid()), daemon=True
+            )
             self.process.start()
         return self
 
@@ -350,9 +357,10 @@ class IndexFollower:
 FOLLOW_EVERY_S = 5.0
 
 
-def _follow(stop: Any) -> None:
+def _follow(stop: Any, parent: int) -> None:
     from articles.search import _engine
 
+    die_with_parent(parent)  # killed, the import cannot stop its follower
     _engine.forget_engines()  # the parent's open readers are not this process's
     try:
         while not stop.wait(FOLLOW_EVERY_S):
