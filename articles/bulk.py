@@ -6,11 +6,15 @@ two writers wait on each other in a cycle), new articles are inserted together, 
 relations too, and the change log gets one row per article. Each record is checked first
 with the rules of the one-by-one write path, so a bad record is reported and the others are
 stored. Should the batch still fail as a whole (another writer took a slug or a URL in the
-meantime), its records are written one by one through ``services``, each all or nothing.
+meantime), its records are written one by one through ``services``, each all or nothing: a
+clash with another writer is resolved there (the url's article updated, another slug taken),
+and whatever error one record still raises (the database refusing a value, a record no check
+foresaw) is that record's answer, never the whole request's.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +32,7 @@ from articles.text import strip_controls
 
 CREATED, UPDATED, SKIPPED, ERROR = "created", "updated", "skipped", "error"
 RELATIONS = ("authors", "tags", "quotes")
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -100,6 +105,9 @@ def prepare(
         except ValidationError as error:
             batch.outcomes[number] = Outcome(ERROR, errors=messages(error))
             continue
+        except Exception as error:  # whatever one record raises is its answer
+            batch.outcomes[number] = unexpected(error)
+            continue
         if url:
             urls.add(url)
     return batch
@@ -111,7 +119,9 @@ def write(batch: Batch) -> list[Outcome]:
     try:
         with transaction.atomic():
             written = _write(batch.records, **batch.rules)
-    except (DatabaseError, ValidationError):
+    except Exception as error:  # the records one by one tell which one it was
+        if not isinstance(error, DatabaseError | ValidationError):  # a clash is foreseen
+            logger.exception("A batch failed; its articles are written one by one")
         written = {n: upsert_one(batch.items[n], **batch.rules) for n in batch.records}
     outcomes = list(batch.outcomes)
     for number, outcome in written.items():
@@ -124,19 +134,26 @@ def write(batch: Batch) -> list[Outcome]:
 def upsert_one(
     item: Mapping[str, Any], *, skip_existing: bool, may_create: bool, may_update: bool
 ) -> Outcome:
-    """One write through ``services``, in its own transaction."""
-    url = item.get("url") or None
-    existing = Article.objects.filter(url=url).values_list("pk", flat=True).first() if url else None
-    refusal = _refusal(existing, skip_existing, may_create, may_update)
-    if refusal is not None:
-        return refusal
+    """One write through ``services``, in its own transaction (``services`` retries what a
+    concurrent writer made fail); any error left is the item's outcome."""
     try:
+        url = item.get("url") or None
+        existing = (
+            Article.objects.filter(url=url).values_list("pk", flat=True).first() if url else None
+        )
+        refusal = _refusal(existing, skip_existing, may_create, may_update)
+        if refusal is not None:
+            return refusal
         if url:
             article, created = services.article_import(**item)
             return Outcome(CREATED if created else UPDATED, article.pk)
         return Outcome(CREATED, services.article_create(**item).pk)
     except ValidationError as error:
         return Outcome(ERROR, errors=messages(error))
+    except DatabaseError as error:
+        return Outcome(ERROR, errors=f"The database refused the article: {refused(error)}")
+    except Exception as error:  # whatever one record raises is its answer
+        return unexpected(error)
 
 
 def _refusal(
@@ -154,6 +171,19 @@ def _refusal(
 
 def messages(error: ValidationError) -> Any:
     return error.message_dict if hasattr(error, "error_dict") else error.messages
+
+
+def refused(error: DatabaseError) -> str:
+    """What PostgreSQL said, in its words ("value out of range for type smallint")."""
+    diag = getattr(error.__cause__, "diag", None)
+    return getattr(diag, "message_primary", None) or str(error).splitlines()[0]
+
+
+def unexpected(error: Exception) -> Outcome:
+    """A record that made something fail that no check foresaw (nested too deep for a
+    recursive step, too large to hold): reported as its own error, logged for us."""
+    logger.warning("An article could not be stored", exc_info=error)
+    return Outcome(ERROR, errors=f"The article could not be stored ({type(error).__name__}).")
 
 
 def _checked(item: Mapping[str, Any]) -> _Record:
@@ -306,7 +336,8 @@ def _insert_rows(
     if returning:
         sql += f" RETURNING {', '.join(returning)}"
     connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:
+    # psycopg's errors raised as Django's (IntegrityError, DataError...): what callers handle.
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, arrays)
         return cursor.fetchall() if returning else []
 

@@ -1,25 +1,36 @@
 """Reading and writing archives of articles: NDJSON or a JSON array in the API's write format,
-streamed in constant memory, checked record by record and stored batch by batch."""
+streamed in constant memory, checked record by record and stored batch by batch.
+
+A record is read under the API's own rules for a request body (nesting depth, valid Unicode,
+at most ``DATA_UPLOAD_MAX_MEMORY_SIZE`` bytes): one that breaks them, or that makes anything
+fail later, is reported as failed with its place and reason, and the import goes on."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import multiprocessing
+import os
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 import ijson
+from django.conf import settings
 from django.db import connection, connections
+from rest_framework.exceptions import ParseError
 from rest_framework.exceptions import ValidationError as DrfValidationError
 
 from articles import bulk, search
+from articles.api.parsers import MAX_DEPTH, check_json
 from articles.api.serializers import ArticleWriteSerializer
 from articles.extract import extract
+from articles.lifeline import die_with_parent
 from articles.models import Article
 
 BATCH_SIZE = 500
@@ -70,23 +81,79 @@ def entries(stream: IO[bytes]) -> Iterator[Entry]:
 
 
 def _line_entries(stream: IO[bytes]) -> Iterator[Entry]:
-    for number, line in enumerate(stream, start=1):
-        if not line.strip():
-            continue
-        where = f"line {number}"
-        try:
-            yield Entry(where, json.loads(line))
-        except (ValueError, UnicodeDecodeError) as error:
-            yield Entry(where, error=f"not JSON: {error}")
+    limit = _record_limit()
+    number = 0
+    while line := stream.readline(limit + 1 if limit else -1):
+        number += 1
+        if limit and len(line) > limit and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):  # skipped, never held whole
+                line = stream.readline(1 << 20)
+            yield Entry(f"line {number}", error=_too_large(limit))
+        elif line.strip():
+            yield _line_entry(f"line {number}", line)
 
 
 def _array_entries(stream: IO[bytes]) -> Iterator[Entry]:
     number = 0
+    metered = _Metered(stream, _record_limit())
     try:
-        for number, value in enumerate(ijson.items(stream, "item", use_float=True), start=1):
-            yield Entry(f"record {number}", value)
+        for number, value in enumerate(ijson.items(metered, "item", use_float=True), start=1):
+            metered.record_read()
+            yield _checked_entry(f"record {number}", value)
     except (ijson.JSONError, UnicodeDecodeError) as error:
         yield Entry(f"record {number + 1}", error=f"not JSON: {error}; the rest is not read")
+    except _TooLarge as error:
+        yield Entry(f"record {number + 1}", error=f"{error}; the rest is not read")
+
+
+def _line_entry(where: str, line: bytes) -> Entry:
+    try:
+        value = json.loads(line)
+    except RecursionError:  # the decoder recurses once per level
+        return Entry(where, error=f"JSON nested deeper than {MAX_DEPTH} levels.")
+    except ValueError as error:  # UnicodeDecodeError included
+        return Entry(where, error=f"not JSON: {error}")
+    return _checked_entry(where, value)
+
+
+def _checked_entry(where: str, value: Any) -> Entry:
+    """The record, or why the API would refuse it as a request body (depth, Unicode)."""
+    try:
+        check_json(value)
+    except ParseError as error:
+        return Entry(where, error=str(error.detail))
+    return Entry(where, value)
+
+
+def _record_limit() -> int:
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+
+
+def _too_large(limit: int) -> str:
+    return f"larger than {limit:,} bytes, the largest request the API takes (MAX_BODY_MB)"
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _Metered:
+    """A stream that refuses to be read further once a record took more than ``limit`` bytes
+    (give or take the parser's buffer), so a huge record is never held whole."""
+
+    def __init__(self, stream: IO[bytes], limit: int) -> None:
+        self.stream, self.limit = stream, limit
+        self.read_so_far = self.record_start = 0
+
+    def read(self, size: int = -1) -> bytes:
+        if self.limit and self.read_so_far - self.record_start > self.limit:
+            raise _TooLarge(_too_large(self.limit))
+        data = self.stream.read(size)
+        self.read_so_far += len(data)
+        return data
+
+    def record_read(self) -> None:
+        self.record_start = self.read_so_far
 
 
 NOT_AN_OBJECT = "a record is a JSON object (an article in the API's write format)"
@@ -166,6 +233,8 @@ def upsert_values(
             valid[number] = serializer.run_validation(value)
         except DrfValidationError as error:
             outcomes[number] = bulk.Outcome(bulk.ERROR, errors=error.detail)
+        except Exception as error:  # whatever one record raises is its answer
+            outcomes[number] = bulk.unexpected(error)
     stored = bulk.upsert_many(
         list(valid.values()), skip_existing=skip_existing, may_update=may_update
     )
@@ -184,21 +253,29 @@ def _import_in_workers(
     report = Report()
     connections.close_all()  # forked workers open their own
     context = multiprocessing.get_context("fork")
-    pools = [ProcessPoolExecutor(1, mp_context=context) for _ in range(workers)]
+    pools = [_writer_pool(context) for _ in range(workers)]
     batches: list[list[Entry]] = [[] for _ in range(workers)]
-    in_flight: deque[tuple[Future, int]] = deque()
+    in_flight: deque[tuple[Future, ProcessPoolExecutor, int, list[str]]] = deque()
     dealt = 0
 
     def collect() -> None:
-        future, count = in_flight.popleft()
-        for where, outcome in future.result():
+        future, pool, slot, wheres = in_flight.popleft()
+        try:
+            results = future.result()
+        except Exception as error:  # the writer died (killed, out of memory)
+            lost = bulk.Outcome(bulk.ERROR, errors=f"the process writing it failed ({error!r}): "
+                                "it may not be stored; import it again")  # fmt: skip
+            results = [(where, lost) for where in wheres]
+            if isinstance(error, BrokenProcessPool) and pools[slot] is pool:
+                pools[slot] = _writer_pool(context)
+        for where, outcome in results:
             report.add(where, outcome)
         if after_batch is not None:
-            after_batch(count)
+            after_batch(len(wheres))
 
     def submit(slot: int) -> None:
-        in_flight.append((pools[slot].submit(store, batches[slot], skip_existing),
-                          len(batches[slot])))  # fmt: skip
+        future = pools[slot].submit(store, batches[slot], skip_existing)
+        in_flight.append((future, pools[slot], slot, [entry.where for entry in batches[slot]]))
         batches[slot] = []
         while len(in_flight) > 2 * workers:  # bounded memory
             collect()
@@ -218,10 +295,17 @@ def _import_in_workers(
             collect()
     finally:
         for pool in pools:
-            pool.submit(_close_connections).result()
+            with contextlib.suppress(BrokenProcessPool):
+                pool.submit(_close_connections).result()
             pool.shutdown()
     report.failed.sort(key=lambda failure: int(failure[0].rsplit(" ", 1)[-1]))
     return report
+
+
+def _writer_pool(context: Any) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        1, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+    )
 
 
 def _close_connections() -> None:
@@ -233,8 +317,9 @@ class IndexFollower:
 
     Outside a transaction it is a forked process applying the log every ``FOLLOW_EVERY_S``,
     so the index's work runs on another core beside the import's; the last changes are
-    applied when the import ends. Inside a transaction (whose changes no other connection
-    sees yet) the log is applied here, every ``every`` articles."""
+    applied when the import ends; it dies with the import, killed or not (``lifeline``), as
+    the writers do. Inside a transaction (whose changes no other connection sees yet) the log
+    is applied here, every ``every`` articles."""
 
     def __init__(self, every: int = 5_000) -> None:
         self.every = every
@@ -247,7 +332,9 @@ class IndexFollower:
             connections.close_all()  # the child opens its own; this process reconnects
             context = multiprocessing.get_context("fork")
             self.stop = context.Event()
-            self.process = context.Process(target=_follow, args=(self.stop,), daemon=True)
+            self.process = context.Process(
+                target=_follow, args=(self.stop, os.getpid()), daemon=True
+            )
             self.process.start()
         return self
 
@@ -270,9 +357,10 @@ class IndexFollower:
 FOLLOW_EVERY_S = 5.0
 
 
-def _follow(stop: Any) -> None:
+def _follow(stop: Any, parent: int) -> None:
     from articles.search import _engine
 
+    die_with_parent(parent)  # killed, the import cannot stop its follower
     _engine.forget_engines()  # the parent's open readers are not this process's
     try:
         while not stop.wait(FOLLOW_EVERY_S):
@@ -293,7 +381,11 @@ def page_to_store(content: str, **hints: Any) -> dict[str, Any]:
 def import_raw_page(content: str, *, skip_existing: bool = False, **hints: Any) -> bulk.Outcome:
     """Extract the article of a raw page and store it, as ``POST
     /articles/extract/?save=true`` does."""
-    serializer = ArticleWriteSerializer(data=page_to_store(content, **hints))
+    try:
+        page = page_to_store(content, **hints)
+    except Exception as error:  # a page that makes extraction fail is this page's failure
+        return bulk.unexpected(error)
+    serializer = ArticleWriteSerializer(data=page)
     if not serializer.is_valid():
         return bulk.Outcome(bulk.ERROR, errors=reason(serializer.errors))
     return bulk.upsert_one(

@@ -15,7 +15,9 @@ from rest_framework.parsers import BaseParser, JSONParser
 MAX_DEPTH = 32
 
 
-def _check(value: Any, depth: int = 0) -> None:
+def check_json(value: Any, depth: int = 0) -> None:
+    """Refuse (``ParseError``) a parsed value nested too deep or holding a lone surrogate;
+    the import checks its records with it too."""
     if depth > MAX_DEPTH:
         raise ParseError(f"JSON nested deeper than {MAX_DEPTH} levels.")
     if isinstance(value, str):
@@ -25,11 +27,11 @@ def _check(value: Any, depth: int = 0) -> None:
             raise ParseError("JSON string with an unpaired surrogate (invalid Unicode).") from None
     elif isinstance(value, dict):
         for key, item in value.items():
-            _check(key, depth + 1)
-            _check(item, depth + 1)
+            check_json(key, depth + 1)
+            check_json(item, depth + 1)
     elif isinstance(value, list):
         for item in value:
-            _check(item, depth + 1)
+            check_json(item, depth + 1)
 
 
 class SafeJSONParser(JSONParser):
@@ -38,7 +40,7 @@ class SafeJSONParser(JSONParser):
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
             raise ParseError(f"JSON nested deeper than {MAX_DEPTH} levels.") from None
-        _check(data)
+        check_json(data)
         return data
 
 
