@@ -1,4 +1,5 @@
 from django.urls import path
+
 from articles.api import views
 from articles.api.root import NewsRouter
 
