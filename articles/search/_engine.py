@@ -325,7 +325,11 @@ class Engine:
             "state": "ok" if lag == 0 else "behind",
             "path": str(folder),
             "documents": searcher.num_docs,
+            # ``documents`` = articles + quotes (searched by /quotes/) + names (tags, authors
+            # and sources, for suggestions).
             "articles": _count(searcher, term("kind", Kind.ARTICLE)),
+            "quotes": _count(searcher, term("kind", Kind.QUOTE)),
+            "names": sum(_count(searcher, term("kind", kind)) for kind in Kind.NAMED),
             "segments": searcher.num_segments,
             "size_bytes": sum(f.stat().st_size for f in folder.iterdir() if f.is_file()),
             "generation": state.generation,
