@@ -5,15 +5,17 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+LOCK := requirements.lock
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install browser run test test-fast lint format schema db-stop clean-db bench
+.PHONY: help install lock browser run test test-fast lint format schema db-stop clean-db bench
 
 help:
 	@echo "make run     set up, migrate, load demo data, build the search index and serve at http://$(HOST):$(PORT)"
 	@echo "make test    set up and run the whole test suite"
 	@echo "make test-fast  the suite without the slow tests (processes, browser, replicas, schemathesis)"
+	@echo "make lock    re-resolve requirements.lock (every dependency, pinned with hashes)"
 	@echo "make lint    ruff check + ruff format --check"
 	@echo "make format  ruff format + ruff check --fix"
 	@echo "make schema  regenerate openapi.yaml"
@@ -24,12 +26,25 @@ $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "newsapi needs Python 3.11 or newer; set PYTHON=python3.x")'
 	$(PYTHON) -m venv $(VENV)
 
-$(INSTALLED): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+# Exactly the versions (and files: hashes) of requirements.lock, then the project itself
+# without resolving anything; `pip check` fails when pyproject.toml declares a dependency the
+# lock lacks (then run `make lock`).
+$(INSTALLED): pyproject.toml $(LOCK) | $(PY)
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
+	@$(PY) -m pip check >/dev/null || { $(PY) -m pip check; \
+	  echo "requirements.lock does not match pyproject.toml: run make lock"; exit 1; }
 	@touch $(INSTALLED)
 
 install: $(INSTALLED)
+
+# Re-resolve the whole tree (runtime + dev) from pyproject.toml, for any platform and Python
+# >= 3.11, with hashes. Run it after changing pyproject.toml's dependencies, or to take new
+# releases; commit requirements.lock. uv comes from PyPI (and is itself in the lock).
+lock: | $(PY)
+	@test -x $(VENV)/bin/uv || $(PY) -m pip install --quiet 'uv>=0.5'
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+	  --generate-hashes --custom-compile-command "make lock" --quiet -o $(LOCK)
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
 browser:
@@ -42,14 +57,17 @@ browser:
 	  fi; \
 	fi
 
+# The first command says which database; the others keep quiet about it.
+QUIET := NEWSAPI_QUIET_DATABASE=1
+
 run: install
-	$(PY) manage.py ensure_database
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
-	$(PY) manage.py search_index apply
-	@$(PY) manage.py ensure_admin --url http://$(HOST):$(PORT)/admin/
-	@echo "API: http://$(HOST):$(PORT)/api/v1/   Swagger UI: http://$(HOST):$(PORT)/api/docs/"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@$(PY) manage.py ensure_database
+	@$(QUIET) $(PY) manage.py migrate --noinput
+	@$(QUIET) $(PY) manage.py load_demo
+	@$(QUIET) $(PY) manage.py search_index apply
+	@$(QUIET) $(PY) manage.py ensure_admin --url http://$(HOST):$(PORT)/admin/
+	@echo "Home: http://$(HOST):$(PORT)/   API: http://$(HOST):$(PORT)/api/v1/   Swagger UI: http://$(HOST):$(PORT)/api/docs/"
+	@$(QUIET) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install browser
 	$(PY) -m pytest --durations=20 $(PYTEST_ARGS)

@@ -136,7 +136,7 @@ class ArticleFilterSet(filters.FilterSet):
     author = filters.CharFilter(help_text="Author slug.")
     source = filters.CharFilter(help_text="Quoted source slug.")
     language = LanguageFilter(field_name="language", help_text="ISO 639-1 code, e.g. fr.")
-    section = filters.CharFilter(help_text="Section name (any case).")
+    section = filters.CharFilter(help_text="Section name (any case, any accents).")
     status = filters.ChoiceFilter(
         choices=Article.Status.choices,
         help_text="Editors only: readers see published articles whatever they ask.",

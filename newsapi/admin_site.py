@@ -1,5 +1,6 @@
-"""The admin site: Django's, with password guesses at its login throttled like the token
-endpoint's (per client address and per username, ``THROTTLE_LOGIN``)."""
+"""The admin site: Django's, branded newsapi (its "View site" is the landing page), with
+password guesses at its login throttled like the token endpoint's (per client address and per
+username, ``THROTTLE_LOGIN``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,11 @@ from articles.api.throttling import login_wait
 
 
 class NewsAdminSite(admin.AdminSite):
+    site_header = "newsapi administration"
+    site_title = "newsapi admin"
+    index_title = "Articles, authors, tags and quoted sources"
+    site_url = "/"  # "View site": the landing page
+
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         if request.method == "POST":
             wait = login_wait(request, request.POST.get("username"))

@@ -30,5 +30,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
             },
             status=503,
         )
-    search = {key: described[key] for key in ("state", "documents", "lag", "last_change_applied")}
+    shown = ("state", "documents", "articles", "quotes", "names", "lag", "last_change_applied")
+    search = {key: described[key] for key in shown}
     return JsonResponse({"status": "ok", "database": "ok", "search": search})

@@ -263,9 +263,12 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "newsapi",
     "DESCRIPTION": (
         "Tagged news articles, their authors and the people they quote, with language-aware "
-        "full-text search. Anyone reads published content; writes need a token "
-        "(`POST /api/v1/auth/token/`, then `Authorization: Token <key>`) of a user with the "
-        "model permission."
+        "full-text search. Anyone reads published content; writes need a token of a user with "
+        "the model permission.\n\n**To authorise** (Swagger UI): `POST /api/v1/auth/token/` "
+        "with your username and password (Try it out), copy the `token`, press **Authorize** "
+        "and paste it under `tokenAuth` as it is, without a prefix. Other clients send "
+        "`Authorization: Bearer <token>` (or `Authorization: Token <token>`). In the browser "
+        "a session works too: log in through `/admin/`."
     ),
     "VERSION": "1.0.0",
     "LICENSE": {"name": "MIT", "url": "https://opensource.org/license/mit"},

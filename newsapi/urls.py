@@ -4,8 +4,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from newsapi.docs import redoc_bundle
 from newsapi.health import healthz
+from newsapi.home import home
 
 urlpatterns = [
+    path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("articles.api.urls")),

@@ -79,3 +79,28 @@ def test_ensure_admin_creates_one_superuser_and_prints_its_password_once(capsys)
 def test_demo_file_is_valid_json_with_unique_urls():
     entries = json.loads(json.dumps(demo_articles()))
     assert len({entry["url"] for entry in entries}) == len(entries)
+
+
+def test_search_index_apply_says_what_the_index_holds(capsys):
+    from tests.factories import ArticleFactory
+
+    ArticleFactory(tags=["Climat"], authors=["Ann"], quotes=[{"source": "Bob", "text": "Hi."}])
+    ArticleFactory(quotes=[{"source": "Bob", "text": "One."}, {"source": "Bob", "text": "Two."}])
+    call_command("search_index", "apply")  # no index yet: built from PostgreSQL
+    line = capsys.readouterr().out.strip()
+    assert line == (
+        "Search index: 2 article(s) and 3 quote(s), plus 3 tag, author and source name(s) for "
+        "suggestions (8 documents), up to date."
+    )
+    assert "Applied 0" not in line
+
+
+def test_ensure_admin_hints_at_the_python_that_runs_it(capsys, settings, monkeypatch):
+    import sys
+
+    monkeypatch.setattr(sys, "executable", str(settings.BASE_DIR / ".venv" / "bin" / "python"))
+    call_command("ensure_admin")
+    call_command("ensure_admin")
+    out = capsys.readouterr().out
+    assert out.count(".venv/bin/python manage.py changepassword admin") == 2
+    assert " python manage.py" not in out

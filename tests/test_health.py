@@ -12,6 +12,16 @@ def test_healthz_reports_ok(client):
 
 
 @pytest.mark.django_db
+def test_healthz_counts_articles_quotes_and_names_apart(client):
+    from tests.factories import ArticleFactory
+
+    ArticleFactory(tags=["Climat"], quotes=[{"source": "Bob", "text": "One."}])
+    search = client.get("/healthz").json()["search"]
+    assert (search["articles"], search["quotes"], search["names"]) == (1, 1, 2)
+    assert search["documents"] == 4
+
+
+@pytest.mark.django_db
 def test_healthz_answers_503_when_the_database_is_unreachable(client):
     connection = connections["default"]
     saved = dict(connection.settings_dict)

@@ -1,5 +1,7 @@
 """Page-number pagination: ``page`` and ``page_size`` (default 20, at most 100).
 
+``page`` must be a whole number from 1 (anything else is a 400); a page past the last is a 404.
+
 Article and quotation lists are paged by the search index, which gives one page and the
 exact count in one call (``paginate_search``); other lists page querysets as usual.
 """
@@ -30,18 +32,17 @@ class PageNumberWithSize(PageNumberPagination):
     page_size_query_param = "page_size"
     page_size_query_description = "Results per page: 1 to 100 (default 20)."
     page_query_description = "Page number, from 1. A page past the last answers 404."
+    last_page_strings = ()  # ``page=last`` is no number: a 400 like any other
+    # No archive has this many pages; larger numbers are past the last page (404).
+    highest_page = 10**9
 
     def paginate_search(
         self, request: Request, fetch: Callable[[int, int], tuple[int, list[Any]]]
     ) -> list[Any]:
         """``fetch(offset, limit)`` returns (exact count, rows of the page)."""
         size = self.get_page_size(request)
-        raw = request.query_params.get(self.page_query_param, "") or "1"
-        try:
-            number = int(raw)
-        except ValueError:
-            number = 0
-        if number < 1 or number > 10**9:
+        number = self.get_page_number(request, None)
+        if number > self.highest_page:
             raise NotFound("Invalid page.")
         count, rows = fetch((number - 1) * size, size)
         if number > 1 and (number - 1) * size >= count:
@@ -49,6 +50,13 @@ class PageNumberWithSize(PageNumberPagination):
         self.request = request
         self.page = Page(rows, number, KnownCountPaginator(count, size))
         return rows
+
+    def get_page_number(self, request: Request, paginator: Paginator | None) -> int:
+        """``page`` as a whole number from 1 (1 when absent); anything else is a 400."""
+        raw = request.query_params.get(self.page_query_param, "").strip() or "1"
+        if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
+            raise ValidationError({self.page_query_param: ["Must be a whole number from 1."]})
+        return int(raw)
 
     def get_paginated_response(self, data) -> Response:
         response = super().get_paginated_response(data)

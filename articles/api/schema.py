@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import permissions, serializers
 
@@ -25,7 +26,10 @@ VALIDATION_ERROR = {
 
 ERRORS = {
     "400": (VALIDATION_ERROR, "Invalid input: the body says which field and why."),
-    "401": (ErrorSerializer, "No valid credentials: send `Authorization: Token <key>`."),
+    "401": (
+        ErrorSerializer,
+        "No valid credentials: send `Authorization: Bearer <token>` (or `Token <token>`).",
+    ),
     "403": (ErrorSerializer, "Authenticated, but without the permission this needs."),
     "404": (ErrorSerializer, "No such resource, or not visible to you, or a page past the last."),
     "429": (ErrorSerializer, "Too many requests: wait as `Retry-After` says."),
@@ -42,6 +46,24 @@ ERRORS = {
         "try again as `Retry-After` says.",
     ),
 }
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    """Our token authentication as an HTTP bearer scheme: Swagger UI's Authorize box then takes
+    the bare token and adds the prefix itself (``Bearer``, which the API takes like ``Token``)."""
+
+    target_class = "articles.api.authentication.TokenAuthentication"
+    name = "tokenAuth"
+    priority = 1  # above drf-spectacular's own scheme for DRF's TokenAuthentication
+
+    def get_security_definition(self, auto_schema: AutoSchema) -> dict:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "Get a token from `POST /api/v1/auth/token/` (username and "
+            "password). In Swagger UI: Authorize, paste the token alone (no prefix). Clients "
+            "send `Authorization: Bearer <token>` or `Authorization: Token <token>`.",
+        }
 
 
 class NewsAutoSchema(AutoSchema):

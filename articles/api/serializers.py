@@ -10,9 +10,11 @@ from typing import Any
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from articles import services
+from articles.api.strictness import KnownFields
 from articles.models import Article, Author, QuotedSource, Tag
 from articles.selectors import ArticleRow, article_rows
 from articles.text import make_slug
@@ -128,7 +130,7 @@ class FastTextChecks:
         return fields
 
 
-class QuoteInputSerializer(FastTextChecks, serializers.Serializer):
+class QuoteInputSerializer(KnownFields, FastTextChecks, serializers.Serializer):
     """A quotation: the words and who said them."""
 
     source = serializers.CharField(
@@ -193,7 +195,7 @@ class OptionalURLField(serializers.URLField):
         return super().validate_empty_values(data)
 
 
-class ArticleWriteSerializer(FastTextChecks, serializers.ModelSerializer):
+class ArticleWriteSerializer(KnownFields, FastTextChecks, serializers.ModelSerializer):
     """Create or change an article. Authors, tags and quote sources are given by name and
     created when new; when given, each list replaces the article's list."""
 
@@ -254,7 +256,9 @@ class BulkArticlesField(serializers.ListField):
     item is reported without refusing the others."""
 
 
-class BulkArticlesSerializer(serializers.Serializer):
+class BulkArticlesSerializer(KnownFields, serializers.Serializer):
+    also_taken = ("items",)  # the view takes it for ``articles``
+
     articles = BulkArticlesField(
         child=serializers.DictField(),
         min_length=1,
@@ -266,7 +270,7 @@ class BulkArticlesSerializer(serializers.Serializer):
     )
 
 
-class RawPageSerializer(serializers.Serializer):
+class RawPageSerializer(KnownFields, serializers.Serializer):
     content = serializers.CharField(
         trim_whitespace=False,
         max_length=2_000_000,
@@ -286,6 +290,7 @@ class RawPageSerializer(serializers.Serializer):
 
     # Names clients reach for first, taken as ``content`` when it is not given.
     ALIASES = ("html", "text", "page")
+    also_taken = ALIASES
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         if isinstance(data, Mapping) and "content" not in data:
@@ -325,7 +330,7 @@ class BulkResponseSerializer(serializers.Serializer):
     results = BulkItemSerializer(many=True)
 
 
-class NamedEntitySerializer(serializers.ModelSerializer):
+class NamedEntitySerializer(KnownFields, serializers.ModelSerializer):
     """Shared by tags, authors and sources: the slug follows the name."""
 
     slug = serializers.CharField(read_only=True)
@@ -392,9 +397,8 @@ class QuotationSerializer(serializers.Serializer):
         return None if rank is None else round(float(rank), 6)
 
 
-class LoginSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"})
+class LoginSerializer(KnownFields, AuthTokenSerializer):
+    """A user's username and password."""
 
 
 class TokenSerializer(serializers.Serializer):

@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import DefaultRouter
 
 from articles.api import views
+from articles.api.root import NewsRouter
 
-router = DefaultRouter(trailing_slash=True)
+router = NewsRouter(trailing_slash=True)
 router.register("articles", views.ArticleViewSet, basename="article")
 router.register("authors", views.AuthorViewSet, basename="author")
 router.register("tags", views.TagViewSet, basename="tag")

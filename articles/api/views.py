@@ -27,6 +27,7 @@ from articles.api import serializers as s
 from articles.api.filters import ArticleOrdering, ordering_param
 from articles.api.pagination import SearchPagination
 from articles.api.parsers import RawPageParser, SafeJSONParser
+from articles.api.strictness import QueryParameters
 from articles.api.throttling import LoginAddressThrottle, LoginUsernameThrottle
 from articles.extract import extract as extract_article
 from articles.filtersets import (
@@ -101,9 +102,10 @@ class ReadAnyoneWriteWithPermission(permissions.DjangoModelPermissionsOrAnonRead
     ),
     destroy=extend_schema(summary="Delete an article", parameters=[IF_MATCH]),
 )
-class ArticleViewSet(viewsets.ModelViewSet):
-    # The filterset and ordering declare and validate the list's parameters; the search index
-    # answers the list (``list``, ``facets``).
+class ArticleViewSet(QueryParameters, viewsets.ModelViewSet):
+    # The filterset and ordering declare the list's parameters (``list``, ``facets``), which
+    # ``article_search_params`` validates; the search index answers. Detail routes ignore them
+    # (QueryParameters).
     filterset_class = ArticleFilterSet
     filter_backends = [DjangoFilterBackend, ArticleOrdering]
     pagination_class = SearchPagination
@@ -221,6 +223,7 @@ class ArticleViewSet(viewsets.ModelViewSet):
         pagination_class=None,
         filter_backends=[],
         parser_classes=[SafeJSONParser, RawPageParser],
+        query_serializer_class=s.ExtractQuerySerializer,
     )
     def extract(self, request: Request) -> Response:
         options = s.ExtractQuerySerializer(data=request.query_params)
@@ -269,7 +272,13 @@ class ArticleViewSet(viewsets.ModelViewSet):
         parameters=[s.LimitSerializer],
         responses=s.RelatedSerializer,
     )
-    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    @action(
+        detail=True,
+        methods=["get"],
+        filter_backends=[],
+        pagination_class=None,
+        query_serializer_class=s.LimitSerializer,
+    )
     def related(self, request: Request, pk: str | None = None) -> Response:
         article = self.get_object()
         params = s.LimitSerializer(data=request.query_params)
@@ -294,8 +303,9 @@ def _bulk_result(index: int, status: str, article_id: int | None, errors: Any) -
     responses=s.SuggestionsSerializer,
     tags=["search"],
 )
-class SuggestView(APIView):
+class SuggestView(QueryParameters, APIView):
     permission_classes = [permissions.AllowAny]
+    query_serializer_class = s.SuggestQuerySerializer
 
     def get(self, request: Request) -> Response:
         params = s.SuggestQuerySerializer(data=request.query_params)
@@ -304,7 +314,7 @@ class SuggestView(APIView):
         return Response(search.suggest(**params.validated_data, editor=editor))
 
 
-class NamedEntityViewSet(viewsets.ModelViewSet):
+class NamedEntityViewSet(QueryParameters, viewsets.ModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG
     permission_classes = [ReadAnyoneWriteWithPermission]
@@ -383,7 +393,7 @@ class QuotedSourceViewSet(NamedEntityViewSet):
     ),
     retrieve=extend_schema(summary="One quotation"),
 )
-class QuotationViewSet(viewsets.ReadOnlyModelViewSet):
+class QuotationViewSet(QueryParameters, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.QuotationSerializer
     filter_backends = [DjangoFilterBackend]  # declares and validates; the index answers
     filterset_class = QuotationFilterSet
@@ -415,10 +425,11 @@ class QuotationViewSet(viewsets.ReadOnlyModelViewSet):
     ],
     tags=["auth"],
 )
-class TokenView(ObtainAuthToken):
+class TokenView(QueryParameters, ObtainAuthToken):
     """Wrong credentials are a 401 (with `WWW-Authenticate`); a missing field is a 400."""
 
     parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # ObtainAuthToken names its own
+    serializer_class = s.LoginSerializer
     throttle_classes = [
         *api_settings.DEFAULT_THROTTLE_CLASSES,
         LoginAddressThrottle,

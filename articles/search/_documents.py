@@ -126,7 +126,7 @@ def article_documents(row: ArticleRow) -> Iterator[tantivy.Document]:
     _add_shared(doc, row)
     if row.section:
         doc.add_text("section", row.section)
-        doc.add_text("section_key", row.section)
+        doc.add_text("section_key", fold(row.section))
     if row.published_at is not None:
         doc.add_text("month", row.published_at.astimezone(datetime.UTC).strftime("%Y-%m"))
         doc.add_integer("published", microseconds(row.published_at))

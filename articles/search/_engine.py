@@ -46,7 +46,7 @@ from articles.search._schema import SCHEMA, Kind, register_analysers, term
 log = logging.getLogger(__name__)
 
 # Bump when the schema or the documents change: older indexes are rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: section_key folded (case and accents), a fast field
 STATE_FILE = "state.json"
 CURRENT = "current"
 PRUNE_EVERY = datetime.timedelta(hours=1)
@@ -437,7 +437,11 @@ class Engine:
             "state": "ok" if lag == 0 else "behind",
             "path": str(folder),
             "documents": searcher.num_docs,
+            # ``documents`` = articles + quotes (searched by /quotes/) + names (tags, authors
+            # and sources, for suggestions).
             "articles": _count(searcher, term("kind", Kind.ARTICLE)),
+            "quotes": _count(searcher, term("kind", Kind.QUOTE)),
+            "names": sum(_count(searcher, term("kind", kind)) for kind in Kind.NAMED),
             "segments": searcher.num_segments,
             "size_bytes": _disk_usage(folder),
             # Everything in SEARCH_INDEX_PATH: the live generation, a rebuild's under way,

@@ -32,9 +32,11 @@ _FIELDS = {
     "authors": "author_label",
     "sources": "source_label",
     "languages": "language",
-    "sections": "section",
+    "sections": "section_key",  # counted folded, so that each value filters back exactly
     "months": "month",
 }
+# Facets counted by a folded key show the key's most common spelling.
+_SPELLINGS = {"sections": "section"}
 
 
 def facets(params: ArticleSearch, *, size: int = FACET_SIZE) -> dict[str, object]:
@@ -54,8 +56,11 @@ def facets(params: ArticleSearch, *, size: int = FACET_SIZE) -> dict[str, object
     return result
 
 
-def _terms(field: str, segment_size: int) -> dict:
-    return {"terms": {"field": field, "size": _ASKED, "segment_size": segment_size}}
+def _terms(name: str, segment_size: int) -> dict:
+    terms = {"terms": {"field": _FIELDS[name], "size": _ASKED, "segment_size": segment_size}}
+    if name in _SPELLINGS:
+        terms["aggs"] = {"spelling": {"terms": {"field": _SPELLINGS[name], "size": 1}}}
+    return terms
 
 
 def _aggregate(searcher, params: ArticleSearch, size: int) -> dict[str, object]:
@@ -63,10 +68,10 @@ def _aggregate(searcher, params: ArticleSearch, size: int) -> dict[str, object]:
     compiled = article_query(params, searcher)
     if compiled.query is None:
         return result
-    aggregations = {name: _terms(field, _PER_SEGMENT) for name, field in _FIELDS.items()}
+    aggregations = {name: _terms(name, _PER_SEGMENT) for name in _FIELDS}
     aggregations["total"] = {"value_count": {"field": "id"}}
     found = searcher.aggregate(compiled.query, aggregations)
-    unsure = {n: _terms(_FIELDS[n], _EVERY_TERM) for n in _FIELDS
+    unsure = {n: _terms(n, _EVERY_TERM) for n in _FIELDS
               if found[n].get("doc_count_error_upper_bound")}  # fmt: skip
     if unsure:
         found.update(searcher.aggregate(compiled.query, unsure))
@@ -84,8 +89,20 @@ def _aggregate(searcher, params: ArticleSearch, size: int) -> dict[str, object]:
             newest_first = name == "months"
             buckets.sort(key=lambda entry: (-entry[1], _reverse(entry[0]) if newest_first
                                             else entry[0]))  # fmt: skip
-            result[name] = [{"value": key, "count": count} for key, count in buckets[:size]]
+            spelling = _spelling(found[name]["buckets"]) if name in _SPELLINGS else {}
+            result[name] = [
+                {"value": spelling.get(key, key), "count": count} for key, count in buckets[:size]
+            ]
     return result
+
+
+def _spelling(buckets: list[dict]) -> dict[str, str]:
+    """Each folded key's most common spelling, from the ``spelling`` sub-aggregation."""
+    return {
+        bucket["key"]: bucket["spelling"]["buckets"][0]["key"]
+        for bucket in buckets
+        if bucket.get("spelling", {}).get("buckets")
+    }
 
 
 def _reverse(value: str) -> tuple[int, ...]:

@@ -33,7 +33,6 @@ QUOTE_FIELDS: dict[str, float] = {"quote": 1.0, "speaker": 0.5}
 # Analysers for names and titles as typed in a suggestion box: folded, not stemmed.
 WORDS = "words"  # each word
 WHOLE = "whole"  # the whole text as one token ("starts with")
-LOWER_RAW = "lower_raw"  # the whole text, lower-cased only (section filter)
 
 # Longer tokens are dropped: they are never words, and tantivy refuses terms over 64 KiB.
 MAX_TOKEN_LENGTH = 60
@@ -118,7 +117,6 @@ def build_analysers() -> Analysers:
     by_name = {key: _language_analyser(key) for key in ANALYSER_KEYS}
     by_name[WORDS] = _folding(tantivy.Tokenizer.simple())
     by_name[WHOLE] = _folding(tantivy.Tokenizer.raw())
-    by_name[LOWER_RAW] = _folding(tantivy.Tokenizer.raw(), fold=False)
     return Analysers(by_name)
 
 
@@ -140,8 +138,10 @@ def build_schema() -> tantivy.Schema:
     builder.add_unsigned_field("article_id", indexed=True, fast=True)
     builder.add_text_field("status", tokenizer_name="raw", index_option="basic")
     builder.add_text_field("language", tokenizer_name="raw", fast=True, stored=True)
+    # The section as written (shown by facets) and folded (``articles.text.fold``: any case,
+    # any accents), which the filter matches and facets count by.
     builder.add_text_field("section", tokenizer_name="raw", fast=True, index_option="basic")
-    builder.add_text_field("section_key", tokenizer_name=LOWER_RAW, index_option="basic")
+    builder.add_text_field("section_key", tokenizer_name="raw", fast=True, index_option="basic")
     builder.add_text_field("month", tokenizer_name="raw", fast=True, index_option="basic")
     for name in ("tag", "author", "source"):
         # The slug filters; the label ("slug<TAB>name") is counted by facets; the id lets a

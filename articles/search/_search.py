@@ -21,6 +21,7 @@ from articles.search._schema import (
     analyser_key,
     term,
 )
+from articles.text import fold
 
 Occur = tantivy.Occur
 PUBLISHED = "published"
@@ -136,7 +137,7 @@ def article_filters(params: ArticleSearch) -> list:
     if params.source:
         clauses.append(_filter(term("source", params.source)))
     if params.section:
-        clauses.append(_filter(term("section_key", params.section.lower())))
+        clauses.append(_filter(term("section_key", fold(params.section))))
     if params.published_after:
         clauses.append(_filter(_since("published", params.published_after)))
     if params.published_before:

@@ -192,10 +192,10 @@ def test_rank_ordering_without_a_query_is_newest_first(api_client):
     assert titles(api_client.get(LIST, {"ordering": "rank"})) == ["new", "old"]
 
 
-def test_page_out_of_range_is_404(api_client):
+def test_page_out_of_range_is_404_and_a_page_that_is_no_number_a_400(api_client):
     ArticleFactory()
     assert api_client.get(LIST, {"page": 2}).status_code == 404
-    assert api_client.get(LIST, {"page": "abc"}).status_code == 404
+    assert api_client.get(LIST, {"page": "abc"}).status_code == 400
 
 
 def test_pagination_and_page_size(api_client):

@@ -39,9 +39,10 @@ def make_articles(count: int, offset: int) -> None:
 
 
 def queries_for(client, path: str, page_size: int) -> int:
-    paged = "page_size" if "facets" not in path and "suggest" not in path else "limit"
+    # Facets take no size (they always give the top 20), suggestions a limit, lists a page size.
+    paged = "limit" if "suggest" in path else "page_size"
     separator = "&" if "?" in path else "?"
-    url = f"{path}{separator}{paged}={min(page_size, 20)}"
+    url = path if "facets" in path else f"{path}{separator}{paged}={min(page_size, 20)}"
     client.get(url)  # the index applies the new articles first
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)

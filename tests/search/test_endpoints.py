@@ -344,3 +344,21 @@ def test_kept_facets_never_outlive_a_write(api_client, editor_client):
     data = api_client.get(FACETS).json()
     assert data["total"] == 2 and {t["slug"] for t in data["tags"]} == {"alpha", "beta"}
     assert editor_client.get(FACETS).json()["total"] == 2
+
+
+def test_section_matches_any_case_and_accents_and_facets_filter_back_exactly(api_client):
+    ArticleFactory(title="one", section="Éducation")
+    ArticleFactory(title="two", section="Éducation")
+    ArticleFactory(title="three", section="education")
+    ArticleFactory(title="four", section="Sport")
+    for typed in ("education", "Éducation", "EDUCATION", "éducation"):
+        found = api_client.get("/api/v1/articles/", {"section": typed}).json()
+        assert found["count"] == 3, typed
+    sections = api_client.get("/api/v1/articles/facets/").json()["sections"]
+    assert sections == [
+        {"value": "Éducation", "count": 3},  # the most common spelling of the folded key
+        {"value": "Sport", "count": 1},
+    ]
+    for facet in sections:
+        again = api_client.get("/api/v1/articles/", {"section": facet["value"]}).json()
+        assert again["count"] == facet["count"]

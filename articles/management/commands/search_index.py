@@ -49,7 +49,8 @@ class Command(BaseCommand):
 
     def do_apply(self, **_: Any) -> None:
         removed = engine().remove_dead_generations()
-        self.stdout.write(f"Applied {engine().apply()} change(s).")
+        applied = engine().apply()  # builds the index first when there is none
+        self.stdout.write(holdings(engine().describe(), applied=applied))
         if removed:
             self.stdout.write(f"Removed {removed} folder(s) that dead rebuilds left.")
 
@@ -80,6 +81,16 @@ class Command(BaseCommand):
                 "Run `manage.py search_index rebuild`."
             )
         self.stdout.write("OK: the index holds exactly the articles PostgreSQL holds.")
+
+
+def holdings(described: dict[str, Any], *, applied: int) -> str:
+    """One line: what the index holds (its documents are articles, quotes and names)."""
+    changes = f"; {applied} change(s) applied" if applied else ""
+    return (
+        f"Search index: {described['articles']} article(s) and {described['quotes']} quote(s), "
+        f"plus {described['names']} tag, author and source name(s) for suggestions "
+        f"({described['documents']} documents), up to date{changes}."
+    )
 
 
 def _articles_between(low: int, high: int) -> tantivy.Query:

@@ -1,0 +1,103 @@
+"""Strict input: a query parameter a route does not take, or a body field a write does not
+take, is a 400 that names it (a typo such as ``?tags=`` or ``{"tag": [...]}`` must never be
+silently ignored).
+
+Which query parameters a route takes is read from what declares them: its filterset and
+ordering (lists, facets), its pagination (``page``, ``page_size``) and its
+``query_serializer_class`` (suggest, related, extract). Routes that address one object
+(``GET``, ``PUT``, ``PATCH``, ``DELETE`` of ``/articles/{id}/``, ``/tags/{slug}/``...) and
+creates (``POST`` to a collection) take no query parameters and ignore any: they share their
+URL with a list, whose parameters clients and the browsable API carry over (``/articles/7/?q=x``
+is article 7), and any other parameter changes nothing there either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.settings import api_settings
+
+# Routes whose answer no query parameter shapes (see the module's docstring).
+IGNORING_ACTIONS = frozenset({"retrieve", "update", "partial_update", "destroy", "create"})
+# Taken everywhere: DRF's format override (``?format=json``, ``?format=api``).
+UNIVERSAL = frozenset({api_settings.URL_FORMAT_OVERRIDE} - {None})
+# A form posted from the browsable API carries its CSRF token beside the fields.
+FORM_EXTRAS = frozenset({"csrfmiddlewaretoken"})
+
+
+def _unknown_error(
+    unknown: Iterable[str], known: Iterable[str], what: str, read_only: Iterable[str] = ()
+) -> ValidationError:
+    known_list = ", ".join(sorted(known)) or "none"
+    message = f"Unknown {what}. Known {what}s: {known_list}."
+    read_only_message = f"Read-only: the server sets it. Known {what}s: {known_list}."
+    read_only = set(read_only)
+    return ValidationError(
+        {name: [read_only_message if name in read_only else message] for name in sorted(unknown)}
+    )
+
+
+# A view mixin: a query parameter the route does not take is a 400 that names it and lists
+# those it takes; an ``@action`` names its own with ``query_serializer_class``. The list's
+# filters apply to the list only: DRF runs filter backends inside ``get_object()`` too, where
+# the list's parameters must change nothing. (Comments, not docstrings: drf-spectacular would
+# publish a docstring as the description of every operation.)
+class QueryParameters:
+    query_serializer_class: type[serializers.Serializer] | None = None
+
+    def query_parameters(self) -> frozenset[str] | None:
+        """The parameters this request's route takes, or None when it ignores them all."""
+        action = getattr(self, "action", "")
+        if action is None or action in IGNORING_ACTIONS or action == "metadata":
+            return None  # None: a method the route does not have (405 follows)
+        names = set(UNIVERSAL)
+        if self.query_serializer_class is not None:
+            names |= set(self.query_serializer_class().fields)
+        for backend_class in getattr(self, "filter_backends", ()):
+            if issubclass(backend_class, DjangoFilterBackend):
+                names |= set(self.filterset_class.base_filters)
+            else:
+                described = backend_class().get_schema_operation_parameters(self)
+                names |= {parameter["name"] for parameter in described}
+        paginator = getattr(self, "paginator", None)
+        if paginator is not None:
+            names |= {paginator.page_query_param, paginator.page_size_query_param}
+        return frozenset(names)
+
+    def filter_queryset(self, queryset: Any) -> Any:
+        if getattr(self, "detail", False):
+            return queryset
+        return super().filter_queryset(queryset)  # type: ignore[misc]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        if not hasattr(self, request.method.lower()):
+            return  # 405
+        taken = self.query_parameters()
+        if taken is None:
+            return
+        unknown = set(request.query_params) - taken
+        if unknown:
+            raise _unknown_error(unknown, taken - UNIVERSAL, "parameter")
+
+
+# A serializer mixin: a body field the serializer does not take (an unknown name or a read-only
+# field) is a 400 that names it and lists the fields it takes. ``also_taken`` names other keys
+# that ``to_internal_value`` reads (aliases).
+class KnownFields:
+    also_taken: tuple[str, ...] = ()
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            fields = self.fields.items()  # type: ignore[attr-defined]
+            read_only = {name for name, field in fields if field.read_only}
+            taken = {name for name, _ in fields} - read_only | set(self.also_taken)
+            unknown = set(data) - taken - FORM_EXTRAS
+            if unknown:
+                raise _unknown_error(unknown, taken, "field", read_only)
+        return super().to_internal_value(data)  # type: ignore[misc]
