@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 import tantivy
 from django.db import connection
 
-from articles.search._schema import ARTICLE_FIELDS, Kind, analyser_key, text_field
+from articles.search._schema import (
+    ARTICLE_FIELDS,
+    WRITTEN_FIELD,
+    Kind,
+    analyser_key,
+    text_field,
+)
 from articles.text import fold
 
 _TAG = re.compile(r"<[^>]*>")
@@ -153,6 +159,7 @@ def article_documents(row: ArticleRow) -> Iterator[tantivy.Document]:
     for name in ARTICLE_FIELDS:
         if texts[name].strip():
             doc.add_text(text_field(name, key), texts[name])
+            doc.add_text(text_field(WRITTEN_FIELD, key), texts[name])
     yield doc
     for position, (quote_id, text, _, slug, name, role) in enumerate(row.quotes):
         quote = tantivy.Document()

@@ -43,7 +43,7 @@ from articles.search._schema import SCHEMA, Kind, register_analysers, term
 log = logging.getLogger(__name__)
 
 # Bump when the schema or the documents change: older indexes are rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the words as written beside the stemmed fields (typo tolerance)
 STATE_FILE = "state.json"
 CURRENT = "current"
 PRUNE_EVERY = datetime.timedelta(hours=1)

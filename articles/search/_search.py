@@ -20,6 +20,7 @@ from articles.search._schema import (
     analyser_key,
     term,
 )
+from articles.search._synonyms import Synonyms, current_synonyms
 
 Occur = tantivy.Occur
 PUBLISHED = "published"
@@ -90,7 +91,7 @@ class Page:
     count: int
     ids: list[int]
     ranks: dict[int, float] = field(default_factory=dict)
-    corrected: list[str] = field(default_factory=list)
+    corrected: list[dict] = field(default_factory=list)  # [{"word", "matched"}]
     query: tantivy.Query | None = None
     searcher: tantivy.Searcher | None = None
 
@@ -151,10 +152,35 @@ def languages_present(searcher: tantivy.Searcher) -> list[str]:
 
 
 def text_query(
-    q: str, *, language: str | None, boosts: dict[str, float], searcher: tantivy.Searcher
+    q: str,
+    *,
+    language: str | None,
+    boosts: dict[str, float],
+    searcher: tantivy.Searcher,
+    synonyms: Synonyms | None = None,
 ) -> Compiled:
     keys = [analyser_key(language)] if language else languages_present(searcher)
-    return compile_query(parse(q), keys=keys, fields=FieldSet(boosts), searcher=searcher)
+    return compile_query(
+        parse(q), keys=keys, fields=FieldSet(boosts), searcher=searcher,
+        synonyms=current_synonyms() if synonyms is None else synonyms,
+    )  # fmt: skip
+
+
+def _corrected(compiled: Compiled, filters: list, searcher: tantivy.Searcher) -> list[dict]:
+    """Corrected words whose corrections match something the caller may see (with the
+    filters): ``[{"word": typed, "matched": [words]}]``."""
+    corrected = []
+    for word, found in compiled.corrections.items():
+        matched = [
+            candidate
+            for candidate, query in found.items()
+            if searcher.search(
+                tantivy.Query.boolean_query([*filters, (Occur.Must, query)]), 1, count=False
+            ).hits
+        ]
+        if matched:
+            corrected.append({"word": word, "matched": matched})
+    return corrected
 
 
 def filtered_text_query(
@@ -164,23 +190,26 @@ def filtered_text_query(
     language: str | None,
     boosts: dict[str, float],
     searcher: tantivy.Searcher,
+    synonyms: Synonyms | None = None,
 ) -> Compiled:
     """The filters, and the text when there is one; ``query`` None when the text matches
     nothing."""
     if not q.strip():
         return Compiled(tantivy.Query.boolean_query(filters))
-    compiled = text_query(q, language=language, boosts=boosts, searcher=searcher)
-    if compiled.query is None:
-        return compiled
-    clauses = [*filters, (Occur.Must, compiled.query)]
-    return Compiled(tantivy.Query.boolean_query(clauses), compiled.corrected)
+    compiled = text_query(q, language=language, boosts=boosts, searcher=searcher, synonyms=synonyms)
+    compiled.corrected = _corrected(compiled, filters, searcher)
+    if compiled.query is not None:
+        compiled.query = tantivy.Query.boolean_query([*filters, (Occur.Must, compiled.query)])
+    return compiled
 
 
-def article_query(params: ArticleSearch, searcher: tantivy.Searcher) -> Compiled:
+def article_query(
+    params: ArticleSearch, searcher: tantivy.Searcher, synonyms: Synonyms | None = None
+) -> Compiled:
     """The whole query (text and filters)."""
     return filtered_text_query(
         params.q, article_filters(params), language=params.language, boosts=ARTICLE_FIELDS,
-        searcher=searcher,
+        searcher=searcher, synonyms=synonyms,
     )  # fmt: skip
 
 
