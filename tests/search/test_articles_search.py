@@ -214,6 +214,21 @@ def test_highlights_escape_everything_but_the_marks(api_client):
     assert "<" not in stripped and ">" not in stripped
 
 
+def test_highlights_read_the_body_as_a_reader_does(api_client):
+    ArticleFactory(
+        title="Rythmes scolaires",
+        body="<p>Le projet de <strong>réforme</strong> des rythmes <em>scolaires</em>. « Nous "
+        "verrons »</p><p>Fin</p><ul><li>réforme</li><li>rentrée</li></ul>",
+        language="fr",
+    )
+    result = api_client.get(LIST, {"q": "réforme", "language": "fr"}).json()["results"][0]
+    body = " ".join(result["highlights"]["body"])
+    # Inline tags add no space; the end of a paragraph or list item does.
+    assert "de <mark>réforme</mark> des rythmes scolaires. « Nous verrons » Fin" in body
+    assert "<mark>réforme</mark> rentrée" in body
+    assert "  " not in body
+
+
 def test_results_without_q_have_no_rank_or_highlights(api_client, corpus):
     result = api_client.get(LIST).json()["results"][0]
     assert result["rank"] is None and result["highlights"] is None
