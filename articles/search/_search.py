@@ -7,6 +7,8 @@ import datetime
 from dataclasses import dataclass, field
 
 import tantivy
+from django.conf import settings
+from django.utils import timezone
 
 from articles.search._documents import microseconds
 from articles.search._engine import engine
@@ -34,7 +36,9 @@ ORDERINGS: dict[str, tuple[str, tantivy.Order] | None] = {
     "updated_at": ("updated", tantivy.Order.Asc),
     "-updated_at": ("updated", tantivy.Order.Desc),
     "rank": None,
+    "rank_recent": None,
 }
+RANKINGS = ("rank", "rank_recent")
 # Quotations without a query: newest article first, each article's quotes in order.
 QUOTE_ORDER = "quote_order"
 _SORTS = {**ORDERINGS, QUOTE_ORDER: ("quote_order", tantivy.Order.Desc)}
@@ -44,6 +48,11 @@ TIE_WINDOW = 20
 # Past this many hits, a page is only fetched once the count shows it exists: tantivy keeps
 # offset + limit hits in memory, and a client may ask for page 10**9.
 DEEP_PAGE = 10_000
+# rank_recent rescores this many best BM25 matches at first (or twice the page's end), and
+# at most RECENT_MAX_FETCH (or the page's end).
+RECENT_FIRST_FETCH = 200
+RECENT_MAX_FETCH = DEEP_PAGE
+_DAY = 86_400_000_000  # microseconds
 
 
 @dataclass(frozen=True)
@@ -217,7 +226,7 @@ def search_articles(params: ArticleSearch, *, offset: int, limit: int) -> Page:
     searcher = engine().searcher()
     compiled = article_query(params, searcher)
     ordering = params.ordering or ("rank" if params.searching else NEWEST_FIRST)
-    if ordering == "rank" and not params.searching:
+    if ordering in RANKINGS and not params.searching:
         ordering = NEWEST_FIRST  # without a query every rank is equal
     return _page(searcher, compiled, ordering, offset=offset, limit=limit)
 
@@ -248,6 +257,8 @@ def _page(
             return Page(count, [], corrected=compiled.corrected)
     if ordering == "rank":
         return _ranked_page(searcher, compiled, offset, limit)
+    if ordering == "rank_recent":
+        return _recent_page(searcher, compiled, offset, limit)
     sort_field, order = _SORTS[ordering]
     result = searcher.search(
         compiled.query, limit, count=True, order_by_field=sort_field, order=order, offset=offset
@@ -285,6 +296,58 @@ def best_first(searcher: tantivy.Searcher, hits: list) -> list[tuple[float, int]
         key=lambda hit: (-hit[0], -hit[1]),
     )
     return [(float(score), int(article_id)) for score, _, article_id in ordered]
+
+
+def _decayed(
+    searcher: tantivy.Searcher, hits: list, now: int, half_life_days: float
+) -> list[tuple[float, int]]:
+    """(score times 0.5 ** (age / half-life), id) of scored hits, best first, equal scores
+    newest first. The age is from the publication date (or, undated, the last change), and
+    never below zero (a scheduled article counts as new)."""
+    addresses = [address for _, address in hits]
+    ids = searcher.fast_field_values("id", addresses)
+    published = searcher.fast_field_values("published", addresses)
+    updated = searcher.fast_field_values("updated", addresses)
+    newest = searcher.fast_field_values("published_desc", addresses)
+    half_life = half_life_days * _DAY
+    scored = []
+    for (score, _), date, changed, key, article_id in zip(
+        hits, published, updated, newest, ids, strict=True
+    ):
+        age = max(0, now - (date if date is not None else changed or now))
+        scored.append((float(score) * 0.5 ** (age / half_life), key, int(article_id)))
+    scored.sort(key=lambda hit: (-hit[0], -hit[1]))
+    return [(score, article_id) for score, _, article_id in scored]
+
+
+def _recent_page(searcher: tantivy.Searcher, compiled: Compiled, offset: int, limit: int) -> Page:
+    """BM25 times an exponential decay on age, over the best BM25 matches: the decay is at
+    most 1, so a match beyond the first ``fetched`` by BM25 scores at most the last of them;
+    once the page's last decayed score is above that, the page is exact. Otherwise more are
+    fetched, four times as many each time, up to ``RECENT_MAX_FETCH`` (past it, the page is
+    the best of those)."""
+    now = microseconds(timezone.now())
+    half_life = settings.SEARCH_RECENCY_HALF_LIFE_DAYS
+    wanted = offset + limit
+    cap = max(RECENT_MAX_FETCH, wanted)
+    fetch = min(max(RECENT_FIRST_FETCH, 2 * wanted), cap)
+    while True:
+        result = searcher.search(compiled.query, fetch, count=True)
+        hits = result.hits
+        ranked = _decayed(searcher, hits, now, half_life) if hits else []
+        complete = len(hits) < fetch or fetch >= cap
+        if complete or (len(ranked) >= wanted and ranked[wanted - 1][0] > hits[-1][0]):
+            break
+        fetch = min(fetch * 4, cap)
+    page = ranked[offset:wanted]
+    return Page(
+        count=result.count or 0,
+        ids=[article_id for _, article_id in page],
+        ranks={article_id: score for score, article_id in page},
+        corrected=compiled.corrected,
+        query=compiled.query,
+        searcher=searcher,
+    )
 
 
 def admin_search_ids(text: str, *, limit: int) -> list[int]:

@@ -70,6 +70,12 @@ def found(api_client, q: str, **params) -> list[str]:
     return [item["title"] for item in response.json()["results"]]
 
 
+def found_results(api_client, q: str, **params) -> list[dict]:
+    response = api_client.get(LIST, {"q": q, **params})
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
 def keys(corpus, titles: list[str]) -> list[str]:
     by_title = {article.title: key for key, article in corpus.items()}
     return [by_title[title] for title in titles]
@@ -184,6 +190,43 @@ def test_equal_scores_come_newest_first_across_pages(api_client):
         data = api_client.get(LIST, {"q": "identical", "page_size": 2, "page": page}).json()
         seen += [a["title"] for a in data["results"]]
     assert seen == ["Tie 1", "Tie 3", "Tie 5", "Tie 7", "Tie 9"]
+
+
+def test_rank_recent_multiplies_bm25_by_a_decay_on_age(api_client, settings):
+    settings.SEARCH_RECENCY_HALF_LIFE_DAYS = 10
+    ArticleFactory(title="Storm warning", body="A storm, a storm.", published_at=ago(60))
+    ArticleFactory(title="Markets", body="A storm is coming.", published_at=ago(0))
+    plain = {a["title"]: a["rank"] for a in found_results(api_client, "storm")}
+    recent = found_results(api_client, "storm", ordering="rank_recent")
+    assert list(plain) == ["Storm warning", "Markets"]  # rank stays pure BM25
+    assert [a["title"] for a in recent] == ["Markets", "Storm warning"]
+    by_title = {a["title"]: a["rank"] for a in recent}
+    assert by_title["Storm warning"] == pytest.approx(plain["Storm warning"] / 64, rel=1e-3)
+    assert by_title["Markets"] == pytest.approx(plain["Markets"], rel=1e-3)
+    settings.SEARCH_RECENCY_HALF_LIFE_DAYS = 10_000  # age hardly matters: BM25 again
+    recent = found_results(api_client, "storm", ordering="rank_recent")
+    assert [a["title"] for a in recent] == ["Storm warning", "Markets"]
+
+
+def test_rank_recent_pages_are_exact_beyond_the_first_fetch(api_client, settings):
+    """A new weak match beats 250 strong old ones: it is found though BM25 ranks it last."""
+    from articles.search import _search
+
+    settings.SEARCH_RECENCY_HALF_LIFE_DAYS = 1
+    ArticleFactory.create_batch(
+        _search.RECENT_FIRST_FETCH + 50,
+        title="Storm storm", body="Storm.", published_at=ago(400),
+    )  # fmt: skip
+    ArticleFactory(title="Markets", body="A storm is coming, then calm and sun.", published_at=NOW)
+    data = api_client.get(LIST, {"q": "storm", "ordering": "rank_recent", "page_size": 3}).json()
+    assert data["count"] == _search.RECENT_FIRST_FETCH + 51
+    assert data["results"][0]["title"] == "Markets"
+    assert api_client.get(LIST, {"q": "storm"}).json()["results"][0]["title"] == "Storm storm"
+
+
+def test_rank_recent_without_q_is_newest_first(api_client, corpus):
+    titles = found(api_client, "", ordering="rank_recent")
+    assert keys(corpus, titles) == ["front", "kursk", "glaciers", "fonte", "economie"]
 
 
 # --- highlights ---------------------------------------------------------------------------------
