@@ -34,7 +34,7 @@ TYPO_FACTOR = {1: 0.5, 2: 0.25}
 # Words sharing the first letters listed for a two-edit search, at most.
 PREFIX_LETTERS = 3
 MAX_PREFIX_TERMS = 5000
-_ASCII = string.ascii_lowercase + string.digits
+_ASCII = string.ascii_lowercase
 
 
 def typo_distance(word: str) -> int:
@@ -64,9 +64,11 @@ def known(searcher: tantivy.Searcher, word: str, keys: list[str]) -> bool:
 
 
 def _alphabet(word: str) -> str:
-    """Letters a typo may bring in: ASCII letters and digits (the fields are folded), and for
-    other scripts the lower-case letters of the same Unicode block as the word's."""
+    """Letters a typo may bring in: ASCII letters (the fields are folded), digits in a word
+    that has one, and for other scripts the lower-case letters of the word's Unicode block."""
     extra = set(word)
+    if any(char.isdigit() for char in word):
+        extra.update(string.digits)
     for char in word:
         if ord(char) > 127:
             block = ord(char) & ~0x7F
