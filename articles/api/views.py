@@ -73,7 +73,8 @@ class ReadAnyoneWriteWithPermission(permissions.DjangoModelPermissionsOrAnonRead
         description=(
             "Published articles, newest first; editors also see drafts and archived ones. "
             "With `q`, the articles matching it, best first, each with `rank` and `highlights`; "
-            "`corrected` lists the words matched despite a typo. Answered by the search index."
+            "`corrected` lists the words matched despite a typo, with the words they matched "
+            "(`ordering=rank_recent` favours recent articles). Answered by the search index."
         ),
     ),
     create=extend_schema(
