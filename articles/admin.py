@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.conf.global_settings import LANGUAGES
 from django.contrib import admin, messages
+from django.contrib.postgres.forms import SimpleArrayField
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -17,8 +18,17 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django_prose_editor.widgets import AdminProseEditorWidget
 
-from articles import search, selectors, services
-from articles.models import Article, Author, Byline, NamedEntity, Quotation, QuotedSource, Tag
+from articles import search, selectors, services, synonyms
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    NamedEntity,
+    Quotation,
+    QuotedSource,
+    SynonymSet,
+    Tag,
+)
 from articles.text import make_slug, removed_by_sanitising, strip_controls
 
 # ISO 639-1 languages, by name (Django knows their names); the search index stems 18 of them.
@@ -364,3 +374,43 @@ class QuotedSourceAdmin(NamedEntityAdmin):
 
     def get_list_display(self, request: HttpRequest) -> list[str]:
         return ["name", "kind", "description", "usage"]
+
+
+class SynonymSetForm(forms.ModelForm):
+    terms = SimpleArrayField(
+        forms.CharField(max_length=100),
+        delimiter="\n",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One word or phrase a line (Kyiv, Kiev, Kiew; United States, USA).",
+    )
+
+    class Meta:
+        model = SynonymSet
+        fields = ["terms", "language"]
+
+    def clean_terms(self) -> list[str]:
+        return synonyms.checked_terms(self.cleaned_data["terms"])
+
+
+@admin.register(SynonymSet)
+class SynonymSetAdmin(admin.ModelAdmin):
+    """Applies to every search at once (queries read the sets), nothing is re-indexed."""
+
+    form = SynonymSetForm
+    list_display = ["__str__", "language", "updated_at"]
+    list_filter = ["language"]
+
+    def save_model(self, request: HttpRequest, obj: SynonymSet, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        values = {"terms": data["terms"], "language": data["language"] or None}
+        if change:
+            synonyms.synonym_set_update(SynonymSet.objects.get(pk=obj.pk), **values)
+        else:
+            obj.pk = synonyms.synonym_set_create(**values).pk
+
+    def delete_model(self, request: HttpRequest, obj: SynonymSet) -> None:
+        synonyms.synonym_set_delete(obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[SynonymSet]) -> None:
+        for synonym_set in queryset:
+            synonyms.synonym_set_delete(synonym_set)

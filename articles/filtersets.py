@@ -123,7 +123,8 @@ class ArticleFilterSet(filters.FilterSet):
         help_text=(
             'Full-text query in web-search syntax: words, "exact phrase", OR, -excluded. '
             "Stemmed in each article's language, accent-insensitive, tolerant of typos in "
-            "words the archive does not know (listed in `corrected`); results come best-first."
+            "words the archive does not know (listed in `corrected`), synonym sets applied "
+            "(`/synonyms/`); results come best-first."
         ),
     )
     tag = SlugListFilter(field_name="tag", help_text="Tag slug; repeat it: every tag must match.")

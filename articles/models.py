@@ -9,6 +9,7 @@ letters and symbols its own way, "©" as "(c)", so two names of different identi
 
 from __future__ import annotations
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -184,3 +185,25 @@ class Quotation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}: “{Truncator(self.text).chars(60)}”"
+
+
+class SynonymSet(models.Model):
+    """Words or phrases a search treats as one (SPEC: Synonyms): a query term in the set
+    matches every term of it, in articles of ``language`` or, when it is null, of any."""
+
+    terms = ArrayField(models.CharField(max_length=100), help_text="Two or more words or phrases.")
+    language = models.CharField(  # noqa: DJ001 - null is "every language", not ""
+        max_length=2,
+        null=True,
+        blank=True,
+        validators=[RegexValidator(r"^[a-z]{2}$", "Use a two-letter ISO 639-1 code, e.g. 'fr'.")],
+        help_text="ISO 639-1 code of the articles it applies to; null: every language.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return " = ".join(self.terms)

@@ -95,8 +95,9 @@ def make_slug(name: str) -> str:
             word = []
         # other punctuation and symbols are dropped where they stand: "L'Oréal" is loreal
     words.append("".join(word))
-    # A symbol dropped above may have carried a mark that now follows a Latin letter ("A×𑘽"):
-    # drop accents again so that the slug of a slug is itself.
+    # A symbol dropped above may have carried a mark that now follows a Latin letter (a
+    # multiplication sign, then a Modi vowel sign): drop accents again, so that the slug of a
+    # slug is itself.
     return _drop_accents("-".join(w for w in words if w))[:200].strip("-")
 
 

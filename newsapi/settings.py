@@ -230,6 +230,13 @@ if SEARCH_LOCK_WAIT_MS < 0 or SEARCH_APPLY_CHUNK < 1:
     raise ImproperlyConfigured("SEARCH_LOCK_WAIT_MS needs >= 0 and SEARCH_APPLY_CHUNK >= 1.")
 # Changes older than this leave the log; a host whose index had not applied them rebuilds.
 SEARCH_CHANGE_LOG_RETENTION_DAYS = env_int("SEARCH_CHANGE_LOG_RETENTION_DAYS", 7)
+# ordering=rank_recent: BM25 halves for every this many days of an article's age.
+try:
+    SEARCH_RECENCY_HALF_LIFE_DAYS = float(os.environ.get("SEARCH_RECENCY_HALF_LIFE_DAYS") or 30)
+except ValueError:
+    raise ImproperlyConfigured("SEARCH_RECENCY_HALF_LIFE_DAYS must be a number of days.") from None
+if not 0 < SEARCH_RECENCY_HALF_LIFE_DAYS < float("inf"):
+    raise ImproperlyConfigured("SEARCH_RECENCY_HALF_LIFE_DAYS must be more than 0.")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -8,7 +8,7 @@ from tests.factories import UserFactory
 EDITOR_PERMISSIONS = [
     f"articles.{action}_{model}"
     for action in ("add", "change", "delete", "view")
-    for model in ("article", "author", "tag", "quotedsource", "quotation")
+    for model in ("article", "author", "tag", "quotedsource", "quotation", "synonymset")
 ]
 
 

@@ -12,7 +12,9 @@ from articles.search import ORDERINGS
 
 ORDERING_DESCRIPTION = (
     "One of: " + ", ".join(f"`{name}`" for name in ORDERINGS) + ". Default: `rank` (best first, "
-    "ties newest first) with `q`, `-published_at` without (and for `rank` without `q`)."
+    "BM25, ties newest first) with `q`, `-published_at` without (and for `rank` or "
+    "`rank_recent` without `q`). `rank_recent`: BM25 times 0.5 ** (age in days / "
+    "`SEARCH_RECENCY_HALF_LIFE_DAYS`, 30 by default), newest first on ties."
 )
 
 

@@ -101,7 +101,7 @@ class PageNumberWithSize(PageNumberPagination):
 class SearchPagination(PageNumberWithSize):
     """Article lists also say which query words were corrected for typos."""
 
-    corrected: list[str] = []
+    corrected: list[dict] = []
 
     def get_paginated_response(self, data) -> Response:
         response = super().get_paginated_response(data)
@@ -112,9 +112,24 @@ class SearchPagination(PageNumberWithSize):
         paginated = super().get_paginated_response_schema(schema)
         paginated["properties"]["corrected"] = {
             "type": "array",
-            "items": {"type": "string"},
-            "description": "Words of `q` the archive does not know, matched within 1 edit "
-            "(5 to 8 letters) or 2 (9 or more).",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "word": {"type": "string", "description": "The word as typed."},
+                    "matched": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "description": "The archive's words it was matched as (lower case, "
+                        "accents folded), closest and most frequent first.",
+                    },
+                },
+                "required": ["word", "matched"],
+            },
+            "description": "Words of `q` the archive does not know as written, matched "
+            "within 1 edit (5 to 8 letters) or 2 (9 or more), with the words they matched; "
+            "only words whose corrections matched something. "
+            '`[{"word": "glacers", "matched": ["glaciers"]}]`.',
+            "example": [{"word": "glacers", "matched": ["glaciers"]}],
         }
         paginated["required"] = [*paginated["required"], "corrected"]
         return paginated

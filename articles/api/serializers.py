@@ -13,9 +13,9 @@ from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
-from articles import services
+from articles import services, synonyms
 from articles.api.strictness import KnownFields
-from articles.models import Article, Author, QuotedSource, Tag
+from articles.models import Article, Author, QuotedSource, SynonymSet, Tag
 from articles.selectors import ArticleRow, article_rows
 from articles.text import make_slug
 
@@ -460,3 +460,41 @@ class SuggestionsSerializer(serializers.Serializer):
     authors = NamedRefSerializer(many=True)
     sources = NamedRefSerializer(many=True)
     articles = SuggestedArticleSerializer(many=True, help_text="Published articles by title.")
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Spellings of a name",
+            value={"terms": ["Kyiv", "Kiev", "Kiew"], "language": None},
+            request_only=True,
+        )
+    ]
+)
+class SynonymSetSerializer(serializers.ModelSerializer):
+    terms = serializers.ListField(
+        child=serializers.CharField(max_length=100),
+        min_length=2,
+        max_length=20,
+        help_text="Two or more words or phrases (`United States`) that a search treats as "
+        "one: a query term of the set matches every term of it. Compared as written, any "
+        "case, any accents.",
+    )
+    language = serializers.RegexField(
+        r"^[a-z]{2}$",
+        required=False,
+        allow_null=True,
+        help_text="ISO 639-1 code: the set applies to articles in that language; null (the "
+        "default): to every language.",
+    )
+
+    class Meta:
+        model = SynonymSet
+        fields = ["id", "terms", "language", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+    def create(self, validated_data: dict[str, Any]) -> SynonymSet:
+        return synonyms.synonym_set_create(**validated_data)
+
+    def update(self, instance: SynonymSet, validated_data: dict[str, Any]) -> SynonymSet:
+        return synonyms.synonym_set_update(instance, **validated_data)

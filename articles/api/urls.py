@@ -9,6 +9,7 @@ router.register("authors", views.AuthorViewSet, basename="author")
 router.register("tags", views.TagViewSet, basename="tag")
 router.register("sources", views.QuotedSourceViewSet, basename="source")
 router.register("quotes", views.QuotationViewSet, basename="quote")
+router.register("synonyms", views.SynonymSetViewSet, basename="synonym")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),

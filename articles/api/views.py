@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from articles import bulk, ingest, search, selectors, services
+from articles import bulk, ingest, search, selectors, services, synonyms
 from articles.api import serializers as s
 from articles.api.filters import ArticleOrdering, ordering_param
 from articles.api.pagination import SearchPagination
@@ -38,7 +38,7 @@ from articles.filtersets import (
     article_search_params,
     quote_search_params,
 )
-from articles.models import Article, Author, QuotedSource, Tag
+from articles.models import Article, Author, QuotedSource, SynonymSet, Tag
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -74,7 +74,8 @@ class ReadAnyoneWriteWithPermission(permissions.DjangoModelPermissionsOrAnonRead
         description=(
             "Published articles, newest first; editors also see drafts and archived ones. "
             "With `q`, the articles matching it, best first, each with `rank` and `highlights`; "
-            "`corrected` lists the words matched despite a typo. Answered by the search index."
+            "`corrected` lists the words matched despite a typo, with the words they matched "
+            "(`ordering=rank_recent` favours recent articles). Answered by the search index."
         ),
     ),
     create=extend_schema(
@@ -383,6 +384,38 @@ class QuotedSourceViewSet(NamedEntityViewSet):
     counted = staticmethod(selectors.sources_with_counts)
     serializer_class = s.QuotedSourceSerializer
     filterset_class = QuotedSourceFilterSet
+
+
+class EditorsOnly(permissions.DjangoModelPermissions):
+    """Reading needs the view permission too: sets may name what is still embargoed."""
+
+    perms_map = {
+        **permissions.DjangoModelPermissions.perms_map,
+        "GET": ["%(app_label)s.view_%(model_name)s"],
+        "HEAD": ["%(app_label)s.view_%(model_name)s"],
+    }
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List synonym sets",
+        description="Sets of words or phrases that every search (`q` on articles, facets, "
+        "quotes, the admin) treats as one, from the next search on, without re-indexing. "
+        "Editors only (the model's permissions).",
+    ),
+    create=extend_schema(summary="Create a synonym set"),
+    retrieve=extend_schema(summary="One synonym set"),
+    partial_update=extend_schema(summary="Change a synonym set"),
+    destroy=extend_schema(summary="Delete a synonym set"),
+)
+class SynonymSetViewSet(viewsets.ModelViewSet):
+    queryset = SynonymSet.objects.all()
+    serializer_class = s.SynonymSetSerializer
+    permission_classes = [EditorsOnly]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def perform_destroy(self, synonym_set: SynonymSet) -> None:
+        synonyms.synonym_set_delete(synonym_set)
 
 
 @extend_schema_view(

@@ -21,11 +21,14 @@ from articles.search._search import (
     search_quotes,
 )
 from articles.search._suggest import SUGGEST_LIMIT, suggest
+from articles.search._synonyms import MAX_TERM_WORDS
+from articles.search._typos import as_written
 
 __all__ = [
     "ARTICLE",
     "AUTHOR",
     "FACET_SIZE",
+    "MAX_TERM_WORDS",
     "ORDERINGS",
     "SOURCE",
     "SUGGEST_LIMIT",
@@ -36,6 +39,7 @@ __all__ = [
     "QuoteSearch",
     "SearchUnavailable",
     "admin_search_ids",
+    "as_written",
     "engine",
     "facets",
     "highlight",

@@ -12,10 +12,23 @@ from dataclasses import dataclass, field
 import tantivy
 from django.db import connection
 
-from articles.search._schema import ARTICLE_FIELDS, Kind, analyser_key, text_field
+from articles.search._schema import (
+    ARTICLE_FIELDS,
+    WRITTEN_FIELD,
+    Kind,
+    analyser_key,
+    text_field,
+)
 from articles.text import fold
 
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"<\s*/?\s*([a-zA-Z][\w-]*)?[^>]*>")
+# Tags that end a block of text (a reader sees a break there); every other tag is inline and
+# adds nothing ("de <strong>réforme</strong>." reads "de réforme.").
+BLOCK_TAGS = {
+    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
+    "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "nav", "ol",
+    "p", "pre", "section", "table", "td", "th", "tr", "ul",
+}  # fmt: skip
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 # Sort keys pack the date (seconds) and the id into one integer, so that one fast field
@@ -49,11 +62,17 @@ def quote_order(row: ArticleRow, position: int) -> int:
     return key | ((row.id & 0xFFFFF) << 10) | (1023 - min(position, 1023))
 
 
+def _tag_text(match: re.Match) -> str:
+    name = (match.group(1) or "").lower()
+    return " " if name in BLOCK_TAGS else ""
+
+
 def plain_text(body: str) -> str:
-    """The words of a body that may be sanitised HTML (tags dropped, references decoded)."""
+    """The text of a body that may be sanitised HTML, as a reader reads it: block tags are
+    spaces, inline tags nothing, character references decoded."""
     if "<" not in body and "&" not in body:
         return body
-    return html.unescape(_TAG.sub(" ", body))
+    return html.unescape(_TAG.sub(_tag_text, body))
 
 
 # One statement per table for a batch of articles: set-based joins, no per-article subquery
@@ -153,6 +172,7 @@ def article_documents(row: ArticleRow) -> Iterator[tantivy.Document]:
     for name in ARTICLE_FIELDS:
         if texts[name].strip():
             doc.add_text(text_field(name, key), texts[name])
+            doc.add_text(text_field(WRITTEN_FIELD, key), texts[name])
     yield doc
     for position, (quote_id, text, _, slug, name, role) in enumerate(row.quotes):
         quote = tantivy.Document()

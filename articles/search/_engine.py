@@ -46,7 +46,9 @@ from articles.search._schema import SCHEMA, Kind, register_analysers, term
 log = logging.getLogger(__name__)
 
 # Bump when the schema or the documents change: older indexes are rebuilt.
-SCHEMA_VERSION = 2  # 2: section_key folded (case and accents), a fast field
+# 2: section_key folded (case and accents), a fast field; 3: the words as written beside the
+# stemmed fields (typo tolerance)
+SCHEMA_VERSION = 3
 STATE_FILE = "state.json"
 CURRENT = "current"
 PRUNE_EVERY = datetime.timedelta(hours=1)

@@ -13,6 +13,7 @@ from dataclasses import astuple
 
 from articles.search._engine import engine
 from articles.search._search import ArticleSearch, article_query
+from articles.search._synonyms import NO_SYNONYMS, Synonyms, current_synonyms
 from articles.text import fold
 
 FACET_SIZE = 20
@@ -43,12 +44,14 @@ def facets(params: ArticleSearch, *, size: int = FACET_SIZE) -> dict[str, object
     """The number of matching articles and their top values by tag, author, quoted source,
     language, section and publication month (``YYYY-MM``, UTC); each counts articles."""
     searcher = engine().searcher()
-    key = (engine().version, astuple(params), size)
+    # Synonyms are read at each search (they change without touching the index).
+    synonyms = current_synonyms() if params.searching else NO_SYNONYMS
+    key = (engine().version, astuple(params), synonyms.sets, size)
     with _cache_lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    result = _aggregate(searcher, params, size)
+    result = _aggregate(searcher, params, size, synonyms)
     with _cache_lock:
         _cache[key] = result
         while len(_cache) > CACHED_RESULTS:
@@ -63,9 +66,9 @@ def _terms(name: str, segment_size: int) -> dict:
     return terms
 
 
-def _aggregate(searcher, params: ArticleSearch, size: int) -> dict[str, object]:
+def _aggregate(searcher, params: ArticleSearch, size: int, synonyms: Synonyms) -> dict[str, object]:
     result: dict[str, object] = {"total": 0, **{name: [] for name in _FIELDS}}
-    compiled = article_query(params, searcher)
+    compiled = article_query(params, searcher, synonyms)
     if compiled.query is None:
         return result
     aggregations = {name: _terms(name, _PER_SEGMENT) for name in _FIELDS}

@@ -4,6 +4,7 @@ to two body fragments, HTML-escaped, with every match in ``<mark>``."""
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,6 +13,7 @@ import tantivy
 from articles.search._documents import plain_text
 from articles.search._schema import SCHEMA, analyser_key, text_field
 
+_SPACES = re.compile(r"\s+")
 FRAGMENT_CHARS = 160
 BODY_FRAGMENTS = 2
 
@@ -28,7 +30,7 @@ def _marked(fragment: str, ranges: list[tuple[int, int]]) -> str:
         parts.append("</mark>")
         last = end
     parts.append(html.escape(data[last:].decode(errors="ignore"), quote=False))
-    return "".join(parts).strip()
+    return _SPACES.sub(" ", "".join(parts)).strip()
 
 
 class Highlighter:

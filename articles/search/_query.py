@@ -10,12 +10,20 @@ article is matched in its language, and a name like "Zelensky" matches in all of
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import tantivy
 
 from articles.search._schema import ANALYSERS, SCHEMA, text_field
+from articles.search._synonyms import NO_SYNONYMS, Synonyms
+from articles.search._typos import (
+    MAX_CORRECTED_WORDS,
+    TYPO_FACTOR,
+    as_written,
+    candidates,
+    known,
+    typo_distance,
+)
 
 Occur = tantivy.Occur
 
@@ -71,16 +79,24 @@ def parse(text: str) -> ParsedQuery:
 # --- compiling --------------------------------------------------------------------------------
 
 
-def typo_distance(word: str) -> int:
-    """Edits allowed for a word the index does not know, as Meilisearch does."""
-    length = len(word)
-    return 0 if length < 5 else 1 if length < 9 else 2
+@dataclass(frozen=True)
+class Alternative:
+    """Another text an item also matches: a synonym (for every analyser key, or one) or a
+    typo correction (scored ``factor`` times its BM25)."""
+
+    text: str
+    factor: float = 1.0
+    key: str | None = None  # None: in every language
+    correction: bool = False
 
 
 @dataclass
 class Compiled:
     query: tantivy.Query | None  # None: matches nothing
-    corrected: list[str] = field(default_factory=list)
+    # Words corrected for typos -> each candidate used -> what it matches (in any language).
+    corrections: dict[str, dict[str, tantivy.Query]] = field(default_factory=dict)
+    # What the response says: [{"word": typed, "matched": [words]}], filled by the searcher.
+    corrected: list[dict] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -108,60 +124,83 @@ def _over_fields(fields: dict[str, float], make: callable) -> tantivy.Query:
     return tantivy.Query.boolean_query(parts)
 
 
-def _known(searcher: tantivy.Searcher, term: str, keys: Iterable[str], fields: FieldSet) -> bool:
-    return any(searcher.doc_freq(name, term) > 0 for key in keys for name in fields.for_key(key))
+def _typo_alternatives(
+    parsed: ParsedQuery, keys: list[str], searcher: tantivy.Searcher, synonyms: Synonyms
+) -> dict[str, list[Alternative]]:
+    """Typed word -> its corrections, for words the archive does not know as written."""
+    found: dict[str, list[Alternative]] = {}
+    for group in parsed.groups:
+        for item in group:
+            if item.phrase or item.negated or item.text in found:
+                continue
+            written = as_written(item.text)
+            if len(written) != 1 or synonyms.sets_of(tuple(written)):
+                continue
+            if not typo_distance(written[0]) or known(searcher, written[0], keys):
+                continue
+            if len(found) == MAX_CORRECTED_WORDS:
+                return found
+            found[item.text] = [
+                Alternative(c.word, TYPO_FACTOR[c.distance], correction=True)
+                for c in candidates(searcher, written[0], keys)
+            ]
+    return found
 
 
 def compile_query(
-    parsed: ParsedQuery, *, keys: list[str], fields: FieldSet, searcher: tantivy.Searcher
+    parsed: ParsedQuery,
+    *,
+    keys: list[str],
+    fields: FieldSet,
+    searcher: tantivy.Searcher,
+    synonyms: Synonyms = NO_SYNONYMS,
 ) -> Compiled:
-    """The query over the given analyser keys (languages). Words the index does not know at
-    all, in any of these languages, match within ``typo_distance`` edits and are reported."""
-    corrected: list[str] = []
-    fuzzy_words: set[str] = set()
-    for word in parsed.words:
-        analysed = [(key, _analysed(word, key)) for key in keys]
-        single = [(key, tokens[0][1]) for key, tokens in analysed if len(tokens) == 1]
-        if (
-            single
-            and len(single) == len(analysed)
-            and typo_distance(word)
-            and not any(_known(searcher, term, [key], fields) for key, term in single)
-        ):
-            fuzzy_words.add(word)
-            corrected.append(word)
+    """The query over the given analyser keys (languages). Each item also matches its
+    synonyms; words the archive does not know as written also match their corrections."""
+    parsed = synonyms.join_phrases(parsed)
+    alternatives = _typo_alternatives(parsed, keys, searcher, synonyms)
+    for group in parsed.groups:
+        for item in group:
+            if item.text not in alternatives:
+                words = tuple(as_written(item.text))
+                alternatives[item.text] = synonyms.alternatives(words)
+    compiled = Compiled(None)
     branches = []
     for key in keys:
-        branch = _compile_branch(parsed, key, fields.for_key(key), fuzzy_words)
+        branch = _compile_branch(parsed, key, fields.for_key(key), alternatives, compiled)
         if branch is not None:
             branches.append((Occur.Should, branch))
-    if not branches:
-        return Compiled(None, corrected)
-    return Compiled(tantivy.Query.boolean_query(branches), corrected)
+    if branches:
+        compiled.query = tantivy.Query.boolean_query(branches)
+    return compiled
 
 
 def _compile_branch(
-    parsed: ParsedQuery, key: str, fields: dict[str, float], fuzzy_words: set[str]
+    parsed: ParsedQuery,
+    key: str,
+    fields: dict[str, float],
+    alternatives: dict[str, list[Alternative]],
+    compiled: Compiled,
 ) -> tantivy.Query | None:
     clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
     for group in parsed.groups:
-        alternatives = []
+        options = []
         for item in group:
-            query = _compile_item(item, key, fields, fuzzy_words)
+            query = _compile_item(item, key, fields, alternatives.get(item.text, []), compiled)
             if query is None:
                 continue
             if item.negated and len(group) > 1:
                 query = tantivy.Query.boolean_query(
                     [(Occur.Must, tantivy.Query.all_query()), (Occur.MustNot, query)]
                 )
-            alternatives.append((item, query))
-        if not alternatives:
+            options.append((item, query))
+        if not options:
             continue  # only stop words or punctuation: ignored, as in any web search
-        if len(alternatives) == 1:
-            item, query = alternatives[0]
+        if len(options) == 1:
+            item, query = options[0]
             clauses.append((Occur.MustNot if item.negated else Occur.Must, query))
         else:
-            disjunction = tantivy.Query.boolean_query([(Occur.Should, q) for _, q in alternatives])
+            disjunction = tantivy.Query.boolean_query([(Occur.Should, q) for _, q in options])
             clauses.append((Occur.Must, disjunction))
     if not any(occur == Occur.Must for occur, _ in clauses):
         if not clauses:
@@ -170,21 +209,49 @@ def _compile_branch(
     return tantivy.Query.boolean_query(clauses)
 
 
-def _compile_item(
-    item: Item, key: str, fields: dict[str, float], fuzzy_words: set[str]
-) -> tantivy.Query | None:
-    tokens = _analysed(item.text, key)
-    if not tokens:
-        return None
+def _text_query(tokens: list[tuple[int, str]], fields: dict[str, float]) -> tantivy.Query:
     if len(tokens) == 1:
         term = tokens[0][1]
-        if item.text in fuzzy_words:
-            distance = typo_distance(item.text)
-            return _over_fields(
-                fields,
-                lambda name: tantivy.Query.fuzzy_term_query(SCHEMA, name, term, distance),
-            )
         return _over_fields(fields, lambda name: tantivy.Query.term_query(SCHEMA, name, term))
     first = tokens[0][0]
     words = [(position - first, term) for position, term in tokens]
     return _over_fields(fields, lambda name: tantivy.Query.phrase_query(SCHEMA, name, words))
+
+
+def _compile_item(
+    item: Item,
+    key: str,
+    fields: dict[str, float],
+    alternatives: list[Alternative],
+    compiled: Compiled,
+) -> tantivy.Query | None:
+    """The item and its alternatives in this language; an alternative analysed as the item
+    is (a correction with the same stem) adds nothing."""
+    seen: set[tuple[str, ...]] = set()
+    parts = []
+    for alternative in [Alternative(item.text), *alternatives]:
+        if alternative.key not in (None, key):
+            continue
+        tokens = _analysed(alternative.text, key)
+        signature = tuple(term for _, term in tokens)
+        if not tokens or signature in seen:
+            continue
+        seen.add(signature)
+        query = _text_query(tokens, fields)
+        if alternative.correction:
+            found = compiled.corrections.setdefault(item.text, {})
+            if alternative.text in found:
+                query_any = tantivy.Query.boolean_query(
+                    [(Occur.Should, found[alternative.text]), (Occur.Should, query)]
+                )
+                found[alternative.text] = query_any
+            else:
+                found[alternative.text] = query
+        if alternative.factor != 1:
+            query = tantivy.Query.boost_query(query, alternative.factor)
+        parts.append(query)
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return parts[0]
+    return tantivy.Query.boolean_query([(Occur.Should, part) for part in parts])

@@ -33,6 +33,12 @@ QUOTE_FIELDS: dict[str, float] = {"quote": 1.0, "speaker": 0.5}
 # Analysers for names and titles as typed in a suggestion box: folded, not stemmed.
 WORDS = "words"  # each word
 WHOLE = "whole"  # the whole text as one token ("starts with")
+# An article's text as written: each word lower-cased and folded, not stemmed, no stop words
+# (the vocabulary that typo tolerance looks words up in, see _typos).
+WRITTEN = "written"
+
+# The field (per analyser key) of an article's text as written: ``words__french``.
+WRITTEN_FIELD = "words"
 
 # Longer tokens are dropped: they are never words, and tantivy refuses terms over 64 KiB.
 MAX_TOKEN_LENGTH = 60
@@ -75,17 +81,19 @@ def _stop_words(key: str) -> tantivy.Filter | None:
     return stop_words
 
 
-def _language_analyser(key: str) -> tantivy.TextAnalyzer:
+def _language_analyser(key: str | None) -> tantivy.TextAnalyzer:
+    """The analyser of a language's fields; ``None``: the same words, not stemmed, no stop
+    words (``WRITTEN``)."""
     builder = (
         tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
         .filter(tantivy.Filter.remove_long(MAX_TOKEN_LENGTH))
         .filter(tantivy.Filter.lowercase())
     )
-    stop_words = _stop_words(key)
+    stop_words = _stop_words(key) if key else None
     if stop_words is not None:
         builder = builder.filter(stop_words)
     builder = builder.filter(tantivy.Filter.ascii_fold())
-    if key != PLAIN:
+    if key and key != PLAIN:
         builder = builder.filter(tantivy.Filter.stemmer(key))
     return builder.build()
 
@@ -112,11 +120,16 @@ class Analysers:
     def whole(self) -> tantivy.TextAnalyzer:
         return self.by_name[WHOLE]
 
+    @property
+    def written(self) -> tantivy.TextAnalyzer:
+        return self.by_name[WRITTEN]
+
 
 def build_analysers() -> Analysers:
     by_name = {key: _language_analyser(key) for key in ANALYSER_KEYS}
     by_name[WORDS] = _folding(tantivy.Tokenizer.simple())
     by_name[WHOLE] = _folding(tantivy.Tokenizer.raw())
+    by_name[WRITTEN] = _language_analyser(None)
     return Analysers(by_name)
 
 
@@ -164,6 +177,9 @@ def build_schema() -> tantivy.Schema:
     for key in ANALYSER_KEYS:
         for name in (*ARTICLE_FIELDS, *QUOTE_FIELDS):
             builder.add_text_field(text_field(name, key), tokenizer_name=key)
+        # Only the term dictionary and document frequencies are read: no positions.
+        builder.add_text_field(text_field(WRITTEN_FIELD, key), tokenizer_name=WRITTEN,
+                               index_option="basic")  # fmt: skip
     return builder.build()
 
 

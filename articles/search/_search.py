@@ -8,6 +8,8 @@ import itertools
 from dataclasses import dataclass, field
 
 import tantivy
+from django.conf import settings
+from django.utils import timezone
 
 from articles.search._documents import microseconds
 from articles.search._engine import engine
@@ -21,6 +23,7 @@ from articles.search._schema import (
     analyser_key,
     term,
 )
+from articles.search._synonyms import Synonyms, current_synonyms
 from articles.text import fold
 
 Occur = tantivy.Occur
@@ -35,7 +38,9 @@ ORDERINGS: dict[str, tuple[str, tantivy.Order] | None] = {
     "updated_at": ("updated", tantivy.Order.Asc),
     "-updated_at": ("updated", tantivy.Order.Desc),
     "rank": None,
+    "rank_recent": None,
 }
+RANKINGS = ("rank", "rank_recent")
 # Quotations without a query: newest article first, each article's quotes in order.
 QUOTE_ORDER = "quote_order"
 _SORTS = {**ORDERINGS, QUOTE_ORDER: ("quote_order", tantivy.Order.Desc)}
@@ -47,6 +52,11 @@ TIE_GROUP = 500
 # Past this many hits, a page is only fetched once the count shows it exists: tantivy keeps
 # offset + limit hits in memory, and a client may ask for page 10**9.
 DEEP_PAGE = 10_000
+# rank_recent rescores this many best BM25 matches at first (or twice the page's end), and
+# at most RECENT_MAX_FETCH (or the page's end).
+RECENT_FIRST_FETCH = 200
+RECENT_MAX_FETCH = DEEP_PAGE
+_DAY = 86_400_000_000  # microseconds
 
 
 @dataclass(frozen=True)
@@ -94,7 +104,7 @@ class Page:
     count: int
     ids: list[int]
     ranks: dict[int, float] = field(default_factory=dict)
-    corrected: list[str] = field(default_factory=list)
+    corrected: list[dict] = field(default_factory=list)  # [{"word", "matched"}]
     query: tantivy.Query | None = None
     searcher: tantivy.Searcher | None = None
 
@@ -155,10 +165,35 @@ def languages_present(searcher: tantivy.Searcher) -> list[str]:
 
 
 def text_query(
-    q: str, *, language: str | None, boosts: dict[str, float], searcher: tantivy.Searcher
+    q: str,
+    *,
+    language: str | None,
+    boosts: dict[str, float],
+    searcher: tantivy.Searcher,
+    synonyms: Synonyms | None = None,
 ) -> Compiled:
     keys = [analyser_key(language)] if language else languages_present(searcher)
-    return compile_query(parse(q), keys=keys, fields=FieldSet(boosts), searcher=searcher)
+    return compile_query(
+        parse(q), keys=keys, fields=FieldSet(boosts), searcher=searcher,
+        synonyms=current_synonyms() if synonyms is None else synonyms,
+    )  # fmt: skip
+
+
+def _corrected(compiled: Compiled, filters: list, searcher: tantivy.Searcher) -> list[dict]:
+    """Corrected words whose corrections match something the caller may see (with the
+    filters): ``[{"word": typed, "matched": [words]}]``."""
+    corrected = []
+    for word, found in compiled.corrections.items():
+        matched = [
+            candidate
+            for candidate, query in found.items()
+            if searcher.search(
+                tantivy.Query.boolean_query([*filters, (Occur.Must, query)]), 1, count=False
+            ).hits
+        ]
+        if matched:
+            corrected.append({"word": word, "matched": matched})
+    return corrected
 
 
 def filtered_text_query(
@@ -168,23 +203,26 @@ def filtered_text_query(
     language: str | None,
     boosts: dict[str, float],
     searcher: tantivy.Searcher,
+    synonyms: Synonyms | None = None,
 ) -> Compiled:
     """The filters, and the text when there is one; ``query`` None when the text matches
     nothing."""
     if not q.strip():
         return Compiled(tantivy.Query.boolean_query(filters))
-    compiled = text_query(q, language=language, boosts=boosts, searcher=searcher)
-    if compiled.query is None:
-        return compiled
-    clauses = [*filters, (Occur.Must, compiled.query)]
-    return Compiled(tantivy.Query.boolean_query(clauses), compiled.corrected)
+    compiled = text_query(q, language=language, boosts=boosts, searcher=searcher, synonyms=synonyms)
+    compiled.corrected = _corrected(compiled, filters, searcher)
+    if compiled.query is not None:
+        compiled.query = tantivy.Query.boolean_query([*filters, (Occur.Must, compiled.query)])
+    return compiled
 
 
-def article_query(params: ArticleSearch, searcher: tantivy.Searcher) -> Compiled:
+def article_query(
+    params: ArticleSearch, searcher: tantivy.Searcher, synonyms: Synonyms | None = None
+) -> Compiled:
     """The whole query (text and filters)."""
     return filtered_text_query(
         params.q, article_filters(params), language=params.language, boosts=ARTICLE_FIELDS,
-        searcher=searcher,
+        searcher=searcher, synonyms=synonyms,
     )  # fmt: skip
 
 
@@ -192,7 +230,7 @@ def search_articles(params: ArticleSearch, *, offset: int, limit: int) -> Page:
     searcher = engine().searcher()
     compiled = article_query(params, searcher)
     ordering = params.ordering or ("rank" if params.searching else NEWEST_FIRST)
-    if ordering == "rank" and not params.searching:
+    if ordering in RANKINGS and not params.searching:
         ordering = NEWEST_FIRST  # without a query every rank is equal
     return _page(searcher, compiled, ordering, offset=offset, limit=limit)
 
@@ -223,6 +261,8 @@ def _page(
             return Page(count, [], corrected=compiled.corrected)
     if ordering == "rank":
         return _ranked_page(searcher, compiled, offset, limit)
+    if ordering == "rank_recent":
+        return _recent_page(searcher, compiled, offset, limit)
     sort_field, order = _SORTS[ordering]
     result = searcher.search(
         compiled.query, limit, count=True, order_by_field=sort_field, order=order, offset=offset
@@ -288,6 +328,58 @@ def _newest_first(searcher: tantivy.Searcher, hits: list) -> list:
     ids = searcher.fast_field_values("id", addresses)
     ordered = sorted(zip(newest, ids, range(len(hits)), strict=True), reverse=True)
     return [hits[index] for _, _, index in ordered]
+
+
+def _decayed(
+    searcher: tantivy.Searcher, hits: list, now: int, half_life_days: float
+) -> list[tuple[float, int]]:
+    """(score times 0.5 ** (age / half-life), id) of scored hits, best first, equal scores
+    newest first. The age is from the publication date (or, undated, the last change), and
+    never below zero (a scheduled article counts as new)."""
+    addresses = [address for _, address in hits]
+    ids = searcher.fast_field_values("id", addresses)
+    published = searcher.fast_field_values("published", addresses)
+    updated = searcher.fast_field_values("updated", addresses)
+    newest = searcher.fast_field_values("published_desc", addresses)
+    half_life = half_life_days * _DAY
+    scored = []
+    for (score, _), date, changed, key, article_id in zip(
+        hits, published, updated, newest, ids, strict=True
+    ):
+        age = max(0, now - (date if date is not None else changed or now))
+        scored.append((float(score) * 0.5 ** (age / half_life), key, int(article_id)))
+    scored.sort(key=lambda hit: (-hit[0], -hit[1], -hit[2]))  # one total order: ties by id
+    return [(score, article_id) for score, _, article_id in scored]
+
+
+def _recent_page(searcher: tantivy.Searcher, compiled: Compiled, offset: int, limit: int) -> Page:
+    """BM25 times an exponential decay on age, over the best BM25 matches: the decay is at
+    most 1, so a match beyond the first ``fetched`` by BM25 scores at most the last of them;
+    once the page's last decayed score is above that, the page is exact. Otherwise more are
+    fetched, four times as many each time, up to ``RECENT_MAX_FETCH`` (past it, the page is
+    the best of those)."""
+    now = microseconds(timezone.now())
+    half_life = settings.SEARCH_RECENCY_HALF_LIFE_DAYS
+    wanted = offset + limit
+    cap = max(RECENT_MAX_FETCH, wanted)
+    fetch = min(max(RECENT_FIRST_FETCH, 2 * wanted), cap)
+    while True:
+        result = searcher.search(compiled.query, fetch, count=True)
+        hits = result.hits
+        ranked = _decayed(searcher, hits, now, half_life) if hits else []
+        complete = len(hits) < fetch or fetch >= cap
+        if complete or (len(ranked) >= wanted and ranked[wanted - 1][0] > hits[-1][0]):
+            break
+        fetch = min(fetch * 4, cap)
+    page = ranked[offset:wanted]
+    return Page(
+        count=result.count or 0,
+        ids=[article_id for _, article_id in page],
+        ranks={article_id: score for score, article_id in page},
+        corrected=compiled.corrected,
+        query=compiled.query,
+        searcher=searcher,
+    )
 
 
 def admin_search_ids(text: str, *, limit: int) -> list[int]:

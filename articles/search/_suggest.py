@@ -1,8 +1,9 @@
 """As-you-type suggestions from the index: tags, authors, quoted sources and article titles.
 
 A candidate matches when its name (or title) starts with what was typed, or any word of it
-does (earlier words whole, the last one as a prefix), any case, any accents; then, for 4
-characters or more, when the last word is within a typo of a word of it. Matches that start
+does (earlier words whole, the last one as a prefix), any case, any accents; then when the
+last word is within ``typo_distance`` of the start of a word of it (the rule of search: 1
+edit for 5 to 8 letters, 2 for 9 or more). Matches that start
 the name come first, then word matches, then typo matches; names alphabetically, titles
 newest first.
 """
@@ -14,11 +15,11 @@ import tantivy
 from articles.search._engine import engine
 from articles.search._schema import ANALYSERS, SCHEMA, Kind, term
 from articles.search._search import visibility
+from articles.search._typos import typo_distance
 
 Occur = tantivy.Occur
 SUGGEST_LIMIT = 5
 MIN_TITLE_PREFIX = 3
-MIN_TYPO_LENGTH = 4
 _KINDS = {"tags": Kind.TAG, "authors": Kind.AUTHOR, "sources": Kind.SOURCE}
 
 
@@ -26,14 +27,14 @@ def _prefix(field: str, text: str, distance: int = 0) -> tantivy.Query:
     return tantivy.Query.fuzzy_term_query(SCHEMA, field, text, distance, prefix=True)
 
 
-def _stages(words: list[str], whole: str, typos: bool) -> list[tantivy.Query]:
+def _stages(words: list[str], whole: str) -> list[tantivy.Query]:
     earlier = [(Occur.Must, term("label", word)) for word in words[:-1]]
     stages = [
         _prefix("label_whole", whole),
         tantivy.Query.boolean_query([*earlier, (Occur.Must, _prefix("label", words[-1]))]),
     ]
-    if typos:
-        distance = 1 if len(words[-1]) < 9 else 2
+    distance = typo_distance(words[-1])
+    if distance:
         stages.append(
             tantivy.Query.boolean_query(
                 [*earlier, (Occur.Must, _prefix("label", words[-1], distance))]
@@ -48,8 +49,7 @@ def suggest(q: str, *, limit: int = SUGGEST_LIMIT, editor: bool = False) -> dict
     result: dict[str, list] = {name: [] for name in (*_KINDS, "articles")}
     if not words or not whole_tokens:
         return result
-    typos = len(" ".join(q.split())) >= MIN_TYPO_LENGTH
-    stages = _stages(words, whole_tokens[0], typos)
+    stages = _stages(words, whole_tokens[0])
     searcher = engine().searcher()
     for name, kind in _KINDS.items():
         docs = _collect(searcher, stages, visibility(kind, editor=editor), limit, "title_sort")

@@ -70,6 +70,12 @@ def found(api_client, q: str, **params) -> list[str]:
     return [item["title"] for item in response.json()["results"]]
 
 
+def found_results(api_client, q: str, **params) -> list[dict]:
+    response = api_client.get(LIST, {"q": q, **params})
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
 def keys(corpus, titles: list[str]) -> list[str]:
     by_title = {article.title: key for key, article in corpus.items()}
     return [by_title[title] for title in titles]
@@ -186,6 +192,43 @@ def test_equal_scores_come_newest_first_across_pages(api_client):
     assert seen == ["Tie 1", "Tie 3", "Tie 5", "Tie 7", "Tie 9"]
 
 
+def test_rank_recent_multiplies_bm25_by_a_decay_on_age(api_client, settings):
+    settings.SEARCH_RECENCY_HALF_LIFE_DAYS = 10
+    ArticleFactory(title="Storm warning", body="A storm, a storm.", published_at=ago(60))
+    ArticleFactory(title="Markets", body="A storm is coming.", published_at=ago(0))
+    plain = {a["title"]: a["rank"] for a in found_results(api_client, "storm")}
+    recent = found_results(api_client, "storm", ordering="rank_recent")
+    assert list(plain) == ["Storm warning", "Markets"]  # rank stays pure BM25
+    assert [a["title"] for a in recent] == ["Markets", "Storm warning"]
+    by_title = {a["title"]: a["rank"] for a in recent}
+    assert by_title["Storm warning"] == pytest.approx(plain["Storm warning"] / 64, rel=1e-3)
+    assert by_title["Markets"] == pytest.approx(plain["Markets"], rel=1e-3)
+    settings.SEARCH_RECENCY_HALF_LIFE_DAYS = 10_000  # age hardly matters: BM25 again
+    recent = found_results(api_client, "storm", ordering="rank_recent")
+    assert [a["title"] for a in recent] == ["Storm warning", "Markets"]
+
+
+def test_rank_recent_pages_are_exact_beyond_the_first_fetch(api_client, settings):
+    """A new weak match beats 250 strong old ones: it is found though BM25 ranks it last."""
+    from articles.search import _search
+
+    settings.SEARCH_RECENCY_HALF_LIFE_DAYS = 1
+    ArticleFactory.create_batch(
+        _search.RECENT_FIRST_FETCH + 50,
+        title="Storm storm", body="Storm.", published_at=ago(400),
+    )  # fmt: skip
+    ArticleFactory(title="Markets", body="A storm is coming, then calm and sun.", published_at=NOW)
+    data = api_client.get(LIST, {"q": "storm", "ordering": "rank_recent", "page_size": 3}).json()
+    assert data["count"] == _search.RECENT_FIRST_FETCH + 51
+    assert data["results"][0]["title"] == "Markets"
+    assert api_client.get(LIST, {"q": "storm"}).json()["results"][0]["title"] == "Storm storm"
+
+
+def test_rank_recent_without_q_is_newest_first(api_client, corpus):
+    titles = found(api_client, "", ordering="rank_recent")
+    assert keys(corpus, titles) == ["front", "kursk", "glaciers", "fonte", "economie"]
+
+
 # --- highlights ---------------------------------------------------------------------------------
 
 
@@ -212,6 +255,21 @@ def test_highlights_escape_everything_but_the_marks(api_client):
     assert "<b>" not in body and "<mark>script</mark>" in body
     stripped = title.replace("<mark>", "").replace("</mark>", "")
     assert "<" not in stripped and ">" not in stripped
+
+
+def test_highlights_read_the_body_as_a_reader_does(api_client):
+    ArticleFactory(
+        title="Rythmes scolaires",
+        body="<p>Le projet de <strong>réforme</strong> des rythmes <em>scolaires</em>. « Nous "
+        "verrons »</p><p>Fin</p><ul><li>réforme</li><li>rentrée</li></ul>",
+        language="fr",
+    )
+    result = api_client.get(LIST, {"q": "réforme", "language": "fr"}).json()["results"][0]
+    body = " ".join(result["highlights"]["body"])
+    # Inline tags add no space; the end of a paragraph or list item does.
+    assert "de <mark>réforme</mark> des rythmes scolaires. « Nous verrons » Fin" in body
+    assert "<mark>réforme</mark> rentrée" in body
+    assert "  " not in body
 
 
 def test_results_without_q_have_no_rank_or_highlights(api_client, corpus):
@@ -255,16 +313,19 @@ def test_search_counts_are_exact(api_client):
     assert api_client.get(LIST).json()["count"] == 25
 
 
-# --- typo tolerance -------------------------------------------------------------------------------
+# --- typo tolerance (more in test_typos.py) --------------------------------------------------
 
 
 def test_unknown_words_match_within_one_or_two_typos_and_are_reported(api_client, corpus):
     data = api_client.get(LIST, {"q": "glacers", "language": "en"}).json()  # 7 letters: 1 edit
     assert keys(corpus, [a["title"] for a in data["results"]]) == ["glaciers"]
-    assert data["corrected"] == ["glacers"]
+    assert data["corrected"] == [{"word": "glacers", "matched": ["glaciers"]}]
     data = api_client.get(LIST, {"q": "centrrale banqe"}).json()  # 9 letters: two edits
     assert keys(corpus, [a["title"] for a in data["results"]]) == ["economie"]
-    assert data["corrected"] == ["centrrale", "banqe"]
+    assert data["corrected"] == [
+        {"word": "centrrale", "matched": ["centrale"]},
+        {"word": "banqe", "matched": ["banque"]},
+    ]
 
 
 def test_known_and_short_words_are_not_corrected(api_client, corpus):
@@ -272,7 +333,8 @@ def test_known_and_short_words_are_not_corrected(api_client, corpus):
     assert data["corrected"] == []
     assert found(api_client, "taus") == []  # four letters: no typo allowed
     assert found(api_client, "fraant") == []  # six letters, two edits away: too far
-    assert api_client.get(LIST, {"q": "fraant"}).json()["corrected"] == ["fraant"]
+    # Corrected only when a correction matched something.
+    assert api_client.get(LIST, {"q": "fraant"}).json()["corrected"] == []
 
 
 def test_a_known_word_is_matched_exactly_not_fuzzily(api_client):

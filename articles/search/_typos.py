@@ -1,0 +1,133 @@
+"""Typo tolerance on the words as written, served by the index's term dictionary.
+
+Beside each language's stemmed fields, every article's text is indexed once more lower-cased
+and accent-folded but not stemmed (``words__<language>``): its terms are the archive's words
+as written, with the number of articles that use each. A query word absent from them (in
+every language searched) is expanded to the archive's words within ``typo_distance`` edits
+(insertions, deletions, substitutions, adjacent transpositions), the ``MAX_CANDIDATES`` most
+frequent of them, closest first. Each candidate is then analysed like a typed word (stemmed
+in each language) and scored by BM25, times ``TYPO_FACTOR[distance]``, so the word as typed
+(its stem may still match) always outweighs a correction of it.
+
+Candidates one edit away are found exactly: every string one edit away is looked up in the
+term dictionary (a few hundred look-ups of a few microseconds). Two edits away (words of 9
+letters or more), the candidates are the one-edit words and the words that share the typed
+word's first three letters, compared by edit distance: the term dictionary lists those by
+prefix, and typos in the first letters of long words are rare.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+
+import tantivy
+
+from articles.search._schema import ANALYSERS, WRITTEN_FIELD, text_field
+
+# Expanded words per query (the others are matched as written) and candidates per word:
+# a query of 30 misspelt words makes at most 8 x 4 extra terms per language.
+MAX_CORRECTED_WORDS = 8
+MAX_CANDIDATES = 4
+# A candidate's BM25 score is multiplied by this, by its distance from the typed word.
+TYPO_FACTOR = {1: 0.5, 2: 0.25}
+# Words sharing the first letters listed for a two-edit search, at most.
+PREFIX_LETTERS = 3
+MAX_PREFIX_TERMS = 5000
+_ASCII = string.ascii_lowercase
+
+
+def typo_distance(word: str) -> int:
+    """Edits allowed for a word the archive does not know, as Meilisearch does."""
+    length = len(word)
+    return 0 if length < 5 else 1 if length < 9 else 2
+
+
+def words_field(key: str) -> str:
+    return text_field(WRITTEN_FIELD, key)
+
+
+def as_written(text: str) -> list[str]:
+    """The words of ``text`` as the unstemmed fields hold them (lower case, folded)."""
+    return ANALYSERS.written.analyze(text)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    word: str
+    distance: int
+    frequency: int
+
+
+def known(searcher: tantivy.Searcher, word: str, keys: list[str]) -> bool:
+    return any(searcher.doc_freq(words_field(key), word) > 0 for key in keys)
+
+
+def _alphabet(word: str) -> str:
+    """Letters a typo may bring in: ASCII letters (the fields are folded), digits in a word
+    that has one, and for other scripts the lower-case letters of the word's Unicode block."""
+    extra = set(word)
+    if any(char.isdigit() for char in word):
+        extra.update(string.digits)
+    for char in word:
+        if ord(char) > 127:
+            block = ord(char) & ~0x7F
+            extra.update(c for c in map(chr, range(block, block + 128)) if c.islower())
+    return _ASCII + "".join(sorted(extra - set(_ASCII)))
+
+
+def one_edit(word: str) -> set[str]:
+    """Every string one insertion, deletion, substitution or transposition from ``word``."""
+    letters = _alphabet(word)
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    edits = {left + right[1:] for left, right in splits if right}
+    edits |= {left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1}
+    edits |= {left + c + right[1:] for left, right in splits if right for c in letters}
+    edits |= {left + c + right for left, right in splits for c in letters}
+    edits.discard(word)
+    return edits
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance of ``a`` and ``b``; ``limit + 1`` when above it."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, char_b in enumerate(b, 1):
+            cost = char_a != char_b
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def candidates(searcher: tantivy.Searcher, word: str, keys: list[str]) -> list[Candidate]:
+    """The archive's words within ``typo_distance(word)`` edits of ``word`` (folded, as
+    written): the closest first, then the most frequent; at most ``MAX_CANDIDATES``."""
+    distance = typo_distance(word)
+    if not distance:
+        return []
+    frequency: dict[str, int] = {}
+    found: dict[str, int] = {}
+    fields = [words_field(key) for key in keys]
+    for edit in one_edit(word):
+        count = sum(searcher.doc_freq(name, edit) for name in fields)
+        if count:
+            frequency[edit], found[edit] = count, 1
+    if distance > 1:
+        listed: dict[str, int] = {}
+        for name in fields:
+            prefix = word[:PREFIX_LETTERS]
+            for term, count in searcher.terms_with_prefix(name, prefix, limit=MAX_PREFIX_TERMS):
+                listed[term] = listed.get(term, 0) + count
+        for term, count in listed.items():
+            if term not in found and edit_distance(word, term, 2) <= 2:
+                frequency[term], found[term] = count, 2
+    ranked = sorted(found, key=lambda term: (found[term], -frequency[term], term))
+    return [Candidate(term, found[term], frequency[term]) for term in ranked[:MAX_CANDIDATES]]

@@ -1,0 +1,212 @@
+"""Search quality: known-item MRR@10 (exact and with typos) and typo recall@10, in process.
+
+    .venv/bin/python bench/quality.py --articles 20000          # generates the bench archive
+    .venv/bin/python bench/quality.py --articles 20000 --reuse  # the archive run.py left
+
+The archive is bench/run.py's (seeded wordfreq French and English). For each of ``--queries``
+random published articles, the query is three distinctive words of its title (the three
+rarest in the archive as written, 4 letters or more, not stop words) and the expected answer
+is that article:
+
+- MRR@10 exact: 1/rank of the article in the top 10 of the app's search (0 if not there);
+- MRR@10 with typos: the same after one random edit (insertion, deletion, substitution or
+  swap, never the first letter) in every word of 6 letters or more;
+- typo recall@10: share of the right query's top 10 found in the misspelt query's top 10;
+- the same for in-process tantivy (its own query parser, AND of the words over the article's
+  language fields with the app's boosts) and for the previous query compiler (git HEAD~N,
+  ``--old-ref``), whose time per query (compile, top 20 and exact count) is measured
+  interleaved with the new one's on the same queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import string
+import subprocess
+import sys
+import time
+import types
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import run
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=20_000)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--seed", type=int, default=20261125)
+    parser.add_argument("--old-ref", default="a0a6099", help="commit of the old compiler")
+    return parser.parse_args()
+
+
+def old_compiler(ref: str):
+    """The query module as it was at ``ref``, loaded beside the new one."""
+    source = subprocess.run(
+        ["git", "show", f"{ref}:articles/search/_query.py"],
+        cwd=run.ROOT, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    module = types.ModuleType("articles.search._old_query")
+    sys.modules[module.__name__] = module  # dataclasses look their module up
+    exec(compile(source, "old_query.py", "exec"), module.__dict__)
+    return module
+
+
+def misspell(word: str, rng: random.Random) -> str:
+    if len(word) < 6:
+        return word
+    position = rng.randrange(1, len(word) - 1)
+    letter = rng.choice(string.ascii_lowercase)
+    edit = rng.choice(("insert", "delete", "substitute", "swap"))
+    if edit == "insert":
+        typo = word[:position] + letter + word[position:]
+    elif edit == "delete":
+        typo = word[:position] + word[position + 1 :]
+    elif edit == "substitute":
+        other = rng.choice([c for c in string.ascii_lowercase if c != word[position]])
+        typo = word[:position] + other + word[position + 1 :]
+    else:
+        typo = word[:position] + word[position + 1] + word[position] + word[position + 2 :]
+    return typo if typo != word else misspell(word, rng)
+
+
+def main() -> None:
+    args = parse_args()
+    present = run.use_bench_database(args.reuse)
+    from django.conf import settings
+
+    settings.SEARCH_INDEX_PATH = run.INDEX
+    from articles import search
+    from articles.search._schema import ANALYSERS, ARTICLE_FIELDS, analyser_key, text_field
+    from articles.search._search import (
+        ArticleSearch,
+        FieldSet,
+        _filter,
+        article_filters,
+        article_query,
+        languages_present,
+        term,
+    )
+    from articles.search._typos import as_written, words_field
+
+    if not present:
+        run.generate(args)
+    if not present or not (run.INDEX / "current").exists():
+        started = time.perf_counter()
+        search.engine().rebuild()
+        print(f"index built in {time.perf_counter() - started:.0f} s", flush=True)
+    searcher = search.engine().searcher()
+    index = search.engine()._index
+    old = old_compiler(args.old_ref)
+    keys = languages_present(searcher)
+    rng = random.Random(args.seed)
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, title, language FROM articles_article WHERE status = 'published' "
+            "ORDER BY id"
+        )
+        rows = cursor.fetchall()
+    sample = rng.sample(rows, args.queries)
+
+    def distinctive(title: str, language: str) -> list[str]:
+        key = analyser_key(language)
+        words = {w for w in as_written(title) if len(w) >= 4 and ANALYSERS.language(key).analyze(w)}
+        ranked = sorted(words, key=lambda w: (searcher.doc_freq(words_field(key), w), w))
+        return ranked[:3]
+
+    def new_top(q: str) -> list[int]:
+        return search.search_articles(ArticleSearch(q=q), offset=0, limit=10).ids
+
+    filters = article_filters(ArticleSearch())
+    fields = FieldSet(ARTICLE_FIELDS)
+
+    def old_query(q: str):
+        compiled = old.compile_query(old.parse(q), keys=keys, fields=fields, searcher=searcher)
+        if compiled.query is None:
+            return None
+        import tantivy
+
+        return tantivy.Query.boolean_query([*filters, (tantivy.Occur.Must, compiled.query)])
+
+    def ids_of(query) -> list[int]:
+        if query is None:
+            return []
+        hits = searcher.search(query, 10).hits
+        return [int(i) for i in searcher.fast_field_values("id", [a for _, a in hits])]
+
+    def tantivy_query(q: str, language: str):
+        import tantivy
+
+        key = analyser_key(language)
+        names = [text_field(name, key) for name in ARTICLE_FIELDS]
+        boosts = {text_field(name, key): boost for name, boost in ARTICLE_FIELDS.items()}
+        parsed = index.parse_query_lenient(q, names, field_boosts=boosts,
+                                           conjunction_by_default=True)[0]  # fmt: skip
+        return tantivy.Query.boolean_query(
+            [_filter(term("kind", "article")), _filter(term("status", "published")),
+             (tantivy.Occur.Must, parsed)]
+        )  # fmt: skip
+
+    def reciprocal(ids: list[int], wanted: int) -> float:
+        return 1 / (ids.index(wanted) + 1) if wanted in ids else 0.0
+
+    def recall(found: list[int], right: list[int]) -> float:
+        return len(set(found) & set(right)) / len(right) if right else 1.0
+
+    scores: dict[str, list[float]] = {}
+    times: dict[str, list[float]] = {"new": [], "old": []}
+
+    def add(name: str, value: float) -> None:
+        scores.setdefault(name, []).append(value)
+
+    for article_id, title, language in sample:
+        words = distinctive(title, language)
+        if len(words) < 3:
+            continue
+        exact = " ".join(words)
+        typo = " ".join(misspell(w, rng) for w in words)
+        right_new, right_old = new_top(exact), ids_of(old_query(exact))
+        right_tantivy = ids_of(tantivy_query(exact, language))
+        typo_new, typo_old = new_top(typo), ids_of(old_query(typo))
+        typo_tantivy = ids_of(tantivy_query(typo, language))
+        add("MRR@10 exact: new", reciprocal(right_new, article_id))
+        add("MRR@10 exact: old", reciprocal(right_old, article_id))
+        add("MRR@10 exact: tantivy", reciprocal(right_tantivy, article_id))
+        add("MRR@10 typos: new", reciprocal(typo_new, article_id))
+        add("MRR@10 typos: old", reciprocal(typo_old, article_id))
+        add("MRR@10 typos: tantivy", reciprocal(typo_tantivy, article_id))
+        add("typo recall@10: new", recall(typo_new, right_new))
+        add("typo recall@10: old", recall(typo_old, right_old))
+        add("typo recall@10: tantivy", recall(typo_tantivy, right_tantivy))
+        for q in (exact, typo):  # interleaved, same queries: compile + top 20 + exact count
+            started = time.perf_counter()
+            compiled = article_query(ArticleSearch(q=q), searcher)
+            if compiled.query is not None:
+                searcher.search(compiled.query, 20, count=True)
+            times["new"].append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            query = old_query(q)
+            if query is not None:
+                searcher.search(query, 20, count=True)
+            times["old"].append((time.perf_counter() - started) * 1000)
+    print(f"{len(scores['MRR@10 exact: new'])} queries, {args.articles} articles")
+    print("| measure | new | old | in-process tantivy |\n| --- | ---: | ---: | ---: |")
+    for measure in ("MRR@10 exact", "MRR@10 typos", "typo recall@10"):
+        cells = [statistics.mean(scores[f"{measure}: {who}"]) for who in ("new", "old", "tantivy")]
+        print(f"| {measure} | " + " | ".join(f"{c:.3f}" for c in cells) + " |")
+    for who in ("new", "old"):
+        ordered = sorted(times[who])
+        p50 = ordered[len(ordered) // 2]
+        p95 = ordered[int(len(ordered) * 0.95)]
+        print(f"| engine ms per query, {who} (p50 / p95) | {p50:.1f} / {p95:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
