@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import re
 import unicodedata
 
@@ -148,3 +149,16 @@ def looks_like_html(text: str) -> bool:
 def clean_body(body: str) -> str:
     """A body is plain text or sanitised HTML; plain text is stored as it is."""
     return sanitise_html(body) if looks_like_html(body) else body
+
+
+def plain_text(body: str) -> str:
+    """The words of a body that may be sanitised HTML (tags dropped, references decoded)."""
+    if "<" not in body and "&" not in body:
+        return body
+    return html.unescape(_HTML_TAG.sub(" ", body))
+
+
+def word_count(body: str) -> int:
+    """Words of the body as readers count them: runs between spaces with a letter or digit
+    in them ("l'armée" is one word, "4 %" one, a dash alone none)."""
+    return sum(1 for token in plain_text(body).split() if any(c.isalnum() for c in token))

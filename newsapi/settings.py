@@ -209,6 +209,11 @@ if SEARCH_WRITER_HEAP_BYTES < 15_000_000 or SEARCH_REBUILD_HEAP_BYTES < 15_000_0
 # Changes older than this leave the log; a host whose index had not applied them rebuilds.
 SEARCH_CHANGE_LOG_RETENTION_DAYS = env_int("SEARCH_CHANGE_LOG_RETENTION_DAYS", 7)
 
+# An article's reading_time_minutes: its word_count at this pace, rounded up.
+READING_WORDS_PER_MINUTE = env_int("READING_WORDS_PER_MINUTE", 230)
+if READING_WORDS_PER_MINUTE < 1:
+    raise ImproperlyConfigured("READING_WORDS_PER_MINUTE needs to be 1 or more.")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "articles.api.authentication.TokenAuthentication",

@@ -4,8 +4,6 @@ one per kind of named entity."""
 from __future__ import annotations
 
 import datetime
-import html
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -13,9 +11,8 @@ import tantivy
 from django.db import connection
 
 from articles.search._schema import ARTICLE_FIELDS, Kind, analyser_key, text_field
-from articles.text import fold
+from articles.text import fold, plain_text
 
-_TAG = re.compile(r"<[^>]*>")
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 # Sort keys pack the date (seconds) and the id into one integer, so that one fast field
@@ -47,13 +44,6 @@ def quote_order(row: ArticleRow, position: int) -> int:
         return NO_DATE_LAST_DESC + position
     key = sort_key(row.published_at, 0)
     return key | ((row.id & 0xFFFFF) << 10) | (1023 - min(position, 1023))
-
-
-def plain_text(body: str) -> str:
-    """The words of a body that may be sanitised HTML (tags dropped, references decoded)."""
-    if "<" not in body and "&" not in body:
-        return body
-    return html.unescape(_TAG.sub(" ", body))
 
 
 # One statement per table for a batch of articles: set-based joins, no per-article subquery

@@ -9,8 +9,8 @@ from typing import Any
 
 import tantivy
 
-from articles.search._documents import plain_text
 from articles.search._schema import SCHEMA, analyser_key, text_field
+from articles.text import plain_text
 
 FRAGMENT_CHARS = 160
 BODY_FRAGMENTS = 2
