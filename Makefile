@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install browser run test lint format schema db-stop clean-db bench
+.PHONY: help install browser typescript run test lint format schema db-stop clean-db bench
 
 help:
 	@echo "make run     set up, migrate, load demo data, build the search index and serve at http://$(HOST):$(PORT)"
@@ -41,6 +41,18 @@ browser:
 	  fi; \
 	fi
 
+# The TypeScript client check (tests/test_typescript_client.py) installs the npm registry's
+# packages at the versions of tests/typescript/package-lock.json; without npm it is skipped.
+TS_CHECK := tests/typescript
+$(TS_CHECK)/node_modules/.package-lock.json: $(TS_CHECK)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  cd $(TS_CHECK) && npm ci --no-audit --no-fund --loglevel=error; \
+	else \
+	  echo "No npm: install Node.js and npm, or the TypeScript client check is skipped."; \
+	fi
+
+typescript: $(TS_CHECK)/node_modules/.package-lock.json
+
 run: install
 	$(PY) manage.py ensure_database
 	$(PY) manage.py migrate --noinput
@@ -50,7 +62,7 @@ run: install
 	@echo "API: http://$(HOST):$(PORT)/api/v1/   Swagger UI: http://$(HOST):$(PORT)/api/docs/"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install browser
+test: install browser typescript
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Redocly's CLI comes from the npm registry (needs Node.js and npx); the version is pinned.
