@@ -31,6 +31,8 @@ class Migration(migrations.Migration):
             name="image_alt",
             field=models.CharField(
                 blank=True,
+                default="",
+                db_default="",
                 help_text="The image described for readers who cannot see it.",
                 max_length=1000,
             ),
@@ -38,7 +40,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="article",
             name="word_count",
-            field=models.PositiveIntegerField(default=0, editable=False),
+            field=models.PositiveIntegerField(default=0, db_default=0, editable=False),
         ),
         migrations.RunPython(count_words, migrations.RunPython.noop, elidable=True),
     ]
