@@ -9,7 +9,7 @@ LOCK := requirements.lock
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install lock browser run test test-fast lint format schema db-stop clean-db bench
+.PHONY: help install lock browser typescript run test test-fast lint format schema db-stop clean-db bench
 
 help:
 	@echo "make run     set up, migrate, load demo data, build the search index and serve at http://$(HOST):$(PORT)"
@@ -57,6 +57,18 @@ browser:
 	  fi; \
 	fi
 
+# The TypeScript client check (tests/test_typescript_client.py) installs the npm registry's
+# packages at the versions of tests/typescript/package-lock.json; without npm it is skipped.
+TS_CHECK := tests/typescript
+$(TS_CHECK)/node_modules/.package-lock.json: $(TS_CHECK)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  cd $(TS_CHECK) && npm ci --no-audit --no-fund --loglevel=error; \
+	else \
+	  echo "No npm: install Node.js and npm, or the TypeScript client check is skipped."; \
+	fi
+
+typescript: $(TS_CHECK)/node_modules/.package-lock.json
+
 # The first command says which database; the others keep quiet about it.
 QUIET := NEWSAPI_QUIET_DATABASE=1
 
@@ -69,7 +81,7 @@ run: install
 	@echo "Home: http://$(HOST):$(PORT)/   API: http://$(HOST):$(PORT)/api/v1/   Swagger UI: http://$(HOST):$(PORT)/api/docs/"
 	@$(QUIET) $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install browser
+test: install browser typescript
 	$(PY) -m pytest --durations=20 $(PYTEST_ARGS)
 
 # The quick loop: everything but the tests marked slow.

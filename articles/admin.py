@@ -29,7 +29,7 @@ from articles.models import (
     SynonymSet,
     Tag,
 )
-from articles.text import make_slug, removed_by_sanitising, strip_controls
+from articles.text import fold, make_slug, removed_by_sanitising, strip_controls
 
 # ISO 639-1 languages, by name (Django knows their names); the search index stems 18 of them.
 LANGUAGE_CHOICES = sorted(
@@ -77,7 +77,9 @@ class NameFilter(admin.SimpleListFilter):
             .annotate(used=Count(self.usage))
             .order_by("-used", "name")
         )
-        choices = [(entity.slug, entity.name) for entity in top[: self.shown]]
+        # Shown alphabetically as readers sort: accents ignored, case folded.
+        shown = sorted(top[: self.shown], key=lambda entity: (fold(entity.name), entity.name))
+        choices = [(entity.slug, entity.name) for entity in shown]
         chosen = self.value()
         if chosen and chosen not in dict(choices):
             entity = self.model.objects.filter(slug=make_slug(chosen)).first()
@@ -120,6 +122,7 @@ class ArticleForm(forms.ModelForm):
         fields = [
             "title", "standfirst", "body", "tags", "status", "published_at", "language",
             "section", "edition", "url", "image_url", "image_caption", "image_credit",
+            "image_alt",
         ]  # fmt: skip
         widgets = {"body": AdminProseEditorWidget(preset="configurable", config=BODY_EDITOR)}
 
@@ -178,7 +181,10 @@ class ArticleAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body", "tags", "preview"]}),
         ("Publication", {"fields": ["status", "published_at", "language", "section", "edition"]}),
-        ("Links and image", {"fields": ["url", "image_url", "image_caption", "image_credit"]}),
+        (
+            "Links and image",
+            {"fields": ["url", "image_url", "image_caption", "image_credit", "image_alt"]},
+        ),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
@@ -222,7 +228,7 @@ class ArticleAdmin(admin.ModelAdmin):
             .defer("body")
             .prefetch_related(
                 Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-                Prefetch("tags", queryset=Tag.objects.only("id", "name")),
+                Prefetch("tags", queryset=selectors.tags_in_order().only("id", "name")),
             )
         )
 
@@ -317,6 +323,7 @@ class NamedEntityAdmin(admin.ModelAdmin):
     """Tags, authors and sources: slugs follow names; renames refresh the articles' search."""
 
     form = NamedEntityForm
+    ordering = [selectors.ALPHABETICAL, "id"]  # "Éducation" before "Oceans"
 
     search_fields = ["name", "slug"]
     readonly_fields = ["slug"]

@@ -199,6 +199,8 @@ def _checked(item: Mapping[str, Any]) -> _Record:
         raise ValidationError({name: ["This field cannot be blank."] for name in blank})
     for key in fields:
         fields[key] = getattr(article, key)
+    if "body" in fields:  # derived from it
+        fields["word_count"] = article.word_count
     record = _Record(fields=fields, article=article)
     for model, key in ((Author, "authors"), (Tag, "tags")):
         if item.get(key) is None:
@@ -292,8 +294,9 @@ def _name_ids(records: list[_Record]) -> dict[tuple[type[NamedEntity], str], int
 _ARTICLE_COLUMNS = {
     "title": "text", "slug": "text", "standfirst": "text", "body": "text", "language": "text",
     "section": "text", "edition": "text", "url": "text", "image_url": "text",
-    "image_caption": "text", "image_credit": "text", "status": "text",
+    "image_caption": "text", "image_credit": "text", "image_alt": "text", "status": "text",
     "published_at": "timestamptz", "created_at": "timestamptz", "updated_at": "timestamptz",
+    "word_count": "integer",
 }  # fmt: skip
 
 

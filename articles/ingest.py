@@ -397,7 +397,7 @@ def import_raw_page(content: str, *, skip_existing: bool = False, **hints: Any) 
 
 EXPORTED_FIELDS = [
     "title", "standfirst", "body", "language", "section", "edition", "url", "image_url",
-    "image_caption", "image_credit", "status", "published_at",
+    "image_caption", "image_credit", "image_alt", "status", "published_at",
 ]  # fmt: skip
 
 
@@ -409,7 +409,7 @@ def export_records(articles: Iterable[Article]) -> Iterator[dict[str, Any]]:
         if record["published_at"] is not None:
             record["published_at"] = record["published_at"].isoformat()
         record["authors"] = [byline.author.name for byline in article.bylines.all()]
-        record["tags"] = sorted(tag.name for tag in article.tags.all())
+        record["tags"] = [tag.name for tag in article.tags.all()]
         record["quotes"] = [
             {
                 "source": quote.source.name,

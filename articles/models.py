@@ -117,11 +117,23 @@ class Article(models.Model):
     image_url = models.URLField(max_length=1000, null=True, blank=True)  # noqa: DJ001
     image_caption = models.CharField(max_length=1000, blank=True)
     image_credit = models.CharField(max_length=300, blank=True)
+    # Defaults in the database too: writers that insert rows themselves (bulk) need not know.
+    image_alt = models.CharField(
+        max_length=1000,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="The image described for readers who cannot see it.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Derived from the body at every save (articles.text.word_count), so that lists need not
+    # read bodies to show it.
+    word_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     authors = models.ManyToManyField(Author, through="Byline", related_name="articles")
+    # In the order given: the link rows' ids keep it (``selectors.TAG_ORDER``).
     tags = models.ManyToManyField(Tag, related_name="articles", blank=True)
 
     class Meta:

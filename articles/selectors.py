@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connections
 from django.db.models import Count, Exists, F, Model, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 
 from articles import search
@@ -55,14 +56,25 @@ def with_relations(articles: QuerySet[Article]) -> QuerySet[Article]:
                 "article_id", "position", "author__name", "author__slug"
             ),
         ),
-        Prefetch("tags", queryset=Tag.objects.only("id", "name", "slug")),
+        Prefetch("tags", queryset=tags_in_order().only("id", "name", "slug")),
         Prefetch(
             "quotes",
             queryset=Quotation.objects.select_related("source").only(
-                "article_id", "text", "position", "source__name", "source__slug", "source__kind"
+                "article_id", "text", "position", "source__name", "source__slug", "source__kind",
+                "source__description",
             ),
         ),
-    )
+    )  # fmt: skip
+
+
+# An article's tags are in the order they were given: their link rows are written in that
+# order (``services``, ``bulk``), so the rows' ids keep it.
+TAG_ORDER = RawSQL(f'"{Article.tags.through._meta.db_table}"."id"', ())
+
+
+def tags_in_order() -> QuerySet[Tag]:
+    """Tags for ``Prefetch("tags", ...)`` or ``article.tags``: in the article's order."""
+    return Tag.objects.order_by(TAG_ORDER)
 
 
 def article_links(model: type) -> tuple[type[Model], str]:
@@ -80,6 +92,11 @@ def article_ids_using(entity: NamedEntity) -> list[int]:
     link, column = article_links(type(entity))
     uses = link.objects.filter(**{column: entity.pk}).order_by()
     return list(uses.values_list("article_id", flat=True).distinct())
+
+
+def article_tag_slugs(article: Article) -> list[str]:
+    """The article's tags, in its order."""
+    return list(tags_in_order().filter(articles=article).values_list("slug", flat=True))
 
 
 def _published_uses(model: type) -> QuerySet:
@@ -179,10 +196,12 @@ class ArticleRow:
     image_url: str | None
     image_caption: str
     image_credit: str
+    image_alt: str
     status: str
     published_at: datetime.datetime | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    word_count: int
     authors: list[dict[str, str]]
     tags: list[dict[str, str]]
     quotes: list[dict[str, Any]]
@@ -199,7 +218,8 @@ class ArticleRow:
             authors=[{"name": b.author.name, "slug": b.author.slug} for b in article.bylines.all()],
             tags=[{"name": t.name, "slug": t.slug} for t in article.tags.all()],
             quotes=[
-                {"source": {"name": q.source.name, "slug": q.source.slug, "kind": q.source.kind},
+                {"source": {"name": q.source.name, "slug": q.source.slug, "kind": q.source.kind,
+                            "description": q.source.description},
                  "text": q.text}
                 for q in article.quotes.all()
             ],
@@ -211,7 +231,8 @@ class ArticleRow:
 
 _ROW_COLUMNS = (
     "id", "title", "slug", "standfirst", "language", "section", "edition", "url", "image_url",
-    "image_caption", "image_credit", "status", "published_at", "created_at", "updated_at",
+    "image_caption", "image_credit", "image_alt", "status", "published_at", "created_at",
+    "updated_at", "word_count",
 )  # fmt: skip
 # The relations in the order the prefetches of ``with_relations`` give them.
 _ROWS_SQL = """
@@ -221,12 +242,13 @@ SELECT {columns}, {body},
                    FROM articles_byline b JOIN articles_author au ON au.id = b.author_id
                   WHERE b.article_id = a.id), '[]'),
        COALESCE((SELECT json_agg(json_build_object('name', t.name, 'slug', t.slug)
-                                 ORDER BY t.name, t.id)
+                                 ORDER BY at.id)
                    FROM articles_article_tags at JOIN articles_tag t ON t.id = at.tag_id
                   WHERE at.article_id = a.id), '[]'),
        COALESCE((SELECT json_agg(json_build_object(
                         'source', json_build_object('name', s.name, 'slug', s.slug,
-                                                    'kind', s.kind),
+                                                    'kind', s.kind,
+                                                    'description', s.description),
                         'text', q.text) ORDER BY q.position, q.id)
                    FROM articles_quotation q JOIN articles_quotedsource s ON s.id = q.source_id
                   WHERE q.article_id = a.id), '[]')

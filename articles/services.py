@@ -31,15 +31,15 @@ from psycopg import errors as pg_errors
 
 from articles import search
 from articles.models import Article, Author, Byline, NamedEntity, Quotation, QuotedSource, Tag
-from articles.selectors import article_ids_using
-from articles.text import clean_body, make_slug, normalise_name, strip_controls
+from articles.selectors import article_ids_using, article_tag_slugs
+from articles.text import clean_body, make_slug, normalise_name, strip_controls, word_count
 
 Named = TypeVar("Named", bound=NamedEntity)
 
 ARTICLE_FIELDS = frozenset(
     {
         "title", "standfirst", "body", "language", "section", "edition", "url", "image_url",
-        "image_caption", "image_credit", "status", "published_at",
+        "image_caption", "image_credit", "image_alt", "status", "published_at",
     }
 )  # fmt: skip
 SLUG_ATTEMPTS = 5
@@ -98,6 +98,12 @@ def constraint_name(error: IntegrityError) -> str | None:
 def article_version(article: Article) -> str:
     """Changes with every write of the article (its ETag)."""
     return f"{article.pk}-{int(article.updated_at.timestamp() * 1_000_000)}"
+
+
+def article_versions(ids: Collection[int]) -> dict[int, str]:
+    """The versions of the articles with these ids (those that exist): one query."""
+    articles = Article.objects.filter(pk__in=list(ids)).only("id", "updated_at")
+    return {article.pk: article_version(article) for article in articles}
 
 
 @dataclass(frozen=True)
@@ -366,6 +372,9 @@ def article_admin_relations(
 ) -> None:
     """Replace the relations the admin's forms chose (``None``: a list the editor could not
     see stays), the way every other writer does, and log the article for the index."""
+    if tags is not None:  # a form's choices come alphabetically: the article's order stays
+        order = {slug: n for n, slug in enumerate(article_tag_slugs(article))}
+        tags = sorted(tags, key=lambda tag: order.get(tag.slug, len(order)))
     _replace_relations(
         article,
         authors=None if authors is None else [author.slug for author in authors],
@@ -384,7 +393,7 @@ def check_field_names(fields: Mapping[str, Any]) -> None:
 
 
 # Text fields by kind: one line (control characters become spaces or go) or several.
-_ARTICLE_LINES = ("title", "section", "edition", "image_caption", "image_credit")
+_ARTICLE_LINES = ("title", "section", "edition", "image_caption", "image_credit", "image_alt")
 _ARTICLE_TEXTS = ("standfirst", "body")
 _NAMED_TEXT = {QuotedSource: (("description",), ()), Author: ((), ("bio",))}
 
@@ -399,10 +408,12 @@ def _strip_unsafe(entity: Any, lines: Iterable[str], texts: Iterable[str]) -> No
 
 def normalise_article(article: Article) -> None:
     """What every writer does to an article's fields before storing them: control characters
-    out, HTML sanitised, empty URLs NULL, a published article dated, dates in UTC."""
+    out, HTML sanitised, empty URLs NULL, a published article dated, dates in UTC, the
+    words counted."""
     _strip_unsafe(article, _ARTICLE_LINES, _ARTICLE_TEXTS)
     if article.body:
         article.body = clean_body(article.body)
+    article.word_count = word_count(article.body or "")
     if article.url == "":
         article.url = None
     if article.image_url == "":
@@ -539,7 +550,12 @@ def _replace_relations(
             for position, name in enumerate(author_names)
         )
     if tags is not None:
-        article.tags.set([named(Tag, name) for name in tag_names])
+        # Written afresh in the order given: the link rows' ids keep it (selectors.TAG_ORDER).
+        tagging = Article.tags.through
+        tagging.objects.filter(article=article).delete()
+        tagging.objects.bulk_create(
+            tagging(article=article, tag=named(Tag, name)) for name in tag_names
+        )
     if quote_inputs is not None:
         article.quotes.all().delete()
         Quotation.objects.bulk_create(

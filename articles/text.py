@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import re
 import unicodedata
 
@@ -151,3 +152,32 @@ def looks_like_html(text: str) -> bool:
 def clean_body(body: str) -> str:
     """A body is plain text or sanitised HTML; plain text is stored as it is."""
     return sanitise_html(body) if looks_like_html(body) else body
+
+
+_TAG = re.compile(r"<\s*/?\s*([a-zA-Z][\w-]*)?[^>]*>")
+# Tags that end a block of text (a reader sees a break there); every other tag is inline and
+# adds nothing ("de <strong>réforme</strong>." reads "de réforme.").
+BLOCK_TAGS = {
+    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
+    "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "nav", "ol",
+    "p", "pre", "section", "table", "td", "th", "tr", "ul",
+}  # fmt: skip
+
+
+def _tag_text(match: re.Match) -> str:
+    name = (match.group(1) or "").lower()
+    return " " if name in BLOCK_TAGS else ""
+
+
+def plain_text(body: str) -> str:
+    """The text of a body that may be sanitised HTML, as a reader reads it: block tags are
+    spaces, inline tags nothing, character references decoded."""
+    if "<" not in body and "&" not in body:
+        return body
+    return html.unescape(_TAG.sub(_tag_text, body))
+
+
+def word_count(body: str) -> int:
+    """Words of the body as readers count them: runs between spaces with a letter or digit
+    in them ("l'armée" is one word, "4 %" one, a dash alone none)."""
+    return sum(1 for token in plain_text(body).split() if any(c.isalnum() for c in token))

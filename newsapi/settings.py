@@ -238,6 +238,11 @@ except ValueError:
 if not 0 < SEARCH_RECENCY_HALF_LIFE_DAYS < float("inf"):
     raise ImproperlyConfigured("SEARCH_RECENCY_HALF_LIFE_DAYS must be more than 0.")
 
+# An article's reading_time_minutes: its word_count at this pace, rounded up.
+READING_WORDS_PER_MINUTE = env_int("READING_WORDS_PER_MINUTE", 230)
+if READING_WORDS_PER_MINUTE < 1:
+    raise ImproperlyConfigured("READING_WORDS_PER_MINUTE needs to be 1 or more.")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "articles.api.authentication.TokenAuthentication",

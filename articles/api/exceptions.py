@@ -61,6 +61,7 @@ def _messages(error: DjangoValidationError) -> dict[str, Any]:
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    current = None  # the article's version, on a 412
     if isinstance(exc, Conflict):
         exc = ConflictError(
             exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
@@ -79,10 +80,13 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     elif isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge()
     elif isinstance(exc, PreconditionFailed):
+        current = exc.args[0] if exc.args else None
         exc = StaleVersion()
     elif isinstance(exc, SearchUnavailable):
         exc = SearchIndexUnavailable()
     response = exception_handler(exc, context)
+    if response is not None and current:
+        response["ETag"] = f'"{current}"'  # the version to read, or to send as If-Match
     if response is not None and response.status_code == status.HTTP_503_SERVICE_UNAVAILABLE:
         response["Retry-After"] = "5"
     return response

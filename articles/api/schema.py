@@ -6,6 +6,7 @@ import json
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import permissions, serializers
 
 
@@ -25,6 +26,10 @@ VALIDATION_ERROR = {
 
 
 ERRORS = {
+    "304": (
+        None,
+        "Not modified: `If-None-Match` named the `ETag` this answer has now (no body).",
+    ),
     "400": (VALIDATION_ERROR, "Invalid input: the body says which field and why."),
     "401": (
         ErrorSerializer,
@@ -81,8 +86,12 @@ class NewsAutoSchema(AutoSchema):
     def _error_codes(self) -> list[str]:
         writes = self.method in ("POST", "PUT", "PATCH", "DELETE")
         lists = self._is_list_view()
-        codes = []
-        takes_parameters = bool(self.get_filter_backends() or self.get_override_parameters())
+        codes = ["304"] if self.method == "GET" else []
+        takes_parameters = bool(self.get_filter_backends()) or any(
+            not isinstance(parameter, OpenApiParameter)
+            or parameter.location != OpenApiParameter.HEADER
+            for parameter in self.get_override_parameters()
+        )  # headers (If-Match, ETag) are no parameters to refuse
         if writes or lists or takes_parameters:
             codes.append("400")
         if writes:

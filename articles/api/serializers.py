@@ -4,9 +4,12 @@ off to ``articles.services``."""
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
@@ -27,6 +30,22 @@ class NamedRefSerializer(serializers.Serializer):
 
 class SourceRefSerializer(NamedRefSerializer):
     kind = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True, help_text="Role or affiliation.")
+
+
+class LinksSerializer(serializers.Serializer):
+    self = serializers.URLField(read_only=True, help_text="This resource in the API.")
+
+
+def reading_minutes(words: int) -> int:
+    """Minutes to read ``words`` at ``READING_WORDS_PER_MINUTE``, rounded up (0 for none)."""
+    return math.ceil(words / settings.READING_WORDS_PER_MINUTE)
+
+
+def api_url(serializer: serializers.Serializer, path: str) -> str:
+    """``path`` as an absolute URL of the request being answered (the path without one)."""
+    request = serializer.context.get("request")
+    return request.build_absolute_uri(path) if request is not None else path
 
 
 class QuoteSerializer(serializers.Serializer):
@@ -47,6 +66,11 @@ class ArticleSummarySerializer(serializers.ModelSerializer):
     authors = serializers.SerializerMethodField()
     tags = NamedRefSerializer(many=True, read_only=True)
     quotes = QuoteSerializer(many=True, read_only=True)
+    reading_time_minutes = serializers.SerializerMethodField(
+        help_text="Minutes to read the body at `READING_WORDS_PER_MINUTE` words a minute "
+        "(default 230), rounded up."
+    )
+    links = serializers.SerializerMethodField()
     rank = serializers.SerializerMethodField(help_text="Relevance to `q`; null without `q`.")
     highlights = serializers.SerializerMethodField(help_text="Matches of `q`; null without `q`.")
 
@@ -54,14 +78,30 @@ class ArticleSummarySerializer(serializers.ModelSerializer):
         model = Article
         fields = [
             "id", "title", "slug", "standfirst", "language", "section", "edition", "url",
-            "image_url", "image_caption", "image_credit", "status", "published_at",
-            "created_at", "updated_at", "authors", "tags", "quotes", "rank", "highlights",
+            "image_url", "image_caption", "image_credit", "image_alt", "status", "published_at",
+            "created_at", "updated_at", "word_count", "reading_time_minutes", "authors", "tags",
+            "quotes", "links", "rank", "highlights",
         ]  # fmt: skip
         read_only_fields = fields
+        extra_kwargs = {"word_count": {"help_text": "Words of the body."}}
 
     @extend_schema_field(NamedRefSerializer(many=True))
     def get_authors(self, article: Article) -> list[dict[str, str]]:
         return [{"name": b.author.name, "slug": b.author.slug} for b in article.bylines.all()]
+
+    def get_reading_time_minutes(self, article: Article) -> int:
+        return reading_minutes(article.word_count)
+
+    @extend_schema_field(LinksSerializer)
+    def get_links(self, article: Article) -> dict[str, str]:
+        return {"self": self._self_url(article.id)}
+
+    def _self_url(self, article_id: int) -> str:
+        """The article's API URL; the prefix is made once for a whole list."""
+        prefix = self.__dict__.get("_article_urls")
+        if prefix is None:
+            prefix = self._article_urls = api_url(self, reverse("article-list"))
+        return f"{prefix}{article_id}/"
 
     @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_rank(self, article: Article) -> float | None:
@@ -79,6 +119,12 @@ class ArticleSummarySerializer(serializers.ModelSerializer):
         row = article if isinstance(article, ArticleRow) else ArticleRow.from_article(article)
         data = {}
         for name in self.Meta.fields:
+            if name == "reading_time_minutes":
+                data[name] = reading_minutes(row.word_count)
+                continue
+            if name == "links":
+                data[name] = {"self": self._self_url(row.id)}
+                continue
             value = getattr(row, name)
             if isinstance(value, datetime.datetime):
                 value = _datetime(value)
@@ -211,8 +257,8 @@ class ArticleWriteSerializer(KnownFields, FastTextChecks, serializers.ModelSeria
         model = Article
         fields = [
             "title", "standfirst", "body", "language", "section", "edition", "url", "image_url",
-            "image_caption", "image_credit", "status", "published_at", "authors", "tags",
-            "quotes",
+            "image_caption", "image_credit", "image_alt", "status", "published_at", "authors",
+            "tags", "quotes",
         ]  # fmt: skip
 
     def validate_authors(self, names: list[str]) -> list[str]:
@@ -265,8 +311,11 @@ class BulkArticlesSerializer(KnownFields, serializers.Serializer):
         max_length=BULK_LIMIT,
         help_text=f"Up to {BULK_LIMIT} articles, each as `POST /articles/` takes it.",
     )
+    # No ``default``: generators (openapi-typescript) would make a defaulted property required.
     skip_existing = serializers.BooleanField(
-        default=False, help_text="Leave articles whose `url` is stored as they are (`skipped`)."
+        required=False,
+        help_text="Leave articles whose `url` is stored as they are (`skipped`); false when "
+        "not given.",
     )
 
 
@@ -317,6 +366,11 @@ class BulkItemSerializer(serializers.Serializer):
     index = serializers.IntegerField(help_text="The item's position in `articles`, from 0.")
     status = serializers.ChoiceField(choices=["created", "updated", "skipped", "error"])
     id = serializers.IntegerField(allow_null=True, help_text="The article's id, when stored.")
+    etag = serializers.CharField(
+        allow_null=True,
+        help_text="The article's version (as the `ETag` header of its detail), when stored: "
+        "for `If-Match`.",
+    )
     errors = serializers.DictField(
         allow_null=True, help_text="Why the item was not stored, as a 400 would say it."
     )
@@ -334,6 +388,14 @@ class NamedEntitySerializer(KnownFields, serializers.ModelSerializer):
     """Shared by tags, authors and sources: the slug follows the name."""
 
     slug = serializers.CharField(read_only=True)
+    links = serializers.SerializerMethodField()
+    route = ""  # the URL name's prefix: "tag" for tag-detail
+
+    @extend_schema_field(LinksSerializer)
+    def get_links(self, entity) -> dict[str, str]:
+        return {
+            "self": api_url(self, reverse(f"{self.route}-detail", kwargs={"slug": entity.slug}))
+        }
 
     def create(self, validated_data: dict[str, Any]):
         return services.named_create(self.Meta.model, **validated_data)
@@ -349,19 +411,21 @@ class NamedEntitySerializer(KnownFields, serializers.ModelSerializer):
 
 class TagSerializer(NamedEntitySerializer):
     article_count = serializers.IntegerField(read_only=True, help_text="Published articles.")
+    route = "tag"
 
     class Meta:
         model = Tag
-        fields = ["name", "slug", "article_count"]
+        fields = ["name", "slug", "article_count", "links"]
         extra_kwargs = {"name": {"validators": []}}
 
 
 class AuthorSerializer(NamedEntitySerializer):
     article_count = serializers.IntegerField(read_only=True, help_text="Published articles.")
+    route = "author"
 
     class Meta:
         model = Author
-        fields = ["name", "slug", "bio", "url", "article_count"]
+        fields = ["name", "slug", "bio", "url", "article_count", "links"]
         extra_kwargs = {"name": {"validators": []}}
 
 
@@ -369,10 +433,11 @@ class QuotedSourceSerializer(NamedEntitySerializer):
     quote_count = serializers.IntegerField(
         read_only=True, help_text="Quotations in published articles."
     )
+    route = "source"
 
     class Meta:
         model = QuotedSource
-        fields = ["name", "slug", "kind", "description", "quote_count"]
+        fields = ["name", "slug", "kind", "description", "quote_count", "links"]
         extra_kwargs = {"name": {"validators": []}}
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
     extend_schema,
     extend_schema_view,
 )
@@ -48,6 +51,29 @@ IF_MATCH = OpenApiParameter(
 )
 
 
+# Response headers, documented where they are sent.
+ETAG = OpenApiParameter(
+    "ETag",
+    str,
+    OpenApiParameter.HEADER,
+    response=[200, 201, 412],
+    description="The article's version, for `If-Match` (on a 412: the version it has now).",
+)
+LOCATION = OpenApiParameter(
+    "Location",
+    str,
+    OpenApiParameter.HEADER,
+    response=[201],
+    description="The new article's URL.",
+)
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description="An `ETag` read before: 304, with no body, while the article still has it.",
+)
+
+
 def etag(article: Article) -> str:
     return f'"{services.article_version(article)}"'
 
@@ -84,14 +110,16 @@ class ReadAnyoneWriteWithPermission(permissions.DjangoModelPermissionsOrAnonRead
         "A canonical `url` that is already stored updates that article (200; it needs the "
         "change permission) instead of making a duplicate (201).",
         responses={201: s.ArticleDetailSerializer, 200: s.ArticleDetailSerializer},
+        parameters=[ETAG, LOCATION],
     ),
     retrieve=extend_schema(
         summary="One article, with its body",
         description="The `ETag` header is the article's version, for `If-Match` on writes.",
+        parameters=[IF_NONE_MATCH, ETAG],
     ),
     update=extend_schema(
         summary="Replace an article",
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, ETAG],
         responses={200: s.ArticleDetailSerializer},
     ),
     partial_update=extend_schema(
@@ -99,9 +127,9 @@ class ReadAnyoneWriteWithPermission(permissions.DjangoModelPermissionsOrAnonRead
         responses={200: s.ArticleDetailSerializer},
         description="Only the fields given change; concurrent changes of other fields are "
         "kept. With `If-Match`, only if nobody changed the article since that version.",
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, ETAG],
     ),
-    destroy=extend_schema(summary="Delete an article", parameters=[IF_MATCH]),
+    destroy=extend_schema(summary="Delete an article", parameters=[IF_MATCH, ETAG]),
 )
 class ArticleViewSet(QueryParameters, viewsets.ModelViewSet):
     # The filterset and ordering declare the list's parameters (``list``, ``facets``), which
@@ -167,7 +195,8 @@ class ArticleViewSet(QueryParameters, viewsets.ModelViewSet):
         "stored canonical `url` updates its article; that needs the change permission). Each "
         "item is all or nothing, and the answer says for each, in order, whether it was "
         "`created`, `updated`, `skipped` (`skip_existing`) or refused (`error`, with the "
-        "reasons a 400 would give). A bare JSON array of articles (or `items`) is accepted too.",
+        "reasons a 400 would give), with the article's `etag` when it is stored. A bare JSON "
+        "array of articles (or `items`) is accepted too.",
         request=s.BulkArticlesSerializer,
         responses={200: s.BulkResponseSerializer},
     )
@@ -182,11 +211,14 @@ class ArticleViewSet(QueryParameters, viewsets.ModelViewSet):
         envelope.is_valid(raise_exception=True)
         outcomes = ingest.upsert_values(
             envelope.validated_data["articles"],
-            skip_existing=envelope.validated_data["skip_existing"],
+            skip_existing=envelope.validated_data.get("skip_existing", False),
             may_update=request.user.has_perm("articles.change_article"),
         )  # creating was allowed by the permission class (POST)
+        versions = services.article_versions(
+            [outcome.id for outcome in outcomes if outcome.id is not None]
+        )
         results = [
-            _bulk_result(index, outcome.status, outcome.id, outcome.errors)
+            _bulk_result(index, outcome.status, outcome.id, outcome.errors, versions)
             for index, outcome in enumerate(outcomes)
         ]
         counts = Counter(result["status"] for result in results)
@@ -208,14 +240,26 @@ class ArticleViewSet(QueryParameters, viewsets.ModelViewSet):
         "given), tags from the tag line, the body without breadcrumb and boilerplate, the "
         "image caption and credit, the publication date when the page has one, and the "
         "quotations with their speakers (name, kind, role). With `save=true` it is stored as "
-        "a draft and the stored article is answered.",
-        parameters=[s.ExtractQuerySerializer],
+        "a draft and the stored article is answered as the detail gives it, with its `ETag`: "
+        "201 when new, 200 when its `url` was stored.",
+        parameters=[s.ExtractQuerySerializer, ETAG, LOCATION],
         # The page may also be sent as is (text/html, text/plain); the schema shows JSON only,
         # which client generators understand.
         request=s.RawPageSerializer,
         responses={
-            200: s.ArticleWriteSerializer,
-            201: s.ArticleDetailSerializer,
+            200: OpenApiResponse(
+                PolymorphicProxySerializer(
+                    component_name="ExtractResult",
+                    serializers=[s.ArticleDetailSerializer, s.ArticleWriteSerializer],
+                    resource_type_field_name=None,
+                ),
+                description="Without `save`: the extracted article in the write format. With "
+                "`save=true`, when its `url` was stored: that article, updated, as the detail "
+                "gives it (it has an `id`).",
+            ),
+            201: OpenApiResponse(
+                s.ArticleDetailSerializer, description="Saved (`save=true`) as a new draft."
+            ),
         },
     )
     @action(
@@ -252,8 +296,12 @@ class ArticleViewSet(QueryParameters, viewsets.ModelViewSet):
                 "articles."
             )
         serializer.save()
+        headers = {"ETag": etag(serializer.instance)}
+        if serializer.created:
+            location = reverse("article-detail", kwargs={"pk": serializer.instance.pk})
+            headers["Location"] = self.request.build_absolute_uri(location)
         code = status.HTTP_201_CREATED if serializer.created else status.HTTP_200_OK
-        return Response(serializer.data, status=code)
+        return Response(serializer.data, status=code, headers=headers)
 
     @extend_schema(
         summary="Facet counts for a search",
@@ -289,10 +337,14 @@ class ArticleViewSet(QueryParameters, viewsets.ModelViewSet):
         return Response({"results": data})
 
 
-def _bulk_result(index: int, status: str, article_id: int | None, errors: Any) -> dict[str, Any]:
+def _bulk_result(
+    index: int, status: str, article_id: int | None, errors: Any, versions: dict[int, str]
+) -> dict[str, Any]:
     if isinstance(errors, str | list):
         errors = {"non_field_errors": [errors] if isinstance(errors, str) else errors}
-    return {"index": index, "status": status, "id": article_id, "errors": errors}
+    version = versions.get(article_id) if article_id is not None and errors is None else None
+    etag = f'"{version}"' if version else None
+    return {"index": index, "status": status, "id": article_id, "etag": etag, "errors": errors}
 
 
 @extend_schema(

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0005_name_identity'),
+        ('articles', '0007_article_image_alt'),
     ]
 
     operations = [

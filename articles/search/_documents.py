@@ -4,8 +4,6 @@ one per kind of named entity."""
 from __future__ import annotations
 
 import datetime
-import html
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -19,16 +17,8 @@ from articles.search._schema import (
     analyser_key,
     text_field,
 )
-from articles.text import fold
+from articles.text import fold, plain_text
 
-_TAG = re.compile(r"<\s*/?\s*([a-zA-Z][\w-]*)?[^>]*>")
-# Tags that end a block of text (a reader sees a break there); every other tag is inline and
-# adds nothing ("de <strong>réforme</strong>." reads "de réforme.").
-BLOCK_TAGS = {
-    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
-    "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "nav", "ol",
-    "p", "pre", "section", "table", "td", "th", "tr", "ul",
-}  # fmt: skip
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 # Sort keys pack the date (seconds) and the id into one integer, so that one fast field
@@ -60,19 +50,6 @@ def quote_order(row: ArticleRow, position: int) -> int:
         return NO_DATE_LAST_DESC + position
     key = sort_key(row.published_at, 0)
     return key | ((row.id & 0xFFFFF) << 10) | (1023 - min(position, 1023))
-
-
-def _tag_text(match: re.Match) -> str:
-    name = (match.group(1) or "").lower()
-    return " " if name in BLOCK_TAGS else ""
-
-
-def plain_text(body: str) -> str:
-    """The text of a body that may be sanitised HTML, as a reader reads it: block tags are
-    spaces, inline tags nothing, character references decoded."""
-    if "<" not in body and "&" not in body:
-        return body
-    return html.unescape(_TAG.sub(_tag_text, body))
 
 
 # One statement per table for a batch of articles: set-based joins, no per-article subquery

@@ -10,8 +10,8 @@ from typing import Any
 
 import tantivy
 
-from articles.search._documents import plain_text
 from articles.search._schema import SCHEMA, analyser_key, text_field
+from articles.text import plain_text
 
 _SPACES = re.compile(r"\s+")
 FRAGMENT_CHARS = 160

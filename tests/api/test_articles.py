@@ -61,7 +61,8 @@ def test_list_shows_published_articles_newest_first_with_nested_relations(api_cl
     ]
     assert newer["tags"] == [{"name": "Climat", "slug": "climat"}]
     assert newer["quotes"] == [
-        {"source": {"name": "Matthias Huss", "slug": "matthias-huss", "kind": "person"},
+        {"source": {"name": "Matthias Huss", "slug": "matthias-huss", "kind": "person",
+                    "description": ""},
          "text": "Quoted words"}
     ]  # fmt: skip
     assert "body" not in newer and newer["rank"] is None and newer["highlights"] is None

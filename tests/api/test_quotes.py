@@ -40,6 +40,7 @@ def test_list_shows_quotes_of_published_articles_with_source_and_article(api_cli
         "name": "Oleksandr Syrsky",
         "slug": "oleksandr-syrsky",
         "kind": "person",
+        "description": "",
     }
     assert first["article"]["id"] == fr.pk and first["article"]["language"] == "fr"
 
