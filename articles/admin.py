@@ -14,12 +14,20 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django_prose_editor.widgets import AdminProseEditorWidget
 
 from articles import search, selectors, services
 from articles.models import Article, Author, Byline, NamedEntity, Quotation, QuotedSource, Tag
-from articles.text import make_slug, removed_by_sanitising, strip_controls
+from articles.text import (
+    MarkupTooComplex,
+    body_as_html,
+    check_markup,
+    make_slug,
+    removed_by_sanitising,
+    strip_controls,
+)
 
 # ISO 639-1 languages, by name (Django knows their names); the search index stems 18 of them.
 LANGUAGE_CHOICES = sorted(
@@ -113,6 +121,14 @@ class ArticleForm(forms.ModelForm):
         ]  # fmt: skip
         widgets = {"body": AdminProseEditorWidget(preset="configurable", config=BODY_EDITOR)}
 
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"]
+        try:
+            check_markup(body)
+        except MarkupTooComplex as error:
+            raise ValidationError(str(error)) from None
+        return body
+
 
 def _rows(formset: Any) -> list[dict[str, Any]]:
     """The rows an inline formset keeps, in the order of their positions."""
@@ -200,7 +216,10 @@ class ArticleAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "title": f"Preview: {article.title}",
             "article": article,
-            "body": selectors.article_rows([article.pk], body=True)[article.pk].body,
+            # Sanitised HTML, or the text escaped: never the stored text as markup.
+            "body_html": mark_safe(
+                body_as_html(selectors.article_rows([article.pk], body=True)[article.pk].body)
+            ),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/articles/article/preview.html", context)

@@ -32,7 +32,13 @@ from psycopg import errors as pg_errors
 from articles import search
 from articles.models import Article, Author, Byline, NamedEntity, Quotation, QuotedSource, Tag
 from articles.selectors import article_ids_using
-from articles.text import clean_body, make_slug, normalise_name, strip_controls
+from articles.text import (
+    MarkupTooComplex,
+    clean_body,
+    make_slug,
+    normalise_name,
+    strip_controls,
+)
 
 Named = TypeVar("Named", bound=NamedEntity)
 
@@ -402,7 +408,10 @@ def normalise_article(article: Article) -> None:
     out, HTML sanitised, empty URLs NULL, a published article dated, dates in UTC."""
     _strip_unsafe(article, _ARTICLE_LINES, _ARTICLE_TEXTS)
     if article.body:
-        article.body = clean_body(article.body)
+        try:
+            article.body = clean_body(article.body)
+        except MarkupTooComplex as error:
+            raise ValidationError({"body": [str(error)]}) from None
     if article.url == "":
         article.url = None
     if article.image_url == "":

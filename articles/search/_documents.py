@@ -13,9 +13,9 @@ import tantivy
 from django.db import connection
 
 from articles.search._schema import ARTICLE_FIELDS, Kind, analyser_key, text_field
-from articles.text import fold
+from articles.text import fold, looks_like_html
 
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"<[^<>]*>")
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 # Sort keys pack the date (seconds) and the id into one integer, so that one fast field
@@ -50,8 +50,9 @@ def quote_order(row: ArticleRow, position: int) -> int:
 
 
 def plain_text(body: str) -> str:
-    """The words of a body that may be sanitised HTML (tags dropped, references decoded)."""
-    if "<" not in body and "&" not in body:
+    """The words of a body that may be sanitised HTML (tags dropped, references decoded).
+    Linear in the body: a plain body is its own text, and a tag ends at the next ``<``."""
+    if not looks_like_html(body):
         return body
     return html.unescape(_TAG.sub(" ", body))
 

@@ -1,0 +1,200 @@
+"""Stored text is never shown as markup: a body is plain text or sanitised HTML, decided by
+a rule that a lone "<" cannot fool, and every text path is linear in its input (or refuses a
+page beyond the documented bounds)."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import re._parser as parser
+
+import pytest
+from django.urls import reverse
+
+from articles import text
+from articles.models import Article
+from articles.search import _documents
+from tests.factories import ArticleFactory
+
+XSS = "Hello <img src=x onerror=\"document.title='XSS'\" and more words"
+
+
+@pytest.mark.parametrize(
+    ("body", "stored"),
+    [
+        (XSS, "Hello "),
+        ("5 < 6 & 7, AT&amp;T", "5 < 6 & 7, AT&amp;T"),  # plain text stays as it is
+        ("<script>x</script>Tom &amp; Jerry", "Tom & Jerry"),  # no tag left: its text
+        ("<script></script>&lt;img src=x onerror=alert(1)&gt;",
+         "<p>&lt;img src=x onerror=alert(1)&gt;</p>"),  # text that reads as markup stays HTML
+        ("a <b>bold</b> word", "a <b>bold</b> word"),
+    ],
+)  # fmt: skip
+def test_a_body_is_plain_text_or_sanitised_html_whatever_its_lone_brackets(body, stored):
+    assert text.clean_body(body) == stored
+    assert text.clean_body(stored) == stored  # stable: saving again changes nothing
+
+
+def test_every_url_attribute_follows_the_scheme_rule():
+    html = (
+        '<q cite="javascript:alert(1)">a</q><q cite=" JaVa\tscript:alert(1)">b</q>'
+        '<q cite="data:text/html,x">c</q><q cite="https://example.org/">d</q>'
+        '<a href="java&#x09;script:alert(1)">e</a><a href="/relative">f</a>'
+    )
+    cleaned = text.sanitise_html(html)
+    assert "script:" not in cleaned and "data:" not in cleaned
+    assert 'cite="https://example.org/"' in cleaned and 'href="/relative"' in cleaned
+
+
+@pytest.mark.django_db
+def test_the_admin_preview_never_renders_stored_text_as_markup(admin_client_logged_in):
+    article = ArticleFactory(title="Hostile", body=XSS)
+    assert Article.objects.get(pk=article.pk).body == "Hello "
+    # A body stored before the rule (as it was): the preview escapes it all the same.
+    Article.objects.filter(pk=article.pk).update(body=XSS)
+    url = reverse("admin:articles_article_preview", args=[article.pk])
+    page = admin_client_logged_in.get(url).content.decode()
+    shown = page[page.index('<div class="body">') : page.index("</article>")]
+    assert "<img" not in shown and "onerror" not in shown and "Hello" in shown
+    Article.objects.filter(pk=article.pk).update(body="<p>A <em>fine</em> body</p>")
+    page = admin_client_logged_in.get(url).content.decode()
+    assert '<div class="body"><p>A <em>fine</em> body</p></div>' in page
+
+
+@pytest.mark.django_db
+def test_a_scraped_page_spelling_out_markup_is_stored_without_it(editor_client):
+    page = (
+        "<html><body><h1>Un titre</h1><p>Premier paragraphe assez long pour le texte.</p>"
+        "<p>Hello &lt;img src=x onerror=\"document.title='XSS'\" and more words</p>"
+        "</body></html>"
+    )
+    response = editor_client.post(
+        "/api/v1/articles/extract/?save=true", {"content": page}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    body = Article.objects.get(pk=response.json()["id"]).body
+    assert "<img" not in body and "onerror" not in text.body_as_html(body).replace("&quot;", "")
+    assert not re.search(r"<(?!/?p>)", body)  # only paragraphs: the words are kept as text
+
+
+# --- linear time ------------------------------------------------------------------------------
+
+
+class RegexMeter:
+    """Counts the work of the regular expressions a module runs, as an upper bound of the
+    engine's steps: each call on a window of n characters costs n times the pattern's widest
+    match (sre's own ``getwidth``), capped at n. Patterns whose unbounded runs never rescan
+    (a class of characters that excludes where the run must stop) are listed as linear."""
+
+    LINEAR = {
+        r"<[^<>]*>",  # stops at the next "<"
+        r"""(?:[^>"']|"[^"]*"|'[^']*')*""",  # one pass, never fails
+        r""""[^"]*"|'[^']*'""",  # a quote's run ends at the next quote; at most two fail
+        r"[\s/]+[^\s/>=]",
+        r"\s+",
+        r"<(?:(!--)|(/?)([A-Za-z][^\s/>]*))",  # the run cannot fail: finditer resumes after it
+    }
+
+    def __init__(self, monkeypatch, *modules) -> None:
+        self.steps = 0
+        for module in modules:
+            for name, value in vars(module).items():
+                if isinstance(value, re.Pattern):
+                    monkeypatch.setattr(module, name, _Metered(value, self))
+
+    def charge(self, pattern: re.Pattern, length: int, *, one_start: bool = False) -> None:
+        """A search over ``length`` characters, or (``one_start``) a match that read them."""
+        widest = parser.parse(pattern.pattern, pattern.flags).getwidth()[1]
+        if pattern.pattern in self.LINEAR:
+            self.steps += length + 1
+        elif one_start:
+            self.steps += min(widest, length) + 1
+        else:
+            self.steps += (length + 1) * max(min(widest, length), 1)
+
+
+class _Metered:
+    def __init__(self, pattern: re.Pattern, meter: RegexMeter) -> None:
+        self.pattern, self.meter = pattern, meter
+
+    def __getattr__(self, name):
+        method = getattr(self.pattern, name)
+        if not callable(method):
+            return method
+
+        def metered(*args, **kwargs):
+            subject = next((a for a in args if isinstance(a, str)), "")
+            start = next((a for a in args[1:] if isinstance(a, int)), 0)
+            result = method(*args, **kwargs)
+            if name in ("match", "fullmatch"):  # one start: what it read, or its width
+                read = result.end() - start if result else len(subject) - start
+                self.meter.charge(self.pattern, read, one_start=True)
+            else:
+                self.meter.charge(self.pattern, len(subject) - start)
+            return result
+
+        return metered
+
+
+def steps(monkeypatch, function, value) -> int:
+    with monkeypatch.context() as patch:
+        meter = RegexMeter(patch, text, _documents)
+        with contextlib.suppress(text.MarkupTooComplex):  # refused: within the bound too
+            function(value)
+        return meter.steps
+
+
+ADVERSARIAL = {
+    "runs of <": lambda n: "<" * n,
+    "runs of < and a letter": lambda n: "<a" * (n // 2),
+    "runs of &": lambda n: "&" * n,
+    "runs of quotes": lambda n: '<p title="' + '"' * n,
+    "unclosed comments": lambda n: "<!--" * (n // 4),
+    "a word and a lone <": lambda n: "word < " * (n // 7),
+    "a tag with many attributes": lambda n: "<p" + " a" * (n // 2),
+}
+
+
+@pytest.mark.parametrize("shape", ADVERSARIAL)
+@pytest.mark.parametrize("path", ["clean_body", "plain_text", "looks_like_html"])
+def test_text_paths_take_steps_in_proportion_to_their_input(monkeypatch, shape, path):
+    function = {
+        "clean_body": text.clean_body,
+        "plain_text": _documents.plain_text,
+        "looks_like_html": text.looks_like_html,
+    }[path]
+    small, large = (steps(monkeypatch, function, ADVERSARIAL[shape](n)) for n in (2**19, 2**20))
+    assert large <= 2.2 * max(small, 1), (small, large)
+
+
+@pytest.mark.parametrize(
+    ("html", "message"),
+    [
+        ("<div>" * 300, "levels deep"),
+        ("<ul><li>" * 300, "levels deep"),
+        ("<p " + " a" * 300 + ">x</p>", "attributes"),
+        ("<p" + "/a" * 300 + ">x</p>", "attributes"),
+        ('<p title=">"' + " a" * 300 + ">x</p>", "attributes"),
+    ],
+)
+def test_html_beyond_the_parsers_linear_bounds_is_refused(html, message):
+    with pytest.raises(text.MarkupTooComplex, match=message):
+        text.clean_body(html)
+
+
+def test_real_html_within_the_bounds_is_taken():
+    nested = "<blockquote>" * 200 + "x" + "</blockquote>" * 200
+    paragraphs = "<p>unclosed paragraph" * 5000  # implied end tags do not nest
+    script = "<script>" + "'<div>' + " * 1000 + "</script><p>x</p>"
+    for html in (nested, paragraphs, script, "<!-- " + "<div>" * 1000 + " --><p>x</p>"):
+        text.check_markup(html)
+
+
+@pytest.mark.django_db
+def test_a_too_deep_body_is_a_400_naming_the_body(editor_client):
+    response = editor_client.post(
+        "/api/v1/articles/",
+        {"title": "Deep", "body": "<div>" * 1000, "language": "en"},
+        format="json",
+    )
+    assert response.status_code == 400 and "levels deep" in str(response.json()["body"])
