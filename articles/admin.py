@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.conf.global_settings import LANGUAGES
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -121,6 +122,12 @@ class ArticleForm(forms.ModelForm):
         ]  # fmt: skip
         widgets = {"body": AdminProseEditorWidget(preset="configurable", config=BODY_EDITOR)}
 
+    def clean_tags(self) -> Any:
+        tags = self.cleaned_data["tags"]
+        if tags is not None and len(tags) > settings.ARTICLE_MAX_TAGS:
+            raise ValidationError(f"An article has at most {settings.ARTICLE_MAX_TAGS} tags.")
+        return tags
+
     def clean_body(self) -> str:
         body = self.cleaned_data["body"]
         try:
@@ -148,21 +155,35 @@ class QuotationForm(forms.ModelForm):
         return text
 
 
-class BylineInline(admin.TabularInline):
+class LimitedInline:
+    """An inline whose rows are capped by a setting: more is a form error, as in the API."""
+
+    limit_setting = ""
+
+    def get_max_num(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> int:
+        return getattr(settings, self.limit_setting)
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        return super().get_formset(request, obj, validate_max=True, **kwargs)  # type: ignore[misc]
+
+
+class BylineInline(LimitedInline, admin.TabularInline):
     model = Byline
     extra = 1
     autocomplete_fields = ["author"]
     fields = ["author", "position"]
     verbose_name = "author"
     verbose_name_plural = "authors (in byline order)"
+    limit_setting = "ARTICLE_MAX_AUTHORS"
 
 
-class QuotationInline(admin.StackedInline):
+class QuotationInline(LimitedInline, admin.StackedInline):
     model = Quotation
     form = QuotationForm
     extra = 1
     autocomplete_fields = ["source"]
     fields = ["source", "text", "position"]
+    limit_setting = "ARTICLE_MAX_QUOTES"
 
 
 @admin.register(Article)

@@ -21,6 +21,7 @@ from articles import bulk, search
 from articles.api.serializers import ArticleWriteSerializer
 from articles.extract import extract
 from articles.models import Article
+from articles.text import MarkupTooComplex
 
 BATCH_SIZE = 500
 
@@ -293,7 +294,11 @@ def page_to_store(content: str, **hints: Any) -> dict[str, Any]:
 def import_raw_page(content: str, *, skip_existing: bool = False, **hints: Any) -> bulk.Outcome:
     """Extract the article of a raw page and store it, as ``POST
     /articles/extract/?save=true`` does."""
-    serializer = ArticleWriteSerializer(data=page_to_store(content, **hints))
+    try:
+        article = page_to_store(content, **hints)
+    except MarkupTooComplex as error:
+        return bulk.Outcome(bulk.ERROR, errors=str(error))
+    serializer = ArticleWriteSerializer(data=article)
     if not serializer.is_valid():
         return bulk.Outcome(bulk.ERROR, errors=reason(serializer.errors))
     return bulk.upsert_one(

@@ -23,6 +23,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import ProtectedError, QuerySet
@@ -477,7 +478,28 @@ def unique_in_order(names: Iterable[str]) -> list[str]:
     return result
 
 
+def check_counts(
+    *,
+    authors: Sequence[Any] | None = None,
+    tags: Sequence[Any] | None = None,
+    quotes: Sequence[Any] | None = None,
+) -> None:
+    """At most ``ARTICLE_MAX_AUTHORS`` authors, ``ARTICLE_MAX_TAGS`` tags and
+    ``ARTICLE_MAX_QUOTES`` quotes an article (a ValidationError naming the list)."""
+    errors = {}
+    for field, given, most in (
+        ("authors", authors, settings.ARTICLE_MAX_AUTHORS),
+        ("tags", tags, settings.ARTICLE_MAX_TAGS),
+        ("quotes", quotes, settings.ARTICLE_MAX_QUOTES),
+    ):
+        if given is not None and len(given) > most:
+            errors[field] = [f"An article has at most {most} {field}, not {len(given)}."]
+    if errors:
+        raise ValidationError(errors)
+
+
 def check_quotes(quotes: Sequence[QuoteInput]) -> None:
+    check_counts(quotes=quotes)
     errors = []
     kinds = QuotedSource.Kind.values
     for number, quote in enumerate(quotes, start=1):
@@ -529,6 +551,10 @@ def _replace_relations(
         check_quotes(quote_inputs)
     author_names = unique_in_order(authors or [])
     tag_names = unique_in_order(tags or [])
+    check_counts(
+        authors=None if authors is None else author_names,
+        tags=None if tags is None else tag_names,
+    )
     names = _names_in_fixed_order(
         [
             *(_NameWanted(Author, n, "authors", {}) for n in author_names),

@@ -7,6 +7,7 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
@@ -15,7 +16,7 @@ from rest_framework.validators import ProhibitSurrogateCharactersValidator
 from articles import services
 from articles.models import Article, Author, QuotedSource, Tag
 from articles.selectors import ArticleRow, article_rows
-from articles.text import make_slug
+from articles.text import MarkupTooComplex, check_markup, looks_like_html, make_slug
 
 
 class NamedRefSerializer(serializers.Serializer):
@@ -145,9 +146,12 @@ class QuoteInputSerializer(FastTextChecks, serializers.Serializer):
     )
 
 
-def _names(help_text: str) -> serializers.ListField:
+def _names(help_text: str, *, most: int) -> serializers.ListField:
     return serializers.ListField(
-        child=serializers.CharField(max_length=200), required=False, help_text=help_text
+        child=serializers.CharField(max_length=200),
+        required=False,
+        max_length=most,
+        help_text=f"{help_text} At most {most}.",
     )
 
 
@@ -197,9 +201,14 @@ class ArticleWriteSerializer(FastTextChecks, serializers.ModelSerializer):
     """Create or change an article. Authors, tags and quote sources are given by name and
     created when new; when given, each list replaces the article's list."""
 
-    authors = _names("Author names, in byline order.")
-    tags = _names("Tag names.")
-    quotes = QuoteInputSerializer(many=True, required=False)
+    authors = _names("Author names, in byline order.", most=settings.ARTICLE_MAX_AUTHORS)
+    tags = _names("Tag names.", most=settings.ARTICLE_MAX_TAGS)
+    quotes = QuoteInputSerializer(
+        many=True,
+        required=False,
+        max_length=settings.ARTICLE_MAX_QUOTES,
+        help_text=f"The quotations, in order. At most {settings.ARTICLE_MAX_QUOTES}.",
+    )
     url = OptionalURLField(
         help_text="Canonical URL: posting it again updates this article (re-import)."
     )
@@ -297,6 +306,11 @@ class RawPageSerializer(serializers.Serializer):
     def validate_content(self, content: str) -> str:
         if not content.strip():
             raise serializers.ValidationError("The page is empty.")
+        if looks_like_html(content):
+            try:
+                check_markup(content)
+            except MarkupTooComplex as error:
+                raise serializers.ValidationError(str(error)) from None
         return content
 
 
