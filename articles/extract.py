@@ -84,29 +84,36 @@ DATE_LINE = re.compile(
 
 # --- quotations ---------------------------------------------------------------------------------
 
-QUOTED = re.compile(r"«\s*(?P<a>[^«»]{1,600}?)\s*»|“(?P<b>[^“”]{1,600}?)”|\"(?P<c>[^\"]{1,600}?)\"")
+# Bounded throughout (lines are cleaned: white space comes one character at a time), so that
+# finding quotations reads each character a bounded number of times.
+QUOTED = re.compile(
+    r"«\s{0,40}(?P<a>[^«»]{1,600}?)\s{0,40}»|“(?P<b>[^“”]{1,600}?)”|\"(?P<c>[^\"]{1,600}?)\""
+)
 SAYING = (
-    r"(?:a|ont|avait|avaient)\s+(?:déclaré|affirmé|indiqué|expliqué|assuré|estimé|ajouté|"
+    r"(?:a|ont|avait|avaient)\s{1,40}(?:déclaré|affirmé|indiqué|expliqué|assuré|estimé|ajouté|"
     r"rapporté|précisé|souligné|annoncé|dit|confié|martelé|prévenu|reconnu|averti|insisté)"
     r"|déclare|affirme|indique|explique|assure|estime|ajoute|précise|souligne|annonce|dit"
     r"|said|says|told|added|stated|explained|warned|insisted|announced|declared|noted"
     r"|has said|have said|had said"
 )
+# White space is bounded in these patterns (lines are cleaned: it comes one character at a
+# time), so that each character is read a bounded number of times.
 # "…, a déclaré X, role." / "…," said X, role.": the speaker after the verb, to the sentence's
 # end (the quotation itself is replaced by "…" before matching).
 SPEAKER_AFTER = re.compile(
-    rf"(?:^|[,—–…-]\s*)(?:{SAYING})\s+(?!que\b|qu['’]|that\b)"
-    r"(?P<who>[^.;:!?«»“”\"…]{2,160}?)\s*(?:[.;:!?]|$)",
+    rf"(?:^|[,—–…-]\s{{0,40}})(?:{SAYING})\s{{1,40}}(?!que\b|qu['’]|that\b)"
+    r"(?P<who>[^.;:!?«»“”\"…]{2,160}?)\s{0,40}(?:[.;:!?]|$)",
     re.IGNORECASE,
 )
 SPEAKER_BEFORE = re.compile(
-    rf"(?P<who>[^.;:!?«»“”\"]{{2,200}}?)\s*,?\s+(?:{SAYING})\b(?:\s+(?:que|qu['’]|that))?",
+    rf"(?P<who>[^.;:!?«»“”\"]{{2,200}}?)\s{{0,40}},?\s{{1,40}}(?:{SAYING})\b(?:\s{{1,40}}(?:que|qu['’]|that))?",
     re.IGNORECASE,
 )
 ACCORDING = re.compile(
-    r"\b(?:selon|d['’]après|according to)\s+(?:les\s+déclarations\s+d['’]|les\s+propos\s+d['’]"
-    r"|les\s+déclarations\s+de\s+|les\s+propos\s+de\s+)?"
-    r"(?P<who>[^,.;:!?«»“”\"]{2,140}?)\s*(?:[,.;:!?]|$)",
+    r"\b(?:selon|d['’]après|according to)\s{1,40}"
+    r"(?:les\s{1,40}déclarations\s{1,40}d['’]|les\s{1,40}propos\s{1,40}d['’]"
+    r"|les\s{1,40}déclarations\s{1,40}de\s{1,40}|les\s{1,40}propos\s{1,40}de\s{1,40})?"
+    r"(?P<who>[^,.;:!?«»“”\"]{2,140}?)\s{0,40}(?:[,.;:!?]|$)",
     re.IGNORECASE,
 )
 NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’\-]+"
@@ -491,7 +498,7 @@ def _speaker(sentence: str, spans: list[re.Match], anonymous: list[Speaker]) -> 
     return None
 
 
-SAYING_VERB = re.compile(rf"(?<=\s)(?:{SAYING})\b(?:\s+(?:que|qu['’]|that))?", re.IGNORECASE)
+SAYING_VERB = re.compile(rf"(?<=\s)(?:{SAYING})\b(?:\s{{1,40}}(?:que|qu['’]|that))?", re.IGNORECASE)
 NOT_IN_SPEAKER = re.compile(r"[.;:!?«»“”\"]")
 SPEAKER_BEFORE_CHARS = 200
 
@@ -521,7 +528,8 @@ def _speakers_before(text: str) -> Iterator[str]:
 
 
 AFTER_VERB = re.compile(
-    rf"(?:^|[,—–…-]\s*)(?:{SAYING})(?P<space>\s+)(?!que\b|qu['’]|that\b)", re.IGNORECASE
+    rf"(?:^|[,—–…-]\s{{0,40}})(?:{SAYING})(?P<space>\s{{1,40}})(?!que\b|qu['’]|that\b)",
+    re.IGNORECASE,
 )
 ENDS_SPEAKER_AFTER = re.compile(r"[.;:!?«»“”\"…]")
 SPEAKER_AFTER_CHARS = 160

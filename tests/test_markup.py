@@ -129,6 +129,8 @@ class _Metered:
             if name in ("match", "fullmatch"):  # one start: what it read, or its width
                 read = result.end() - start if result else len(subject) - start
                 self.meter.charge(self.pattern, read, one_start=True)
+            elif name == "search" and result is not None:  # the starts up to the match
+                self.meter.charge(self.pattern, result.end() - start)
             else:
                 self.meter.charge(self.pattern, len(subject) - start)
             return result
@@ -258,3 +260,47 @@ def test_extract_answers_400_for_a_page_beyond_the_bounds(editor_client):
         "/api/v1/articles/extract/?save=true", {"content": page}, format="json"
     )
     assert response.status_code == 400 and "levels deep" in str(response.json())
+
+
+def _sentences_like_news(seed: int, count: int) -> list[str]:
+    import random
+
+    words = ["le", "ministre", "a", "déclaré", "dit", ",", "said", "X", "Jean", "Dupont", "…",
+             "que", ".", "«", "»", "a déclaré", "has said", "told", "  ", "Paul", "that",
+             "qu\u2019il", ";", "—", "-", "!", "selon"]  # fmt: skip
+    chance = random.Random(seed)
+    sentences = []
+    for _ in range(count):
+        sentence = " ".join(chance.choice(words) for _ in range(chance.randint(1, 15)))
+        if chance.random() < 0.2:
+            sentence = "x" * chance.randint(150, 260) + " " + sentence
+        sentences.append(sentence)
+    return sentences
+
+
+def test_speakers_found_from_the_verbs_are_the_patterns_own():
+    """The linear search finds what SPEAKER_BEFORE and SPEAKER_AFTER's regular expressions
+    find (phrases of white space only aside: they name nobody)."""
+    from articles import extract
+
+    for sentence in _sentences_like_news(1, 5000):
+        old = [m["who"] for m in extract.SPEAKER_BEFORE.finditer(sentence)]
+        assert list(extract._speakers_before(sentence)) == old, sentence
+        old = [m["who"] for m in extract.SPEAKER_AFTER.finditer(sentence) if m["who"].strip()]
+        new = [who for who in extract._speakers_after(sentence) if who.strip()]
+        assert new == old, sentence
+
+
+def test_the_abbreviation_rule_is_the_old_one():
+    import random
+
+    from articles import extract
+
+    pattern = re.compile(r"\b(?:M|Mme|Dr|Mr|Mrs|Ms|St|Gen|Sen|Prof|[A-Z])\.$")
+    pieces = ["M", "Mme", "Dr", "é", "Prof", "Profs", "X", "xM", "_M", "1", "a", " ", "St"]
+    chance = random.Random(2)
+    for _ in range(5000):
+        line = "".join(chance.choice(pieces) for _ in range(chance.randint(0, 6))) + "."
+        start = chance.randint(0, len(line) - 1)
+        expected = bool(pattern.search(line[start:]))
+        assert extract._abbreviation(line, start, len(line) - 1) == expected, (line, start)
