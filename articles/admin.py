@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.conf.global_settings import LANGUAGES
 from django.contrib import admin, messages
 from django.contrib.postgres.forms import SimpleArrayField
@@ -15,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django_prose_editor.widgets import AdminProseEditorWidget
 
@@ -29,7 +31,15 @@ from articles.models import (
     SynonymSet,
     Tag,
 )
-from articles.text import fold, make_slug, removed_by_sanitising, strip_controls
+from articles.text import (
+    MarkupTooComplex,
+    body_as_html,
+    check_markup,
+    fold,
+    make_slug,
+    removed_by_sanitising,
+    strip_controls,
+)
 
 # ISO 639-1 languages, by name (Django knows their names); the search index stems 18 of them.
 LANGUAGE_CHOICES = sorted(
@@ -126,6 +136,20 @@ class ArticleForm(forms.ModelForm):
         ]  # fmt: skip
         widgets = {"body": AdminProseEditorWidget(preset="configurable", config=BODY_EDITOR)}
 
+    def clean_tags(self) -> Any:
+        tags = self.cleaned_data["tags"]
+        if tags is not None and len(tags) > settings.ARTICLE_MAX_TAGS:
+            raise ValidationError(f"An article has at most {settings.ARTICLE_MAX_TAGS} tags.")
+        return tags
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"]
+        try:
+            check_markup(body)
+        except MarkupTooComplex as error:
+            raise ValidationError(str(error)) from None
+        return body
+
 
 def _rows(formset: Any) -> list[dict[str, Any]]:
     """The rows an inline formset keeps, in the order of their positions."""
@@ -145,21 +169,35 @@ class QuotationForm(forms.ModelForm):
         return text
 
 
-class BylineInline(admin.TabularInline):
+class LimitedInline:
+    """An inline whose rows are capped by a setting: more is a form error, as in the API."""
+
+    limit_setting = ""
+
+    def get_max_num(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> int:
+        return getattr(settings, self.limit_setting)
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        return super().get_formset(request, obj, validate_max=True, **kwargs)  # type: ignore[misc]
+
+
+class BylineInline(LimitedInline, admin.TabularInline):
     model = Byline
     extra = 1
     autocomplete_fields = ["author"]
     fields = ["author", "position"]
     verbose_name = "author"
     verbose_name_plural = "authors (in byline order)"
+    limit_setting = "ARTICLE_MAX_AUTHORS"
 
 
-class QuotationInline(admin.StackedInline):
+class QuotationInline(LimitedInline, admin.StackedInline):
     model = Quotation
     form = QuotationForm
     extra = 1
     autocomplete_fields = ["source"]
     fields = ["source", "text", "position"]
+    limit_setting = "ARTICLE_MAX_QUOTES"
 
 
 @admin.register(Article)
@@ -216,7 +254,10 @@ class ArticleAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "title": f"Preview: {article.title}",
             "article": article,
-            "body": selectors.article_rows([article.pk], body=True)[article.pk].body,
+            # Sanitised HTML, or the text escaped: never the stored text as markup.
+            "body_html": mark_safe(
+                body_as_html(selectors.article_rows([article.pk], body=True)[article.pk].body)
+            ),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/articles/article/preview.html", context)

@@ -9,16 +9,21 @@ caption's credit, the tag line, the boilerplate, and the quotations with their s
 
 from __future__ import annotations
 
+import bisect
 import datetime
+import html
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import py3langid
 import trafilatura
+from django.conf import settings
 from lxml import html as lxml_html
 
-from articles.text import looks_like_html, make_slug
+from articles.text import check_markup, looks_like_html, make_slug
 
 # --- page furniture ------------------------------------------------------------------------------
 
@@ -79,29 +84,36 @@ DATE_LINE = re.compile(
 
 # --- quotations ---------------------------------------------------------------------------------
 
-QUOTED = re.compile(r"«\s*(?P<a>[^«»]{1,600}?)\s*»|“(?P<b>[^“”]{1,600}?)”|\"(?P<c>[^\"]{1,600}?)\"")
+# Bounded throughout (lines are cleaned: white space comes one character at a time), so that
+# finding quotations reads each character a bounded number of times.
+QUOTED = re.compile(
+    r"«\s{0,40}(?P<a>[^«»]{1,600}?)\s{0,40}»|“(?P<b>[^“”]{1,600}?)”|\"(?P<c>[^\"]{1,600}?)\""
+)
 SAYING = (
-    r"(?:a|ont|avait|avaient)\s+(?:déclaré|affirmé|indiqué|expliqué|assuré|estimé|ajouté|"
+    r"(?:a|ont|avait|avaient)\s{1,40}(?:déclaré|affirmé|indiqué|expliqué|assuré|estimé|ajouté|"
     r"rapporté|précisé|souligné|annoncé|dit|confié|martelé|prévenu|reconnu|averti|insisté)"
     r"|déclare|affirme|indique|explique|assure|estime|ajoute|précise|souligne|annonce|dit"
     r"|said|says|told|added|stated|explained|warned|insisted|announced|declared|noted"
     r"|has said|have said|had said"
 )
+# White space is bounded in these patterns (lines are cleaned: it comes one character at a
+# time), so that each character is read a bounded number of times.
 # "…, a déclaré X, role." / "…," said X, role.": the speaker after the verb, to the sentence's
 # end (the quotation itself is replaced by "…" before matching).
 SPEAKER_AFTER = re.compile(
-    rf"(?:^|[,—–…-]\s*)(?:{SAYING})\s+(?!que\b|qu['’]|that\b)"
-    r"(?P<who>[^.;:!?«»“”\"…]{2,160}?)\s*(?:[.;:!?]|$)",
+    rf"(?:^|[,—–…-]\s{{0,40}})(?:{SAYING})\s{{1,40}}(?!que\b|qu['’]|that\b)"
+    r"(?P<who>[^.;:!?«»“”\"…]{2,160}?)\s{0,40}(?:[.;:!?]|$)",
     re.IGNORECASE,
 )
 SPEAKER_BEFORE = re.compile(
-    rf"(?P<who>[^.;:!?«»“”\"]{{2,200}}?)\s*,?\s+(?:{SAYING})\b(?:\s+(?:que|qu['’]|that))?",
+    rf"(?P<who>[^.;:!?«»“”\"]{{2,200}}?)\s{{0,40}},?\s{{1,40}}(?:{SAYING})\b(?:\s{{1,40}}(?:que|qu['’]|that))?",
     re.IGNORECASE,
 )
 ACCORDING = re.compile(
-    r"\b(?:selon|d['’]après|according to)\s+(?:les\s+déclarations\s+d['’]|les\s+propos\s+d['’]"
-    r"|les\s+déclarations\s+de\s+|les\s+propos\s+de\s+)?"
-    r"(?P<who>[^,.;:!?«»“”\"]{2,140}?)\s*(?:[,.;:!?]|$)",
+    r"\b(?:selon|d['’]après|according to)\s{1,40}"
+    r"(?:les\s{1,40}déclarations\s{1,40}d['’]|les\s{1,40}propos\s{1,40}d['’]"
+    r"|les\s{1,40}déclarations\s{1,40}de\s{1,40}|les\s{1,40}propos\s{1,40}de\s{1,40})?"
+    r"(?P<who>[^,.;:!?«»“”\"]{2,140}?)\s{0,40}(?:[,.;:!?]|$)",
     re.IGNORECASE,
 )
 NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’\-]+"
@@ -144,10 +156,17 @@ class Extracted:
     url: str | None = None
     quotes: list[dict[str, str]] = field(default_factory=list)
 
+    def body(self) -> str:
+        """The paragraphs as plain text; as escaped HTML paragraphs when their text reads
+        as markup ("&lt;img ..." on the page is text "<img ..."): the words stay words."""
+        if any(looks_like_html(paragraph) for paragraph in self.paragraphs):
+            return "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in self.paragraphs)
+        return "\n\n".join(self.paragraphs)
+
     def as_write_format(self) -> dict[str, Any]:
         return {
             "title": self.title,
-            "body": "\n\n".join(self.paragraphs),
+            "body": self.body(),
             "language": self.language,
             "section": self.section,
             "edition": self.edition,
@@ -163,8 +182,13 @@ class Extracted:
 
 
 def extract(content: str, *, url: str | None = None, language: str | None = None) -> dict:
-    """The article in ``content`` (HTML or plain text) in the API's write format, as a draft."""
-    page = _from_html(content) if looks_like_html(content) else _from_text(content)
+    """The article in ``content`` (HTML or plain text) in the API's write format, as a draft.
+    HTML beyond the parsers' linear bounds raises ``MarkupTooComplex`` (``check_markup``)."""
+    if looks_like_html(content):
+        check_markup(content)
+        page = _from_html(content)
+    else:
+        page = _from_text(content)
     page.url = url or page.url
     page.language = (language or page.language or _detect_language(page)).lower()[:2]
     page.quotes = quotations(page.paragraphs)
@@ -335,7 +359,7 @@ def _from_html(content: str) -> Extracted:
         page.tags = [tag for tag in tree.xpath("//meta[@property='article:tag']/@content") if tag]
     if not page.tags:
         for element in tree.iter("p", "div", "ul", "span"):
-            tags = _tag_line(_clean_line(element.text_content()))
+            tags = _tag_line(_clean_line(_short_text(element)))
             if tags:
                 page.tags = tags
                 break
@@ -345,6 +369,21 @@ def _from_html(content: str) -> Extracted:
         caption = _caption(text)
         page.image_caption, page.image_credit = caption if caption else (text, "")
     return page
+
+
+TAG_LINE_CHARS = 2_000
+
+
+def _short_text(element: Any) -> str:
+    """The element's text when it is short enough to be a tag line, else "": reading every
+    element's whole text would read nested elements' text once per level."""
+    pieces, length = [], 0
+    for piece in element.itertext():
+        length += len(piece)
+        if length > TAG_LINE_CHARS:
+            return ""
+        pieces.append(piece)
+    return "".join(pieces)
 
 
 def _html_paragraphs(body: Any, title: str) -> list[str]:
@@ -368,11 +407,15 @@ def quotations(paragraphs: list[str]) -> list[dict[str, str]]:
     """Quoted words (« », “ ”, "…") attributed to whoever the sentence says said them, with
     the speaker's role when the text gives it; an unnamed speaker is an anonymous source
     described as the text describes it. A later "le responsable" is the same anonymous
-    speaker as an earlier "un haut responsable militaire américain"."""
+    speaker as an earlier "un haut responsable militaire américain". At most
+    ``ARTICLE_MAX_QUOTES``: the rest of the page is not read for more."""
     quotes: list[dict[str, str]] = []
+    most = settings.ARTICLE_MAX_QUOTES
     anonymous: list[Speaker] = []
     for paragraph in paragraphs:
         for sentence in _sentences(paragraph):
+            if len(quotes) >= most:
+                return quotes
             spans = list(QUOTED.finditer(sentence))
             if not spans:
                 continue
@@ -381,7 +424,7 @@ def quotations(paragraphs: list[str]) -> list[dict[str, str]]:
                 continue
             for span in spans:
                 text = (span["a"] or span["b"] or span["c"] or "").strip(" ,")
-                if text:
+                if text and len(quotes) < most:
                     quotes.append(
                         {"source": speaker.name, "kind": speaker.kind,
                          "description": speaker.description, "text": text}
@@ -399,7 +442,7 @@ def _sentences(paragraph: str) -> list[str]:
             depth = max(0, depth - 1)
         elif char in ".!?" and depth == 0:
             following = paragraph[index + 1 : index + 2]
-            if following in ("", " ") and not _abbreviation(paragraph[start : index + 1]):
+            if following in ("", " ") and not _abbreviation(paragraph, start, index):
                 sentences.append(paragraph[start : index + 1].strip())
                 start = index + 1
     if paragraph[start:].strip():
@@ -407,15 +450,45 @@ def _sentences(paragraph: str) -> list[str]:
     return sentences
 
 
-def _abbreviation(text: str) -> bool:
-    return bool(re.search(r"\b(?:M|Mme|Dr|Mr|Mrs|Ms|St|Gen|Sen|Prof|[A-Z])\.$", text))
+ABBREVIATIONS = frozenset({"M", "Mme", "Dr", "Mr", "Mrs", "Ms", "St", "Gen", "Sen", "Prof"})
+_LONGEST_ABBREVIATION = max(map(len, ABBREVIATIONS))
+
+
+def _abbreviation(paragraph: str, start: int, period: int) -> bool:
+    """Whether the word before the period at ``period`` (within the sentence from ``start``)
+    is an abbreviation ("M.", "Dr.", an initial): only that word is read, so splitting a
+    paragraph is linear however many abbreviations it holds."""
+    begin = period
+    while (
+        begin > start
+        and period - begin <= _LONGEST_ABBREVIATION
+        and _word_char(paragraph[begin - 1])
+    ):
+        begin -= 1
+    if begin > start and _word_char(paragraph[begin - 1]):
+        return False  # a longer word
+    word = paragraph[begin:period]
+    return word in ABBREVIATIONS or (len(word) == 1 and "A" <= word <= "Z")
+
+
+def _word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+# Speaker phrases tried per pattern and sentence: a real sentence has one or two; a hostile
+# one with thousands of "selon il," does not make each a search of its own.
+MAX_SPEAKER_CANDIDATES = 20
 
 
 def _speaker(sentence: str, spans: list[re.Match], anonymous: list[Speaker]) -> Speaker | None:
     outside = QUOTED.sub(" … ", sentence)
-    for pattern in (ACCORDING, SPEAKER_BEFORE, SPEAKER_AFTER):
-        for match in pattern.finditer(outside):
-            who = match["who"].strip(" ,—–-")
+    for candidates in (
+        (match["who"] for match in ACCORDING.finditer(outside)),
+        _speakers_before(outside),
+        _speakers_after(outside),
+    ):
+        for who in itertools.islice(candidates, MAX_SPEAKER_CANDIDATES):
+            who = who.strip(" ,—–-")
             who = re.sub(r"^(?:…\s*)+|(?:\s*…)+$", "", who).strip(" ,")
             if "…" in who:
                 who = who.rsplit("…", 1)[-1].strip(" ,")
@@ -423,6 +496,74 @@ def _speaker(sentence: str, spans: list[re.Match], anonymous: list[Speaker]) -> 
             if speaker is not None:
                 return speaker
     return None
+
+
+SAYING_VERB = re.compile(rf"(?<=\s)(?:{SAYING})\b(?:\s{{1,40}}(?:que|qu['’]|that))?", re.IGNORECASE)
+NOT_IN_SPEAKER = re.compile(r"[.;:!?«»“”\"]")
+SPEAKER_BEFORE_CHARS = 200
+
+
+def _speakers_before(text: str) -> Iterator[str]:
+    """The phrases ``SPEAKER_BEFORE.finditer`` finds ("X, role, a déclaré"), found from the
+    verbs: a phrase is what stands before a verb (up to 200 characters, from the last
+    punctuation, after the previous match), less the spaces and comma before the verb. Linear:
+    the regular expression retried its lazy phrase at every position, 200 steps each."""
+    stops = [match.start() for match in NOT_IN_SPEAKER.finditer(text)]
+    resume = 0
+    for verb in _overlapping(SAYING_VERB, text):
+        end = verb.start()
+        while end > 0 and text[end - 1].isspace():
+            end -= 1
+        if end > 0 and text[end - 1] == ",":
+            end -= 1
+            while end > 0 and text[end - 1].isspace():
+                end -= 1
+        before = bisect.bisect_left(stops, end) - 1
+        start = max(resume, stops[before] + 1 if before >= 0 else 0, end - SPEAKER_BEFORE_CHARS)
+        end = max(end, start + 2)
+        if end >= verb.start():
+            continue
+        resume = verb.end()
+        yield text[start:end]
+
+
+AFTER_VERB = re.compile(
+    rf"(?:^|[,—–…-]\s{{0,40}})(?:{SAYING})(?P<space>\s{{1,40}})(?!que\b|qu['’]|that\b)",
+    re.IGNORECASE,
+)
+ENDS_SPEAKER_AFTER = re.compile(r"[.;:!?«»“”\"…]")
+SPEAKER_AFTER_CHARS = 160
+
+
+def _speakers_after(text: str) -> Iterator[str]:
+    """The phrases ``SPEAKER_AFTER.finditer`` finds (", a déclaré X, role."), found from the
+    verbs: a phrase runs from the verb to the next punctuation, which must end a clause
+    (``.;:!?`` or the end), in at most 160 characters. Linear: the regular expression
+    retried its lazy phrase 160 times from every verb."""
+    stops = [match.start() for match in ENDS_SPEAKER_AFTER.finditer(text)]
+    match = AFTER_VERB.search(text)
+    while match is not None:
+        start = match.end()
+        after = bisect.bisect_left(stops, start)
+        stop = stops[after] if after < len(stops) else len(text)
+        if stop - start > 2 * SPEAKER_AFTER_CHARS:  # too long a phrase, whatever its spaces
+            stop = start + 2 * SPEAKER_AFTER_CHARS + 1
+        end = max(len(text[start:stop].rstrip()) + start, min(stop, start + 2))
+        if end - start < 2 and len(match["space"]) > 1:
+            start -= 1  # the phrase may begin with a space of the run
+        resume = match.start() + 1
+        if 2 <= end - start <= SPEAKER_AFTER_CHARS and (stop == len(text) or text[stop] in ".;:!?"):
+            yield text[start:end]
+            resume = min(stop + 1, len(text)) if stop < len(text) else len(text)
+        match = AFTER_VERB.search(text, resume) if resume < len(text) else None
+
+
+def _overlapping(pattern: re.Pattern, text: str) -> Iterator[re.Match]:
+    """Every match, also those that start inside another ("said" in "has said")."""
+    match = pattern.search(text)
+    while match is not None:
+        yield match
+        match = pattern.search(text, match.start() + 1)
 
 
 def _describe(phrase: str, anonymous: list[Speaker]) -> Speaker | None:

@@ -32,6 +32,7 @@ from articles.api.serializers import ArticleWriteSerializer
 from articles.extract import extract
 from articles.lifeline import die_with_parent
 from articles.models import Article
+from articles.text import MarkupTooComplex
 
 BATCH_SIZE = 500
 
@@ -383,6 +384,8 @@ def import_raw_page(content: str, *, skip_existing: bool = False, **hints: Any) 
     /articles/extract/?save=true`` does."""
     try:
         page = page_to_store(content, **hints)
+    except MarkupTooComplex as error:
+        return bulk.Outcome(bulk.ERROR, errors=str(error))
     except Exception as error:  # a page that makes extraction fail is this page's failure
         return bulk.unexpected(error)
     serializer = ArticleWriteSerializer(data=page)

@@ -23,6 +23,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import ProtectedError, QuerySet
@@ -32,7 +33,14 @@ from psycopg import errors as pg_errors
 from articles import search
 from articles.models import Article, Author, Byline, NamedEntity, Quotation, QuotedSource, Tag
 from articles.selectors import article_ids_using, article_tag_slugs
-from articles.text import clean_body, make_slug, normalise_name, strip_controls, word_count
+from articles.text import (
+    MarkupTooComplex,
+    clean_body,
+    make_slug,
+    normalise_name,
+    strip_controls,
+    word_count,
+)
 
 Named = TypeVar("Named", bound=NamedEntity)
 
@@ -412,7 +420,10 @@ def normalise_article(article: Article) -> None:
     words counted."""
     _strip_unsafe(article, _ARTICLE_LINES, _ARTICLE_TEXTS)
     if article.body:
-        article.body = clean_body(article.body)
+        try:
+            article.body = clean_body(article.body)
+        except MarkupTooComplex as error:
+            raise ValidationError({"body": [str(error)]}) from None
     article.word_count = word_count(article.body or "")
     if article.url == "":
         article.url = None
@@ -479,7 +490,28 @@ def unique_in_order(names: Iterable[str]) -> list[str]:
     return result
 
 
+def check_counts(
+    *,
+    authors: Sequence[Any] | None = None,
+    tags: Sequence[Any] | None = None,
+    quotes: Sequence[Any] | None = None,
+) -> None:
+    """At most ``ARTICLE_MAX_AUTHORS`` authors, ``ARTICLE_MAX_TAGS`` tags and
+    ``ARTICLE_MAX_QUOTES`` quotes an article (a ValidationError naming the list)."""
+    errors = {}
+    for field, given, most in (
+        ("authors", authors, settings.ARTICLE_MAX_AUTHORS),
+        ("tags", tags, settings.ARTICLE_MAX_TAGS),
+        ("quotes", quotes, settings.ARTICLE_MAX_QUOTES),
+    ):
+        if given is not None and len(given) > most:
+            errors[field] = [f"An article has at most {most} {field}, not {len(given)}."]
+    if errors:
+        raise ValidationError(errors)
+
+
 def check_quotes(quotes: Sequence[QuoteInput]) -> None:
+    check_counts(quotes=quotes)
     errors = []
     kinds = QuotedSource.Kind.values
     for number, quote in enumerate(quotes, start=1):
@@ -531,6 +563,10 @@ def _replace_relations(
         check_quotes(quote_inputs)
     author_names = unique_in_order(authors or [])
     tag_names = unique_in_order(tags or [])
+    check_counts(
+        authors=None if authors is None else author_names,
+        tags=None if tags is None else tag_names,
+    )
     names = _names_in_fixed_order(
         [
             *(_NameWanted(Author, n, "authors", {}) for n in author_names),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
-import html
+import html as html_module
+import itertools
 import re
 import unicodedata
+from html import entities as html_entities
 
 import nh3
 
@@ -17,7 +19,6 @@ BODY_TAGS = {
 }  # fmt: skip
 BODY_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "q": {"cite"}}
 
-_HTML_TAG = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")
 
 
@@ -123,14 +124,56 @@ def normalise_name(name: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", strip_controls(name))).strip()
 
 
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+# Every attribute a body keeps that a browser follows or hands on as a URL: the scheme rule
+# applies to each (nh3's own applies to href and src only, not to cite).
+URL_ATTRIBUTES = frozenset({"href", "cite"})
+_URL_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+_URL_IGNORED = str.maketrans("", "", "\t\n\r")  # browsers drop these anywhere in a URL
+
+
+def _allowed_url(value: str) -> bool:
+    """Whether a URL is relative or of an allowed scheme, read as a browser reads it
+    (surrounding spaces and control characters dropped, tabs and newlines ignored)."""
+    scheme = _URL_SCHEME.match(value.translate(_URL_IGNORED).strip("\x00- "))
+    return scheme is None or scheme.group(1).lower() in URL_SCHEMES
+
+
+def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
+    if attribute in URL_ATTRIBUTES and not _allowed_url(value):
+        return None
+    return value
+
+
 def sanitise_html(body: str) -> str:
-    """Keep the harmless formatting of an HTML body and drop scripts, styles and handlers."""
+    """Keep the harmless formatting of an HTML body and drop scripts, styles and handlers.
+
+    Callers check ``body`` with ``check_markup`` first: nh3's parser (html5ever) takes time
+    quadratic in the nesting depth and in a tag's attributes. Stray ampersands are escaped
+    here (a ``&`` that starts no known character reference costs html5ever time in
+    proportion to the rest of the text)."""
     return nh3.clean(
-        body,
+        _escape_stray_ampersands(body),
         tags=BODY_TAGS,
         attributes=BODY_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
+        attribute_filter=_attribute_filter,
+        url_schemes=set(URL_SCHEMES),
         link_rel="noopener nofollow",
+    )
+
+
+_STRAY_AMPERSAND = re.compile(
+    r"&(?!#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{0,31};)"
+)
+_NAMED_REFERENCE = re.compile(r"&([A-Za-z][A-Za-z0-9]{0,31};)")
+
+
+def _escape_stray_ampersands(html: str) -> str:
+    if "&" not in html:
+        return html
+    html = _STRAY_AMPERSAND.sub("&amp;", html)
+    return _NAMED_REFERENCE.sub(
+        lambda m: m.group() if m.group(1) in html_entities.html5 else "&amp;" + m.group(1), html
     )
 
 
@@ -145,16 +188,133 @@ def removed_by_sanitising(html: str) -> list[str]:
     return sorted(f"<{tag}>" for tag in tags) + sorted(f"{name}=" for name in attributes)
 
 
+# --- plain text or HTML ---------------------------------------------------------------------
+
+# Where an HTML parser starts markup: "<" and then a letter, "/", "!" or "?". Text without
+# one is text to a browser whatever else it holds ("5 < 6", a "<" with no ">" after it), so
+# this tells a plain body from HTML: "Hello <img src=x onerror=..." is HTML (and loses its
+# img), never plain text that a page would then parse as a tag.
+_MARKUP = re.compile(r"<[A-Za-z/!?]")
+
+
 def looks_like_html(text: str) -> bool:
-    return bool(_HTML_TAG.search(text))
+    return _MARKUP.search(text) is not None
 
 
 def clean_body(body: str) -> str:
-    """A body is plain text or sanitised HTML; plain text is stored as it is."""
-    return sanitise_html(body) if looks_like_html(body) else body
+    """A body is plain text, stored as it is, or HTML, stored sanitised (``MarkupTooComplex``
+    when it is too deep or has a tag with too many attributes). Sanitised HTML left without a
+    tag is plain text again: its text, unless that text would read as markup (``&lt;img``
+    spelled out), which stays escaped in a paragraph."""
+    if not looks_like_html(body):
+        return body
+    check_markup(body)
+    html = sanitise_html(body)
+    if "<" in html:  # the sanitiser escapes every "<" that is not a tag it keeps
+        return html
+    text = html_module.unescape(html)
+    return text if not looks_like_html(text) else f"<p>{html}</p>"
 
 
-_TAG = re.compile(r"<\s*/?\s*([a-zA-Z][\w-]*)?[^>]*>")
+def body_as_html(body: str) -> str:
+    """A stored body as HTML to show: HTML sanitised (again, whatever was stored), plain text
+    escaped, its blank lines paragraphs and its line breaks ``<br>``."""
+    if looks_like_html(body):
+        try:
+            check_markup(body)
+        except MarkupTooComplex:
+            pass  # stored before the limits: shown as text
+        else:
+            return sanitise_html(body)
+    paragraphs = (p.strip() for p in _BLANK_LINES.split(body.replace("\r\n", "\n")))
+    return "".join(
+        "<p>" + html_module.escape(p, quote=False).replace("\n", "<br>") + "</p>"
+        for p in paragraphs
+        if p
+    )
+
+
+_BLANK_LINES = re.compile(r"\n[ \t]*\n")
+
+
+# --- what an HTML parser takes in linear time -----------------------------------------------
+
+# html5ever (nh3) and libxml2 (lxml, trafilatura) spend time quadratic in how deep elements
+# nest and in how many attributes one tag has (and more on some nestings); within these
+# bounds they are linear in the size of the page. A body or page past them is refused (400).
+MAX_HTML_DEPTH = 256
+MAX_HTML_ATTRIBUTES = 256
+
+# Elements that never nest (void) or whose end tag the parser implies (a new <p> closes the
+# last one): an unclosed one does not make the page deeper.
+_FLAT_ELEMENTS = frozenset({
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+    "track", "wbr", "param", "keygen", "p", "li", "dt", "dd", "option", "optgroup", "tr",
+    "td", "th", "thead", "tbody", "tfoot", "colgroup", "caption", "rb", "rt", "rtc", "rp",
+    "html", "head", "body",
+})  # fmt: skip
+# Elements whose content is text to the parser, up to their end tag.
+_RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed",
+                       "noframes"})  # fmt: skip
+_TAG_START = re.compile(r"<(?:(!--)|(/?)([A-Za-z][^\s/>]*))")
+_TAG_REST = re.compile(r"""(?:[^>"']|"[^"]*"|'[^']*')*""")
+_QUOTED_VALUE = re.compile(r""""[^"]*"|'[^']*'""")
+_ATTRIBUTE_START = re.compile(r"[\s/]+[^\s/>=]")
+
+
+class MarkupTooComplex(ValueError):
+    """HTML nested deeper, or with a tag of more attributes, than a parser takes in linear
+    time; the message says which."""
+
+
+def check_markup(html: str) -> None:
+    """Raise ``MarkupTooComplex`` when ``html`` would nest deeper than ``MAX_HTML_DEPTH`` or
+    gives a tag more than ``MAX_HTML_ATTRIBUTES`` attributes. One pass, linear in ``html``:
+    every character is read by at most one tag (a ``<`` inside a tag is the tag's), and the
+    depth is an upper bound of the parser's (only an end tag of an open name lowers it)."""
+    depth, resume = 0, 0
+    open_names: dict[str, int] = {}
+    for match in _TAG_START.finditer(html):
+        if match.start() < resume:
+            continue
+        if match.group(1):  # a comment, to its end
+            close = html.find("-->", match.end())
+            if close < 0:
+                return
+            resume = close + 3
+            continue
+        closing, name = match.group(2), match.group(3).lower()
+        rest = _TAG_REST.match(html, match.end())
+        resume = rest.end()
+        if closing:
+            if open_names.get(name):
+                open_names[name] -= 1
+                depth -= 1
+            continue
+        unquoted = _QUOTED_VALUE.sub("", rest.group())
+        starts = _ATTRIBUTE_START.finditer(unquoted)
+        if len(unquoted) > MAX_HTML_ATTRIBUTES and any(
+            True for _ in itertools.islice(starts, MAX_HTML_ATTRIBUTES, None)
+        ):
+            raise MarkupTooComplex(
+                f"A tag has more than {MAX_HTML_ATTRIBUTES} attributes (<{name[:40]}>)."
+            )
+        if name in _RAW_TEXT:
+            close = re.compile(f"</{re.escape(name)}", re.IGNORECASE).search(html, resume)
+            if close is None:
+                return
+            resume = close.start()
+        elif name not in _FLAT_ELEMENTS and not rest.group().endswith("/"):
+            depth += 1
+            open_names[name] = open_names.get(name, 0) + 1
+            if depth > MAX_HTML_DEPTH:
+                raise MarkupTooComplex(
+                    f"The HTML nests elements more than {MAX_HTML_DEPTH} levels deep."
+                )
+
+
+# A tag ends at its ">" or at the next "<" (linear: no "<" is read twice).
+_TAG = re.compile(r"<\s*/?\s*([a-zA-Z][\w-]*)?[^<>]*>")
 # Tags that end a block of text (a reader sees a break there); every other tag is inline and
 # adds nothing ("de <strong>réforme</strong>." reads "de réforme.").
 BLOCK_TAGS = {
@@ -172,9 +332,9 @@ def _tag_text(match: re.Match) -> str:
 def plain_text(body: str) -> str:
     """The text of a body that may be sanitised HTML, as a reader reads it: block tags are
     spaces, inline tags nothing, character references decoded."""
-    if "<" not in body and "&" not in body:
-        return body
-    return html.unescape(_TAG.sub(_tag_text, body))
+    if not looks_like_html(body):
+        return body  # plain text is its own text
+    return html_module.unescape(_TAG.sub(_tag_text, body))
 
 
 def word_count(body: str) -> int:

@@ -150,6 +150,16 @@ DATABASES.update(
 )
 DATABASE_ROUTERS = ["newsapi.replicas.PrimaryReplicaRouter"]
 READ_YOUR_WRITES_SECONDS = env_int("READ_YOUR_WRITES_SECONDS", 5)
+# What one article may have: more is refused with a 400 by every door (API, bulk, import,
+# extract, admin). Quotation and byline positions are small integers, and the search index
+# orders an article's quotes by 10 bits of position: 1,024 quotes at most.
+ARTICLE_MAX_QUOTES = env_int("ARTICLE_MAX_QUOTES", 1000)
+ARTICLE_MAX_AUTHORS = env_int("ARTICLE_MAX_AUTHORS", 100)
+ARTICLE_MAX_TAGS = env_int("ARTICLE_MAX_TAGS", 100)
+for _name, _most in (("ARTICLE_MAX_QUOTES", 1024), ("ARTICLE_MAX_AUTHORS", 32_767),
+                     ("ARTICLE_MAX_TAGS", 32_767)):  # fmt: skip
+    if not 1 <= globals()[_name] <= _most:
+        raise ImproperlyConfigured(f"{_name} must be between 1 and {_most}.")
 # Room for a bulk request of 500 articles; bigger bodies answer 413.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_BODY_MB", 16) * 1024 * 1024
 

@@ -162,6 +162,20 @@ def test_the_admin_preview_renders_the_sanitised_body(live_server, editor_logged
     assert "Paul Martin" in page.content()
 
 
+def test_a_hostile_body_never_runs_in_the_admin_preview(live_server, editor_logged_in):
+    from articles.models import Article
+
+    hostile = "Hello <img src=x onerror=\"document.title='XSS'\" and more words"
+    stored = ArticleFactory(title="Hostile", body=hostile)
+    legacy = ArticleFactory(title="Legacy")
+    Article.objects.filter(pk=legacy.pk).update(body=hostile)  # stored before the rule
+    page = editor_logged_in
+    for article in (stored, legacy):
+        page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/preview/")
+        page.wait_for_load_state("load")
+        assert page.title() != "XSS" and page.locator(".body img").count() == 0
+
+
 def test_the_admin_body_editor_works_offline(live_server, editor_logged_in):
     page = editor_logged_in
     page.goto(f"{live_server.url}/admin/articles/article/add/")

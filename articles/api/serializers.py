@@ -20,7 +20,7 @@ from articles import services, synonyms
 from articles.api.strictness import KnownFields
 from articles.models import Article, Author, QuotedSource, SynonymSet, Tag
 from articles.selectors import ArticleRow, article_rows
-from articles.text import make_slug
+from articles.text import MarkupTooComplex, check_markup, looks_like_html, make_slug
 
 
 class NamedRefSerializer(serializers.Serializer):
@@ -193,9 +193,12 @@ class QuoteInputSerializer(KnownFields, FastTextChecks, serializers.Serializer):
     )
 
 
-def _names(help_text: str) -> serializers.ListField:
+def _names(help_text: str, *, most: int) -> serializers.ListField:
     return serializers.ListField(
-        child=serializers.CharField(max_length=200), required=False, help_text=help_text
+        child=serializers.CharField(max_length=200),
+        required=False,
+        max_length=most,
+        help_text=f"{help_text} At most {most}.",
     )
 
 
@@ -245,9 +248,14 @@ class ArticleWriteSerializer(KnownFields, FastTextChecks, serializers.ModelSeria
     """Create or change an article. Authors, tags and quote sources are given by name and
     created when new; when given, each list replaces the article's list."""
 
-    authors = _names("Author names, in byline order.")
-    tags = _names("Tag names.")
-    quotes = QuoteInputSerializer(many=True, required=False)
+    authors = _names("Author names, in byline order.", most=settings.ARTICLE_MAX_AUTHORS)
+    tags = _names("Tag names.", most=settings.ARTICLE_MAX_TAGS)
+    quotes = QuoteInputSerializer(
+        many=True,
+        required=False,
+        max_length=settings.ARTICLE_MAX_QUOTES,
+        help_text=f"The quotations, in order. At most {settings.ARTICLE_MAX_QUOTES}.",
+    )
     url = OptionalURLField(
         help_text="Canonical URL: posting it again updates this article (re-import)."
     )
@@ -351,6 +359,11 @@ class RawPageSerializer(KnownFields, serializers.Serializer):
     def validate_content(self, content: str) -> str:
         if not content.strip():
             raise serializers.ValidationError("The page is empty.")
+        if looks_like_html(content):
+            try:
+                check_markup(content)
+            except MarkupTooComplex as error:
+                raise serializers.ValidationError(str(error)) from None
         return content
 
 
