@@ -184,3 +184,12 @@ class Quotation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}: “{Truncator(self.text).chars(60)}”"
+
+
+from articles.events.models import (  # noqa: E402, F401  (the events app-within-the-app)
+    Event,
+    FeedState,
+    KnownObject,
+    WebhookDelivery,
+    WebhookEndpoint,
+)

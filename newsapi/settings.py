@@ -209,6 +209,27 @@ if SEARCH_WRITER_HEAP_BYTES < 15_000_000 or SEARCH_REBUILD_HEAP_BYTES < 15_000_0
 # Changes older than this leave the log; a host whose index had not applied them rebuilds.
 SEARCH_CHANGE_LOG_RETENTION_DAYS = env_int("SEARCH_CHANGE_LOG_RETENTION_DAYS", 7)
 
+
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
+    if not number > 0:
+        raise ImproperlyConfigured(f"{name} must be above 0, not {value!r}")
+    return number
+
+
+# Events (articles/events/): the change feed keeps events this long (fractions allowed);
+# webhook retry delays are multiplied by the scale (tests shorten them); deliveries to
+# private, loopback and link-local addresses are refused unless allowed.
+EVENT_RETENTION_DAYS = env_float("EVENT_RETENTION_DAYS", 30.0)
+WEBHOOK_RETRY_SCALE = env_float("WEBHOOK_RETRY_SCALE", 1.0)
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", False)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "articles.api.authentication.TokenAuthentication",
@@ -269,6 +290,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "quotes", "description": "Quotations, searchable."},
         {"name": "search", "description": "Suggestions as the user types."},
         {"name": "auth", "description": "Tokens for writes."},
+        {"name": "events", "description": "The change feed and webhooks."},
     ],
     "ENUM_NAME_OVERRIDES": {
         "ArticleStatusEnum": "articles.models.Article.Status",

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from articles.api import views
+from articles.api import event_views, views
 
 router = DefaultRouter(trailing_slash=True)
 router.register("articles", views.ArticleViewSet, basename="article")
@@ -9,9 +9,11 @@ router.register("authors", views.AuthorViewSet, basename="author")
 router.register("tags", views.TagViewSet, basename="tag")
 router.register("sources", views.QuotedSourceViewSet, basename="source")
 router.register("quotes", views.QuotationViewSet, basename="quote")
+router.register("webhooks", event_views.WebhookEndpointViewSet, basename="webhook")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),
     path("suggest/", views.SuggestView.as_view(), name="suggest"),
+    path("changes/", event_views.ChangesView.as_view(), name="changes"),
     *router.urls,
 ]
