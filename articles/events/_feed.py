@@ -121,8 +121,9 @@ def page(after: str | None, *, limit: int, audience: str) -> FeedPage:
     column = _COLUMN[audience]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {_PRUNED[audience]}, (SELECT CASE WHEN is_called THEN last_value ELSE 0 END"
-            f" FROM {_COUNTER[audience]}) FROM articles_feedstate WHERE id = 1"
+            f"SELECT COALESCE((SELECT {_PRUNED[audience]} FROM articles_feedstate WHERE id = 1),"
+            f" 0), (SELECT CASE WHEN is_called THEN last_value ELSE 0 END"
+            f" FROM {_COUNTER[audience]})"
         )
         pruned_through, highest = cursor.fetchone()
         position = pruned_through if after is None else decode(after, audience)
@@ -142,8 +143,18 @@ def page(after: str | None, *, limit: int, audience: str) -> FeedPage:
     )
 
 
+def ensure_state() -> None:
+    """The feed's one state row (made by the migration; a test database flush removes it)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO articles_feedstate (id, pruned_through_seq, pruned_through_public_seq,"
+            " dispatched_through_seq) VALUES (1, 0, 0, 0) ON CONFLICT DO NOTHING"
+        )
+
+
 def prune(older_than: datetime.timedelta) -> int:
     """Delete numbered events older than ``older_than``; cursors before them become 410s."""
+    ensure_state()
     with connection.cursor() as cursor:
         cursor.execute(
             """

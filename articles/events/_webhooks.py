@@ -33,6 +33,7 @@ from django.utils import timezone
 from standardwebhooks import Webhook
 
 from articles import selectors
+from articles.events._feed import ensure_state
 from articles.events.models import ARTICLE, Event, FeedState, WebhookDelivery, WebhookEndpoint
 from articles.text import make_slug
 
@@ -156,6 +157,7 @@ def payload(event_type: str, occurred_at: datetime.datetime, data: Any) -> str:
 
 def dispatch(batch: int = 1000) -> int:
     """Deliveries for the next numbered events (at most ``batch``); how many events."""
+    ensure_state()
     with transaction.atomic():
         state = FeedState.objects.select_for_update().get(pk=1)
         found = list(
@@ -288,7 +290,7 @@ def retry_delay(attempts_made: int) -> float:
 _DUE_SQL = """
 SELECT d.id FROM articles_webhookdelivery d
   JOIN articles_webhookendpoint e ON e.id = d.endpoint_id AND e.active
- WHERE d.state = 'pending' AND d.next_attempt_at <= now()
+ WHERE d.state = 'pending' AND d.next_attempt_at <= clock_timestamp()
  ORDER BY d.next_attempt_at, d.id
  LIMIT %s
    FOR UPDATE OF d SKIP LOCKED
@@ -362,9 +364,9 @@ def queue_status() -> dict[str, Any]:
         cursor.execute(
             """
             SELECT (SELECT count(*) FROM articles_webhookdelivery
-                     WHERE state = 'pending' AND next_attempt_at <= now()),
+                     WHERE state = 'pending' AND next_attempt_at <= clock_timestamp()),
                    (SELECT min(next_attempt_at) FROM articles_webhookdelivery
-                     WHERE state = 'pending' AND next_attempt_at <= now()),
+                     WHERE state = 'pending' AND next_attempt_at <= clock_timestamp()),
                    (SELECT min(occurred_at) FROM articles_event e, articles_feedstate s
                      WHERE s.id = 1 AND (e.seq IS NULL OR e.seq > s.dispatched_through_seq))
             """

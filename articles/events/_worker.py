@@ -31,21 +31,21 @@ def work_once(client: httpx.Client | None = None) -> int:
 
 
 def run(stop: threading.Event, *, idle_s: float = 0.5) -> None:
-    """Work until ``stop`` is set; a round in progress is finished first."""
-    last_prune = 0.0
+    """Work until ``stop`` is set (at least one round); a round in progress is finished."""
+    last_prune = None
     with httpx.Client(timeout=TIMEOUT_S) as client:
-        while not stop.is_set():
+        while True:
             try:
-                if time.monotonic() - last_prune >= PRUNE_EVERY_S:
-                    pruned = prune(retention())
+                done = work_once(client)
+                if last_prune is None or time.monotonic() - last_prune >= PRUNE_EVERY_S:
+                    pruned = prune(retention())  # numbered and dispatched ones only
                     last_prune = time.monotonic()
                     if pruned:
                         log.info("pruned %d events older than %s", pruned, retention())
-                done = work_once(client)
             except DatabaseError as error:
                 log.warning("database unavailable (%s): trying again", error)
                 close_old_connections()
                 done = 0
                 stop.wait(2.0)
-            if not done:
-                stop.wait(idle_s)
+            if stop.wait(0 if done else idle_s):
+                return
