@@ -48,7 +48,11 @@ run: install
 	$(PY) manage.py search_index apply
 	@$(PY) manage.py ensure_admin --url http://$(HOST):$(PORT)/admin/
 	@echo "API: http://$(HOST):$(PORT)/api/v1/   Swagger UI: http://$(HOST):$(PORT)/api/docs/"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@# The worker (webhooks, events' upkeep) runs beside the server and stops with it: on
+	@# Ctrl-C, on SIGTERM, and when this shell goes away (it watches its parent).
+	@$(PY) manage.py run_worker --exit-with-parent & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install browser
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -367,8 +367,11 @@ def queue_status() -> dict[str, Any]:
                      WHERE state = 'pending' AND next_attempt_at <= clock_timestamp()),
                    (SELECT min(next_attempt_at) FROM articles_webhookdelivery
                      WHERE state = 'pending' AND next_attempt_at <= clock_timestamp()),
-                   (SELECT min(occurred_at) FROM articles_event e, articles_feedstate s
-                     WHERE s.id = 1 AND (e.seq IS NULL OR e.seq > s.dispatched_through_seq))
+                   LEAST((SELECT min(occurred_at) FROM articles_event WHERE seq IS NULL),
+                         (SELECT occurred_at FROM articles_event
+                           WHERE seq > COALESCE((SELECT dispatched_through_seq
+                                                   FROM articles_feedstate WHERE id = 1), 0)
+                           ORDER BY seq LIMIT 1))
             """
         )
         due, oldest_due, oldest_event = cursor.fetchone()

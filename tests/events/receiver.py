@@ -18,6 +18,7 @@ class Receiver:
         self.secrets: list[str] = []
         self.received: list[dict[str, Any]] = []  # verified deliveries, in arrival order
         self.rejected: list[str] = []
+        self.arrived: list[str] = []  # every request's webhook-id, before any answer
         self.fail_next = 0  # answer 500 to this many requests
         self.hang_s = 0.0  # wait this long before answering
         self.server: ThreadingHTTPServer | None = None
@@ -36,6 +37,8 @@ class Receiver:
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("content-length", 0)))
+                with receiver.lock:
+                    receiver.arrived.append(self.headers.get("webhook-id", ""))
                 if receiver.hang_s:
                     time.sleep(receiver.hang_s)
                 headers = {k.lower(): v for k, v in self.headers.items()}
