@@ -364,3 +364,6 @@ class QuotedSourceAdmin(NamedEntityAdmin):
 
     def get_list_display(self, request: HttpRequest) -> list[str]:
         return ["name", "kind", "description", "usage"]
+
+
+from articles.events import admin as events_admin  # noqa: E402, F401  (webhooks)

@@ -284,3 +284,32 @@ def test_redirects_are_not_followed(hook_client, settings):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_admin_registers_an_endpoint_and_shows_its_secret_once(
+    admin_client_logged_in, settings
+):
+    settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS = True
+    response = admin_client_logged_in.post(
+        "/admin/articles/webhookendpoint/add/",
+        {"url": "http://127.0.0.1:9/hook", "events": "article.published,tag.created",
+         "filter": "{}", "active": "on", "description": "From the admin"},
+        follow=True,
+    )  # fmt: skip
+    assert response.status_code == 200
+    endpoint = WebhookEndpoint.objects.get()
+    assert endpoint.events == ["article.published", "tag.created"]
+    assert endpoint.secret in response.content.decode()
+    changelist = admin_client_logged_in.get("/admin/articles/webhookendpoint/")
+    assert endpoint.secret not in changelist.content.decode()
+    bad = admin_client_logged_in.post(
+        "/admin/articles/webhookendpoint/add/",
+        {"url": "ftp://x/", "events": "nope", "filter": "{}"},
+    )
+    assert bad.status_code == 200 and WebhookEndpoint.objects.count() == 1
+    admin_client_logged_in.post(
+        "/admin/articles/webhookendpoint/",
+        {"action": "send_test_event", "_selected_action": [endpoint.pk]},
+    )
+    assert WebhookDelivery.objects.get().event_type == "webhook.test"
+    assert admin_client_logged_in.get("/admin/articles/webhookdelivery/").status_code == 200
