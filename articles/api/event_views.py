@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from articles import events, selectors
 from articles.api import event_serializers as s
+from articles.api.schema import ERRORS
 from articles.events.models import WebhookEndpoint
 
 
@@ -38,7 +39,6 @@ def _strict(params: Any, known: set[str]) -> None:
     parameters=[s.ChangesQuerySerializer],
     responses={
         200: s.ChangesPageSerializer,
-        400: OpenApiResponse(description="A malformed cursor or a limit out of 1-1000."),
         410: OpenApiResponse(s.ResyncSerializer, description="The cursor has expired."),
     },
 )
@@ -85,7 +85,36 @@ class SecretSerializer(s.serializers.Serializer):
     secret = s.serializers.CharField(help_text="The new `whsec_...` secret, shown only here.")
 
 
+def _denied(**responses: Any) -> dict[int, Any]:
+    """Reads of webhooks need the permission too: 401 and 403 on every method."""
+    return {
+        **responses,
+        **{code: OpenApiResponse(ERRORS[str(code)][0], description=ERRORS[str(code)][1])
+           for code in (401, 403)},
+    }  # fmt: skip
+
+
 @extend_schema(tags=["events"])
+@extend_schema_view(
+    list=extend_schema(
+        summary="Your webhook endpoints",
+        responses=_denied(**{"200": s.WebhookEndpointSerializer(many=True)}),
+    ),
+    retrieve=extend_schema(
+        summary="A webhook endpoint", responses=_denied(**{"200": s.WebhookEndpointSerializer})
+    ),
+    create=extend_schema(
+        summary="Register a webhook endpoint",
+        description="The answer holds its `secret` (`whsec_...`), shown only this once. The URL "
+        "must be http(s) and resolve to public addresses (unless "
+        "`WEBHOOK_ALLOW_PRIVATE_NETWORKS`); `events` are event types or `*`.",
+    ),
+    partial_update=extend_schema(
+        summary="Change a webhook endpoint",
+        description="`active: true` enables an endpoint that was disabled after failing.",
+    ),
+    destroy=extend_schema(summary="Delete a webhook endpoint and its delivery log"),
+)
 class WebhookEndpointViewSet(viewsets.ModelViewSet):
     """Webhook endpoints of the user (a superuser sees all)."""
 
@@ -121,7 +150,7 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
 
     @extend_schema(
         summary="Its delivery log, newest first",
-        responses={200: s.WebhookDeliverySerializer(many=True)},
+        responses=_denied(**{"200": s.WebhookDeliverySerializer(many=True)}),
     )
     @action(detail=True, methods=["get"])
     def deliveries(self, request: Request, pk: str | None = None) -> Response:
