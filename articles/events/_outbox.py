@@ -50,6 +50,12 @@ class _Seen:
     public: bool
     known: KnownObject | None
 
+    @classmethod
+    def of(cls, pk: int, row: Any, public: set[int], known: dict[int, KnownObject]) -> _Seen:
+        """``row``: the object now (None once deleted; its slug is then the one last told)."""
+        slug = row.slug if row is not None else (known[pk].slug if pk in known else "")
+        return cls(pk, slug, exists=row is not None, public=pk in public, known=known.get(pk))
+
 
 def articles_changed(article_ids: Iterable[int]) -> None:
     """Events for articles this transaction wrote or deleted (any number: set-based)."""
@@ -63,14 +69,7 @@ def articles_changed(article_ids: Iterable[int]) -> None:
     events: list[Event] = []
     data = _article_data(rows)
     for pk in ids:
-        row = rows.get(pk)
-        seen = _Seen(
-            pk,
-            row.slug if row else (known[pk].slug if pk in known else ""),
-            exists=row is not None,
-            public=pk in public,
-            known=known.get(pk),
-        )
+        seen = _Seen.of(pk, rows.get(pk), public, known)
         events += _transition(ARTICLE, seen, lambda pk=pk: data[pk], explicit=True)
     _remember(ARTICLE, [(pk, rows[pk].slug, pk in public, uses.get(pk)) for pk in rows])
     _forget(ARTICLE, [pk for pk in ids if pk not in rows])
@@ -105,13 +104,7 @@ def _names(kind: str, name_ids: set[int], *, explicit: bool) -> None:
     events: list[Event] = []
     for pk in ids:
         row = rows.get(pk)
-        seen = _Seen(
-            pk,
-            row.slug if row else (known[pk].slug if pk in known else ""),
-            exists=row is not None,
-            public=pk in public,
-            known=known.get(pk),
-        )
+        seen = _Seen.of(pk, row, public, known)
         events += _transition(kind, seen, lambda row=row: _name_data(kind, row), explicit)
     _remember(kind, [(pk, rows[pk].slug, pk in public, None) for pk in rows])
     _forget(kind, [pk for pk in ids if pk not in rows])
