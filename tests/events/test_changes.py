@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import random
 import threading
+import time
 
 import pytest
 from django.db import connection, transaction
@@ -160,6 +161,7 @@ def test_a_feed_followed_during_concurrent_writes_mirrors_the_archive(client):
         found, cursor = follow(client, cursor, limit=7)
         mirror.apply(found)
         pages += 1
+        time.sleep(0.1)  # within the anonymous rate (THROTTLE_ANON)
     for thread in threads:
         thread.join()
     found, cursor = follow(client, cursor, limit=7)
