@@ -79,7 +79,11 @@ run: install
 	@$(QUIET) $(PY) manage.py search_index apply
 	@$(QUIET) $(PY) manage.py ensure_admin --url http://$(HOST):$(PORT)/admin/
 	@echo "Home: http://$(HOST):$(PORT)/   API: http://$(HOST):$(PORT)/api/v1/   Swagger UI: http://$(HOST):$(PORT)/api/docs/"
-	@$(QUIET) $(PY) manage.py runserver $(HOST):$(PORT)
+	@# The worker (webhooks, events' upkeep) runs beside the server and stops with it: on
+	@# Ctrl-C, on SIGTERM, and when this shell goes away (it watches its parent).
+	@$(QUIET) $(PY) manage.py run_worker --exit-with-parent & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(QUIET) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install browser typescript
 	$(PY) -m pytest --durations=20 $(PYTEST_ARGS)

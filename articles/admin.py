@@ -462,3 +462,6 @@ class SynonymSetAdmin(admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[SynonymSet]) -> None:
         for synonym_set in queryset:
             synonyms.synonym_set_delete(synonym_set)
+
+
+from articles.events import admin as events_admin  # noqa: E402, F401  (webhooks)

@@ -25,7 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from articles import search, services
+from articles import events, search, services
 from articles.models import Article, Author, Byline, NamedEntity, Quotation, QuotedSource, Tag
 from articles.services import QuoteInput
 from articles.text import strip_controls
@@ -251,6 +251,7 @@ def _write(
         outcomes[number] = Outcome(UPDATED, pk)
     _replace_relations(written, name_ids, updated={pk for pk, _ in updates.values()})
     search.record_changes(search.ARTICLE, [record.article.pk for record in written])
+    events.articles_changed(record.article.pk for record in written)
     return outcomes
 
 

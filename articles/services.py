@@ -30,7 +30,7 @@ from django.db.models import ProtectedError, QuerySet
 from django.utils import timezone
 from psycopg import errors as pg_errors
 
-from articles import search
+from articles import events, search
 from articles.models import Article, Author, Byline, NamedEntity, Quotation, QuotedSource, Tag
 from articles.selectors import article_ids_using, article_tag_slugs
 from articles.text import (
@@ -185,6 +185,7 @@ def _articles_changed(article_ids: list[int], *, touch: bool = False) -> None:
     if touch and article_ids:
         Article.objects.filter(pk__in=article_ids).update(updated_at=timezone.now())
     search.record_changes(search.ARTICLE, article_ids)
+    events.articles_changed(article_ids)
 
 
 def named_check(model: type[NamedEntity], name: str, *, exclude_pk: int | None = None) -> str:
@@ -206,6 +207,7 @@ def named_create(model: type[Named], *, name: str, **fields: Any) -> Named:
     entity = model(name=normalise_name(name), slug=slug, **fields)
     _save_named(entity)
     _record_named(entity)
+    events.names_changed(model, [entity.pk])
     return entity
 
 
@@ -228,6 +230,7 @@ def named_update(entity: Named, **changes: Any) -> Named:
     _record_named(entity)
     if changed:  # what articles show (names, slugs, kinds) or are found by changed
         _articles_changed(article_ids_using(entity), touch=True)
+    events.names_changed(type(entity), [entity.pk])
     return entity
 
 
@@ -246,6 +249,7 @@ def named_delete(entity: NamedEntity) -> None:
         ) from None
     search.record_changes(_CHANGE_KINDS[type(entity)], [entity_id])
     _articles_changed(article_ids, touch=True)
+    events.names_changed(type(entity), [entity_id])
 
 
 def _save_named(entity: NamedEntity) -> None:

@@ -5,6 +5,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from articles.events import queue_status
 from articles.search import SearchUnavailable, engine
 
 
@@ -32,4 +33,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         )
     shown = ("state", "documents", "articles", "quotes", "names", "lag", "last_change_applied")
     search = {key: described[key] for key in shown}
-    return JsonResponse({"status": "ok", "database": "ok", "search": search})
+    # The worker's queue: due webhook deliveries and events not yet turned into deliveries.
+    return JsonResponse(
+        {"status": "ok", "database": "ok", "search": search, "queue": queue_status()}
+    )

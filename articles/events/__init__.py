@@ -1,0 +1,55 @@
+"""Events: the outbox every write fills in its transaction, the change feed that serves it,
+webhooks that push it, and the worker that delivers them (see README, Events).
+
+Writers call ``articles_changed`` and ``names_changed`` at the end of a write; the feed's
+readers call ``page``; the worker calls ``sequence``, ``dispatch``, ``deliver_due`` and
+``prune``.
+"""
+
+from articles.events._feed import (
+    EDITOR,
+    READER,
+    BadCursor,
+    ExpiredCursor,
+    FeedPage,
+    page,
+    prune,
+    sequence,
+)
+from articles.events._outbox import EVENT_TYPES, articles_changed, names_changed
+from articles.events._webhooks import (
+    checked_filter,
+    checked_url,
+    deliver_due,
+    dispatch,
+    new_secret,
+    queue_status,
+    rotate_secret,
+    send_test,
+)
+from articles.events._worker import run as run_worker
+from articles.events._worker import work_once
+
+__all__ = [
+    "EDITOR",
+    "EVENT_TYPES",
+    "READER",
+    "BadCursor",
+    "ExpiredCursor",
+    "FeedPage",
+    "articles_changed",
+    "checked_filter",
+    "checked_url",
+    "deliver_due",
+    "dispatch",
+    "names_changed",
+    "new_secret",
+    "page",
+    "prune",
+    "queue_status",
+    "rotate_secret",
+    "run_worker",
+    "send_test",
+    "sequence",
+    "work_once",
+]

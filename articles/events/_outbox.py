@@ -1,0 +1,274 @@
+"""The outbox: every writer ends its write with one call here, inside its transaction.
+
+Nothing is told twice and nothing is missed because the decision is made from state, not from
+what each door says it did: for every object a write touched, what readers and editors see now
+(``selectors``' rules of visibility) is compared with what the feed last told them
+(``KnownObject``). So one rule gives ``article.published`` (readers did not know it and now
+see it), ``article.unpublished`` (they knew it and no longer see it), ``article.updated``,
+``article.deleted``, and the editors-only events of drafts, whichever door wrote.
+
+A name (tag, author, source) is visible to readers while a visible article uses it: the names
+an article uses before and after a write are looked at again, and a name that appears to or
+disappears from readers gets its ``created`` or ``deleted`` event for them.
+
+Locks: the article rows are locked by their writers already; the names' ``KnownObject`` rows
+are locked here, in one order (kind, id), before their visibility is read, so two writers
+publishing and unpublishing articles of one tag decide one after the other.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
+from django.utils import timezone
+
+from articles import selectors
+from articles.events.models import ARTICLE, AUTHOR, SOURCE, TAG, Event, KnownObject
+from articles.models import Author, NamedEntity, QuotedSource, Tag
+
+NAME_MODELS: dict[str, type[NamedEntity]] = {TAG: Tag, AUTHOR: Author, SOURCE: QuotedSource}
+NAME_KINDS = {model: kind for kind, model in NAME_MODELS.items()}
+_USE_COLUMNS = {TAG: "tag_ids", AUTHOR: "author_ids", SOURCE: "source_ids"}
+READER = AnonymousUser()
+EVENT_TYPES = frozenset(
+    [f"article.{verb}" for verb in ("created", "published", "updated", "unpublished", "deleted")]
+    + [f"{kind}.{verb}" for kind in NAME_MODELS for verb in ("created", "updated", "deleted")]
+)
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """One object as the feed knew it (``known``) and as it is now (``public``, ``data``)."""
+
+    object_id: int
+    slug: str
+    exists: bool
+    public: bool
+    known: KnownObject | None
+
+    @classmethod
+    def of(
+        cls, pk: int, slug: str | None, public: set[int], known: dict[int, KnownObject]
+    ) -> _Seen:
+        """``slug``: the object's now (None once deleted: then the one last told)."""
+        exists = slug is not None
+        if slug is None:
+            slug = known[pk].slug if pk in known else ""
+        return cls(pk, slug, exists=exists, public=pk in public, known=known.get(pk))
+
+
+def articles_changed(article_ids: Iterable[int]) -> None:
+    """Events for articles this transaction wrote or deleted (any number: set-based)."""
+    ids = sorted(set(article_ids))
+    if not ids:
+        return
+    known = _locked_known(ARTICLE, ids)
+    rows = selectors.article_rows(ids, body=True)
+    public = set(selectors.visible_articles(READER).filter(pk__in=ids).values_list("pk", flat=True))
+    uses = _uses(ids)
+    events: list[Event] = []
+    data = _article_data(rows)
+    for pk in ids:
+        seen = _Seen.of(pk, rows[pk].slug if pk in rows else None, public, known)
+        events += _transition(ARTICLE, seen, data.get(pk), explicit=True)
+    _remember(ARTICLE, [(pk, rows[pk].slug, pk in public, uses.get(pk)) for pk in rows])
+    _forget(ARTICLE, [pk for pk in ids if pk not in rows])
+    _insert(events)
+    touched: dict[str, set[int]] = {TAG: set(), AUTHOR: set(), SOURCE: set()}
+    for pk in ids:
+        for kind, column in _USE_COLUMNS.items():
+            if pk in known:
+                touched[kind].update(getattr(known[pk], column))
+            touched[kind].update(uses.get(pk, {}).get(column, ()))
+    for kind, name_ids in touched.items():
+        _names(kind, name_ids, explicit=False)
+
+
+def names_changed(model: type[NamedEntity], ids: Iterable[int]) -> None:
+    """Events for tags, authors or sources this transaction created, changed or deleted."""
+    _names(NAME_KINDS[model], set(ids), explicit=True)
+
+
+def _names(kind: str, name_ids: set[int], *, explicit: bool) -> None:
+    ids = sorted(name_ids)
+    if not ids:
+        return
+    known = _locked_known(kind, ids)
+    model = NAME_MODELS[kind]
+    slugs = dict(model.objects.filter(pk__in=ids).values_list("pk", "slug"))
+    public = set(
+        selectors.visible_names(model.objects.filter(pk__in=ids), READER).values_list(
+            "pk", flat=True
+        )
+    )
+    events: list[Event] = []
+    for pk in ids:
+        events += _transition(kind, _Seen.of(pk, slugs.get(pk), public, known), None, explicit)
+    # Most names an article write looks at again change for nobody: only those told of are
+    # read with their counts (which cost a count over their articles).
+    described = {e.object_id for e in events if e.data is None}
+    if described:
+        data = _name_data(kind, list(_counted(kind).filter(pk__in=described)))
+        for event in events:
+            if event.data is None:
+                event.data = data[event.object_id]
+    _remember(kind, [(pk, slug, pk in public, None) for pk, slug in slugs.items()])
+    _forget(kind, [pk for pk in ids if pk not in slugs])
+    _insert(events)
+
+
+def _transition(kind: str, seen: _Seen, data: Any, explicit: bool) -> list[Event]:
+    """The events that tell readers and editors what changed for one object (``data``: the
+    object's representation, or None to be filled in by the caller).
+
+    ``explicit``: the object itself was written (else only a change of who sees it, for a
+    name whose articles changed, is told)."""
+    known, now = seen.known, timezone.now()
+    appeared = "published" if kind == ARTICLE else "created"
+    vanished = "unpublished" if kind == ARTICLE else "deleted"
+
+    def event(verb: str, public: bool, tombstone: bool = False) -> Event:
+        return Event(
+            type=f"{kind}.{verb}", object=kind, object_id=seen.object_id, slug=seen.slug,
+            occurred_at=now, public=public,
+            data={"id": seen.object_id, "slug": seen.slug} if tombstone else data,
+        )  # fmt: skip
+
+    if not seen.exists:
+        if known is None:
+            return []
+        return [event("deleted", public=known.public, tombstone=True)]
+    if known is None:
+        return [event(appeared, public=True)] if seen.public else [event("created", public=False)]
+    if seen.public and not known.public:
+        return [event(appeared, public=True)]
+    if known.public and not seen.public:
+        # Readers lose it; editors, who still see it, get it back as it is now.
+        return [event(vanished, public=True, tombstone=True), event("updated", public=False)]
+    if not explicit:
+        return []
+    return [event("updated", public=seen.public)]
+
+
+def _locked_known(kind: str, ids: list[int]) -> dict[int, KnownObject]:
+    rows = (
+        KnownObject.objects.select_for_update()
+        .filter(object=kind, object_id__in=ids)
+        .order_by("object_id")
+    )
+    return {row.object_id: row for row in rows}
+
+
+def _uses(article_ids: list[int]) -> dict[int, dict[str, list[int]]]:
+    """The tags, authors and sources each article names now."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT a.id,
+                   ARRAY(SELECT tag_id FROM articles_article_tags WHERE article_id = a.id),
+                   ARRAY(SELECT author_id FROM articles_byline WHERE article_id = a.id),
+                   ARRAY(SELECT DISTINCT source_id FROM articles_quotation
+                          WHERE article_id = a.id)
+              FROM articles_article a WHERE a.id = ANY(%s)
+            """,
+            [article_ids],
+        )
+        return {
+            pk: {"tag_ids": tags, "author_ids": authors, "source_ids": sources}
+            for pk, tags, authors, sources in cursor.fetchall()
+        }
+
+
+def _remember(kind: str, rows: list[tuple[int, str, bool, dict[str, list[int]] | None]]) -> None:
+    """What the feed has now told of these objects (one statement)."""
+    if not rows:
+        return
+    empty: dict[str, list[int]] = {}
+    arrays = [
+        [pk for pk, *_ in rows],
+        [slug for _, slug, _, _ in rows],
+        [public for _, _, public, _ in rows],
+        *(
+            ["{" + ",".join(map(str, (uses or empty).get(column, []))) + "}"
+             for *_, uses in rows]
+            for column in ("tag_ids", "author_ids", "source_ids")
+        ),
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO articles_knownobject
+                   (object, object_id, slug, public, tag_ids, author_ids, source_ids)
+            SELECT %s, u.id, u.slug, u.public, u.tags::bigint[], u.authors::bigint[],
+                   u.sources::bigint[]
+              FROM unnest(%s::bigint[], %s::text[], %s::boolean[], %s::text[], %s::text[],
+                          %s::text[]) AS u(id, slug, public, tags, authors, sources)
+            ON CONFLICT (object, object_id) DO UPDATE
+               SET slug = EXCLUDED.slug, public = EXCLUDED.public, tag_ids = EXCLUDED.tag_ids,
+                   author_ids = EXCLUDED.author_ids, source_ids = EXCLUDED.source_ids
+            """,
+            [kind, *arrays],
+        )
+
+
+def _forget(kind: str, ids: list[int]) -> None:
+    if ids:
+        KnownObject.objects.filter(object=kind, object_id__in=ids).delete()
+
+
+def _insert(events: list[Event]) -> None:
+    """One INSERT from arrays (the data as JSON text): bulk_create adapts each row's JSON
+    one by one, slower than the rest of an import's batch."""
+    if not events:
+        return
+    columns = ("type", "object", "object_id", "slug", "occurred_at", "public")
+    arrays = [[getattr(event, column) for event in events] for column in columns]
+    arrays.append([json.dumps(event.data, cls=DjangoJSONEncoder) for event in events])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO articles_event (type, object, object_id, slug, occurred_at, public, data)
+            SELECT * FROM unnest(%s::text[], %s::text[], %s::bigint[], %s::text[],
+                                 %s::timestamptz[], %s::boolean[], %s::jsonb[])
+            """,
+            arrays,
+        )
+
+
+# --- data: the object as its detail endpoint gives it -------------------------------------------
+
+
+def _article_data(rows: dict[int, selectors.ArticleRow]) -> dict[int, dict[str, Any]]:
+    # The API's own representation, by definition of an event's data (imported here, not at
+    # the top: the write path sits below the API's layer and calls this only to describe).
+    from articles.api.serializers import ArticleDetailSerializer
+
+    serializer = ArticleDetailSerializer()
+    return {pk: serializer.to_representation(row) for pk, row in rows.items()}
+
+
+def _counted(kind: str):
+    return {
+        TAG: selectors.tags_with_counts,
+        AUTHOR: selectors.authors_with_counts,
+        SOURCE: selectors.sources_with_counts,
+    }[kind]()
+
+
+def _name_data(kind: str, rows: list[NamedEntity]) -> dict[int, dict[str, Any]]:
+    from articles.api import serializers
+
+    serializer = {
+        TAG: serializers.TagSerializer,
+        AUTHOR: serializers.AuthorSerializer,
+        SOURCE: serializers.QuotedSourceSerializer,
+    }[kind]
+    # One serializer for all: DRF builds a serializer's fields anew for each instance.
+    data = serializer(rows, many=True).data
+    return {row.pk: dict(item) for row, item in zip(rows, data, strict=True)}

@@ -1,0 +1,384 @@
+"""Webhooks: endpoints, the deliveries the worker makes, Standard Webhooks signatures.
+
+``dispatch`` turns numbered events into deliveries (one per endpoint that wants the event),
+in the order of the feed, one dispatcher at a time (the feed state's row is locked).
+``deliver_due`` is the queue: it takes due deliveries with ``FOR UPDATE SKIP LOCKED`` and keeps
+their rows locked while it sends them, so however many workers run on however many hosts,
+one delivery is attempted by one of them at a time; a worker that dies mid-way leaves its
+deliveries unlocked and still pending (the transaction is rolled back): another one sends
+them again. Delivery is at least once; ``webhook-id`` is the same on every attempt.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import ipaddress
+import json
+import random
+import secrets
+import socket
+import time
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from standardwebhooks import Webhook
+
+from articles import selectors
+from articles.events._feed import ensure_state
+from articles.events.models import ARTICLE, Event, FeedState, WebhookDelivery, WebhookEndpoint
+from articles.text import make_slug
+
+TIMEOUT_S = 10.0
+# Seconds after each failed attempt; then every 2 h until a day has passed.
+RETRY_DELAYS_S = (5, 30, 120, 600, 1800, 3600)
+RETRY_EVERY_S = 7200
+GIVE_UP_AFTER_S = 24 * 3600
+DISABLE_AFTER_S = 5 * 24 * 3600
+ROTATION_GRACE = datetime.timedelta(hours=24)
+RESPONSE_KEPT = 1024
+TEST_EVENT = "webhook.test"
+FILTER_KEYS = {
+    "tag": "tags", "any_tag": "tags", "exclude_tag": "tags", "author": "authors",
+    "source": "sources", "language": "language", "section": "section",
+}  # fmt: skip
+PARALLEL = 16
+
+
+def new_secret() -> str:
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+# --- checks -----------------------------------------------------------------------------------
+
+
+def _allow_private() -> bool:
+    return bool(getattr(settings, "WEBHOOK_ALLOW_PRIVATE_NETWORKS", False))
+
+
+def _public_address(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def resolve(host: str, port: int) -> list[str]:
+    """The addresses ``host`` resolves to now, or a ValueError saying why it cannot be used."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as error:
+        raise ValueError(f"{host!r} does not resolve ({error}).") from None
+    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    if not _allow_private():
+        private = [a for a in addresses if not _public_address(a)]
+        if private:
+            raise ValueError(
+                f"{host!r} resolves to a private, loopback or link-local address "
+                f"({', '.join(private)}): refused (WEBHOOK_ALLOW_PRIVATE_NETWORKS)."
+            )
+    return addresses
+
+
+def checked_url(url: str) -> str:
+    """An http(s) URL that resolves only to public addresses (unless private networks are
+    allowed), else a ValidationError; it is checked again at each delivery."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValidationError("Use an http:// or https:// URL.")
+    if parts.username or parts.password:
+        raise ValidationError("Put no credentials in the URL.")
+    try:
+        resolve(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+    return url
+
+
+def checked_filter(value: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(value) - set(FILTER_KEYS))
+    if unknown:
+        raise ValidationError(f"Unknown filters {unknown}: use {sorted(FILTER_KEYS)}.")
+    clean: dict[str, Any] = {}
+    for key, given in value.items():
+        values = given if isinstance(given, list) else [given]
+        if not values or not all(isinstance(v, str) and v.strip() for v in values):
+            raise ValidationError(f"{key}: give a non-empty string or a list of them.")
+        clean[key] = [make_slug(v) for v in values]
+    return clean
+
+
+def matches(endpoint: WebhookEndpoint, event_type: str, obj: str, data: Mapping[str, Any]) -> bool:
+    """Whether the endpoint wants this event: its types, and for articles its filter."""
+    if "*" not in endpoint.events and event_type not in endpoint.events:
+        return False
+    if obj != ARTICLE or not endpoint.filter or set(data) <= {"id", "slug"}:
+        return True  # names, and tombstones (which no longer say what they were), pass
+    have = {
+        "tags": {t["slug"] for t in data.get("tags", ())},
+        "authors": {a["slug"] for a in data.get("authors", ())},
+        "sources": {q["source"]["slug"] for q in data.get("quotes", ())},
+        "language": {make_slug(data.get("language") or "")},
+        "section": {make_slug(data.get("section") or "")},
+    }
+    for key, wanted in endpoint.filter.items():
+        present = have[FILTER_KEYS[key]]
+        if key == "any_tag":
+            ok = bool(present & set(wanted))
+        elif key == "exclude_tag":
+            ok = not present & set(wanted)
+        elif key in ("language", "section"):
+            ok = bool(present & set(wanted))
+        else:
+            ok = set(wanted) <= present
+        if not ok:
+            return False
+    return True
+
+
+# --- dispatch: events to deliveries ------------------------------------------------------------
+
+
+def payload(event_type: str, occurred_at: datetime.datetime, data: Any) -> str:
+    return json.dumps(
+        {"type": event_type, "timestamp": occurred_at.isoformat().replace("+00:00", "Z"),
+         "data": data},
+        separators=(",", ":"), ensure_ascii=False,
+    )  # fmt: skip
+
+
+def dispatch(batch: int = 1000) -> int:
+    """Deliveries for the next numbered events (at most ``batch``); how many events."""
+    ensure_state()
+    with transaction.atomic():
+        state = FeedState.objects.select_for_update().get(pk=1)
+        found = list(
+            Event.objects.filter(seq__gt=state.dispatched_through_seq)
+            .order_by("seq")
+            .values("id", "seq", "type", "object", "occurred_at", "data", "public")[:batch]
+        )
+        if not found:
+            return 0
+        endpoints = list(WebhookEndpoint.objects.filter(active=True).select_related("owner"))
+        editors = {e.pk for e in endpoints if selectors.can_see_unpublished(e.owner)}
+        now = timezone.now()
+        deliveries = [
+            WebhookDelivery(
+                endpoint=endpoint, event_id=event["id"], event_type=event["type"],
+                message_id=f"msg_{event['id']}", next_attempt_at=now,
+                payload=payload(event["type"], event["occurred_at"], event["data"]),
+            )
+            for event in found
+            for endpoint in endpoints
+            if (event["public"] or endpoint.pk in editors)
+            and matches(endpoint, event["type"], event["object"], event["data"])
+        ]  # fmt: skip
+        WebhookDelivery.objects.bulk_create(deliveries, batch_size=500)
+        state.dispatched_through_seq = found[-1]["seq"]
+        state.save(update_fields=["dispatched_through_seq"])
+    return len(found)
+
+
+def send_test(endpoint: WebhookEndpoint) -> WebhookDelivery:
+    """A ``webhook.test`` delivery, sent by the next worker round."""
+    now = timezone.now()
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint, event_id=0, event_type=TEST_EVENT, next_attempt_at=now,
+        message_id=f"msg_test_{secrets.token_hex(8)}",
+        payload=payload(TEST_EVENT, now, {"endpoint": endpoint.pk, "url": endpoint.url}),
+    )  # fmt: skip
+    return delivery
+
+
+def rotate_secret(endpoint: WebhookEndpoint) -> str:
+    """A new secret; the old one stays valid (and signs too) for 24 hours."""
+    endpoint.previous_secret = endpoint.secret
+    endpoint.previous_secret_until = timezone.now() + ROTATION_GRACE
+    endpoint.secret = new_secret()
+    endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_until"])
+    return endpoint.secret
+
+
+# --- delivery ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Attempt:
+    status_code: int | None = None
+    response_body: str = ""
+    error: str = ""
+    duration_ms: int = 0
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+def signature(endpoint: WebhookEndpoint, message_id: str, at: datetime.datetime, body: str) -> str:
+    """``v1,<sig>`` with the secret, and with the previous one during its 24 hours."""
+    secrets_now = [endpoint.secret]
+    if endpoint.previous_secret and (endpoint.previous_secret_until or at) > at:
+        secrets_now.append(endpoint.previous_secret)
+    return " ".join(Webhook(secret).sign(message_id, at, body) for secret in secrets_now)
+
+
+def send(client: httpx.Client, endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> Attempt:
+    """POST the delivery to the address its host resolves to now (checked again: a name that
+    resolved to a public address when registered may not any more); redirects are not
+    followed."""
+    started = time.monotonic()
+    attempt = Attempt()
+    at = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+    headers = {
+        "content-type": "application/json",
+        "user-agent": "newsapi-webhooks/1",
+        "webhook-id": delivery.message_id,
+        "webhook-timestamp": str(int(at.timestamp())),
+        "webhook-signature": signature(endpoint, delivery.message_id, at, delivery.payload),
+    }
+    parts = urlsplit(endpoint.url)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        address = resolve(parts.hostname or "", port)[0]
+        host = f"[{address}]" if ":" in address else address
+        target = urlunsplit((parts.scheme, f"{host}:{port}", parts.path or "/", parts.query, ""))
+        headers["host"] = parts.netloc
+        extensions = {"sni_hostname": parts.hostname} if parts.scheme == "https" else {}
+        with client.stream(
+            "POST", target, content=delivery.payload.encode(), headers=headers,
+            extensions=extensions, follow_redirects=False,
+        ) as response:  # fmt: skip
+            attempt.status_code = response.status_code
+            kept = b""
+            for chunk in response.iter_bytes():
+                kept += chunk
+                if len(kept) >= RESPONSE_KEPT:
+                    break
+            attempt.response_body = kept[:RESPONSE_KEPT].decode("utf-8", "replace")
+        if not attempt.succeeded:
+            attempt.error = f"HTTP {attempt.status_code}"
+    except ValueError as error:
+        attempt.error = str(error)[:500]
+    except httpx.HTTPError as error:
+        attempt.error = f"{type(error).__name__}: {error}"[:500]
+    attempt.duration_ms = int((time.monotonic() - started) * 1000)
+    return attempt
+
+
+def _scale() -> float:
+    return float(getattr(settings, "WEBHOOK_RETRY_SCALE", 1.0))
+
+
+def retry_delay(attempts_made: int) -> float:
+    """Seconds before the next attempt after ``attempts_made`` failed ones, with jitter."""
+    base = (
+        RETRY_DELAYS_S[attempts_made - 1]
+        if attempts_made <= len(RETRY_DELAYS_S)
+        else (RETRY_EVERY_S)
+    )
+    return base * _scale() * random.uniform(0.8, 1.2)
+
+
+_DUE_SQL = """
+SELECT d.id FROM articles_webhookdelivery d
+  JOIN articles_webhookendpoint e ON e.id = d.endpoint_id AND e.active
+ WHERE d.state = 'pending' AND d.next_attempt_at <= clock_timestamp()
+ ORDER BY d.next_attempt_at, d.id
+ LIMIT %s
+   FOR UPDATE OF d SKIP LOCKED
+"""
+
+
+def deliver_due(limit: int = 64, client: httpx.Client | None = None) -> int:
+    """Send due deliveries (at most ``limit``, side by side); how many were attempted."""
+    own = client is None
+    client = client or httpx.Client(timeout=TIMEOUT_S)
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(_DUE_SQL, [limit])
+                ids = [row[0] for row in cursor.fetchall()]
+            if not ids:
+                return 0
+            due = list(WebhookDelivery.objects.filter(pk__in=ids).select_related("endpoint"))
+            with ThreadPoolExecutor(min(PARALLEL, len(due))) as pool:
+                attempts = list(pool.map(lambda d: send(client, d.endpoint, d), due))
+            _record(due, attempts)
+        return len(due)
+    finally:
+        if own:
+            client.close()
+
+
+def _record(due: list[WebhookDelivery], attempts: list[Attempt]) -> None:
+    now = timezone.now()
+    endpoints: dict[int, WebhookEndpoint] = {}
+    for delivery, attempt in zip(due, attempts, strict=True):
+        delivery.attempt += 1
+        delivery.status_code = attempt.status_code
+        delivery.duration_ms = attempt.duration_ms
+        delivery.response_body = attempt.response_body
+        delivery.error = attempt.error
+        endpoint = endpoints.setdefault(delivery.endpoint_id, delivery.endpoint)
+        if attempt.succeeded:
+            delivery.state = WebhookDelivery.State.SUCCEEDED
+            delivery.next_attempt_at = None
+            endpoint.failing_since = None
+            continue
+        endpoint.failing_since = endpoint.failing_since or now
+        next_at = now + datetime.timedelta(seconds=retry_delay(delivery.attempt))
+        if (next_at - delivery.created_at).total_seconds() > GIVE_UP_AFTER_S * _scale():
+            delivery.state = WebhookDelivery.State.FAILED
+            delivery.next_attempt_at = None
+        else:
+            delivery.next_attempt_at = next_at
+    WebhookDelivery.objects.bulk_update(
+        due, ["attempt", "status_code", "duration_ms", "response_body", "error", "state",
+              "next_attempt_at"],
+    )  # fmt: skip
+    for endpoint in endpoints.values():
+        failing = endpoint.failing_since is not None
+        if failing and (now - endpoint.failing_since).total_seconds() > DISABLE_AFTER_S * _scale():
+            endpoint.active = False
+            endpoint.disabled_reason = (
+                f"Disabled at {now.isoformat()}: every delivery failed since "
+                f"{endpoint.failing_since.isoformat()}. Fix the receiver, then set active."
+            )
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+            failing_since=endpoint.failing_since, active=endpoint.active,
+            disabled_reason=endpoint.disabled_reason,
+        )  # fmt: skip
+
+
+def queue_status() -> dict[str, Any]:
+    """What /healthz says of the queue: due deliveries and events not yet dispatched."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT (SELECT count(*) FROM articles_webhookdelivery
+                     WHERE state = 'pending' AND next_attempt_at <= clock_timestamp()),
+                   (SELECT min(next_attempt_at) FROM articles_webhookdelivery
+                     WHERE state = 'pending' AND next_attempt_at <= clock_timestamp()),
+                   LEAST((SELECT min(occurred_at) FROM articles_event WHERE seq IS NULL),
+                         (SELECT occurred_at FROM articles_event
+                           WHERE seq > COALESCE((SELECT dispatched_through_seq
+                                                   FROM articles_feedstate WHERE id = 1), 0)
+                           ORDER BY seq LIMIT 1))
+            """
+        )
+        due, oldest_due, oldest_event = cursor.fetchone()
+    now = timezone.now()
+    oldest = min((t for t in (oldest_due, oldest_event) if t is not None), default=None)
+    return {
+        "pending": due,
+        "oldest_pending_at": oldest.isoformat() if oldest else None,
+        "oldest_pending_seconds": round((now - oldest).total_seconds(), 3) if oldest else 0,
+    }

@@ -1,0 +1,51 @@
+"""The worker's loop: number new events, turn them into deliveries, send those that are due,
+and now and then prune events past their retention. Any number of workers may run, on any
+number of hosts: each step is safe side by side (advisory lock, locked state row, SKIP
+LOCKED)."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import threading
+import time
+
+import httpx
+from django.conf import settings
+from django.db import DatabaseError, close_old_connections
+
+from articles.events._feed import prune, sequence
+from articles.events._webhooks import TIMEOUT_S, deliver_due, dispatch
+
+log = logging.getLogger("articles.events.worker")
+PRUNE_EVERY_S = 60.0
+
+
+def retention() -> datetime.timedelta:
+    return datetime.timedelta(days=float(getattr(settings, "EVENT_RETENTION_DAYS", 30)))
+
+
+def work_once(client: httpx.Client | None = None) -> int:
+    """One round; how much it did (0: nothing was waiting)."""
+    return sequence() + dispatch() + deliver_due(client=client)
+
+
+def run(stop: threading.Event, *, idle_s: float = 0.5) -> None:
+    """Work until ``stop`` is set (at least one round); a round in progress is finished."""
+    last_prune = None
+    with httpx.Client(timeout=TIMEOUT_S) as client:
+        while True:
+            try:
+                done = work_once(client)
+                if last_prune is None or time.monotonic() - last_prune >= PRUNE_EVERY_S:
+                    pruned = prune(retention())  # numbered and dispatched ones only
+                    last_prune = time.monotonic()
+                    if pruned:
+                        log.info("pruned %d events older than %s", pruned, retention())
+            except DatabaseError as error:
+                log.warning("database unavailable (%s): trying again", error)
+                close_old_connections()
+                done = 0
+                stop.wait(2.0)
+            if stop.wait(0 if done else idle_s):
+                return
