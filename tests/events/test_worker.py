@@ -45,6 +45,7 @@ def endpoint_for(receiver: Receiver) -> WebhookEndpoint:
     )
 
 
+@pytest.mark.slow
 def test_several_workers_send_each_delivery_once(tmp_path):
     receiver = Receiver().start()
     endpoint_for(receiver)
@@ -69,6 +70,7 @@ def test_several_workers_send_each_delivery_once(tmp_path):
     assert set(WebhookDelivery.objects.values_list("state", flat=True)) == {"succeeded"}
 
 
+@pytest.mark.slow
 def test_a_worker_killed_mid_delivery_loses_nothing(tmp_path):
     receiver = Receiver().start()
     receiver.hang_s = 5.0

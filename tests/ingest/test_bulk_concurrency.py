@@ -16,7 +16,7 @@ from tests.conftest import EDITOR_PERMISSIONS
 from tests.factories import UserFactory
 from tests.live import environment, gunicorn, request
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 REQUESTS = 6
 ROUNDS = 4
 

@@ -92,6 +92,7 @@ def archive(settings):
     return Path(settings.SEARCH_INDEX_PATH)
 
 
+@pytest.mark.slow
 def test_folders_of_rebuilds_killed_with_kill_9_are_removed(archive, tmp_path):
     """Each rebuild removes what killed ones left when it starts; status removes the last."""
     env = environment(archive)
@@ -110,6 +111,7 @@ def test_folders_of_rebuilds_killed_with_kill_9_are_removed(archive, tmp_path):
     assert len(indexed("archived")) == 30
 
 
+@pytest.mark.slow
 def test_status_and_apply_leave_the_folder_of_a_live_rebuild_alone(archive, tmp_path):
     env = environment(archive)
     live = generations(archive)
@@ -158,6 +160,7 @@ def search_status(base: str, q: str) -> tuple[int, dict[str, str], dict]:
     return code, headers, json.loads(body)
 
 
+@pytest.mark.slow
 def test_a_held_writer_lock_answers_503_with_retry_after_not_a_hang(tmp_path):
     ArticleFactory(title="Settled story")
     index = tmp_path / "search"
@@ -207,6 +210,7 @@ print(search.search_articles(search.ArticleSearch(q="{q}"), offset=0, limit=5).c
 """
 
 
+@pytest.mark.slow
 def test_a_search_answers_once_the_lock_holder_has_applied_its_change(settings, tmp_path):
     """The holder applies the change and keeps the lock: the waiting search then answers
     from the index as it is (read-your-writes holds) rather than waiting on."""
@@ -298,6 +302,7 @@ search.engine().apply()
 """
 
 
+@pytest.mark.slow
 def test_an_apply_killed_mid_way_keeps_the_chunks_it_saved(settings, tmp_path):
     ArticleFactory(title="Head start")
     assert indexed("head")
