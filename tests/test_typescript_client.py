@@ -27,7 +27,8 @@ from tests.live import end_other_sessions
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT / "tests" / "typescript"
 NODE, NPM = shutil.which("node"), shutil.which("npm")
-pytestmark = [pytest.mark.slow, 
+pytestmark = [
+    pytest.mark.slow,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         NODE is None or NPM is None,

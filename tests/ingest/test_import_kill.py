@@ -17,7 +17,8 @@ from django.db import connection
 from tests.ingest.test_import_export import record
 from tests.live import ROOT, database_url, environment
 
-pytestmark = [pytest.mark.slow, 
+pytestmark = [
+    pytest.mark.slow,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc"),
 ]
