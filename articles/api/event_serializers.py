@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from articles import events
+from articles.api.strictness import KnownFields
 from articles.events import EVENT_TYPES
 from articles.events.models import WebhookDelivery, WebhookEndpoint
 
@@ -57,7 +58,7 @@ class ResyncSerializer(serializers.Serializer):
     resync = serializers.BooleanField()
 
 
-class WebhookEndpointSerializer(serializers.ModelSerializer):
+class WebhookEndpointSerializer(KnownFields, serializers.ModelSerializer):
     events = serializers.ListField(
         child=serializers.CharField(max_length=40),
         min_length=1,

@@ -549,7 +549,7 @@ class SuggestionsSerializer(serializers.Serializer):
         )
     ]
 )
-class SynonymSetSerializer(serializers.ModelSerializer):
+class SynonymSetSerializer(KnownFields, serializers.ModelSerializer):
     terms = serializers.ListField(
         child=serializers.CharField(max_length=100),
         min_length=2,

@@ -60,7 +60,9 @@ class QueryParameters:
             names |= set(self.query_serializer_class().fields)
         for backend_class in getattr(self, "filter_backends", ()):
             if issubclass(backend_class, DjangoFilterBackend):
-                names |= set(self.filterset_class.base_filters)
+                filterset_class = getattr(self, "filterset_class", None)
+                if filterset_class is not None:
+                    names |= set(filterset_class.base_filters)
             else:
                 described = backend_class().get_schema_operation_parameters(self)
                 names |= {parameter["name"] for parameter in described}

@@ -460,7 +460,7 @@ class EditorsOnly(permissions.DjangoModelPermissions):
     partial_update=extend_schema(summary="Change a synonym set"),
     destroy=extend_schema(summary="Delete a synonym set"),
 )
-class SynonymSetViewSet(viewsets.ModelViewSet):
+class SynonymSetViewSet(QueryParameters, viewsets.ModelViewSet):
     queryset = SynonymSet.objects.all()
     serializer_class = s.SynonymSetSerializer
     permission_classes = [EditorsOnly]

@@ -202,3 +202,12 @@ def test_extract_and_token_name_unknown_fields(editor_client, api_client):
     token = api_client.post(f"{API}/auth/token/", {"username": "a", "password": "b", "otp": 1})
     assert token.status_code == 400
     assert "otp" in token.json()
+
+
+def test_synonym_sets_name_unknown_fields_and_parameters(editor_client):
+    answer = editor_client.post(f"{API}/synonyms/", {"term": ["Kyiv", "Kiev"]}, format="json")
+    assert answer.status_code == 400
+    assert "term" in answer.json()
+    answer = editor_client.get(f"{API}/synonyms/", {"languag": "fr"})
+    assert answer.status_code == 400
+    assert "languag" in answer.json()

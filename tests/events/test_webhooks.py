@@ -313,3 +313,10 @@ def test_the_admin_registers_an_endpoint_and_shows_its_secret_once(
     )
     assert WebhookDelivery.objects.get().event_type == "webhook.test"
     assert admin_client_logged_in.get("/admin/articles/webhookdelivery/").status_code == 200
+
+
+def test_an_unknown_field_is_a_400_that_names_it(hook_client, receiver):
+    body = {"url": receiver.url, "events": ["*"], "filters": {"tag": ["climat"]}}
+    answer = hook_client.post(HOOKS, body, format="json")
+    assert answer.status_code == 400
+    assert "filters" in answer.json()
