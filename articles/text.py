@@ -313,8 +313,8 @@ def check_markup(html: str) -> None:
                 )
 
 
-# A tag ends at its ">" or at the next "<" (linear: no "<" is read twice).
-_TAG = re.compile(r"<\s*/?\s*([a-zA-Z][\w-]*)?[^<>]*>")
+# A tag ends at its ">" or at the next "<", its runs possessive: linear, no "<" read twice.
+_READER_TAG = re.compile(r"<\s*+/?\s*+([a-zA-Z][\w-]*+)?[^<>]*+>")
 # Tags that end a block of text (a reader sees a break there); every other tag is inline and
 # adds nothing ("de <strong>réforme</strong>." reads "de réforme.").
 BLOCK_TAGS = {
@@ -334,7 +334,7 @@ def plain_text(body: str) -> str:
     spaces, inline tags nothing, character references decoded."""
     if not looks_like_html(body):
         return body  # plain text is its own text
-    return html_module.unescape(_TAG.sub(_tag_text, body))
+    return html_module.unescape(_READER_TAG.sub(_tag_text, body))
 
 
 def word_count(body: str) -> int:

@@ -31,7 +31,8 @@ def test_the_admin_is_branded_and_view_site_goes_to_the_landing_page(admin_clien
 def test_the_api_root_lists_every_endpoint_with_a_description(api_client):
     links = api_client.get("/api/v1/").json()
     names = "articles authors tags sources quotes facets bulk extract suggest auth/token schema"
-    for name in [*names.split(), "docs", "redoc", "healthz"]:
+    more = ["docs", "redoc", "healthz", "synonyms", "changes", "webhooks", "feeds/json"]
+    for name in [*names.split(), *more]:
         assert name in links, name
     assert links["facets"].endswith("/api/v1/articles/facets/")
     browsable = api_client.get("/api/v1/", HTTP_ACCEPT="text/html").content.decode()

@@ -88,6 +88,7 @@ class RegexMeter:
 
     LINEAR = {
         r"<[^<>]*>",  # stops at the next "<"
+        r"<\s*+/?\s*+([a-zA-Z][\w-]*+)?[^<>]*+>",  # possessive runs, stopped by the next "<"
         r"""(?:[^>"']|"[^"]*"|'[^']*')*""",  # one pass, never fails
         r""""[^"]*"|'[^']*'""",  # a quote's run ends at the next quote; at most two fail
         r"[\s/]+[^\s/>=]",

@@ -67,7 +67,16 @@ class ChangesView(APIView):
                 },
                 status=status.HTTP_410_GONE,
             )
-        return HttpResponse(page.json, content_type="application/json")
+        return HttpResponse(_absolute_links(page.json, request), content_type="application/json")
+
+
+def _absolute_links(body: str, request: Request) -> str:
+    """Events are written with no request at hand, so their objects' ``links.self`` are paths;
+    the feed answers them absolute, as the detail endpoints do, on this request's host."""
+    origin = request.build_absolute_uri("/").rstrip("/")
+    for colon in (": ", ":"):
+        body = body.replace(f'"self"{colon}"/api/', f'"self"{colon}"{origin}/api/')
+    return body
 
 
 class WebhookPermission(permissions.DjangoModelPermissions):

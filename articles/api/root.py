@@ -16,6 +16,10 @@ ENDPOINTS = {
     "bulk": "article-bulk",
     "extract": "article-extract",
     "suggest": "suggest",
+    "changes": "changes",
+    "feeds/rss": "feed-rss",
+    "feeds/atom": "feed-atom",
+    "feeds/json": "feed-json",
     "auth/token": "auth-token",
     "schema": "schema",
     "docs": "swagger-ui",
@@ -31,7 +35,9 @@ class NewsApiRoot(routers.APIRootView):
     admin). Collections: `articles` (filters, `q` search, ordering, pages), `authors`, `tags`,
     `sources`, `quotes`; `facets` counts a search by tag, author, source, language, section and
     month; `suggest` completes as you type; `bulk` writes up to 500 articles; `extract` turns a
-    raw page into an article. The OpenAPI schema, Swagger UI and ReDoc describe every
+    raw page into an article; `synonyms` are the editors' synonym sets; `changes` is the change
+    feed (cursors, tombstones), `webhooks` the signed webhook endpoints, `feeds` RSS, Atom and
+    JSON Feed of the article list. The OpenAPI schema, Swagger UI and ReDoc describe every
     parameter."""
 
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
