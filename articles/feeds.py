@@ -20,6 +20,7 @@ from django.utils.http import http_date
 from rest_framework.exceptions import ValidationError
 
 from articles import search, selectors
+from articles.api.strictness import refuse_unknown_parameters
 from articles.filtersets import ArticleFilterSet, article_search_params
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 100
@@ -37,9 +38,7 @@ class _Params:
 def _items(request: HttpRequest) -> list[selectors.ArticleRow]:
     """The articles of the feed, or a DRF ValidationError for bad parameters."""
     query = request.GET.copy()
-    unknown = sorted(set(query) - set(ArticleFilterSet.base_filters) - {"limit"})
-    if unknown:
-        raise ValidationError({name: ["Unknown parameter."] for name in unknown})
+    refuse_unknown_parameters(query, {*ArticleFilterSet.base_filters, "limit"})
     limit_text = query.pop("limit", [str(DEFAULT_LIMIT)])[-1]
     if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_LIMIT:
         raise ValidationError({"limit": [f"A whole number from 1 to {MAX_LIMIT}."]})

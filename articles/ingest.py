@@ -27,7 +27,7 @@ from rest_framework.exceptions import ParseError
 from rest_framework.exceptions import ValidationError as DrfValidationError
 
 from articles import bulk, search
-from articles.api.parsers import MAX_DEPTH, check_json
+from articles.api.parsers import TOO_DEEP, check_json
 from articles.api.serializers import ArticleWriteSerializer
 from articles.extract import extract
 from articles.lifeline import die_with_parent
@@ -111,7 +111,7 @@ def _line_entry(where: str, line: bytes) -> Entry:
     try:
         value = json.loads(line)
     except RecursionError:  # the decoder recurses once per level
-        return Entry(where, error=f"JSON nested deeper than {MAX_DEPTH} levels.")
+        return Entry(where, error=TOO_DEEP)
     except ValueError as error:  # UnicodeDecodeError included
         return Entry(where, error=f"not JSON: {error}")
     return _checked_entry(where, value)

@@ -17,13 +17,8 @@ from rest_framework.views import APIView
 from articles import events, selectors
 from articles.api import event_serializers as s
 from articles.api.schema import ERRORS
+from articles.api.strictness import refuse_unknown_parameters
 from articles.events.models import WebhookEndpoint
-
-
-def _strict(params: Any, known: set[str]) -> None:
-    unknown = sorted(set(params) - known)
-    if unknown:
-        raise ValidationError({name: ["Unknown parameter."] for name in unknown})
 
 
 @extend_schema(
@@ -46,7 +41,7 @@ class ChangesView(APIView):
     permission_classes = [permissions.AllowAny]
 
     def get(self, request: Request) -> HttpResponse:
-        _strict(request.query_params, {"after", "limit"})
+        refuse_unknown_parameters(request.query_params, {"after", "limit"})
         params = s.ChangesQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         audience = events.EDITOR if selectors.can_see_unpublished(request.user) else events.READER
@@ -55,6 +50,7 @@ class ChangesView(APIView):
                 params.validated_data.get("after"),
                 limit=params.validated_data["limit"],
                 audience=audience,
+                origin=request.build_absolute_uri("/").rstrip("/"),
             )
         except events.BadCursor as error:
             raise ValidationError({"after": [str(error)]}) from None
@@ -67,16 +63,7 @@ class ChangesView(APIView):
                 },
                 status=status.HTTP_410_GONE,
             )
-        return HttpResponse(_absolute_links(page.json, request), content_type="application/json")
-
-
-def _absolute_links(body: str, request: Request) -> str:
-    """Events are written with no request at hand, so their objects' ``links.self`` are paths;
-    the feed answers them absolute, as the detail endpoints do, on this request's host."""
-    origin = request.build_absolute_uri("/").rstrip("/")
-    for colon in (": ", ":"):
-        body = body.replace(f'"self"{colon}"/api/', f'"self"{colon}"{origin}/api/')
-    return body
+        return HttpResponse(page.json, content_type="application/json")
 
 
 class WebhookPermission(permissions.DjangoModelPermissions):
@@ -140,7 +127,7 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
         return endpoints
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        _strict(request.query_params, {"page", "page_size"})
+        refuse_unknown_parameters(request.query_params, {"page", "page_size"})
         return super().list(request, *args, **kwargs)
 
     @extend_schema(responses={201: s.WebhookEndpointCreatedSerializer})
@@ -163,7 +150,7 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
     )
     @action(detail=True, methods=["get"])
     def deliveries(self, request: Request, pk: str | None = None) -> Response:
-        _strict(request.query_params, {"page", "page_size"})
+        refuse_unknown_parameters(request.query_params, {"page", "page_size"})
         endpoint = self.get_object()
         page = self.paginate_queryset(endpoint.deliveries.order_by("-id"))
         return self.get_paginated_response(s.WebhookDeliverySerializer(page, many=True).data)

@@ -13,13 +13,14 @@ from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser, JSONParser
 
 MAX_DEPTH = 32
+TOO_DEEP = f"JSON nested deeper than {MAX_DEPTH} levels."
 
 
 def check_json(value: Any, depth: int = 0) -> None:
     """Refuse (``ParseError``) a parsed value nested too deep or holding a lone surrogate;
     the import checks its records with it too."""
     if depth > MAX_DEPTH:
-        raise ParseError(f"JSON nested deeper than {MAX_DEPTH} levels.")
+        raise ParseError(TOO_DEEP)
     if isinstance(value, str):
         try:
             value.encode("utf-8")
@@ -39,7 +40,7 @@ class SafeJSONParser(JSONParser):
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
-            raise ParseError(f"JSON nested deeper than {MAX_DEPTH} levels.") from None
+            raise ParseError(TOO_DEEP) from None
         check_json(data)
         return data
 

@@ -42,6 +42,15 @@ def _unknown_error(
     )
 
 
+def refuse_unknown_parameters(params: Iterable[str], known: Iterable[str]) -> None:
+    """A 400 naming each of ``params`` that is not ``known`` (DRF's format override is taken
+    everywhere), listing those that are."""
+    known = set(known)
+    unknown = set(params) - known - UNIVERSAL
+    if unknown:
+        raise _unknown_error(unknown, known, "parameter")
+
+
 # A view mixin: a query parameter the route does not take is a 400 that names it and lists
 # those it takes; an ``@action`` names its own with ``query_serializer_class``. The list's
 # filters apply to the list only: DRF runs filter backends inside ``get_object()`` too, where
@@ -83,9 +92,7 @@ class QueryParameters:
         taken = self.query_parameters()
         if taken is None:
             return
-        unknown = set(request.query_params) - taken
-        if unknown:
-            raise _unknown_error(unknown, taken - UNIVERSAL, "parameter")
+        refuse_unknown_parameters(request.query_params, taken - UNIVERSAL)
 
 
 # A serializer mixin: a body field the serializer does not take (an unknown name or a read-only

@@ -110,12 +110,17 @@ SELECT (SELECT count(*) FROM page) > %(limit)s,
            'slug', slug,
            'occurred_at', to_char(occurred_at AT TIME ZONE 'UTC',
                                   'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-           'data', data) ORDER BY position) FROM shown), '[]')::text
+           -- written with no request at hand: links.self is a path, answered absolute
+           'data', CASE WHEN left(data #>> '{{links,self}}', 1) = '/'
+                        THEN jsonb_set(data, '{{links,self}}',
+                                       to_jsonb(%(origin)s || (data #>> '{{links,self}}')))
+                        ELSE data END) ORDER BY position) FROM shown), '[]')::text
 """
 
 
-def page(after: str | None, *, limit: int, audience: str) -> FeedPage:
-    """The events after the cursor ``after`` (from the oldest kept without it), oldest first.
+def page(after: str | None, *, limit: int, audience: str, origin: str = "") -> FeedPage:
+    """The events after the cursor ``after`` (from the oldest kept without it), oldest first,
+    their objects' links on ``origin`` (``https://host``, as the detail endpoints answer them).
     Raises BadCursor or ExpiredCursor."""
     sequence()
     column = _COLUMN[audience]
@@ -133,7 +138,7 @@ def page(after: str | None, *, limit: int, audience: str) -> FeedPage:
             raise ExpiredCursor()
         cursor.execute(
             _PAGE_SQL.format(column=column),
-            {"after": position, "limit": limit, "prefix": f"v1.{audience}."},
+            {"after": position, "limit": limit, "prefix": f"v1.{audience}.", "origin": origin},
         )
         has_more, last, results = cursor.fetchone()
     next_cursor = encode(audience, last if last is not None else position)

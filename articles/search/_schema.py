@@ -98,11 +98,13 @@ def _language_analyser(key: str | None) -> tantivy.TextAnalyzer:
     return builder.build()
 
 
-def _folding(tokenizer: tantivy.Tokenizer, *, fold: bool = True) -> tantivy.TextAnalyzer:
-    builder = tantivy.TextAnalyzerBuilder(tokenizer).filter(tantivy.Filter.lowercase())
-    if fold:
-        builder = builder.filter(tantivy.Filter.ascii_fold())
-    return builder.build()
+def _folding(tokenizer: tantivy.Tokenizer) -> tantivy.TextAnalyzer:
+    return (
+        tantivy.TextAnalyzerBuilder(tokenizer)
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+        .build()
+    )
 
 
 @dataclass(frozen=True)

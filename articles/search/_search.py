@@ -274,6 +274,13 @@ def _page(
 
 def _ranked_page(searcher: tantivy.Searcher, compiled: Compiled, offset: int, limit: int) -> Page:
     count, hits = ranked_hits(searcher, compiled.query, offset=offset, limit=limit)
+    return _scored_page(searcher, compiled, count, hits)
+
+
+def _scored_page(
+    searcher: tantivy.Searcher, compiled: Compiled, count: int | None, hits: list
+) -> Page:
+    """The page of (score, id) ``hits``, in their order, each with its rank."""
     return Page(
         count=count or 0,
         ids=[article_id for _, article_id in hits],
@@ -371,15 +378,7 @@ def _recent_page(searcher: tantivy.Searcher, compiled: Compiled, offset: int, li
         if complete or (len(ranked) >= wanted and ranked[wanted - 1][0] > hits[-1][0]):
             break
         fetch = min(fetch * 4, cap)
-    page = ranked[offset:wanted]
-    return Page(
-        count=result.count or 0,
-        ids=[article_id for _, article_id in page],
-        ranks={article_id: score for score, article_id in page},
-        corrected=compiled.corrected,
-        query=compiled.query,
-        searcher=searcher,
-    )
+    return _scored_page(searcher, compiled, result.count, ranked[offset:wanted])
 
 
 def admin_search_ids(text: str, *, limit: int) -> list[int]:
