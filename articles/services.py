@@ -67,10 +67,6 @@ def an(noun: str) -> str:
     return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
 
 
-def _taken(model: type[NamedEntity], name: str) -> str:
-    return f"{an(str(model._meta.verbose_name)).capitalize()} named {name!r} exists."
-
-
 class PreconditionFailed(Exception):
     """``if_match`` named a version the article no longer has."""
 

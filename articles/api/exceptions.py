@@ -63,12 +63,9 @@ def _messages(error: DjangoValidationError) -> dict[str, Any]:
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     current = None  # the article's version, on a 412
     if isinstance(exc, Conflict):
-        exc = ConflictError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        )
+        exc = ConflictError(_messages(exc))
     elif isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        exc = exceptions.ValidationError(detail)
+        exc = exceptions.ValidationError(_messages(exc))
     elif isinstance(exc, ProtectedError):
         exc = ConflictError({"detail": ["It is still in use; remove its uses first."]})
     elif isinstance(exc, OperationalError) and isinstance(exc.__cause__, pg_errors.QueryCanceled):

@@ -8,7 +8,7 @@ IMMUTABLE, the usual, documented way to index unaccented text.
 from django.contrib.postgres.operations import TrigramExtension, UnaccentExtension
 from django.db import migrations
 
-from articles.search_config import create_configurations_sql, drop_configurations_sql
+from articles.migrations._text_search import create_configurations_sql, drop_configurations_sql
 
 FOLD_FUNCTION_SQL = """
 CREATE OR REPLACE FUNCTION public.newsapi_fold(value text) RETURNS text

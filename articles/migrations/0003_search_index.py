@@ -3,7 +3,7 @@
 import django.core.validators
 from django.db import migrations, models
 
-from articles.search_config import create_configurations_sql, drop_configurations_sql
+from articles.migrations._text_search import create_configurations_sql, drop_configurations_sql
 
 # The search index's change log: every write adds the ids it changed, in its own transaction,
 # with that transaction's id (xid8), so that an index can tell which changes it has applied even

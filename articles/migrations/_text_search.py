@@ -1,7 +1,8 @@
 """The text search configurations: one per PostgreSQL snowball language, each folding accents.
 
-Kept apart from ``articles.search`` because migrations import it: it must not change meaning
-after a migration has used it (add languages with a new migration).
+Only the early migrations use them (search moved to tantivy); kept here, beside them, because
+they must not change meaning after a migration has used them. The leading underscore keeps
+Django's migration loader from taking this module for a migration.
 """
 
 from __future__ import annotations
