@@ -89,6 +89,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that writes a body (the JSON errors included) and outside the
+    # conditional GETs: a 304 is decided on the identity ETag, which gzip then marks weak.
+    "django.middleware.gzip.GZipMiddleware",
     "newsapi.middleware.JsonErrorsForApi",
     "newsapi.replicas.ReadYourWrites",
     "corsheaders.middleware.CorsMiddleware",
