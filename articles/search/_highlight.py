@@ -16,6 +16,7 @@ from articles.text import plain_text
 _SPACES = re.compile(r"\s+")
 FRAGMENT_CHARS = 160
 BODY_FRAGMENTS = 2
+WHOLE = 1 << 30  # no text is longer: one generator per field reads each text whole
 
 
 def _marked(fragment: str, ranges: list[tuple[int, int]]) -> str:
@@ -36,42 +37,73 @@ def _marked(fragment: str, ranges: list[tuple[int, int]]) -> str:
 class Highlighter:
     def __init__(self, searcher: tantivy.Searcher, query: tantivy.Query) -> None:
         self.searcher, self.query = searcher, query
-        self._generators: dict[tuple[str, int], tantivy.SnippetGenerator] = {}
+        self._generators: dict[str, tantivy.SnippetGenerator] = {}
 
-    def _generator(self, field: str, chars: int) -> tantivy.SnippetGenerator:
-        key = (field, chars)
-        if key not in self._generators:
+    def _matches(self, field: str, text: str) -> list[tuple[int, int]]:
+        """The byte ranges of ``text`` that match the query, from one pass over all of it."""
+        if field not in self._generators:
             generator = tantivy.SnippetGenerator.create(self.searcher, self.query, SCHEMA, field)
-            generator.set_max_num_chars(chars)
-            self._generators[key] = generator
-        return self._generators[key]
-
-    def _snippet(self, field: str, text: str, chars: int) -> tantivy.Snippet:
-        return self._generator(field, chars).snippet_from_doc(tantivy.Document(**{field: text}))
+            generator.set_max_num_chars(WHOLE)
+            self._generators[field] = generator
+        snippet = self._generators[field].snippet_from_doc(tantivy.Document(**{field: text}))
+        offset = snippet.fragment_range().start
+        return sorted((r.start + offset, r.end + offset) for r in snippet.highlighted())
 
     def title(self, language: str, title: str) -> str:
-        field = text_field("title", analyser_key(language))
-        snippet = self._snippet(field, title, max(len(title.encode()), 1))
-        ranges = [(r.start, r.end) for r in snippet.highlighted()]
-        if not ranges or snippet.fragment() != title:
-            return html.escape(title, quote=False)
-        return _marked(title, ranges)
+        return _marked(title, self._matches(text_field("title", analyser_key(language)), title))
 
     def body(self, language: str, body: str) -> list[str]:
-        field = text_field("body", analyser_key(language))
+        """Up to ``BODY_FRAGMENTS`` fragments of about ``FRAGMENT_CHARS`` bytes, the ones with
+        the most matches first. The snippet generator runs once, over the whole text (it
+        tokenises the body once however many fragments are cut from it)."""
         text = plain_text(body)
+        data = text.encode()
+        matches = self._matches(text_field("body", analyser_key(language)), text)
         fragments = []
-        for _ in range(BODY_FRAGMENTS):
-            snippet = self._snippet(field, text, FRAGMENT_CHARS)
-            ranges = [(r.start, r.end) for r in snippet.highlighted()]
-            if not ranges:
-                break
-            fragments.append(_marked(snippet.fragment(), ranges))
-            used = snippet.fragment_range()
-            data = text.encode()
-            # Look for the next fragment in what is left of the body.
-            text = (data[: used.start] + b" \n " + data[used.end :]).decode(errors="ignore")
+        for start, end in _windows(data, matches, BODY_FRAGMENTS):
+            inside = [(a - start, b - start) for a, b in matches if a >= start and b <= end]
+            fragments.append(_marked(data[start:end].decode(errors="ignore"), inside))
         return fragments
+
+
+_LEAD = 40  # bytes of context kept before a fragment's first match
+
+
+def _windows(data: bytes, matches: list[tuple[int, int]], most: int) -> list[tuple[int, int]]:
+    """Byte ranges of at most ``FRAGMENT_CHARS`` that hold the most ``matches``, best first,
+    not overlapping, cut at spaces."""
+    chosen: list[tuple[int, int]] = []
+    left = list(matches)
+    while left and len(chosen) < most:
+        best: tuple[int, int] | None = None
+        best_count = 0
+        for first, _ in left:
+            start = _cut_before(data, max(0, first - _LEAD), first)
+            end = _cut_after(data, start + FRAGMENT_CHARS, first)
+            count = sum(1 for a, b in left if a >= start and b <= end)
+            if count > best_count:
+                best, best_count = (start, end), count
+        if best is None:
+            break
+        chosen.append(best)
+        left = [(a, b) for a, b in left if b <= best[0] or a >= best[1]]
+    return chosen
+
+
+def _cut_before(data: bytes, start: int, first: int) -> int:
+    """``start`` moved forward to the beginning of a word, never past the match at ``first``."""
+    if start == 0:
+        return 0
+    space = data.find(b" ", start, first)
+    return first if space < 0 else space + 1
+
+
+def _cut_after(data: bytes, end: int, first: int) -> int:
+    """``end`` moved back to the end of a word (the text's end at most), keeping ``first``."""
+    if end >= len(data):
+        return len(data)
+    space = data.rfind(b" ", first + 1, end)
+    return end if space < 0 else space
 
 
 def highlight(articles: Sequence[Any], searcher: tantivy.Searcher, query: tantivy.Query) -> None:
