@@ -30,17 +30,15 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO
 
 import tantivy
 from django.conf import settings
-from django.db import connection
 
 from articles.search import _changelog as changelog
-from articles.search._documents import article_documents, named_documents, read_articles
+from articles.search import _writing
 from articles.search._schema import SCHEMA, Kind, register_analysers, term
 
 log = logging.getLogger(__name__)
@@ -52,13 +50,6 @@ SCHEMA_VERSION = 3
 STATE_FILE = "state.json"
 CURRENT = "current"
 PRUNE_EVERY = datetime.timedelta(hours=1)
-REBUILD_BATCH = 2000
-LARGE_ARCHIVE = 20_000
-_NAMED_KINDS = {
-    changelog.TAG: Kind.TAG,
-    changelog.AUTHOR: Kind.AUTHOR,
-    changelog.SOURCE: Kind.SOURCE,
-}
 
 
 class SearchUnavailable(Exception):
@@ -86,15 +77,6 @@ class IndexState:
     @property
     def position(self) -> changelog.Position:
         return changelog.Position(self.snapshot, self.last_id)
-
-
-def _kind_ids(kind: str, ids: list[int], field: str = "id") -> tantivy.Query:
-    return tantivy.Query.boolean_query(
-        [
-            (tantivy.Occur.Must, term("kind", kind)),
-            (tantivy.Occur.Must, tantivy.Query.term_set_query(SCHEMA, field, ids)),
-        ]
-    )
 
 
 class Engine:
@@ -292,7 +274,7 @@ class Engine:
                 return applied
 
     def _apply_chunk(self, state: IndexState) -> changelog.Pending:
-        chunk = _catch_up(_open_index(self.root / CURRENT), state.position)
+        chunk = _writing.catch_up(_open_index(self.root / CURRENT), state.position)
         pruned_at = state.pruned_at
         if not chunk.more and time.time() - pruned_at > PRUNE_EVERY.total_seconds():
             changelog.prune(datetime.timedelta(days=settings.SEARCH_CHANGE_LOG_RETENTION_DAYS))
@@ -329,30 +311,12 @@ class Engine:
                 database_id = changelog.database_id()
                 index = tantivy.Index(SCHEMA, path=str(folder), reuse=False)
                 register_analysers(index)
-                large = _large_archive()
-                heap = (
-                    settings.SEARCH_REBUILD_HEAP_BYTES
-                    if large
-                    else settings.SEARCH_WRITER_HEAP_BYTES
-                )
-                writer = index.writer(heap)
-                indexed = 0
-                for rows in _article_batches(threaded=large):
-                    for row in rows:
-                        for doc in article_documents(row):
-                            writer.add_document(doc)
-                    indexed += len(rows)
-                    if progress:
-                        progress(len(rows))
-                for kind in Kind.NAMED:
-                    for doc in named_documents(kind):
-                        writer.add_document(doc)
-                _commit(writer)
+                indexed = _writing.write_archive(index, progress)
                 # The changes written during the build, first without the writer lock (the
                 # new index is this rebuild's own), then the last ones under it, and swap.
-                position = _catch_up_all(index, position)
+                position = _writing.catch_up_all(index, position)
                 with self._locked(wait=wait, unless_current=False):
-                    position = _catch_up_all(index, position)
+                    position = _writing.catch_up_all(index, position)
                     previous = self._live_state()
                     self._write_state(
                         folder,
@@ -471,37 +435,8 @@ def _lock_wait() -> float:
     return settings.SEARCH_LOCK_WAIT_MS / 1000
 
 
-def _large_archive() -> bool:
-    """Whether the archive is large enough for a rebuild's big memory budget and reader
-    thread (tests rebuild tiny archives)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'articles_article'::regclass")
-        estimate = cursor.fetchone()[0]
-    return estimate is not None and estimate >= LARGE_ARCHIVE
-
-
-def _article_batches(*, threaded: bool) -> Iterator[list]:
-    """Every article's row, newest id first, in batches. ``threaded``: the next batch is read
-    by a thread of its own (its own connection) while this one builds documents, so that
-    PostgreSQL and Python work at once. Not inside a transaction: that thread would not see
-    its uncommitted rows."""
-    batches = _article_id_batches(REBUILD_BATCH)
-    if not threaded or connection.in_atomic_block:
-        for ids in batches:
-            yield read_articles(ids)
-        return
-    with ThreadPoolExecutor(max_workers=1) as reader:
-        try:
-            upcoming = None
-            for ids in batches:
-                following = reader.submit(read_articles, ids)
-                if upcoming is not None:
-                    yield upcoming.result()
-                upcoming = following
-            if upcoming is not None:
-                yield upcoming.result()
-        finally:
-            reader.submit(_close_connection).result()
+def _count(searcher: tantivy.Searcher, query: tantivy.Query) -> int:
+    return searcher.search(query, 1, count=True).count or 0
 
 
 def _open_index(folder: Path) -> tantivy.Index:
@@ -512,95 +447,6 @@ def _open_index(folder: Path) -> tantivy.Index:
     register_analysers(index)
     index.config_reader("manual")
     return index
-
-
-def _commit(writer: tantivy.IndexWriter) -> None:
-    writer.commit()
-    writer.garbage_collect_files()
-    writer.wait_merging_threads()
-
-
-def _count(searcher: tantivy.Searcher, query: tantivy.Query) -> int:
-    return searcher.search(query, 1, count=True).count or 0
-
-
-def _catch_up(index: tantivy.Index, position: changelog.Position) -> changelog.Pending:
-    """Apply to ``index`` a chunk of the changes pending at ``position`` (one commit)."""
-    pending = changelog.pending(position, limit=settings.SEARCH_APPLY_CHUNK)
-    if pending.count:
-        writer = index.writer(settings.SEARCH_WRITER_HEAP_BYTES, 1)
-        _write_changes(index, writer, pending.changes)
-        _commit(writer)
-    return pending
-
-
-def _catch_up_all(index: tantivy.Index, position: changelog.Position) -> changelog.Position:
-    """Apply to ``index`` every change pending at ``position``, chunk by chunk."""
-    while True:
-        pending = _catch_up(index, position)
-        position = pending.position
-        if not pending.more:
-            return position
-
-
-def _write_changes(
-    index: tantivy.Index, writer: tantivy.IndexWriter, changes: dict[str, set[int]]
-) -> None:
-    """Replace the documents of the changed articles and of every name they used or use."""
-    article_ids = sorted(changes[changelog.ARTICLE])
-    named = {kind: set(changes[code]) for code, kind in _NAMED_KINDS.items()}
-    if article_ids:
-        index.reload()
-        searcher = index.searcher()
-        for kind, ids in _named_ids_in_index(searcher, article_ids).items():
-            named[kind] |= ids
-        writer.delete_documents_by_query(
-            tantivy.Query.term_set_query(SCHEMA, "article_id", article_ids)
-        )
-        for row in read_articles(article_ids):
-            for doc in article_documents(row):
-                writer.add_document(doc)
-            named[Kind.TAG].update(tag[0] for tag in row.tags)
-            named[Kind.AUTHOR].update(author[0] for author in row.authors)
-            named[Kind.SOURCE].update(source[0] for source in row.sources())
-    for kind, ids in named.items():
-        if ids:
-            writer.delete_documents_by_query(_kind_ids(kind, sorted(ids)))
-            for doc in named_documents(kind, ids):
-                writer.add_document(doc)
-
-
-def _named_ids_in_index(searcher: tantivy.Searcher, article_ids: list[int]) -> dict[str, set]:
-    """The tags, authors and sources that the indexed versions of these articles name."""
-    query = _kind_ids(Kind.ARTICLE, article_ids, field="article_id")
-    size = 65_000
-    aggs = {kind: {"terms": {"field": f"{kind}_id", "size": size}} for kind in Kind.NAMED}
-    result = searcher.aggregate(query, aggs)
-    return {kind: {int(b["key"]) for b in result[kind]["buckets"]} for kind in Kind.NAMED}
-
-
-def _close_connection() -> None:
-    connection.close()  # this thread's own
-
-
-def _article_id_batches(size: int) -> Iterator[list[int]]:
-    """Every article id, newest first, in batches (keyset pagination). Documents added
-    in this order rank newer articles first among equal scores."""
-    last = None
-    while True:
-        with connection.cursor() as cursor:
-            if last is None:
-                cursor.execute("SELECT id FROM articles_article ORDER BY id DESC LIMIT %s", [size])
-            else:
-                cursor.execute(
-                    "SELECT id FROM articles_article WHERE id < %s ORDER BY id DESC LIMIT %s",
-                    [last, size],
-                )
-            ids = [row[0] for row in cursor.fetchall()]
-        if not ids:
-            return
-        yield ids
-        last = ids[-1]
 
 
 _engines: dict[Path, Engine] = {}

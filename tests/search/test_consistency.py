@@ -60,24 +60,25 @@ CRASH_DURING_APPLY = """
 import os, django
 django.setup()
 from articles import search, services
-from articles.search import _engine
+from articles.search import _engine, _writing
 search.engine().searcher()  # the index, up to date
 services.article_create(title="Survivor {word}", body="b", language="en", status="published")
 def die(*args, **kwargs):
     os._exit(3)
-setattr(_engine, "{target}", die)
+module, name = "{target}".split(".")
+setattr(_writing if module == "_writing" else _engine, name, die)
 search.engine().searcher()  # applies the new article, and dies at {target}
 """
 
 
-@pytest.mark.parametrize("target", ["_commit", "IndexState"])
+@pytest.mark.parametrize("target", ["_writing.commit", "_engine.IndexState"])
 @pytest.mark.slow
 def test_a_crash_between_the_database_commit_and_the_index_leaves_nothing_out(tmp_path, target):
     """Killed before the index commit, or after it but before the position was saved: the
     change is in the log, and the next search (another process) applies it, once."""
     ArticleFactory(title="Before")
     env = environment(tmp_path / "search")
-    word = f"crash{target.lower().strip('_')}"
+    word = f"crash{target.split('.')[1].lower()}"
     result = run_python(CRASH_DURING_APPLY.format(word=word, target=target), env)
     assert result.returncode == 3, result.stderr
     status = run_python(

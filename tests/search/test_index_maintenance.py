@@ -65,14 +65,14 @@ PAUSED_REBUILD = """
 import os, time, django
 django.setup()
 from articles import search
-from articles.search import _engine
-commit = _engine._commit
+from articles.search import _engine, _writing
+commit = _writing.commit
 def paused(writer):
     commit(writer)
     open({marker!r}, "w").close()
     while not os.path.exists({release!r}):
         time.sleep(0.02)
-_engine._commit = paused
+_writing.commit = paused
 search.engine().rebuild()
 """
 
@@ -288,7 +288,7 @@ APPLY_UNTIL_KILLED = """
 import os, time, django
 django.setup()
 from articles import search
-from articles.search import _engine
+from articles.search import _engine, _writing
 write_state = _engine.Engine._write_state
 saved = []
 def counted(folder, state):

@@ -1,0 +1,172 @@
+"""Documents into an index: the change log's changes applied to it, and every article read
+for a rebuild (in batches, the next read while this one is indexed). ``_engine`` decides when
+and under which lock; this module only writes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import tantivy
+from django.conf import settings
+from django.db import connection
+
+from articles.search import _changelog as changelog
+from articles.search._documents import article_documents, named_documents, read_articles
+from articles.search._schema import SCHEMA, Kind, term
+
+REBUILD_BATCH = 2000
+LARGE_ARCHIVE = 20_000
+NAMED_KINDS = {
+    changelog.TAG: Kind.TAG,
+    changelog.AUTHOR: Kind.AUTHOR,
+    changelog.SOURCE: Kind.SOURCE,
+}
+
+
+def kind_ids(kind: str, ids: list[int], field: str = "id") -> tantivy.Query:
+    return tantivy.Query.boolean_query(
+        [
+            (tantivy.Occur.Must, term("kind", kind)),
+            (tantivy.Occur.Must, tantivy.Query.term_set_query(SCHEMA, field, ids)),
+        ]
+    )
+
+
+def large_archive() -> bool:
+    """Whether the archive is large enough for a rebuild's big memory budget and reader
+    thread (tests rebuild tiny archives)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'articles_article'::regclass")
+        estimate = cursor.fetchone()[0]
+    return estimate is not None and estimate >= LARGE_ARCHIVE
+
+
+def article_batches(*, threaded: bool) -> Iterator[list]:
+    """Every article's row, newest id first, in batches. ``threaded``: the next batch is read
+    by a thread of its own (its own connection) while this one builds documents, so that
+    PostgreSQL and Python work at once. Not inside a transaction: that thread would not see
+    its uncommitted rows."""
+    batches = _article_id_batches(REBUILD_BATCH)
+    if not threaded or connection.in_atomic_block:
+        for ids in batches:
+            yield read_articles(ids)
+        return
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        try:
+            upcoming = None
+            for ids in batches:
+                following = reader.submit(read_articles, ids)
+                if upcoming is not None:
+                    yield upcoming.result()
+                upcoming = following
+            if upcoming is not None:
+                yield upcoming.result()
+        finally:
+            reader.submit(_close_connection).result()
+
+
+def write_archive(index: tantivy.Index, progress: Callable[[int], None] | None) -> int:
+    """Every article's documents and every name's into the new, empty ``index``, committed;
+    the number of articles. ``progress`` is told the size of each batch written."""
+    large = large_archive()
+    heap = settings.SEARCH_REBUILD_HEAP_BYTES if large else settings.SEARCH_WRITER_HEAP_BYTES
+    writer = index.writer(heap)
+    indexed = 0
+    for rows in article_batches(threaded=large):
+        for row in rows:
+            for doc in article_documents(row):
+                writer.add_document(doc)
+        indexed += len(rows)
+        if progress:
+            progress(len(rows))
+    for kind in Kind.NAMED:
+        for doc in named_documents(kind):
+            writer.add_document(doc)
+    commit(writer)
+    return indexed
+
+
+def commit(writer: tantivy.IndexWriter) -> None:
+    writer.commit()
+    writer.garbage_collect_files()
+    writer.wait_merging_threads()
+
+
+def catch_up(index: tantivy.Index, position: changelog.Position) -> changelog.Pending:
+    """Apply to ``index`` a chunk of the changes pending at ``position`` (one commit)."""
+    pending = changelog.pending(position, limit=settings.SEARCH_APPLY_CHUNK)
+    if pending.count:
+        writer = index.writer(settings.SEARCH_WRITER_HEAP_BYTES, 1)
+        write_changes(index, writer, pending.changes)
+        commit(writer)
+    return pending
+
+
+def catch_up_all(index: tantivy.Index, position: changelog.Position) -> changelog.Position:
+    """Apply to ``index`` every change pending at ``position``, chunk by chunk."""
+    while True:
+        pending = catch_up(index, position)
+        position = pending.position
+        if not pending.more:
+            return position
+
+
+def write_changes(
+    index: tantivy.Index, writer: tantivy.IndexWriter, changes: dict[str, set[int]]
+) -> None:
+    """Replace the documents of the changed articles and of every name they used or use."""
+    article_ids = sorted(changes[changelog.ARTICLE])
+    named = {kind: set(changes[code]) for code, kind in NAMED_KINDS.items()}
+    if article_ids:
+        index.reload()
+        searcher = index.searcher()
+        for kind, ids in _named_ids_in_index(searcher, article_ids).items():
+            named[kind] |= ids
+        writer.delete_documents_by_query(
+            tantivy.Query.term_set_query(SCHEMA, "article_id", article_ids)
+        )
+        for row in read_articles(article_ids):
+            for doc in article_documents(row):
+                writer.add_document(doc)
+            named[Kind.TAG].update(tag[0] for tag in row.tags)
+            named[Kind.AUTHOR].update(author[0] for author in row.authors)
+            named[Kind.SOURCE].update(source[0] for source in row.sources())
+    for kind, ids in named.items():
+        if ids:
+            writer.delete_documents_by_query(kind_ids(kind, sorted(ids)))
+            for doc in named_documents(kind, ids):
+                writer.add_document(doc)
+
+
+def _named_ids_in_index(searcher: tantivy.Searcher, article_ids: list[int]) -> dict[str, set]:
+    """The tags, authors and sources that the indexed versions of these articles name."""
+    query = kind_ids(Kind.ARTICLE, article_ids, field="article_id")
+    size = 65_000
+    aggs = {kind: {"terms": {"field": f"{kind}_id", "size": size}} for kind in Kind.NAMED}
+    result = searcher.aggregate(query, aggs)
+    return {kind: {int(b["key"]) for b in result[kind]["buckets"]} for kind in Kind.NAMED}
+
+
+def _close_connection() -> None:
+    connection.close()  # this thread's own
+
+
+def _article_id_batches(size: int) -> Iterator[list[int]]:
+    """Every article id, newest first, in batches (keyset pagination). Documents added
+    in this order rank newer articles first among equal scores."""
+    last = None
+    while True:
+        with connection.cursor() as cursor:
+            if last is None:
+                cursor.execute("SELECT id FROM articles_article ORDER BY id DESC LIMIT %s", [size])
+            else:
+                cursor.execute(
+                    "SELECT id FROM articles_article WHERE id < %s ORDER BY id DESC LIMIT %s",
+                    [last, size],
+                )
+            ids = [row[0] for row in cursor.fetchall()]
+        if not ids:
+            return
+        yield ids
+        last = ids[-1]
