@@ -5,3 +5,12 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
     verbose_name = "News articles"
+
+    def ready(self) -> None:
+        from django.core.signals import request_finished, request_started
+
+        from articles.search import forget_told
+
+        # A change log status read by one request's first statement is never another's.
+        request_started.connect(forget_told, dispatch_uid="newsapi-forget-told-started")
+        request_finished.connect(forget_told, dispatch_uid="newsapi-forget-told-finished")

@@ -22,6 +22,8 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
+from articles import search
+
 _UPSERT = """
 INSERT INTO newsapi_throttle AS t (key, window_start, hits, expires_at)
 VALUES (%s, %s, 1, now() + make_interval(secs => %s))
@@ -37,11 +39,23 @@ _PURGE_AND_UPSERT = (
 
 
 class PostgresCounts:
-    def hit(self, key: str, window: int, seconds: int) -> int:
-        purge = random.randrange(_PURGE_ONE_IN) == 0
+    def hit(self, key: str, window: int, seconds: int, *, reading: bool = False) -> int:
+        """Count one request. ``reading`` (an API read, which may search): the same
+        statement reads the change log's status for this host's index, so the search that
+        follows needs no round trip of its own before the engine answers."""
+        upsert = _PURGE_AND_UPSERT if random.randrange(_PURGE_ONE_IN) == 0 else _UPSERT
+        params: list[object] = [key, window, seconds * 2]
+        told = search.engine().status_query() if reading else None
+        if told is not None:
+            status_sql, status_params, position = told
+            upsert = f"WITH hit AS ({upsert}) SELECT hit.hits, s.* FROM hit, ({status_sql}) s"
+            params += status_params
         with connection.cursor() as cursor:
-            cursor.execute(_PURGE_AND_UPSERT if purge else _UPSERT, [key, window, seconds * 2])
-            return cursor.fetchone()[0]
+            cursor.execute(upsert, params)
+            row = cursor.fetchone()
+        if told is not None:
+            search.engine().told(position, row[1:])
+        return row[0]
 
 
 class RedisCounts:
@@ -50,7 +64,7 @@ class RedisCounts:
 
         self.client = redis.Redis.from_url(url, socket_timeout=2)
 
-    def hit(self, key: str, window: int, seconds: int) -> int:
+    def hit(self, key: str, window: int, seconds: int, *, reading: bool = False) -> int:
         name = f"newsapi:throttle:{key}:{window}"
         pipeline = self.client.pipeline()
         pipeline.incr(name)
@@ -81,9 +95,10 @@ class SharedRateThrottle(BaseThrottle):
         raise NotImplementedError
 
     def allow_request(self, request: Request, view) -> bool:
-        return self.allow_key(self.rate(request), self.get_cache_key(request, view))
+        reading = request.method in ("GET", "HEAD")
+        return self.allow_key(self.rate(request), self.get_cache_key(request, view), reading)
 
-    def allow_key(self, rate: str | None, key: str | None) -> bool:
+    def allow_key(self, rate: str | None, key: str | None, reading: bool = False) -> bool:
         """Count one request against ``key``; False once past ``rate`` in this window."""
         if rate is None or key is None:
             return True
@@ -91,7 +106,7 @@ class SharedRateThrottle(BaseThrottle):
         now = time.time()
         window = int(now // seconds)
         self.retry_after = math.ceil((window + 1) * seconds - now)
-        return counts().hit(key, window, seconds) <= limit
+        return counts().hit(key, window, seconds, reading=reading) <= limit
 
     def wait(self) -> float | None:
         return getattr(self, "retry_after", None)

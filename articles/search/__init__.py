@@ -6,7 +6,7 @@ the selectors below, which bring this host's index up to the log first.
 
 from articles.search._changelog import ARTICLE, AUTHOR, SOURCE, TAG
 from articles.search._changelog import record as record_changes
-from articles.search._engine import Engine, SearchUnavailable, engine
+from articles.search._engine import Engine, SearchUnavailable, engine, forget_told
 from articles.search._facets import FACET_SIZE, facets
 from articles.search._highlight import highlight
 from articles.search._query import parse, typo_distance
@@ -42,6 +42,7 @@ __all__ = [
     "as_written",
     "engine",
     "facets",
+    "forget_told",
     "highlight",
     "parse",
     "record_changes",

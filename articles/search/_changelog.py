@@ -75,16 +75,20 @@ def database_id() -> str:
         return cursor.fetchone()[0]
 
 
+def status_query(position: Position) -> tuple[str, list[object]]:
+    """The statement that tells an index at ``position`` its status (one row: database id,
+    pending, stale), and its parameters: to run alone or within another statement."""
+    return _STATUS_SQL, [
+        position.last_id, position.xmin, position.snapshot, position.snapshot, position.snapshot,
+    ]  # fmt: skip
+
+
 def status(position: Position) -> Status:
-    """One statement, run before every search."""
+    """One statement, run before every search (unless the request's first statement asked
+    already: see ``_engine.Engine.status_query``)."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            _STATUS_SQL,
-            [position.last_id, position.xmin, position.snapshot, position.snapshot,
-             position.snapshot],
-        )  # fmt: skip
-        database, pending, stale = cursor.fetchone()
-    return Status(database_id=database, pending=pending, stale=stale)
+        cursor.execute(*status_query(position))
+        return Status(*cursor.fetchone())
 
 
 @dataclass(frozen=True)

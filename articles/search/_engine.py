@@ -130,11 +130,31 @@ class Engine:
             self.apply(wait=wait)
         return self._open_live()
 
+    def status_query(self) -> tuple[str, list[object], changelog.Position] | None:
+        """For a request that will search: the change log statement for the live index, to
+        run within the request's first statement (the throttle's). Its answer, handed to
+        ``told``, spares the search its own round trip; None without a live index."""
+        state = self._live_state()
+        if state is None:
+            return None
+        return (*changelog.status_query(state.position), state.position)
+
+    def told(self, position: changelog.Position, row: tuple) -> None:
+        """The log's status for ``position`` (the row ``status_query`` selects), read at the
+        start of this request: the next search in this thread uses it once, if the live
+        index is still at ``position``. Read after the request arrived, it reflects every
+        write answered before it."""
+        _told.status = (position, changelog.Status(*row))
+
     def _need(self, live: tuple[Path, IndexState] | None) -> str | None:
         """What the live index needs before it answers: None, "apply" or "rebuild"."""
         if live is None:
             return "rebuild"
-        status = changelog.status(live[1].position)
+        told, _told.status = getattr(_told, "status", None), None
+        if told is not None and told[0] == live[1].position:
+            status = told[1]
+        else:
+            status = changelog.status(live[1].position)
         if status.database_id != live[1].database_id or status.stale:
             log.warning("search index at %s belongs elsewhere or is stale", self.root)
             return "rebuild"
@@ -447,6 +467,15 @@ def _open_index(folder: Path) -> tantivy.Index:
     register_analysers(index)
     index.config_reader("manual")
     return index
+
+
+# The status the request's first statement read (``Engine.told``), per thread; forgotten at
+# the end of every request, so a request never uses what an earlier one read.
+_told = threading.local()
+
+
+def forget_told(**kwargs: object) -> None:
+    _told.status = None
 
 
 _engines: dict[Path, Engine] = {}

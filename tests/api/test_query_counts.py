@@ -6,25 +6,26 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, indexed
 
 pytestmark = pytest.mark.django_db
 
-# Expected queries for an anonymous reader. Every request: the throttle's count (one upsert).
-# Article and quotation lists: the change log check (the index then gives the page and its
-# count), then the page's rows by id with their authors, tags and quotes in one statement.
-# With q, one more: the synonym sets (they apply at once after a change, without the index).
+# Expected queries for an anonymous reader. Every request: the throttle's count (one upsert),
+# which on a read also asks the change log whether this host's index is behind (so the index
+# answers with no statement of its own). Article and quotation lists: then the page's rows by
+# id with their authors, tags and quotes in one statement. With q, one more: the synonym sets
+# (they apply at once after a change, without the index).
 LIST_QUERIES = {
-    "/api/v1/articles/": 3,
-    "/api/v1/articles/?q=soldat": 4,  # the same and the synonyms: the index highlights
-    "/api/v1/articles/?q=soldat&tag=commun&language=fr&ordering=-updated_at": 4,
-    "/api/v1/articles/facets/?q=soldat": 3,  # the throttle, the log check, the synonyms
-    "/api/v1/suggest/?q=sold": 2,
+    "/api/v1/articles/": 2,
+    "/api/v1/articles/?q=soldat": 3,  # the same and the synonyms: the index highlights
+    "/api/v1/articles/?q=soldat&tag=commun&language=fr&ordering=-updated_at": 3,
+    "/api/v1/articles/facets/?q=soldat": 2,  # the throttle with the log check, the synonyms
+    "/api/v1/suggest/?q=sold": 1,
     "/api/v1/tags/": 3,  # the throttle, the total, the page
     "/api/v1/authors/": 3,
     "/api/v1/sources/": 3,
-    "/api/v1/quotes/": 3,  # the throttle, the log check, the page with sources and articles
-    "/api/v1/quotes/?q=soldat": 4,
+    "/api/v1/quotes/": 2,  # the throttle with the log check, the page with sources, articles
+    "/api/v1/quotes/?q=soldat": 3,
 }
 
 
@@ -79,3 +80,23 @@ def test_a_write_response_does_not_grow_with_the_articles_names(editor_client):
         assert response.status_code == 200 and len(response.json()["authors"]) == names
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_the_log_status_a_request_read_is_forgotten_when_it_ends(api_client):
+    """The throttle's statement reads the change log's status for the search that may follow;
+    a request that did not search leaves nothing a later search could take for fresh."""
+    first = ArticleFactory(title="Glaciers of the north", language="en")
+    assert indexed("glaciers") == {first.pk}
+    assert api_client.get(f"/api/v1/articles/{first.pk}/").status_code == 200  # no search
+    second = ArticleFactory(title="Glaciers of the south", language="en")
+    assert indexed("glaciers") == {first.pk, second.pk}
+
+
+def test_a_read_that_searches_asks_the_log_in_the_throttles_statement(api_client):
+    make_articles(2, 0)
+    api_client.get("/api/v1/articles/")
+    ArticleFactory(title="Des soldats nouveaux", language="fr")  # written since: pending
+    with CaptureQueriesContext(connection) as captured:
+        titles = [a["title"] for a in api_client.get("/api/v1/articles/").json()["results"]]
+    assert "Des soldats nouveaux" in titles
+    assert "newsapi_search_state" in captured[0]["sql"]  # the throttle's upsert asked
