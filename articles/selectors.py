@@ -300,6 +300,23 @@ def article_page(page: search.Page, *, highlight: bool) -> list[ArticleRow]:
     return rows
 
 
+def article_results(params: search.ArticleSearch) -> search.Results:
+    """The articles ``params`` find, lazily: pages are sliced from it (see ``search.Results``),
+    highlighted when searching."""
+    return search.Results(
+        lambda offset, limit: search.search_articles(params, offset=offset, limit=limit),
+        lambda page: article_page(page, highlight=params.searching),
+    )
+
+
+def quote_results(params: search.QuoteSearch) -> search.Results:
+    """The quotations ``params`` find, lazily."""
+    return search.Results(
+        lambda offset, limit: search.search_quotes(params, offset=offset, limit=limit),
+        quote_page,
+    )
+
+
 def quote_page(page: search.Page) -> list[Quotation]:
     """The quotations of a search page (the index chose those the user may see)."""
     return in_order(quotes_with_relations(), page.ids, page.ranks)

@@ -2,28 +2,21 @@
 
 ``page`` must be a whole number from 1 (anything else is a 400); a page past the last is a 404.
 
-Article and quotation lists are paged by the search index, which gives one page and the
-exact count in one call (``paginate_search``); other lists page querysets as usual.
+Article and quotation lists page the index's lazy results (``search.Results``) as other lists
+page querysets; told the page first, the results answer the count and the page with one search.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-
-class KnownCountPaginator(Paginator):
-    """A paginator for one page that was fetched with its total count."""
-
-    def __init__(self, count: int, per_page: int) -> None:
-        super().__init__([], per_page)
-        self.count = count
+from articles import search
 
 
 class PageNumberWithSize(PageNumberPagination):
@@ -36,20 +29,14 @@ class PageNumberWithSize(PageNumberPagination):
     # No archive has this many pages; larger numbers are past the last page (404).
     highest_page = 10**9
 
-    def paginate_search(
-        self, request: Request, fetch: Callable[[int, int], tuple[int, list[Any]]]
-    ) -> list[Any]:
-        """``fetch(offset, limit)`` returns (exact count, rows of the page)."""
-        size = self.get_page_size(request)
+    def paginate_queryset(self, queryset, request: Request, view=None) -> list[Any] | None:
         number = self.get_page_number(request, None)
         if number > self.highest_page:
             raise NotFound("Invalid page.")
-        count, rows = fetch((number - 1) * size, size)
-        if number > 1 and (number - 1) * size >= count:
-            raise NotFound("Invalid page.")
-        self.request = request
-        self.page = Page(rows, number, KnownCountPaginator(count, size))
-        return rows
+        if isinstance(queryset, search.Results):
+            size = self.get_page_size(request)
+            queryset.expect((number - 1) * size, size)
+        return super().paginate_queryset(queryset, request, view)
 
     def get_page_number(self, request: Request, paginator: Paginator | None) -> int:
         """``page`` as a whole number from 1 (1 when absent); anything else is a 400."""
@@ -101,11 +88,9 @@ class PageNumberWithSize(PageNumberPagination):
 class SearchPagination(PageNumberWithSize):
     """Article lists also say which query words were corrected for typos."""
 
-    corrected: list[dict] = []
-
     def get_paginated_response(self, data) -> Response:
         response = super().get_paginated_response(data)
-        response.data["corrected"] = list(self.corrected)
+        response.data["corrected"] = list(self.page.paginator.object_list.corrected)
         return response
 
     def get_paginated_response_schema(self, schema: dict) -> dict:

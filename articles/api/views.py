@@ -158,15 +158,8 @@ class ArticleViewSet(QueryParameters, viewsets.ModelViewSet):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         params = article_search_params(request, ordering=ordering_param(request))
-        paginator = self.paginator
-
-        def fetch(offset: int, limit: int) -> tuple[int, list[selectors.ArticleRow]]:
-            page = search.search_articles(params, offset=offset, limit=limit)
-            paginator.corrected = page.corrected
-            return page.count, selectors.article_page(page, highlight=params.searching)
-
-        rows = paginator.paginate_search(request, fetch)
-        return paginator.get_paginated_response(self.get_serializer(rows, many=True).data)
+        rows = self.paginate_queryset(selectors.article_results(params))
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -487,14 +480,8 @@ class QuotationViewSet(QueryParameters, viewsets.ReadOnlyModelViewSet):
         return selectors.visible_quotes(self.request.user)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        params = quote_search_params(request)
-
-        def fetch(offset: int, limit: int) -> tuple[int, list]:
-            page = search.search_quotes(params, offset=offset, limit=limit)
-            return page.count, selectors.quote_page(page)
-
-        rows = self.paginator.paginate_search(request, fetch)
-        return self.paginator.get_paginated_response(self.get_serializer(rows, many=True).data)
+        rows = self.paginate_queryset(selectors.quote_results(quote_search_params(request)))
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
 
 @extend_schema(

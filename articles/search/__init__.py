@@ -11,6 +11,7 @@ from articles.search._facets import FACET_SIZE, facets
 from articles.search._highlight import highlight
 from articles.search._query import parse, typo_distance
 from articles.search._related import related
+from articles.search._results import Results
 from articles.search._search import (
     ORDERINGS,
     ArticleSearch,
@@ -37,6 +38,7 @@ __all__ = [
     "Engine",
     "Page",
     "QuoteSearch",
+    "Results",
     "SearchUnavailable",
     "admin_search_ids",
     "as_written",

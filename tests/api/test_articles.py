@@ -47,6 +47,7 @@ def test_list_shows_published_articles_newest_first_with_nested_relations(api_cl
     ArticleFactory(title="Older", published_at=timezone.now() - datetime.timedelta(days=2))
     ArticleFactory(
         title="Newer",
+        published_at=timezone.now() - datetime.timedelta(hours=1),  # not the factory's sequence
         authors=["Zoé Arnaud", "Bruno Abel"],
         tags=["Climat"],
         quotes=[{"source": "Matthias Huss", "text": "Quoted words", "kind": "person"}],
