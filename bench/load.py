@@ -37,17 +37,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-KINDS = (
-    "search_head",
-    "search_tail",
-    "search_phrase",
-    "search_fr",
-    "list_newest",
-    "list_filtered",
-    "facets_q",
-    "suggest",
-    "related",
-)
+KINDS = ("search_head", "search_tail", "search_phrase", "search_fr", "list_newest",
+         "list_filtered", "facets_q", "suggest", "related")  # fmt: skip
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -83,23 +74,10 @@ def fetch(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[
 def gunicorn(app: str, env: dict[str, str], port: int) -> Iterator[subprocess.Popen]:
     """Serve ``app`` as the benchmarks do (2 sync workers) on loopback until it answers."""
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            app,
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--timeout",
-            "120",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+        [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--timeout", "120", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
     try:
         for _ in range(300):
             try:
@@ -279,6 +257,8 @@ def compare(
     env: dict[str, str],
 ) -> dict:
     """API, bare Django, API: the phases, their summary and the API's percentiles per kind."""
+    from tests.live import free_port
+
     minimal_port = args.ports + 1 if args.ports else free_port()
     status, page = fetch(api_port, "/api/v1/articles/", {"Accept-Encoding": "identity"})
     assert status == 200, status
@@ -383,16 +363,12 @@ def sequences(
     ]
 
 
-def free_port() -> int:
-    from tests.live import free_port
-
-    return free_port()
-
-
 def main() -> None:
     import json
 
     import run
+
+    from tests.live import free_port
 
     args = run.parser().parse_args()
     args.no_pg = True
