@@ -15,7 +15,9 @@
    with ``ts_rank`` over a stored, GIN-indexed tsvector (the Django-docs way, head terms).
    Facets are measured twice: as served (results are kept per index state) and computed
    afresh (``facets_all_uncached``, which ``facets_vs_search_p95`` uses).
-4. Writes ``bench/results/latest.json`` and prints a Markdown table.
+4. Under concurrent load (``bench/load.py``, ``--load-seconds 0`` skips it): 8 clients in a
+   closed loop on a mix of those requests, the API against bare Django on the same workers.
+5. Writes ``bench/results/latest.json`` and prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -27,12 +29,13 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+import load
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -45,7 +48,7 @@ LANGUAGES = ("fr", "en")
 TAGS, AUTHORS, SOURCES = 5_000, 2_000, 20_000
 
 
-def parse_args() -> argparse.Namespace:
+def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--articles", type=int, default=int(os.environ.get("BENCH_ARTICLES", 100_000))
@@ -54,7 +57,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--reuse", action="store_true", help="keep an existing bench archive")
     parser.add_argument("--seed", type=int, default=20261125)
     parser.add_argument("--no-pg", action="store_true", help="skip the ts_rank comparison")
-    return parser.parse_args()
+    load.add_arguments(parser)
+    return parser
 
 
 # --- the archive ------------------------------------------------------------------------------
@@ -338,10 +342,10 @@ def worker_memory_mb(master: int) -> dict[str, float]:
     return {key: round(value / 1024, 1) for key, value in largest.items()}
 
 
-def measure(args: argparse.Namespace, build_seconds: float, generated_seconds: float) -> dict:
+def workload(args: argparse.Namespace) -> tuple:
+    """The searcher, the queries of each kind, published article ids and popular tags."""
     from articles import search
     from articles.models import Article, Tag
-    from tests.live import database_url, free_port
 
     rng = random.Random(args.seed + 1)
     searcher = search.engine().searcher()
@@ -351,37 +355,42 @@ def measure(args: argparse.Namespace, build_seconds: float, generated_seconds: f
     popular_tags = list(
         Tag.objects.order_by("id").values_list("slug", flat=True)[:50]
     )  # Zipf: low ids are the most used
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "SEARCH_INDEX_PATH": str(INDEX),
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-" + "x" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "THROTTLE_ANON": "100000000/minute",
-        "THROTTLE_USER": "100000000/minute",
-        "DATABASE_STATEMENT_TIMEOUT_MS": "60000",
-    }
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "newsapi.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--timeout", "120", "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
+    return searcher, queries, article_ids, popular_tags
+
+
+# The API as the benchmarks serve it: production settings, throttles out of the way.
+SERVER_SETTINGS = {
+    "SEARCH_INDEX_PATH": str(INDEX),
+    "DEBUG": "false",
+    "SECRET_KEY": "bench-" + "x" * 50,
+    "ALLOWED_HOSTS": "127.0.0.1,testserver",
+    "SECURE_SSL_REDIRECT": "false",
+    "THROTTLE_ANON": "100000000/minute",
+    "THROTTLE_USER": "100000000/minute",
+    "DATABASE_STATEMENT_TIMEOUT_MS": "60000",
+}
+
+
+def api_environment() -> dict[str, str]:
+    from tests.live import database_url
+
+    return {**os.environ, "DATABASE_URL": database_url(), **SERVER_SETTINGS}
+
+
+def measure(args: argparse.Namespace, build_seconds: float, generated_seconds: float) -> dict:
+    from articles import search
+    from tests.live import free_port
+
+    searcher, queries, article_ids, popular_tags = workload(args)
+    env = api_environment()
+    port = args.ports or free_port()
     base = f"http://127.0.0.1:{port}"
     times: dict[str, list[float]] = {}
 
     def record(kind: str, value: float) -> None:
         times.setdefault(kind, []).append(value)
 
-    try:
-        for _ in range(300):
-            try:
-                http_ms(base, "/healthz", {})
-                break
-            except OSError:
-                time.sleep(0.2)
+    with load.gunicorn("newsapi.wsgi", env, port) as server:
         for _ in range(20):  # warm both workers
             http_ms(base, "/api/v1/articles/", {"q": "the"})
         n = args.queries
@@ -422,9 +431,11 @@ def measure(args: argparse.Namespace, build_seconds: float, generated_seconds: f
                 http_ms(base, f"/api/v1/articles/{article_ids[i % len(article_ids)]}/related/", {}),
             )
         memory = worker_memory_mb(server.pid)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+        under_load = {}
+        if args.load_seconds:
+            under_load = load.compare(args, port, server.pid,
+                                      load.sequences(args, queries, article_ids, popular_tags),
+                                      env)  # fmt: skip
 
     stats = {kind: percentiles(values) for kind, values in times.items()}
     api_search = times["search_head"] + times["search_tail"] + times["search_phrase"]
@@ -460,6 +471,7 @@ def measure(args: argparse.Namespace, build_seconds: float, generated_seconds: f
         "worker_rss_anon_mb": memory["RssAnon"],
         "worker_rss_file_mb": memory["RssFile"],
         "requests": stats,
+        **under_load,
     }
 
 
@@ -467,20 +479,23 @@ def table(result: dict) -> str:
     lines = ["| request | p50 ms | p95 ms | p99 ms |", "| --- | ---: | ---: | ---: |"]
     for kind, values in result["requests"].items():
         lines.append(f"| {kind} | {values['p50']} | {values['p95']} | {values['p99']} |")
-    keys = [k for k in result if k != "requests"]
+    keys = [k for k in result if not isinstance(result[k], dict) and not k.startswith("load_")]
     lines += ["", "| measure | value |", "| --- | ---: |"]
     lines += [f"| {key} | {result[key]} |" for key in keys]
+    if "load_phases" in result:
+        lines += ["", load.table({k: v for k, v in result.items() if k.startswith("load_")})]
     return "\n".join(lines)
 
 
-def main() -> None:
-    args = parse_args()
+def prepare(args: argparse.Namespace) -> tuple[float, float]:
+    """The bench database with its archive, index and (unless --no-pg) tsvectors; returns the
+    seconds generating and building took (0 for what was kept)."""
     present = use_bench_database(args.reuse)
+    from django.conf import settings
+
     from articles import search
 
     generated = build = 0.0
-    from django.conf import settings
-
     settings.SEARCH_INDEX_PATH = INDEX
     if not present:
         print(f"generating {args.articles} articles...", flush=True)
@@ -498,6 +513,12 @@ def main() -> None:
             cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'bench_tsv_gin'")
             if cursor.fetchone() is None:
                 print(f"tsvectors for ts_rank built in {build_pg_ranking():.1f} s", flush=True)
+    return generated, build
+
+
+def main() -> None:
+    args = parser().parse_args()
+    generated, build = prepare(args)
     result = measure(args, build, generated)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(result, indent=2))

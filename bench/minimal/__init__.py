@@ -1,0 +1,1 @@
+"""Bare Django for bench/load.py: one view that returns a captured API page, nothing else."""
