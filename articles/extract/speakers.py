@@ -125,7 +125,7 @@ class Cast:
             while glued and not _is_title(glued[0]):
                 glued.pop(0)
             role = " ".join(glued)
-        return self._person(" ".join(words), role, remember=False)
+        return self._person(" ".join(words), role)
 
     def _subject(self, text: str) -> None:
         """A sentence that starts with an unnamed subject ("Un concurrent, qui ...", "A senior
@@ -218,6 +218,8 @@ class Cast:
             return None
         if INDEFINITE.match(part):
             return self._anonymous(part)
+        if not ARTICLES.match(part) and not part[:1].isupper():
+            return None  # "and", "by the vote and": words of the sentence, not a speaker
         bare = ARTICLES.sub("", part)
         words = bare.lower().split()
         if not words:
@@ -238,7 +240,7 @@ class Cast:
         self.anonymous = [*self.anonymous[-REMEMBERED_ANONYMOUS:], speaker]
         return speaker
 
-    def _person(self, name: str, role: str, *, remember: bool = True) -> Speaker:
+    def _person(self, name: str, role: str) -> Speaker:
         key = make_slug(name)
         speaker = self.people.get(key)
         if speaker is None:
