@@ -219,3 +219,67 @@ def test_a_page_too_short_for_main_text_detection_keeps_its_title_and_paragraphs
     article = extract("<html><body><h1>Titre court</h1><p>Un seul paragraphe.</p></body></html>")
     assert article["title"] == "Titre court"
     assert "Un seul paragraphe." in article["body"]
+
+
+# --- bylines and quotations, case by case ----------------------------------------------------
+
+
+def test_the_byline_after_a_breadcrumb_on_its_own_line():
+    page = (
+        "Accueil Sciences\nUn télescope géant\n\nUn télescope géant\n\nby Claire Dubois\nFrance\n\n"
+        "Le télescope a vu sa première lumière. Il observera les exoplanètes."
+    )
+    article = extract(page)
+    assert article["authors"] == ["Claire Dubois"] and article["edition"] == "France"
+    assert article["section"] == "Sciences" and article["title"] == "Un télescope géant"
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        ("Par Claire Dubois, avec AFP", ["Claire Dubois"]),
+        ("Par Julien Mercier et Sofia Benali", ["Julien Mercier", "Sofia Benali"]),
+        ("Par Lucas Morel, envoyé spécial à Kharkiv", ["Lucas Morel"]),
+        ("By Aisha Bello, Health Correspondent", ["Aisha Bello"]),
+        ("By Sarah Collins in Melbourne", ["Sarah Collins"]),
+        ("Par Maxime Roux, à Toulouse", ["Maxime Roux"]),
+    ],
+)
+def test_a_byline_names_its_people_not_the_agency_role_or_place(byline, authors):
+    text = extract(f"Économie › Entreprises\nUn titre\n\n{byline}\n\nUn paragraphe du texte.")
+    html = extract(
+        f'<html><body><article><h1>Un titre</h1><p class="byline">{byline}</p>'
+        "<p>Un paragraphe du texte assez long.</p></article></body></html>"
+    )
+    assert text["authors"] == authors and html["authors"] == authors
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "expected"),
+    [
+        # inverted verbs outside the short list, a pronoun for the person named before
+        (["Karim Haddad a appris la nouvelle.", "« On ne nous croit plus », s'indigne-t-il."],
+         [("Karim Haddad", "On ne nous croit plus")]),
+        (["« Rien n'est enterré », a-t-il tempéré, selon Paul Roux."],
+         []),  # a pronoun with nobody named before it names nobody
+        # a colon introduction, a title glued to the name
+        (["Housing Secretary Rachel Osei was firm: \"We will bring it back.\""],
+         [("Rachel Osei", "We will bring it back.")]),
+        # a split quote is one quotation; a surname is the person named in full before
+        (["Lucas Mendes won.", "“At two sets down I enjoyed it,” Mendes said. “It felt light.”"],
+         [("Lucas Mendes", "At two sets down I enjoyed it It felt light.")]),
+        # a quotation running over two paragraphs, its speaker in the sentence before
+        (["La directrice, Hélène Marchetti, a souri. « Dix ans de travail.", "« Huit minutes. »"],
+         [("Hélène Marchetti", "Dix ans de travail. Huit minutes.")]),
+        # an incise inside the guillemets; a role said again is the person
+        (["« À la pause, raconte l'entraîneur, Pierre Hamelin. On s'est regardés. »",
+          "« On a gagné », sourit le technicien."],
+         [("Pierre Hamelin", "À la pause On s'est regardés."), ("Pierre Hamelin", "On a gagné")]),
+        # a title in quotation marks is nobody's words
+        (["Le film de Lucie Fabre, « Les Heures claires », a été ovationné."], []),
+    ],
+)  # fmt: skip
+def test_quotations_and_their_speakers(paragraphs, expected):
+    from articles.extract import quotations
+
+    assert [(q["source"], q["text"]) for q in quotations(paragraphs)] == expected
