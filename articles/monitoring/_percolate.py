@@ -1,7 +1,8 @@
 """The worker's percolation step: articles that became visible or changed while visible (the
-outbox's ``article.published`` and ``article.updated`` events for readers) are matched
-against every active saved search, and each match is recorded once per version of the
-article and sent to the saved search's webhook.
+outbox's ``article.published`` and ``article.updated`` events, and for editors, who see
+drafts, ``article.created``) are matched against every active saved search as the article
+list would answer its owner now (a reader's never matches a draft), and each match is
+recorded once per version of the article and sent to the saved search's webhook.
 
 One percolator at a time (the state row is locked to the commit), and everything of a batch
 (matches, deliveries, how far it read) commits together: a worker that dies mid-way leaves
@@ -27,7 +28,7 @@ from articles.monitoring.models import PercolationState, SavedSearch
 
 log = logging.getLogger("articles.monitoring")
 MATCHED = "saved_search.matched"
-EVENT_TYPES = ("article.published", "article.updated")
+EVENT_TYPES = ("article.created", "article.published", "article.updated")
 BATCH = 2000
 
 # Per process: plans of the saved searches, and their list parameters, kept between rounds.
@@ -42,15 +43,15 @@ def percolate(batch: int = BATCH) -> int:
         events = list(
             Event.objects.filter(seq__gt=state.percolated_through_seq)
             .order_by("seq")
-            .values_list("seq", "type", "object", "object_id", "public", "occurred_at")[:batch]
+            .values_list("seq", "type", "object", "object_id", "occurred_at")[:batch]
         )
         if not events:
             return 0
         state.percolated_through_seq = events[-1][0]
         state.save(update_fields=["percolated_through_seq"])
         changed: dict[int, Any] = {}  # article id -> when it last changed (in event order)
-        for _, kind, obj, object_id, public, occurred_at in events:
-            if obj == "article" and public and kind in EVENT_TYPES:
+        for _, kind, obj, object_id, occurred_at in events:
+            if obj == "article" and kind in EVENT_TYPES:
                 changed.pop(object_id, None)
                 changed[object_id] = occurred_at
         if changed:
