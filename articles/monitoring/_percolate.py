@@ -12,6 +12,7 @@ once (a unique constraint).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from typing import Any
@@ -33,7 +34,7 @@ BATCH = 2000
 
 # Per process: plans of the saved searches, and their list parameters, kept between rounds.
 _PERCOLATOR = search.Percolator()
-_PARAMS: dict[tuple, search.ArticleSearch | None] = {}
+_PARAMS: dict[tuple[str, bool], search.ArticleSearch | None] = {}
 
 
 def percolate(batch: int = BATCH) -> int:
@@ -68,12 +69,13 @@ def _locked_state() -> PercolationState:
     return PercolationState.objects.select_for_update().get(pk=1)
 
 
-def _matches(changed: dict[int, Any]) -> list[tuple[int, int]]:
-    """(saved search id, article id) for every active saved search that matches one of these
-    articles as the article list would answer its owner now, saved before the change."""
+def _matches(changed: dict[int, Any]) -> list[tuple[int, int, str]]:
+    """(saved search id, article id, version) for every active saved search that matches one
+    of these articles as the article list would answer its owner now, saved before the
+    change, in the order of the changes."""
     saved = list(
         SavedSearch.objects.filter(active=True).values_list(
-            "id", "owner_id", "q", "filters", "updated_at", "created_at"
+            "id", "owner_id", "q", "filters", "created_at"
         )
     )
     if not saved:
@@ -83,34 +85,32 @@ def _matches(changed: dict[int, Any]) -> list[tuple[int, int]]:
     )
     searches: dict[int, search.ArticleSearch] = {}
     created = {}
-    for search_id, owner_id, q, filters, updated_at, created_at in saved:
-        params = _params(search_id, q, filters, updated_at, editor=owner_id in editors)
+    for search_id, owner_id, q, filters, created_at in saved:
+        params = _params(search_id, filters, editor=owner_id in editors)
         if params is not None:
-            searches[search_id] = params
+            searches[search_id] = dataclasses.replace(params, q=q)
             created[search_id] = created_at
     found = _PERCOLATOR.match(searches, list(changed))
     order = {article_id: n for n, article_id in enumerate(changed)}
     return sorted(
         (
-            (search_id, article_id)
-            for search_id, article_ids in found.items()
+            (search_id, article_id, services.version_of(article_id, found.updated_at[article_id]))
+            for search_id, article_ids in found.matches.items()
             for article_id in article_ids
             if created[search_id] <= changed[article_id]
         ),
-        key=lambda pair: (order[pair[1]], pair[0]),
+        key=lambda match: (order[match[1]], match[0]),
     )
 
 
-def _params(
-    search_id: int, q: str, filters: dict, updated_at: Any, *, editor: bool
-) -> search.ArticleSearch | None:
-    """The list's parameters of a saved search (checked when saved; kept per version)."""
-    key = (search_id, updated_at, editor)
+def _params(search_id: int, filters: dict, *, editor: bool) -> search.ArticleSearch | None:
+    """The list's parameters of a saved search's filters (checked when it was saved, and by
+    the same rules here; kept for the same filters): its ``q``, checked when saved, is only
+    trimmed by them."""
+    key = (json.dumps(filters, sort_keys=True), editor)
     if key not in _PARAMS:
-        if len(_PARAMS) > 4 * 10_000:
-            _PARAMS.clear()
         try:
-            _PARAMS[key] = search_params(q, filters, editor=editor)
+            _PARAMS[key] = search_params("", filters, editor=editor)
         except ValidationError as error:  # rules of the list that changed since it was saved
             log.warning("saved search %s no longer valid: %s", search_id, error.detail)
             _PARAMS[key] = None
@@ -127,14 +127,12 @@ RETURNING id, saved_search_id, article_id, matched_at
 """
 
 
-def _record(pairs: list[tuple[int, int]]) -> None:
+def _record(matches: list[tuple[int, int, str]]) -> None:
     """Store the matches not stored yet, and a delivery of each to its webhook."""
-    if not pairs:
+    if not matches:
         return
-    versions = services.article_versions({article_id for _, article_id in pairs})
-    rows = [[s, a, versions[a]] for s, a in pairs if a in versions]
     with connection.cursor() as cursor:
-        cursor.execute(_INSERT_SQL, [json.dumps(rows)])
+        cursor.execute(_INSERT_SQL, [json.dumps(matches)])
         stored = sorted(cursor.fetchall())
     notified = {
         pk: (name, webhook_id)

@@ -89,6 +89,7 @@ def saved_search_create(
     """A new saved search; a ValidationError past the owner's limit (checked under a lock of
     the owner's row, so that two creates at once cannot both pass it)."""
     filters = clean_filters(filters or {})
+    q = q.strip()  # as the list's form trims it (percolation relies on it)
     search_params(q, filters, editor=False)
     usable_webhook(webhook, owner)
     with transaction.atomic():
@@ -112,6 +113,8 @@ def saved_search_update(saved: SavedSearch, **changes: Any) -> SavedSearch:
     together with those kept."""
     if "filters" in changes:
         changes["filters"] = clean_filters(changes["filters"] or {})
+    if "q" in changes:
+        changes["q"] = changes["q"].strip()
     q = changes.get("q", saved.q)
     search_params(q, changes.get("filters", saved.filters), editor=False)
     if "webhook" in changes:

@@ -1,30 +1,34 @@
-"""Percolation: which of many saved searches match a few articles, matched as the list
-matches (the same compiled query, filters and visibility, on the same index).
+"""Percolation: which of many saved searches match a batch of articles, matched as the list
+matches (the same compiled query, filters and visibility, the same documents).
 
-Lucene's Monitor's way, on tantivy: each saved search is planned once. In each language its
-query is compiled for, one group of items that every match must satisfy (a word, a phrase, or
-words joined by OR, with their synonyms) gives the terms that an article of that language
-must hold to match: the group's items analysed as the index analyses them (one term of a
-phrase is enough to look for). A batch of articles is analysed the same way; its terms find
-the candidate searches in an inverted map, and each candidate then runs on the index itself,
-restricted to its candidate articles: exactly the list's answer for those articles. A search
-with no such group (only exclusions, only filters) is a candidate for every article.
+Lucene's Monitor's way, on tantivy. Each saved search is planned once: its query compiled
+against the archive's index (typo corrections, synonyms, languages), and, in each language
+it is compiled for, one group of items that every match must satisfy (a word, a phrase, or
+words joined by OR, with their synonyms) gives the terms an article of that language must
+hold to match (one term of a phrase is enough to look for). A batch of articles is indexed
+in RAM, as the archive's index holds them; the terms of its articles find the candidate
+searches in an inverted map, and each candidate's compiled query runs on that small index:
+exactly the list's answer for those articles. A search with no such group (only exclusions,
+only filters) is a candidate for every batch.
 
-Typo tolerance depends on the archive: a word it does not know matches the archive's words
-within an edit or two, and an article bringing a new word can add one. Such a word is never
-used to find candidates, and a search that has one is compiled again for every batch. The
-words a search's plan relies on being known are checked at every batch; a synonym change or
-a new language in the archive plans every search again.
+Typo tolerance depends on the archive: a word it does not know matches its words within an
+edit or two. Such a word never gives candidates. A plan's compiled query keeps the
+corrections of when it was planned; they can only matter for a batch in which some article
+holds a word within that distance of the typed one (tantivy's fuzzy term query on the batch
+answers that), and then the query is compiled again against the archive as it is now. The
+words a plan relies on being known are checked at every batch; a change of synonyms or of
+the languages in the archive plans every search again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import tantivy
 
-from articles.search._documents import article_texts, read_articles
+from articles.search._documents import ArticleRow, article_documents, article_texts, read_articles
 from articles.search._engine import engine
 from articles.search._query import (
     FieldSet,
@@ -35,19 +39,22 @@ from articles.search._query import (
     compile_query,
     parse,
 )
-from articles.search._schema import ANALYSERS, ARTICLE_FIELDS, SCHEMA, analyser_key, text_field
-from articles.search._search import (
-    ArticleSearch,
-    _filter,
-    article_filters,
-    languages_present,
+from articles.search._schema import (
+    ANALYSERS,
+    ARTICLE_FIELDS,
+    SCHEMA,
+    analyser_key,
+    register_analysers,
+    text_field,
 )
+from articles.search._search import ArticleSearch, article_filters, languages_present
 from articles.search._synonyms import Synonyms, current_synonyms
-from articles.search._typos import as_written, known, typo_distance
+from articles.search._typos import as_written, known, typo_distance, words_field
 
 Occur = tantivy.Occur
 Term = tuple[str, str]  # (analyser key, analysed term)
 _FIELDS = FieldSet(ARTICLE_FIELDS)
+_BATCH_WRITER_HEAP = 50_000_000
 
 
 @dataclass
@@ -55,10 +62,19 @@ class _Plan:
     params: ArticleSearch
     keys: tuple[str, ...]  # the languages (analyser keys) its query is compiled for
     terms: frozenset[Term]  # an article matches only if it holds one of these
-    everywhere: bool  # every article is a candidate (no terms to look for)
+    everywhere: bool  # every batch is a candidate (no terms to look for)
     watched: frozenset[str]  # words relied on being known to the archive
-    text: tantivy.Query | None  # the compiled text, kept while nothing it relied on changes
-    recompile: bool  # it has a word the archive does not know: compiled for every batch
+    unknown: frozenset[str]  # words the archive did not know (as written)
+    text: tantivy.Query | None  # the compiled text (None: matches nothing)
+
+
+@dataclass
+class Percolation:
+    """Search id -> the ids of the batch's articles it matches (those matching some), and
+    the ``updated_at`` of each article as it was matched (its version)."""
+
+    matches: dict[int, list[int]] = field(default_factory=dict)
+    updated_at: dict[int, datetime.datetime] = field(default_factory=dict)
 
 
 class Percolator:
@@ -72,32 +88,30 @@ class Percolator:
 
     def match(
         self, searches: Mapping[int, ArticleSearch], article_ids: Sequence[int]
-    ) -> dict[int, list[int]]:
-        """Search id -> the ids of the given articles it matches now (searches that match
-        none are left out). ``searches``: every saved search to keep planned."""
+    ) -> Percolation:
+        """Match the articles against ``searches`` (every saved search to keep planned)."""
         searcher = engine().searcher()
         synonyms = current_synonyms()
         present = tuple(languages_present(searcher))
-        context = (synonyms.sets, present)
-        if context != self._context:
-            self._clear()
-            self._context = context
+        if (synonyms.sets, present) != self._context:
+            self._plans, self._by_term, self._everywhere = {}, {}, set()
+            self._context = (synonyms.sets, present)
         self._sync(searches, searcher, synonyms, present)
-        candidates = self._candidates(article_ids)
-        found: dict[int, list[int]] = {}
-        for search_id, ids in candidates.items():
-            plan = self._plans[search_id]
-            matched = _run(plan, sorted(ids), searcher, synonyms)
+        rows = read_articles(list(article_ids))
+        result = Percolation(updated_at={row.id: row.updated_at for row in rows})
+        if not rows:
+            return result
+        batch = _batch_searcher(rows)
+        near = _Near(batch)
+        for search_id in sorted(self._candidates(rows)):
+            each = self._plans[search_id]
+            text = each.text
+            if each.unknown and near.any(each.unknown, each.keys):
+                text = _compiled(each.params, each.keys, searcher, synonyms)
+            matched = _run(each.params, text, batch)
             if matched:
-                found[search_id] = matched
-        return found
-
-    # --- plans --------------------------------------------------------------------------------
-
-    def _clear(self) -> None:
-        self._plans.clear()
-        self._by_term.clear()
-        self._everywhere.clear()
+                result.matches[search_id] = matched
+        return result
 
     def _sync(
         self,
@@ -106,26 +120,26 @@ class Percolator:
         synonyms: Synonyms,
         present: tuple[str, ...],
     ) -> None:
-        stale = [sid for sid, plan in self._plans.items() if searches.get(sid) != plan.params]
-        stale += self._forgotten_words(searcher)
-        for search_id in set(stale):
+        stale = {sid for sid, each in self._plans.items() if searches.get(sid) != each.params}
+        stale |= self._forgotten_words(searcher)
+        for search_id in stale:
             self._drop(search_id)
         for search_id, params in searches.items():
             if search_id not in self._plans:
                 self._add(search_id, plan(params, searcher, synonyms, present))
 
-    def _forgotten_words(self, searcher: tantivy.Searcher) -> list[int]:
+    def _forgotten_words(self, searcher: tantivy.Searcher) -> set[int]:
         """Plans relying on a word the archive no longer knows."""
         words: dict[tuple[str, tuple[str, ...]], list[int]] = {}
         for search_id, each in self._plans.items():
             for word in each.watched:
                 words.setdefault((word, each.keys), []).append(search_id)
-        return [
+        return {
             search_id
             for (word, keys), ids in words.items()
             if not known(searcher, word, list(keys))
             for search_id in ids
-        ]
+        }
 
     def _add(self, search_id: int, each: _Plan) -> None:
         self._plans[search_id] = each
@@ -135,29 +149,73 @@ class Percolator:
             self._everywhere.add(search_id)
 
     def _drop(self, search_id: int) -> None:
-        each = self._plans.pop(search_id, None)
-        if each is None:
-            return
+        each = self._plans.pop(search_id)
         for found in each.terms:
             self._by_term[found].discard(search_id)
         self._everywhere.discard(search_id)
 
-    def _candidates(self, article_ids: Sequence[int]) -> dict[int, set[int]]:
-        """Search id -> the articles it may match."""
-        candidates: dict[int, set[int]] = {}
-        for row in read_articles(list(article_ids)):
-            key = analyser_key(row.language)
-            hit: set[int] = set(self._everywhere)
-            for found in article_terms(key, article_texts(row).values()):
-                hit.update(self._by_term.get(found, ()))
-            for search_id in hit:
-                candidates.setdefault(search_id, set()).add(row.id)
-        return candidates
+    def _candidates(self, rows: list[ArticleRow]) -> set[int]:
+        """The searches that may match one of these articles."""
+        hit = set(self._everywhere)
+        by_term = self._by_term
+        for row in rows:
+            for found in article_terms(analyser_key(row.language), article_texts(row).values()):
+                searches = by_term.get(found)
+                if searches:
+                    hit |= searches
+        return hit
 
 
-def article_terms(key: str, texts) -> set[Term]:
+def article_terms(key: str, texts: Iterable[str]) -> set[Term]:
+    """The terms of these texts as the index's fields of language ``key`` hold them."""
     analyser = ANALYSERS.language(key)
     return {(key, token) for text in texts for token in analyser.analyze(text)}
+
+
+def _batch_searcher(rows: list[ArticleRow]) -> tantivy.Searcher:
+    """The articles' documents (not their quotations') in an index in RAM."""
+    index = tantivy.Index(SCHEMA)
+    register_analysers(index)
+    writer = index.writer(_BATCH_WRITER_HEAP, 1)
+    for row in rows:
+        writer.add_document(next(article_documents(row)))
+    writer.commit()
+    index.reload()
+    return index.searcher()
+
+
+class _Near:
+    """Whether an article of the batch holds a word within typo distance of a given one."""
+
+    def __init__(self, batch: tantivy.Searcher) -> None:
+        self.batch = batch
+        self.seen: dict[tuple[str, tuple[str, ...]], bool] = {}
+
+    def any(self, words: Iterable[str], keys: tuple[str, ...]) -> bool:
+        return any(self._near(word, keys) for word in words)
+
+    def _near(self, word: str, keys: tuple[str, ...]) -> bool:
+        if (word, keys) not in self.seen:
+            query = tantivy.Query.boolean_query(
+                [
+                    (Occur.Should, tantivy.Query.fuzzy_term_query(
+                        SCHEMA, words_field(key), word, distance=typo_distance(word),
+                        transposition_cost_one=True,
+                    ))
+                    for key in keys
+                ]
+            )  # fmt: skip
+            self.seen[(word, keys)] = bool(self.batch.search(query, 1, count=False).hits)
+        return self.seen[(word, keys)]
+
+
+def _compiled(
+    params: ArticleSearch, keys: tuple[str, ...], searcher: tantivy.Searcher, synonyms: Synonyms
+) -> tantivy.Query | None:
+    """The text of ``params`` as the list compiles it (``search.text_query``)."""
+    return compile_query(
+        parse(params.q), keys=list(keys), fields=_FIELDS, searcher=searcher, synonyms=synonyms
+    ).query
 
 
 def plan(
@@ -168,18 +226,15 @@ def plan(
 ) -> _Plan:
     keys = (analyser_key(params.language),) if params.language else present
     if not params.searching:
-        return _Plan(params, keys, frozenset(), True, frozenset(), None, recompile=False)
+        return _Plan(params, keys, frozenset(), True, frozenset(), frozenset(), None)
     parsed = synonyms.join_phrases(parse(params.q))
     unknown = set(_typo_alternatives(parsed, list(keys), searcher, synonyms))
-    watched = frozenset(
+    watched = {
         word
         for group in parsed.groups
         for item in group
         if (word := _correctable(item, synonyms)) and item.text not in unknown
-    )
-    compiled = compile_query(
-        parse(params.q), keys=list(keys), fields=_FIELDS, searcher=searcher, synonyms=synonyms
-    )
+    }
     terms: set[Term] = set()
     everywhere = False
     for key in keys:
@@ -187,8 +242,9 @@ def plan(
         everywhere |= required is None
         terms |= required or set()
     return _Plan(
-        params, keys, frozenset(terms), everywhere, watched, text=compiled.query,
-        recompile=bool(unknown),
+        params, keys, frozenset(terms), everywhere, frozenset(watched),
+        unknown=frozenset(as_written(text)[0] for text in unknown),
+        text=_compiled(params, keys, searcher, synonyms),
     )  # fmt: skip
 
 
@@ -245,22 +301,15 @@ def _item_terms(item: Item, key: str, synonyms: Synonyms) -> set[str]:
     return found
 
 
-def _run(each: _Plan, ids: list[int], searcher: tantivy.Searcher, synonyms: Synonyms) -> list[int]:
-    """The list's query of the plan's search, restricted to ``ids``: which of them match."""
-    clauses = [
-        *article_filters(each.params),
-        _filter(tantivy.Query.term_set_query(SCHEMA, "id", ids)),
-    ]
-    if each.params.searching:
-        text = each.text
-        if each.recompile:
-            text = compile_query(
-                parse(each.params.q), keys=list(each.keys), fields=_FIELDS, searcher=searcher,
-                synonyms=synonyms,
-            ).query  # fmt: skip
+def _run(params: ArticleSearch, text: tantivy.Query | None, batch: tantivy.Searcher) -> list[int]:
+    """The ids of the batch's articles that the list's query of ``params`` matches."""
+    clauses = article_filters(params)
+    if params.searching:
         if text is None:
             return []
         clauses.append((Occur.Must, text))
-    result = searcher.search(tantivy.Query.boolean_query(clauses), len(ids), count=False)
-    addresses = [address for _, address in result.hits]
-    return sorted(int(i) for i in searcher.fast_field_values("id", addresses)) if addresses else []
+    query = tantivy.Query.boolean_query(clauses)
+    hits = batch.search(query, batch.num_docs, count=False).hits
+    if not hits:
+        return []
+    return sorted(int(i) for i in batch.fast_field_values("id", [address for _, address in hits]))
