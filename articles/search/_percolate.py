@@ -31,13 +31,14 @@ import tantivy
 from articles.search._documents import ArticleRow, article_documents, article_texts, read_articles
 from articles.search._engine import engine
 from articles.search._query import (
+    Alternative,
     FieldSet,
     Item,
     ParsedQuery,
     _analysed,
-    _typo_alternatives,
     compile_query,
     parse,
+    typo_alternatives,
 )
 from articles.search._schema import (
     ANALYSERS,
@@ -61,8 +62,9 @@ _BATCH_WRITER_HEAP = 50_000_000
 class _Plan:
     params: ArticleSearch
     keys: tuple[str, ...]  # the languages (analyser keys) its query is compiled for
-    terms: frozenset[Term]  # an article matches only if it holds one of these
-    everywhere: bool  # every batch is a candidate (no terms to look for)
+    terms: frozenset[Term]  # an article matches only if it holds one of these,
+    near: frozenset[str]  # or a word within typo distance of one of these
+    everywhere: bool  # every batch is a candidate (nothing to look for)
     watched: frozenset[str]  # words relied on being known to the archive
     unknown: frozenset[str]  # words the archive did not know (as written)
     text: tantivy.Query | None  # the compiled text (None: matches nothing)
@@ -83,6 +85,7 @@ class Percolator:
     def __init__(self) -> None:
         self._plans: dict[int, _Plan] = {}
         self._by_term: dict[Term, set[int]] = {}
+        self._by_near: dict[tuple[str, tuple[str, ...]], set[int]] = {}
         self._everywhere: set[int] = set()
         self._context: tuple | None = None
 
@@ -94,7 +97,7 @@ class Percolator:
         synonyms = current_synonyms()
         present = tuple(languages_present(searcher))
         if (synonyms.sets, present) != self._context:
-            self._plans, self._by_term, self._everywhere = {}, {}, set()
+            self._plans, self._by_term, self._by_near, self._everywhere = {}, {}, {}, set()
             self._context = (synonyms.sets, present)
         self._sync(searches, searcher, synonyms, present)
         rows = read_articles(list(article_ids))
@@ -103,12 +106,14 @@ class Percolator:
             return result
         batch = _batch_searcher(rows)
         near = _Near(batch)
-        for search_id in sorted(self._candidates(rows)):
+        for search_id in sorted(self._candidates(rows, near)):
             each = self._plans[search_id]
-            text = each.text
             if each.unknown and near.any(each.unknown, each.keys):
-                text = _compiled(each.params, each.keys, searcher, synonyms)
-            matched = _run(each.params, text, batch)
+                # Its corrections may be others now: planned again on the archive as it is.
+                self._drop(search_id)
+                each = plan(each.params, searcher, synonyms, present)
+                self._add(search_id, each)
+            matched = _run(each.params, each.text, batch)
             if matched:
                 result.matches[search_id] = matched
         return result
@@ -145,6 +150,8 @@ class Percolator:
         self._plans[search_id] = each
         for found in each.terms:
             self._by_term.setdefault(found, set()).add(search_id)
+        for word in each.near:
+            self._by_near.setdefault((word, each.keys), set()).add(search_id)
         if each.everywhere:
             self._everywhere.add(search_id)
 
@@ -152,11 +159,16 @@ class Percolator:
         each = self._plans.pop(search_id)
         for found in each.terms:
             self._by_term[found].discard(search_id)
+        for word in each.near:
+            self._by_near[(word, each.keys)].discard(search_id)
         self._everywhere.discard(search_id)
 
-    def _candidates(self, rows: list[ArticleRow]) -> set[int]:
+    def _candidates(self, rows: list[ArticleRow], near: _Near) -> set[int]:
         """The searches that may match one of these articles."""
         hit = set(self._everywhere)
+        for (word, keys), searches in self._by_near.items():
+            if searches and near.any([word], keys):
+                hit |= searches
         by_term = self._by_term
         for row in rows:
             for found in article_terms(analyser_key(row.language), article_texts(row).values()):
@@ -209,15 +221,6 @@ class _Near:
         return self.seen[(word, keys)]
 
 
-def _compiled(
-    params: ArticleSearch, keys: tuple[str, ...], searcher: tantivy.Searcher, synonyms: Synonyms
-) -> tantivy.Query | None:
-    """The text of ``params`` as the list compiles it (``search.text_query``)."""
-    return compile_query(
-        parse(params.q), keys=list(keys), fields=_FIELDS, searcher=searcher, synonyms=synonyms
-    ).query
-
-
 def plan(
     params: ArticleSearch,
     searcher: tantivy.Searcher,
@@ -226,9 +229,10 @@ def plan(
 ) -> _Plan:
     keys = (analyser_key(params.language),) if params.language else present
     if not params.searching:
-        return _Plan(params, keys, frozenset(), True, frozenset(), frozenset(), None)
+        return _Plan(params, keys, frozenset(), frozenset(), True, frozenset(), frozenset(), None)
     parsed = synonyms.join_phrases(parse(params.q))
-    unknown = set(_typo_alternatives(parsed, list(keys), searcher, synonyms))
+    typos = typo_alternatives(parsed, list(keys), searcher, synonyms)
+    unknown = set(typos)
     watched = {
         word
         for group in parsed.groups
@@ -236,15 +240,21 @@ def plan(
         if (word := _correctable(item, synonyms)) and item.text not in unknown
     }
     terms: set[Term] = set()
+    near: set[str] = set()
     everywhere = False
     for key in keys:
-        required = _required_terms(parsed, key, unknown, synonyms, searcher)
+        required = _required(parsed, key, typos, synonyms, searcher)
         everywhere |= required is None
-        terms |= required or set()
+        if required is not None:
+            terms |= required[0]
+            near |= required[1]
+    compiled = compile_query(
+        parse(params.q), keys=list(keys), fields=_FIELDS, searcher=searcher, synonyms=synonyms,
+        typos=typos,
+    )  # fmt: skip
     return _Plan(
-        params, keys, frozenset(terms), everywhere, frozenset(watched),
-        unknown=frozenset(as_written(text)[0] for text in unknown),
-        text=_compiled(params, keys, searcher, synonyms),
+        params, keys, frozenset(terms), frozenset(near), everywhere, frozenset(watched),
+        unknown=frozenset(as_written(text)[0] for text in unknown), text=compiled.query,
     )  # fmt: skip
 
 
@@ -258,41 +268,48 @@ def _correctable(item: Item, synonyms: Synonyms) -> str | None:
     return written[0]
 
 
-def _required_terms(
+def _required(
     parsed: ParsedQuery,
     key: str,
-    unknown: set[str],
+    typos: dict[str, list[Alternative]],
     synonyms: Synonyms,
     searcher: tantivy.Searcher,
-) -> set[Term] | None:
+) -> tuple[set[Term], set[str]] | None:
     """What an article must hold to match the query's branch for ``key``: of the groups
     every such match satisfies, the one whose terms are rarest (one term per item and
-    alternative). An empty set: the branch matches nothing. None: any article may match (a
-    branch of exclusions only matches every article, of any language, without them)."""
-    best: tuple[int, set[Term]] | None = None
+    alternative, the corrections of words the archive does not know included), preferably
+    one without such words (a match may also hold a word within typo distance of those,
+    which can become a correction: they are given apart). Nothing: the branch
+    matches nothing. None: any article may match (a branch of exclusions only matches
+    every article, of any language, without them)."""
+    best: tuple[float, set[Term], set[str]] | None = None
     clauses = False
     body = text_field("body", key)
     for group in parsed.groups:
-        terms = {(key, term) for item in group for term in _item_terms(item, key, synonyms)}
+        terms = {(key, term) for item in group for term in _item_terms(item, key, synonyms, typos)}
         clauses |= bool(terms)
-        if not terms or any(item.negated or item.text in unknown for item in group):
+        if not terms or any(item.negated for item in group):
             continue  # only stop words (ignored by the query), or not required
-        cost = sum(searcher.doc_freq(body, found) for _, found in terms)
+        near = {as_written(item.text)[0] for item in group if item.text in typos}
+        cost = sum(searcher.doc_freq(body, found) for _, found in terms) + 1e12 * len(near)
         if best is None or cost < best[0]:
-            best = (cost, terms)
+            best = (cost, terms, near)
     if best is None:
-        return None if clauses else set()
-    return best[1]
+        return None if clauses else (set(), set())
+    return best[1], best[2]
 
 
-def _item_terms(item: Item, key: str, synonyms: Synonyms) -> set[str]:
+def _item_terms(
+    item: Item, key: str, synonyms: Synonyms, typos: dict[str, list[Alternative]]
+) -> set[str]:
     """One analysed term (the longest: of a phrase, every one is needed) of the item and of
-    each of its synonyms, in ``key``."""
-    texts = [item.text] + [
-        alternative.text
-        for alternative in synonyms.alternatives(tuple(as_written(item.text)))
-        if alternative.key in (None, key)
-    ]
+    each of its alternatives (synonyms or corrections, as the query compiles them), in
+    ``key``."""
+    if item.text in typos:
+        alternatives = typos[item.text]
+    else:
+        alternatives = synonyms.alternatives(tuple(as_written(item.text)))
+    texts = [item.text] + [a.text for a in alternatives if a.key in (None, key)]
     found = set()
     for text in texts:
         tokens = [token for _, token in _analysed(text, key)]
