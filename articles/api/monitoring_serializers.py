@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from articles import monitoring
@@ -13,6 +15,7 @@ from articles.events.models import WebhookEndpoint
 from articles.monitoring.models import SavedSearch
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class OwnWebhookField(serializers.PrimaryKeyRelatedField):
     """One of the user's webhook endpoints (a superuser's: any): another's is unknown."""
 
