@@ -14,6 +14,7 @@ import django_filters as filters
 from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.utils import extend_schema_field
@@ -153,8 +154,10 @@ class ArticleFilterSet(filters.FilterSet):
         fields: list[str] = []
 
 
-def _cleaned(filterset_class: type[filters.FilterSet], request: Request) -> tuple[dict, object]:
-    filterset = filterset_class(request.query_params, queryset=Article.objects.none())
+def _cleaned(
+    filterset_class: type[filters.FilterSet], params: QueryDict
+) -> tuple[dict, filters.FilterSet]:
+    filterset = filterset_class(params, queryset=Article.objects.none())
     if not filterset.is_valid():
         raise serializers.ValidationError(filterset.errors)
     return filterset.form.cleaned_data, filterset
@@ -165,14 +168,23 @@ def _nonempty(value: str | None) -> str | None:
 
 
 def article_search_params(request: Request, *, ordering: str | None = None) -> search.ArticleSearch:
-    data, filterset = _cleaned(ArticleFilterSet, request)
+    return article_search_from(
+        request.query_params, editor=selectors.can_see_unpublished(request.user), ordering=ordering
+    )
+
+
+def article_search_from(
+    params: QueryDict, *, editor: bool, ordering: str | None = None
+) -> search.ArticleSearch:
+    """The list's parameters (as a query string gives them) checked and turned into the
+    selector's input, for a reader or an editor; a ValidationError names what is wrong."""
+    data, filterset = _cleaned(ArticleFilterSet, params)
     repeated = {
-        name: filterset.filters[name].slugs(request.query_params)
-        for name in ("tag", "any_tag", "exclude_tag")
+        name: filterset.filters[name].slugs(params) for name in ("tag", "any_tag", "exclude_tag")
     }
     return search.ArticleSearch(
         q=data.get("q") or "",
-        editor=selectors.can_see_unpublished(request.user),
+        editor=editor,
         status=_nonempty(data.get("status")),
         language=_nonempty(data.get("language")),
         tags=repeated["tag"],
@@ -213,7 +225,7 @@ class QuotationFilterSet(filters.FilterSet):
 
 
 def quote_search_params(request: Request) -> search.QuoteSearch:
-    data, _ = _cleaned(QuotationFilterSet, request)
+    data, _ = _cleaned(QuotationFilterSet, request.query_params)
     return search.QuoteSearch(
         q=data.get("q") or "",
         editor=selectors.can_see_unpublished(request.user),

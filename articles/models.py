@@ -228,3 +228,8 @@ from articles.events.models import (  # noqa: E402, F401  (the events app-within
     WebhookDelivery,
     WebhookEndpoint,
 )
+from articles.monitoring.models import (  # noqa: E402, F401  (saved searches)
+    PercolationState,
+    SavedSearch,
+    SavedSearchMatch,
+)

@@ -101,7 +101,12 @@ def constraint_name(error: IntegrityError) -> str | None:
 
 def article_version(article: Article) -> str:
     """Changes with every write of the article (its ETag)."""
-    return f"{article.pk}-{int(article.updated_at.timestamp() * 1_000_000)}"
+    return version_of(article.pk, article.updated_at)
+
+
+def version_of(article_id: int, updated_at: datetime.datetime) -> str:
+    """The version of the article with this id as it was at ``updated_at``."""
+    return f"{article_id}-{int(updated_at.timestamp() * 1_000_000)}"
 
 
 def article_versions(ids: Collection[int]) -> dict[int, str]:

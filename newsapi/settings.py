@@ -277,6 +277,8 @@ def env_float(name: str, default: float) -> float:
 # private, loopback and link-local addresses are refused unless allowed.
 EVENT_RETENTION_DAYS = env_float("EVENT_RETENTION_DAYS", 30.0)
 WEBHOOK_RETRY_SCALE = env_float("WEBHOOK_RETRY_SCALE", 1.0)
+# Saved searches a user may keep (see README, Monitoring).
+SAVED_SEARCH_MAX_PER_USER = env_int("SAVED_SEARCH_MAX_PER_USER", 100)
 WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", False)
 
 REST_FRAMEWORK = {

@@ -36,9 +36,9 @@ class NewsApiRoot(routers.APIRootView):
     `sources`, `quotes`; `facets` counts a search by tag, author, source, language, section and
     month; `suggest` completes as you type; `bulk` writes up to 500 articles; `extract` turns a
     raw page into an article; `synonyms` are the editors' synonym sets; `changes` is the change
-    feed (cursors, tombstones), `webhooks` the signed webhook endpoints, `feeds` RSS, Atom and
-    JSON Feed of the article list. The OpenAPI schema, Swagger UI and ReDoc describe every
-    parameter."""
+    feed (cursors, tombstones), `webhooks` the signed webhook endpoints, `saved-searches` the
+    queries that alert (their `matches/`), `feeds` RSS, Atom and JSON Feed of the article list.
+    The OpenAPI schema, Swagger UI and ReDoc describe every parameter."""
 
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().get(request, *args, **kwargs)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles.api import event_views, views
+from articles.api import event_views, monitoring_views, views
 from articles.api.root import NewsRouter
 
 router = NewsRouter(trailing_slash=True)
@@ -11,6 +11,7 @@ router.register("sources", views.QuotedSourceViewSet, basename="source")
 router.register("quotes", views.QuotationViewSet, basename="quote")
 router.register("synonyms", views.SynonymSetViewSet, basename="synonym")
 router.register("webhooks", event_views.WebhookEndpointViewSet, basename="webhook")
+router.register("saved-searches", monitoring_views.SavedSearchViewSet, basename="saved-search")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),

@@ -27,6 +27,7 @@ from articles.events._webhooks import (
     rotate_secret,
     send_test,
 )
+from articles.events._webhooks import payload as webhook_payload
 from articles.events._worker import run as run_worker
 from articles.events._worker import work_once
 
@@ -51,5 +52,6 @@ __all__ = [
     "run_worker",
     "send_test",
     "sequence",
+    "webhook_payload",
     "work_once",
 ]

@@ -1,7 +1,7 @@
-"""The worker's loop: number new events, turn them into deliveries, send those that are due,
-and now and then prune events past their retention. Any number of workers may run, on any
-number of hosts: each step is safe side by side (advisory lock, locked state row, SKIP
-LOCKED)."""
+"""The worker's loop: number new events, turn them into deliveries, match saved searches,
+send those that are due, and now and then prune events past their retention. Any number of
+workers may run, on any number of hosts: each step is safe side by side (advisory lock,
+locked state rows, SKIP LOCKED)."""
 
 from __future__ import annotations
 
@@ -26,8 +26,12 @@ def retention() -> datetime.timedelta:
 
 
 def work_once(client: httpx.Client | None = None) -> int:
-    """One round; how much it did (0: nothing was waiting)."""
-    return sequence() + dispatch() + deliver_due(client=client)
+    """One round; how much it did (0: nothing was waiting). Saved searches are matched
+    between the dispatch and the delivery, so that their alerts go out in the same round."""
+    # Monitoring sits above events (it sends through their webhooks): imported when used.
+    from articles.monitoring import percolate
+
+    return sequence() + dispatch() + percolate() + deliver_due(client=client)
 
 
 def run(stop: threading.Event, *, idle_s: float = 0.5) -> None:

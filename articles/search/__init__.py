@@ -9,6 +9,7 @@ from articles.search._changelog import record as record_changes
 from articles.search._engine import Engine, SearchUnavailable, engine, forget_told
 from articles.search._facets import FACET_SIZE, facets
 from articles.search._highlight import highlight
+from articles.search._percolate import Percolation, Percolator
 from articles.search._query import parse, typo_distance
 from articles.search._related import related
 from articles.search._results import Results
@@ -37,6 +38,8 @@ __all__ = [
     "ArticleSearch",
     "Engine",
     "Page",
+    "Percolation",
+    "Percolator",
     "QuoteSearch",
     "Results",
     "SearchUnavailable",

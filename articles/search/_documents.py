@@ -135,17 +135,7 @@ def article_documents(row: ArticleRow) -> Iterator[tantivy.Document]:
             doc.add_text(kind, slug)
             doc.add_text(f"{kind}_label", f"{slug}\t{name}")
             doc.add_unsigned(f"{kind}_id", entity_id)
-    texts = {
-        "title": row.title,
-        "head": " ".join([row.standfirst, *(name for _, _, name in row.tags)]),
-        "body": plain_text(row.body),
-        "extra": " ".join(
-            [
-                *(name for _, _, name in row.authors),
-                *(f"{name} {role} {text}" for _, text, _, _, name, role in row.quotes),
-            ]
-        ),
-    }
+    texts = article_texts(row)
     for name in ARTICLE_FIELDS:
         if texts[name].strip():
             doc.add_text(text_field(name, key), texts[name])
@@ -161,6 +151,21 @@ def article_documents(row: ArticleRow) -> Iterator[tantivy.Document]:
         quote.add_text(text_field("quote", key), text)
         quote.add_text(text_field("speaker", key), f"{name} {role}")
         yield quote
+
+
+def article_texts(row: ArticleRow) -> dict[str, str]:
+    """The text of each of an article's text fields (``ARTICLE_FIELDS``), before analysis."""
+    return {
+        "title": row.title,
+        "head": " ".join([row.standfirst, *(name for _, _, name in row.tags)]),
+        "body": plain_text(row.body),
+        "extra": " ".join(
+            [
+                *(name for _, _, name in row.authors),
+                *(f"{name} {role} {text}" for _, text, _, _, name, role in row.quotes),
+            ]
+        ),
+    }
 
 
 def _add_shared(doc: tantivy.Document, row: ArticleRow) -> None:

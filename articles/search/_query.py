@@ -124,10 +124,11 @@ def _over_fields(fields: dict[str, float], make: callable) -> tantivy.Query:
     return tantivy.Query.boolean_query(parts)
 
 
-def _typo_alternatives(
+def typo_alternatives(
     parsed: ParsedQuery, keys: list[str], searcher: tantivy.Searcher, synonyms: Synonyms
 ) -> dict[str, list[Alternative]]:
-    """Typed word -> its corrections, for words the archive does not know as written."""
+    """Typed word -> its corrections, for words the archive does not know as written
+    (``parsed``: with synonyms' phrases joined)."""
     found: dict[str, list[Alternative]] = {}
     for group in parsed.groups:
         for item in group:
@@ -154,11 +155,15 @@ def compile_query(
     fields: FieldSet,
     searcher: tantivy.Searcher,
     synonyms: Synonyms = NO_SYNONYMS,
+    typos: dict[str, list[Alternative]] | None = None,
 ) -> Compiled:
     """The query over the given analyser keys (languages). Each item also matches its
-    synonyms; words the archive does not know as written also match their corrections."""
+    synonyms; words the archive does not know as written also match their corrections
+    (``typos``: those already looked up by ``typo_alternatives`` for the same query)."""
     parsed = synonyms.join_phrases(parsed)
-    alternatives = _typo_alternatives(parsed, keys, searcher, synonyms)
+    if typos is None:
+        typos = typo_alternatives(parsed, keys, searcher, synonyms)
+    alternatives = dict(typos)
     for group in parsed.groups:
         for item in group:
             if item.text not in alternatives:
