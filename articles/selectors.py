@@ -40,10 +40,14 @@ def can_see_unpublished(user: User | AnonymousUser) -> bool:
 
 
 def visible_articles(user: User | AnonymousUser) -> QuerySet[Article]:
+    """Editors see every article; contributors (who may add articles) the published ones and
+    their own; everybody else the published ones."""
     articles = Article.objects.all()
-    if not can_see_unpublished(user):
-        articles = articles.filter(status=PUBLISHED)
-    return articles
+    if can_see_unpublished(user):
+        return articles
+    if user and user.is_authenticated and user.has_perm("articles.add_article"):
+        return articles.filter(Q(status=PUBLISHED) | Q(created_by=user))
+    return articles.filter(status=PUBLISHED)
 
 
 def with_relations(articles: QuerySet[Article]) -> QuerySet[Article]:
