@@ -7,7 +7,7 @@ Writers (``services``, ``bulk``) take an ``Actor`` (who, through which door), as
 """
 
 from articles.lifecycle._restore import UnknownRevision, restore
-from articles.lifecycle._revisions import record, snapshot
+from articles.lifecycle._revisions import as_row, record, snapshot
 from articles.lifecycle._workflow import (
     WHAT_CONTRIBUTORS_MAY,
     Actor,
@@ -24,6 +24,7 @@ __all__ = [
     "Forbidden",
     "State",
     "UnknownRevision",
+    "as_row",
     "check",
     "deletion_refusal",
     "record",

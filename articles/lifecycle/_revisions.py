@@ -18,6 +18,7 @@ tags and quotes as the detail shows them (with ids, so that a restore finds rena
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 from collections.abc import Collection, Mapping
@@ -165,3 +166,31 @@ def as_write(content: Mapping[str, Any], *, current_names: Mapping[str, dict[int
         for quote in content.get("quotes", [])
     ]
     return fields
+
+
+def as_row(content: Mapping[str, Any], *, article: Any, saved_at: datetime.datetime) -> Any:
+    """A revision's content as the detail shows an article (``selectors.ArticleRow``): the
+    article's id and creation, ``updated_at`` the revision's time."""
+    from articles.selectors import ArticleRow
+
+    def ref(item: Mapping[str, Any]) -> dict[str, Any]:
+        return {"name": item["name"], "slug": item["slug"]}
+
+    fields = {f.name for f in dataclasses.fields(ArticleRow)} - {"authors", "tags", "quotes"}
+    values = {key: value for key, value in content.items() if key in fields}
+    if values.get("published_at"):
+        values["published_at"] = datetime.datetime.fromisoformat(values["published_at"])
+    return ArticleRow(
+        **values,
+        id=article.pk,
+        created_at=article.created_at,
+        updated_at=saved_at,
+        authors=[ref(author) for author in content.get("authors", [])],
+        tags=[ref(tag) for tag in content.get("tags", [])],
+        quotes=[
+            {"source": {**ref(q["source"]), "kind": q["source"]["kind"],
+                        "description": q["source"]["description"]},
+             "text": q["text"]}
+            for q in content.get("quotes", [])
+        ],
+    )  # fmt: skip
