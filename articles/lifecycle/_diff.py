@@ -60,7 +60,7 @@ def _text(value: Any) -> str:
 
 def _paragraph_diff(old: list[str], new: list[str]) -> SafeString:
     """``<p>`` a paragraph: unchanged ones summed up, removed and added ones marked, and the
-    words of a paragraph replaced by one other marked inside it."""
+    words of a paragraph changed in place marked inside it."""
     out = []
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
     for tag, a1, a2, b1, b2 in matcher.get_opcodes():
@@ -69,14 +69,30 @@ def _paragraph_diff(old: list[str], new: list[str]) -> SafeString:
             out.append(
                 f'<p class="unchanged">({count} paragraph{"s" * (count != 1)} unchanged)</p>'
             )
-        elif tag == "replace" and a2 - a1 == b2 - b1:
-            out += [
-                f"<p>{_word_diff(a, b)}</p>" for a, b in zip(old[a1:a2], new[b1:b2], strict=True)
-            ]
         else:
-            out += [f"<p><del>{escape(text)}</del></p>" for text in old[a1:a2]]
-            out += [f"<p><ins>{escape(text)}</ins></p>" for text in new[b1:b2]]
+            out += _replaced(old[a1:a2], new[b1:b2])
     return mark_safe("".join(out))
+
+
+def _replaced(old: list[str], new: list[str]) -> list[str]:
+    """Paragraphs that took the place of others: in order, each pair that stayed alike (half
+    its words or more) with its words marked, the rest removed or added whole."""
+    out = []
+    for index in range(max(len(old), len(new))):
+        a = old[index] if index < len(old) else None
+        b = new[index] if index < len(new) else None
+        if a is not None and b is not None and _alike(a, b):
+            out.append(f"<p>{_word_diff(a, b)}</p>")
+            continue
+        if a is not None:
+            out.append(f"<p><del>{escape(a)}</del></p>")
+        if b is not None:
+            out.append(f"<p><ins>{escape(b)}</ins></p>")
+    return out
+
+
+def _alike(old: str, new: str) -> bool:
+    return difflib.SequenceMatcher(a=old.split(), b=new.split(), autojunk=False).ratio() >= 0.5
 
 
 def _word_diff(old: str, new: str) -> str:

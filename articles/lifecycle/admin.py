@@ -10,10 +10,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.views.decorators.http import require_POST
 
 from articles import lifecycle, services
 from articles.lifecycle._diff import readable
@@ -132,25 +131,23 @@ class LifecycleAdmin(admin.ModelAdmin):
         return super().history_view(request, object_id, context)
 
     def restore_view(self, request: HttpRequest, pk: int, number: int) -> HttpResponse:
-        return _restore(self, request, pk, number)
-
-
-@require_POST
-def _restore(model_admin: LifecycleAdmin, request: HttpRequest, pk: int, number: int):
-    article = get_object_or_404(model_admin.get_queryset(request), pk=pk)
-    if not model_admin.has_change_permission(request, article):
-        raise PermissionDenied
-    try:
-        lifecycle.restore(article, number, actor=lifecycle.Actor.of(request.user, "restore"))
-    except lifecycle.UnknownRevision:
-        model_admin.message_user(request, f"There is no revision {number}.", messages.ERROR)
-    except lifecycle.Forbidden as error:
-        model_admin.message_user(request, str(error), messages.ERROR)
-    else:
-        model_admin.message_user(
-            request, f"Revision {number} restored as a new revision.", messages.SUCCESS
-        )
-    return HttpResponseRedirect(reverse("admin:articles_article_history", args=[pk]))
+        """The history page's restore button (a POST, CSRF-checked by the admin's views)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        try:
+            lifecycle.restore(article, number, actor=lifecycle.Actor.of(request.user, "restore"))
+        except lifecycle.UnknownRevision:
+            self.message_user(request, f"There is no revision {number}.", messages.ERROR)
+        except lifecycle.Forbidden as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(
+                request, f"Revision {number} restored as a new revision.", messages.SUCCESS
+            )
+        return HttpResponseRedirect(reverse("admin:articles_article_history", args=[pk]))
 
 
 def status_choices(actor: lifecycle.Actor, article: Article | None) -> list[tuple[str, str]]:
