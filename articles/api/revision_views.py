@@ -5,13 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from articles import lifecycle, selectors
+from articles.api.schema import ERRORS
 from articles.api.serializers import ArticleDetailSerializer
 from articles.api.strictness import refuse_unknown_parameters
 from articles.api.views import ETAG, IF_MATCH, etag, if_match
@@ -52,6 +58,16 @@ class MayWriteArticles(permissions.BasePermission):
         return user.has_perm("articles.add_article") or user.has_perm("articles.change_article")
 
 
+def _error(code: str) -> tuple[Any, str]:
+    serializer, description = ERRORS[code]
+    return serializer, description
+
+
+def _denied(**responses: Any) -> dict[str, Any]:
+    """Reads of revisions need the permission too: 401 and 403 on every method."""
+    return {**responses, **{code: OpenApiResponse(*_error(code)) for code in ("401", "403")}}
+
+
 ARTICLE_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The article's id.")
 NUMBER = OpenApiParameter(
     "number", int, OpenApiParameter.PATH, description="The revision's number (1 is the first)."
@@ -64,23 +80,14 @@ NUMBER = OpenApiParameter(
         summary="An article's revisions, newest first",
         description="Every save through any door (API, admin, import, bulk, extract, "
         f"restore) keeps one; the newest `REVISION_KEEP` are kept. {FOR_EDITORS}",
+        responses=_denied(**{"200": RevisionSerializer(many=True)}),
     ),
     retrieve=extend_schema(
         summary="The article as a revision kept it",
         description="The whole article as the detail gives it, as it was after that save "
         "(`updated_at`: when it was saved).",
         parameters=[NUMBER],
-        responses=ArticleDetailSerializer,
-    ),
-    restore=extend_schema(
-        summary="Restore a revision",
-        description="The article becomes what the revision kept (fields, authors, tags and "
-        "quotes): a new revision, source `restore`. With `If-Match`, only if the article "
-        "still has that version (412 with its current `ETag` if not). The rules of any "
-        "update apply (a contributor cannot restore a published revision).",
-        parameters=[NUMBER, IF_MATCH, ETAG],
-        request=None,
-        responses=ArticleDetailSerializer,
+        responses=_denied(**{"200": ArticleDetailSerializer}),
     ),
 )
 class ArticleRevisionViewSet(viewsets.GenericViewSet):
@@ -114,6 +121,16 @@ class ArticleRevisionViewSet(viewsets.GenericViewSet):
         row = lifecycle.as_row(revision.content, article=article, saved_at=revision.created_at)
         return Response(ArticleDetailSerializer(row, context={"request": request}).data)
 
+    @extend_schema(
+        summary="Restore a revision",
+        description="The article becomes what the revision kept (fields, authors, tags and "
+        "quotes): a new revision, source `restore`. With `If-Match`, only if the article "
+        "still has that version (412 with its current `ETag` if not). The rules of any "
+        "update apply (a contributor cannot restore a published revision).",
+        parameters=[NUMBER, IF_MATCH, ETAG],
+        request=None,
+        responses={200: ArticleDetailSerializer, 412: OpenApiResponse(*_error("412"))},
+    )
     def restore(self, request: Request, id: int, number: int) -> Response:
         refuse_unknown_parameters(request.query_params, set())
         restored = lifecycle.restore(
