@@ -140,7 +140,8 @@ class ArticleFilterSet(filters.FilterSet):
     section = filters.CharFilter(help_text="Section name (any case, any accents).")
     status = filters.ChoiceFilter(
         choices=Article.Status.choices,
-        help_text="Editors only: readers see published articles whatever they ask.",
+        help_text="Editors only (contributors: among the published articles and their own): "
+        "readers see published articles whatever they ask.",
     )
     published_after = DateOrDateTimeFilter(help_text="Published on or after this.")
     published_before = DateOrDateTimeFilter(help_text="Published strictly before this.")
@@ -173,6 +174,7 @@ def article_search_params(request: Request, *, ordering: str | None = None) -> s
     return search.ArticleSearch(
         q=data.get("q") or "",
         editor=selectors.can_see_unpublished(request.user),
+        owner=selectors.contributor_id(request.user),
         status=_nonempty(data.get("status")),
         language=_nonempty(data.get("language")),
         tags=repeated["tag"],

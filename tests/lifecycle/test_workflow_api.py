@@ -44,6 +44,20 @@ def test_contributors_write_and_submit_their_own_drafts(contributor_client, cont
     )
 
 
+def test_contributors_list_their_own_drafts_and_submissions(contributor_client, newsroom_client):
+    own = contributor_client.post(LIST, DRAFT, format="json").json()
+    submitted = contributor_client.post(LIST, {**DRAFT, "status": "review"}, format="json").json()
+    theirs = newsroom_client.post(LIST, DRAFT, format="json").json()
+    published = ArticleFactory()
+    listed = {a["id"] for a in contributor_client.get(LIST).json()["results"]}
+    assert listed == {own["id"], submitted["id"], published.pk}
+    assert theirs["id"] not in listed
+    queue = contributor_client.get(LIST, {"status": "review"}).json()["results"]
+    assert [a["id"] for a in queue] == [submitted["id"]]
+    found = contributor_client.get(LIST, {"q": "brouillon"}).json()["results"]
+    assert {a["id"] for a in found} == {own["id"], submitted["id"]}
+
+
 def test_readers_do_not_see_articles_in_review(api_client, contributor_client):
     created = contributor_client.post(LIST, {**DRAFT, "status": "review"}, format="json").json()
     assert api_client.get(detail(created["id"])).status_code == 404
