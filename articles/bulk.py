@@ -3,7 +3,10 @@
 A batch is written set-based, in one transaction: one statement finds the articles its URLs
 name, names are read and created a kind at a time (in the fixed order of ``services``, so no
 two writers wait on each other in a cycle), new articles are inserted together, their
-relations too, and the change log gets one row per article. Each record is checked first
+relations too, their revisions in one statement (``lifecycle.record``), and the change log
+and the outbox get the articles that changed (an update that stored what was there keeps its
+``updated_at`` and tells nobody). An item its actor may not write (``lifecycle.refusal``: a
+contributor publishing) is that item's error. Each record is checked first
 with the rules of the one-by-one write path, so a bad record is reported and the others are
 stored. Should the batch still fail as a whole (another writer took a slug or a URL in the
 meantime), its records are written one by one through ``services``, each all or nothing: a

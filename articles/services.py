@@ -2,7 +2,9 @@
 
 Each public function runs in one transaction and records what it changed in the search index's
 change log within it (``articles.search``), so that a reader sees the whole write here and the
-index never misses one. Errors are Django
+index never misses one. Article writes take an ``actor`` (who, through which door): the
+workflow's rules are asked with the row locked, and each save keeps a revision
+(``articles.lifecycle``); a save that would store what is there is undone. Errors are Django
 ``ValidationError``s (the API answers them with a 400); nothing of a failed write is stored.
 
 Concurrency: an update locks the row it changes and applies only the fields given to the row
