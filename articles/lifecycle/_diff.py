@@ -17,6 +17,8 @@ from articles.text import looks_like_html, plain_text
 
 _BLOCK_END = re.compile(r"(?i)</(?:p|h[1-6]|li|blockquote|pre|div)\s*>|<br\s*/?>|<hr\s*/?>")
 _PARAGRAPHS = ("body", "quotes")
+# The order an editor reads an article in; other fields follow alphabetically.
+_ORDER = ("title", "standfirst", "body", "authors", "tags", "quotes", "status", "published_at")
 
 
 @dataclass(frozen=True)
@@ -35,12 +37,22 @@ def paragraphs(body: str) -> list[str]:
 
 
 def readable(changes: Mapping[str, Any]) -> list[FieldChange]:
-    return [FieldChange(field, _html(field, old, new)) for field, (old, new) in changes.items()]
+    def place(field: str) -> tuple[int, str]:
+        return (_ORDER.index(field) if field in _ORDER else len(_ORDER), field)
+
+    return [
+        FieldChange(field.replace("_", " "), _html(field, *changes[field]))
+        for field in sorted(changes, key=place)
+    ]
 
 
 def _html(field: str, old: Any, new: Any) -> SafeString:
     if field in _PARAGRAPHS:
         return _paragraph_diff(_lines(field, old), _lines(field, new))
+    if old in (None, "", []):
+        return mark_safe(f"<ins>{escape(_text(new))}</ins>")
+    if new in (None, "", []):
+        return mark_safe(f"<del>{escape(_text(old))}</del>")
     return mark_safe(f"<del>{escape(_text(old))}</del> → <ins>{escape(_text(new))}</ins>")
 
 
