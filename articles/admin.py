@@ -20,7 +20,8 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django_prose_editor.widgets import AdminProseEditorWidget
 
-from articles import search, selectors, services, synonyms
+from articles import lifecycle, search, selectors, services, synonyms
+from articles.lifecycle.admin import LifecycleAdmin, form_refusal
 from articles.models import (
     Article,
     Author,
@@ -150,6 +151,13 @@ class ArticleForm(forms.ModelForm):
             raise ValidationError(str(error)) from None
         return body
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        refusal = form_refusal(self)
+        if refusal is not None:
+            self.add_error("status", refusal)
+        return cleaned
+
 
 def _rows(formset: Any) -> list[dict[str, Any]]:
     """The rows an inline formset keeps, in the order of their positions."""
@@ -201,7 +209,7 @@ class QuotationInline(LimitedInline, admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(LifecycleAdmin):
     form = ArticleForm
     list_display = ["short_title", "status", "language", "published_at", "byline", "tag_list"]
     list_filter = ["status", "language", TagFilter, AuthorFilter, SourceFilter, "section"]
@@ -214,7 +222,7 @@ class ArticleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["tags"]
     inlines = [BylineInline, QuotationInline]
     readonly_fields = ["slug", "preview", "created_at", "updated_at"]
-    actions = ["publish", "unpublish", "archive"]
+    actions = ["publish", "unpublish", "archive", "submit_for_review"]
     list_per_page = 50
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body", "tags", "preview"]}),
@@ -291,8 +299,8 @@ class ArticleAdmin(admin.ModelAdmin):
         return queryset.filter(pk__in=ids), False
 
     def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
+        """Written with its relations in ``save_related``, in one write (one revision)."""
         removed = removed_by_sanitising(obj.body or "")
-        services.article_admin_save(obj)
         if removed:
             self.message_user(
                 request,
@@ -302,18 +310,19 @@ class ArticleAdmin(admin.ModelAdmin):
             )
 
     def delete_model(self, request: HttpRequest, obj: Article) -> None:
-        services.article_delete(obj)
+        services.article_delete(obj, actor=lifecycle.Actor.of(request.user, "admin"))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         for article in queryset:
-            services.article_delete(article)
+            services.article_delete(article, actor=lifecycle.Actor.of(request.user, "admin"))
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         """Tags, bylines and quotations go through the write path, not the forms' own saves
         (which would skip the services' rules and the search index's change log)."""
         by_model = {formset.model: formset for formset in formsets}
         bylines, quotations = by_model.get(Byline), by_model.get(Quotation)
-        services.article_admin_relations(
+        self.save_write(
+            request,
             form.instance,
             tags=form.cleaned_data.get("tags"),
             authors=None if bylines is None else [row["author"] for row in _rows(bylines)],
@@ -323,24 +332,6 @@ class ArticleAdmin(admin.ModelAdmin):
         )
         for formset in formsets:
             formset.save(commit=False)  # what changed, for the history; nothing is written
-
-    def _set_status(self, request: HttpRequest, queryset: QuerySet[Article], status: str) -> None:
-        count = services.articles_set_status(queryset, status)
-        self.message_user(request, f"{count} article(s) now {status}.", messages.SUCCESS)
-
-    @admin.action(description="Publish the selected articles", permissions=["change"])
-    def publish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
-        self._set_status(request, queryset, Article.Status.PUBLISHED)
-
-    @admin.action(
-        description="Unpublish the selected articles (back to draft)", permissions=["change"]
-    )
-    def unpublish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
-        self._set_status(request, queryset, Article.Status.DRAFT)
-
-    @admin.action(description="Archive the selected articles", permissions=["change"])
-    def archive(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
-        self._set_status(request, queryset, Article.Status.ARCHIVED)
 
 
 class NamedEntityForm(forms.ModelForm):

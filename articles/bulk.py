@@ -3,7 +3,10 @@
 A batch is written set-based, in one transaction: one statement finds the articles its URLs
 name, names are read and created a kind at a time (in the fixed order of ``services``, so no
 two writers wait on each other in a cycle), new articles are inserted together, their
-relations too, and the change log gets one row per article. Each record is checked first
+relations too, their revisions in one statement (``lifecycle.record``), and the change log
+and the outbox get the articles that changed (an update that stored what was there keeps its
+``updated_at`` and tells nobody). An item its actor may not write (``lifecycle.refusal``: a
+contributor publishing) is that item's error. Each record is checked first
 with the rules of the one-by-one write path, so a bad record is reported and the others are
 stored. Should the batch still fail as a whole (another writer took a slug or a URL in the
 meantime), its records are written one by one through ``services``, each all or nothing: a
@@ -25,7 +28,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from articles import events, search, services
+from articles import events, lifecycle, search, services
 from articles.models import Article, Author, Byline, NamedEntity, Quotation, QuotedSource, Tag
 from articles.services import QuoteInput
 from articles.text import strip_controls
@@ -64,7 +67,7 @@ class Batch:
     database, so a reader can check the next batch while the last one is written."""
 
     items: Sequence[Mapping[str, Any]]
-    rules: dict[str, bool]
+    rules: dict[str, Any]
     outcomes: list[Outcome | None]
     records: dict[int, _Record]
     later: list[int]  # a URL seen earlier in the batch: written after it, one by one
@@ -73,26 +76,40 @@ class Batch:
 def upsert_many(
     items: Sequence[Mapping[str, Any]],
     *,
+    actor: lifecycle.Actor = services.SYSTEM,
     skip_existing: bool = False,
     may_create: bool = True,
     may_update: bool = True,
 ) -> list[Outcome]:
     """Create or update (by canonical ``url``) each validated write (``ArticleWriteSerializer``)
     as ``POST /articles/`` would; one outcome per item, in order. ``may_create`` and
-    ``may_update`` carry the caller's permissions: an item that needs the other is an error."""
+    ``may_update`` carry the caller's permissions: an item that needs the other is an error,
+    and so is one the ``actor`` may not make (``lifecycle``: a contributor publishing)."""
     return write(
-        prepare(items, skip_existing=skip_existing, may_create=may_create, may_update=may_update)
+        prepare(
+            items,
+            actor=actor,
+            skip_existing=skip_existing,
+            may_create=may_create,
+            may_update=may_update,
+        )
     )
 
 
 def prepare(
     items: Sequence[Mapping[str, Any]],
     *,
+    actor: lifecycle.Actor = services.SYSTEM,
     skip_existing: bool = False,
     may_create: bool = True,
     may_update: bool = True,
 ) -> Batch:
-    rules = {"skip_existing": skip_existing, "may_create": may_create, "may_update": may_update}
+    rules = {
+        "actor": actor,
+        "skip_existing": skip_existing,
+        "may_create": may_create,
+        "may_update": may_update,
+    }
     batch = Batch(items, rules, outcomes=[None] * len(items), records={}, later=[])
     urls: set[str] = set()
     for number, item in enumerate(items):
@@ -132,7 +149,12 @@ def write(batch: Batch) -> list[Outcome]:
 
 
 def upsert_one(
-    item: Mapping[str, Any], *, skip_existing: bool, may_create: bool, may_update: bool
+    item: Mapping[str, Any],
+    *,
+    actor: lifecycle.Actor,
+    skip_existing: bool,
+    may_create: bool,
+    may_update: bool,
 ) -> Outcome:
     """One write through ``services``, in its own transaction (``services`` retries what a
     concurrent writer made fail); any error left is the item's outcome."""
@@ -145,9 +167,11 @@ def upsert_one(
         if refusal is not None:
             return refusal
         if url:
-            article, created = services.article_import(**item)
+            article, created = services.article_import(actor=actor, **item)
             return Outcome(CREATED if created else UPDATED, article.pk)
-        return Outcome(CREATED, services.article_create(**item).pk)
+        return Outcome(CREATED, services.article_create(actor=actor, **item).pk)
+    except lifecycle.Forbidden as error:
+        return Outcome(ERROR, existing, str(error))
     except ValidationError as error:
         return Outcome(ERROR, errors=messages(error))
     except DatabaseError as error:
@@ -223,18 +247,29 @@ def _checked(item: Mapping[str, Any]) -> _Record:
 
 
 def _write(
-    records: dict[int, _Record], *, skip_existing: bool, may_create: bool, may_update: bool
+    records: dict[int, _Record],
+    *,
+    actor: lifecycle.Actor,
+    skip_existing: bool,
+    may_create: bool,
+    may_update: bool,
 ) -> dict[int, Outcome]:
     urls = [record.article.url for record in records.values() if record.article.url]
-    existing = dict(
-        Article.objects.select_for_update().filter(url__in=urls).values_list("url", "pk")
-    )
+    existing = {
+        article.url: article
+        for article in Article.objects.select_for_update()
+        .filter(url__in=urls)
+        .only("url", "status", "published_at", "created_by_id", "updated_at")
+    }
     outcomes: dict[int, Outcome] = {}
     new: dict[int, _Record] = {}
     updates: dict[int, tuple[int, _Record]] = {}
     for number, record in records.items():
-        pk = existing.get(record.article.url) if record.article.url else None
-        refusal = _refusal(pk, skip_existing, may_create, may_update)
+        stored = existing.get(record.article.url) if record.article.url else None
+        pk = stored.pk if stored is not None else None
+        refusal = _refusal(pk, skip_existing, may_create, may_update) or _forbidden(
+            actor, stored, record
+        )
         if refusal is not None:
             outcomes[number] = refusal
         elif pk is None:
@@ -243,16 +278,49 @@ def _write(
             updates[number] = (pk, record)
     written = [*new.values(), *(record for _, record in updates.values())]
     name_ids = _name_ids(written)
-    _insert(list(new.values()))
+    before = lifecycle.snapshot([pk for pk, _ in updates.values()])
+    _insert(list(new.values()), created_by=actor.user_id)
     for number, record in new.items():
         outcomes[number] = Outcome(CREATED, record.article.pk)
     _update(dict(updates.values()))
     for number, (pk, _) in updates.items():
         outcomes[number] = Outcome(UPDATED, pk)
     _replace_relations(written, name_ids, updated={pk for pk, _ in updates.values()})
-    search.record_changes(search.ARTICLE, [record.article.pk for record in written])
-    events.articles_changed(record.article.pk for record in written)
+    changed = lifecycle.record([r.article.pk for r in written], actor=actor, before=before)
+    # Updates that stored what was there keep their version and tell nobody.
+    unchanged = {pk for pk, _ in updates.values()} - changed
+    _untouch([article for article in existing.values() if article.pk in unchanged])
+    search.record_changes(search.ARTICLE, sorted(changed))
+    events.articles_changed(changed)
     return outcomes
+
+
+def _forbidden(actor: lifecycle.Actor, stored: Article | None, record: _Record) -> Outcome | None:
+    """The item as ``lifecycle`` rules it (an update keeps the stored status and date it
+    does not give)."""
+    before = lifecycle.State.of(stored) if stored is not None else None
+    fields = record.fields
+    after = lifecycle.State(
+        fields.get("status", before.status if before else record.article.status),
+        fields.get("published_at", before.published_at if before else None),
+        before.created_by_id if before else actor.user_id,
+    )
+    refusal = lifecycle.refusal(actor, before, after)
+    if refusal is None:
+        return None
+    return Outcome(ERROR, stored.pk if stored is not None else None, refusal)
+
+
+def _untouch(articles: list[Article]) -> None:
+    """Give these articles back the ``updated_at`` they had before the batch (one query)."""
+    if articles:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE articles_article a SET updated_at = u.updated_at "
+                "FROM unnest(%s::bigint[], %s::timestamptz[]) AS u(id, updated_at) "
+                "WHERE a.id = u.id",
+                [[a.pk for a in articles], [a.updated_at for a in articles]],
+            )
 
 
 _NAME_COLUMNS: dict[type[NamedEntity], dict[str, str]] = {
@@ -297,11 +365,11 @@ _ARTICLE_COLUMNS = {
     "section": "text", "edition": "text", "url": "text", "image_url": "text",
     "image_caption": "text", "image_credit": "text", "image_alt": "text", "status": "text",
     "published_at": "timestamptz", "created_at": "timestamptz", "updated_at": "timestamptz",
-    "word_count": "integer",
+    "word_count": "integer", "created_by_id": "bigint",
 }  # fmt: skip
 
 
-def _insert(records: list[_Record]) -> None:
+def _insert(records: list[_Record], *, created_by: int | None) -> None:
     """New articles, with slugs free now (one query); a clash inside the batch or with a
     concurrent writer gets a random suffix, or fails the batch (then written one by one).
     One INSERT from arrays: Django's bulk_create spends more on building SQL than PostgreSQL
@@ -316,6 +384,7 @@ def _insert(records: list[_Record]) -> None:
         taken.add(slug)
         record.article.slug = slug
         record.article.created_at = record.article.updated_at = now
+        record.article.created_by_id = created_by
     by_slug = {record.article.slug: record for record in records}
     rows = [[getattr(r.article, column) for column in _ARTICLE_COLUMNS] for r in records]
     for slug, pk in _insert_rows(Article._meta.db_table, _ARTICLE_COLUMNS, rows, ("slug", "id")):

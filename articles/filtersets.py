@@ -141,7 +141,8 @@ class ArticleFilterSet(filters.FilterSet):
     section = filters.CharFilter(help_text="Section name (any case, any accents).")
     status = filters.ChoiceFilter(
         choices=Article.Status.choices,
-        help_text="Editors only: readers see published articles whatever they ask.",
+        help_text="Editors only (contributors: among the published articles and their own): "
+        "readers see published articles whatever they ask.",
     )
     published_after = DateOrDateTimeFilter(help_text="Published on or after this.")
     published_before = DateOrDateTimeFilter(help_text="Published strictly before this.")
@@ -169,12 +170,15 @@ def _nonempty(value: str | None) -> str | None:
 
 def article_search_params(request: Request, *, ordering: str | None = None) -> search.ArticleSearch:
     return article_search_from(
-        request.query_params, editor=selectors.can_see_unpublished(request.user), ordering=ordering
+        request.query_params,
+        editor=selectors.can_see_unpublished(request.user),
+        owner=selectors.contributor_id(request.user),
+        ordering=ordering,
     )
 
 
 def article_search_from(
-    params: QueryDict, *, editor: bool, ordering: str | None = None
+    params: QueryDict, *, editor: bool, owner: int | None = None, ordering: str | None = None
 ) -> search.ArticleSearch:
     """The list's parameters (as a query string gives them) checked and turned into the
     selector's input, for a reader or an editor; a ValidationError names what is wrong."""
@@ -185,6 +189,7 @@ def article_search_from(
     return search.ArticleSearch(
         q=data.get("q") or "",
         editor=editor,
+        owner=owner,
         status=_nonempty(data.get("status")),
         language=_nonempty(data.get("language")),
         tags=repeated["tag"],

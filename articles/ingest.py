@@ -26,7 +26,7 @@ from django.db import connection, connections
 from rest_framework.exceptions import ParseError
 from rest_framework.exceptions import ValidationError as DrfValidationError
 
-from articles import bulk, search
+from articles import bulk, lifecycle, search
 from articles.api.parsers import TOO_DEEP, check_json
 from articles.api.serializers import ArticleWriteSerializer
 from articles.extract import extract
@@ -35,6 +35,7 @@ from articles.models import Article
 from articles.text import MarkupTooComplex
 
 BATCH_SIZE = 500
+IMPORT = lifecycle.Actor("import")  # a command run without --user: every right
 
 
 @dataclass
@@ -176,6 +177,7 @@ def import_entries(
     batch_size: int = BATCH_SIZE,
     after_batch: Callable[[int], None] | None = None,
     workers: int = 1,
+    actor: lifecycle.Actor = IMPORT,
 ) -> Report:
     """Store the records batch by batch; ``after_batch(count)`` runs after each is written.
 
@@ -183,12 +185,12 @@ def import_entries(
     batches side by side. Records are dealt to them by their ``url``, so that every record of
     one article goes to the same process and is written in the file's order."""
     if workers > 1 and not connection.in_atomic_block:
-        return _import_in_workers(records, skip_existing, batch_size, after_batch, workers)
+        return _import_in_workers(records, skip_existing, batch_size, after_batch, workers, actor)
     report = Report()
     batch: list[Entry] = []
 
     def flush() -> None:
-        for where, outcome in store(batch, skip_existing):
+        for where, outcome in store(batch, skip_existing, actor):
             report.add(where, outcome)
         if after_batch is not None:
             after_batch(len(batch))
@@ -203,7 +205,9 @@ def import_entries(
     return report
 
 
-def store(batch: list[Entry], skip_existing: bool) -> list[tuple[str, bulk.Outcome]]:
+def store(
+    batch: list[Entry], skip_existing: bool, actor: lifecycle.Actor = IMPORT
+) -> list[tuple[str, bulk.Outcome]]:
     """Check and write one batch of entries: an outcome for each, in order."""
     results: list[tuple[str, bulk.Outcome] | None] = [None] * len(batch)
     readable: dict[int, Any] = {}
@@ -214,14 +218,18 @@ def store(batch: list[Entry], skip_existing: bool) -> list[tuple[str, bulk.Outco
             results[number] = (entry.where, bulk.Outcome(bulk.ERROR, errors=NOT_AN_OBJECT))
         else:
             readable[number] = entry.value
-    outcomes = upsert_values(list(readable.values()), skip_existing=skip_existing)
+    outcomes = upsert_values(list(readable.values()), skip_existing=skip_existing, actor=actor)
     for number, outcome in zip(readable, outcomes, strict=True):
         results[number] = (batch[number].where, outcome)
     return [result for result in results if result is not None]
 
 
 def upsert_values(
-    values: Sequence[Mapping[str, Any]], *, skip_existing: bool = False, may_update: bool = True
+    values: Sequence[Mapping[str, Any]],
+    *,
+    skip_existing: bool = False,
+    may_update: bool = True,
+    actor: lifecycle.Actor = IMPORT,
 ) -> list[bulk.Outcome]:
     """Articles in the write format, each checked with the API's write serializer (errors as a
     400 gives them) and the valid ones stored together (``bulk.upsert_many``): an outcome for
@@ -237,7 +245,7 @@ def upsert_values(
         except Exception as error:  # whatever one record raises is its answer
             outcomes[number] = bulk.unexpected(error)
     stored = bulk.upsert_many(
-        list(valid.values()), skip_existing=skip_existing, may_update=may_update
+        list(valid.values()), skip_existing=skip_existing, may_update=may_update, actor=actor
     )
     for number, outcome in zip(valid, stored, strict=True):
         outcomes[number] = outcome
@@ -250,6 +258,7 @@ def _import_in_workers(
     batch_size: int,
     after_batch: Callable[[int], None] | None,
     workers: int,
+    actor: lifecycle.Actor,
 ) -> Report:
     report = Report()
     connections.close_all()  # forked workers open their own
@@ -275,7 +284,7 @@ def _import_in_workers(
             after_batch(len(wheres))
 
     def submit(slot: int) -> None:
-        future = pools[slot].submit(store, batches[slot], skip_existing)
+        future = pools[slot].submit(store, batches[slot], skip_existing, actor)
         in_flight.append((future, pools[slot], slot, [entry.where for entry in batches[slot]]))
         batches[slot] = []
         while len(in_flight) > 2 * workers:  # bounded memory
@@ -379,7 +388,9 @@ def page_to_store(content: str, **hints: Any) -> dict[str, Any]:
     return article
 
 
-def import_raw_page(content: str, *, skip_existing: bool = False, **hints: Any) -> bulk.Outcome:
+def import_raw_page(
+    content: str, *, skip_existing: bool = False, actor: lifecycle.Actor = IMPORT, **hints: Any
+) -> bulk.Outcome:
     """Extract the article of a raw page and store it, as ``POST
     /articles/extract/?save=true`` does."""
     try:
@@ -392,7 +403,11 @@ def import_raw_page(content: str, *, skip_existing: bool = False, **hints: Any) 
     if not serializer.is_valid():
         return bulk.Outcome(bulk.ERROR, errors=reason(serializer.errors))
     return bulk.upsert_one(
-        serializer.validated_data, skip_existing=skip_existing, may_create=True, may_update=True
+        serializer.validated_data,
+        actor=actor,
+        skip_existing=skip_existing,
+        may_create=True,
+        may_update=True,
     )
 
 

@@ -9,6 +9,7 @@ letters and symbols its own way, "©" as "(c)", so two names of different identi
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
@@ -96,6 +97,7 @@ class QuotedSource(NamedEntity):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        REVIEW = "review", "Waiting for review"
         PUBLISHED = "published", "Published"
         ARCHIVED = "archived", "Archived"
 
@@ -129,6 +131,11 @@ class Article(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Who wrote it first (articles.lifecycle: contributors change their own drafts only).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", editable=False,
+    )  # fmt: skip
     # Derived from the body at every save (articles.text.word_count), so that lists need not
     # read bodies to show it.
     word_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
@@ -138,6 +145,7 @@ class Article(models.Model):
 
     class Meta:
         ordering = [F("published_at").desc(nulls_last=True), "-id"]
+        permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
         indexes = [
             models.Index(
                 F("published_at").desc(nulls_last=True), F("id").desc(), name="article_published"
@@ -228,6 +236,7 @@ from articles.events.models import (  # noqa: E402, F401  (the events app-within
     WebhookDelivery,
     WebhookEndpoint,
 )
+from articles.lifecycle.models import Revision  # noqa: E402, F401  (revisions)
 from articles.monitoring.models import (  # noqa: E402, F401  (saved searches)
     PercolationState,
     SavedSearch,

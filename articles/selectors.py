@@ -39,11 +39,24 @@ def can_see_unpublished(user: User | AnonymousUser) -> bool:
     return bool(user and user.is_authenticated and user.has_perm("articles.change_article"))
 
 
+def contributor_id(user: User | AnonymousUser) -> int | None:
+    """A contributor's id (who may add articles, not change others'): they also see their
+    own articles, whatever the status."""
+    if can_see_unpublished(user) or not (user and user.is_authenticated):
+        return None
+    return user.pk if user.has_perm("articles.add_article") else None
+
+
 def visible_articles(user: User | AnonymousUser) -> QuerySet[Article]:
+    """Editors see every article; contributors the published ones and their own; everybody
+    else the published ones."""
     articles = Article.objects.all()
-    if not can_see_unpublished(user):
-        articles = articles.filter(status=PUBLISHED)
-    return articles
+    if can_see_unpublished(user):
+        return articles
+    owner = contributor_id(user)
+    if owner is not None:
+        return articles.filter(Q(status=PUBLISHED) | Q(created_by_id=owner))
+    return articles.filter(status=PUBLISHED)
 
 
 def with_relations(articles: QuerySet[Article]) -> QuerySet[Article]:

@@ -2,7 +2,9 @@
 
 Each public function runs in one transaction and records what it changed in the search index's
 change log within it (``articles.search``), so that a reader sees the whole write here and the
-index never misses one. Errors are Django
+index never misses one. Article writes take an ``actor`` (who, through which door): the
+workflow's rules are asked with the row locked, and each save keeps a revision
+(``articles.lifecycle``); a save that would store what is there is undone. Errors are Django
 ``ValidationError``s (the API answers them with a 400); nothing of a failed write is stored.
 
 Concurrency: an update locks the row it changes and applies only the fields given to the row
@@ -30,7 +32,7 @@ from django.db.models import ProtectedError, QuerySet
 from django.utils import timezone
 from psycopg import errors as pg_errors
 
-from articles import events, search
+from articles import events, lifecycle, search
 from articles.models import Article, Author, Byline, NamedEntity, Quotation, QuotedSource, Tag
 from articles.selectors import article_ids_using, article_tag_slugs
 from articles.text import (
@@ -69,6 +71,15 @@ def an(noun: str) -> str:
 
 class PreconditionFailed(Exception):
     """``if_match`` named a version the article no longer has."""
+
+
+class _Unchanged(Exception):
+    """The write stored what was there: undone, so that nothing (``updated_at``, the ETag, an
+    event, a revision) says it changed."""
+
+
+# Writes without an actor (internal callers, tests) have every right.
+SYSTEM = lifecycle.Actor("api")
 
 
 def retrying(write: Callable[..., Result]) -> Callable[..., Result]:
@@ -276,6 +287,7 @@ def _save_named(entity: NamedEntity) -> None:
 @transaction.atomic
 def article_create(
     *,
+    actor: lifecycle.Actor = SYSTEM,
     authors: Sequence[str] = (),
     tags: Sequence[str] = (),
     quotes: Sequence[QuoteInput | Mapping[str, Any]] = (),
@@ -283,8 +295,9 @@ def article_create(
 ) -> Article:
     """Create an article with its authors, tags and quotes (created by name when new)."""
     check_field_names(fields)
-    article = Article(**fields)
-    return _store(article, new_slug=True, authors=authors, tags=tags, quotes=quotes)
+    article = Article(**fields, created_by_id=actor.user_id)
+    lifecycle.check(actor, None, lifecycle.State.of(article))
+    return _store(article, new_slug=True, actor=actor, authors=authors, tags=tags, quotes=quotes)
 
 
 @retrying
@@ -292,6 +305,7 @@ def article_create(
 def article_update(
     article: Article,
     *,
+    actor: lifecycle.Actor = SYSTEM,
     if_match: Collection[str] | None = None,
     authors: Sequence[str] | None = None,
     tags: Sequence[str] | None = None,
@@ -304,9 +318,11 @@ def article_update(
     ``if_match`` (versions, or ``*``), the article must still have one of these versions."""
     check_field_names(fields)
     current = _locked(article, if_match)
+    before = lifecycle.State.of(current)
     for field, value in fields.items():
         setattr(current, field, value)
-    return _store(current, new_slug=False, authors=authors, tags=tags, quotes=quotes)
+    lifecycle.check(actor, before, lifecycle.State.of(current))
+    return _store(current, new_slug=False, actor=actor, authors=authors, tags=tags, quotes=quotes)
 
 
 def _locked(article: Article, if_match: Collection[str] | None) -> Article:
@@ -316,37 +332,54 @@ def _locked(article: Article, if_match: Collection[str] | None) -> Article:
     return current
 
 
-def _store(article: Article, *, new_slug: bool, **relations: Any) -> Article:
-    """Save the article, replace the relations given, and log it for the search index."""
-    _save_article(article, new_slug=new_slug)
-    _replace_relations(article, **relations)
-    _articles_changed([article.pk])
+def _store(
+    article: Article, *, new_slug: bool, actor: lifecycle.Actor, **relations: Any
+) -> Article:
+    """Save the article, replace the relations given, keep the revision and log it for the
+    search index and the outbox; a save that changes nothing is undone."""
+    before = lifecycle.snapshot([article.pk] if article.pk else [])
+    try:
+        with transaction.atomic():
+            _save_article(article, new_slug=new_slug)
+            _replace_relations(article, **relations)
+            if not lifecycle.record([article.pk], actor=actor, before=before):
+                raise _Unchanged
+            _articles_changed([article.pk])
+    except _Unchanged:
+        pass
     article.refresh_from_db()
     return article
 
 
 @retrying
 @transaction.atomic
-def article_import(*, url: str, **fields: Any) -> tuple[Article, bool]:
+def article_import(
+    *, url: str, actor: lifecycle.Actor = SYSTEM, **fields: Any
+) -> tuple[Article, bool]:
     """Create or update the article whose canonical ``url`` this is: re-importing the same URL
     updates it and never makes a duplicate. Returns the article and whether it is new."""
     existing = Article.objects.select_for_update().filter(url=url).first()
     if existing is not None:
-        return article_update(existing, **fields), False
+        return article_update(existing, actor=actor, **fields), False
     try:
         with transaction.atomic():
-            return article_create(url=url, **fields), True
+            return article_create(url=url, actor=actor, **fields), True
     except ValidationError as error:
         # A concurrent import of the same URL committed first: update that one instead.
         racing = Article.objects.select_for_update().filter(url=url).first()
         if racing is None or "url" not in getattr(error, "error_dict", {}):
             raise
-        return article_update(racing, **fields), False
+        return article_update(racing, actor=actor, **fields), False
 
 
 @retrying
 @transaction.atomic
-def article_delete(article: Article, *, if_match: Collection[str] | None = None) -> None:
+def article_delete(
+    article: Article, *, actor: lifecycle.Actor = SYSTEM, if_match: Collection[str] | None = None
+) -> None:
+    refusal = lifecycle.deletion_refusal(actor)
+    if refusal is not None:
+        raise lifecycle.Forbidden(refusal)
     current = _locked(article, if_match)
     article_id = current.pk
     current.delete()
@@ -355,48 +388,63 @@ def article_delete(article: Article, *, if_match: Collection[str] | None = None)
 
 @retrying
 @transaction.atomic
-def articles_set_status(articles: QuerySet[Article], status: str) -> int:
-    """Publish, unpublish (back to draft) or archive; publishing dates undated articles now."""
+def articles_set_status(
+    articles: QuerySet[Article], status: str, *, actor: lifecycle.Actor = SYSTEM
+) -> int:
+    """Publish, unpublish (back to draft), submit for review or archive; publishing dates
+    undated articles now. All or nothing: one article the actor may not change refuses all."""
     if status not in Article.Status.values:
         raise ValidationError({"status": [f"{status!r} is not one of {Article.Status.values}."]})
     now = timezone.now()
-    changed = []
-    for article in articles.select_for_update():
+    locked = list(articles.select_for_update())
+    before = lifecycle.snapshot([article.pk for article in locked])
+    for article in locked:
+        state = lifecycle.State.of(article)
         article.status = status
         if status == Article.Status.PUBLISHED and article.published_at is None:
             article.published_at = now
+        if lifecycle.State.of(article) == state:
+            continue
+        refusal = lifecycle.refusal(actor, state, lifecycle.State.of(article))
+        if refusal is not None:
+            raise lifecycle.Forbidden(f"“{article.title}”: {refusal}")
         article.save(update_fields=["status", "published_at", "updated_at"])
-        changed.append(article.pk)
-    _articles_changed(changed)
+    changed = lifecycle.record([article.pk for article in locked], actor=actor, before=before)
+    _articles_changed(sorted(changed))
     return len(changed)
 
 
-def article_admin_save(article: Article) -> None:
-    """Store an article whose fields a form has set, as every other writer does."""
-    _save_article(article, new_slug=False)
-
-
-def article_admin_relations(
+@retrying
+@transaction.atomic
+def article_admin_write(
     article: Article,
     *,
+    actor: lifecycle.Actor,
     authors: Sequence[Author] | None,
     tags: Sequence[Tag] | None,
     quotes: Sequence[tuple[QuotedSource, str]] | None,
-) -> None:
-    """Replace the relations the admin's forms chose (``None``: a list the editor could not
-    see stays), the way every other writer does, and log the article for the index."""
-    if tags is not None:  # a form's choices come alphabetically: the article's order stays
+) -> Article:
+    """Store an article whose fields a form has set, with the relations the admin's forms
+    chose (``None``: a list the editor could not see stays), as every other writer does."""
+    if article.pk is None:
+        article.created_by_id = actor.user_id
+        before = None
+    else:
+        before = lifecycle.State.of(Article.objects.select_for_update().get(pk=article.pk))
+    lifecycle.check(actor, before, lifecycle.State.of(article))
+    if tags is not None and article.pk:  # a form's choices come alphabetically: keep the order
         order = {slug: n for n, slug in enumerate(article_tag_slugs(article))}
         tags = sorted(tags, key=lambda tag: order.get(tag.slug, len(order)))
-    _replace_relations(
+    return _store(
         article,
+        new_slug=False,
+        actor=actor,
         authors=None if authors is None else [author.slug for author in authors],
         tags=None if tags is None else [tag.slug for tag in tags],
         quotes=None
         if quotes is None
         else [QuoteInput(source=source.slug, text=text) for source, text in quotes],
     )
-    _articles_changed([article.pk])
 
 
 def check_field_names(fields: Mapping[str, Any]) -> None:

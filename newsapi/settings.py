@@ -356,3 +356,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Throttling counts go to Redis when this is set (e.g. redis://127.0.0.1:6379/0), else to
 # PostgreSQL.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+
+# Lifecycle (articles/lifecycle/): revisions kept per article, the oldest dropped.
+REVISION_KEEP = env_int("REVISION_KEEP", 50)
+if REVISION_KEEP < 1:
+    raise ImproperlyConfigured("REVISION_KEEP needs to be 1 or more.")

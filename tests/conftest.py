@@ -9,7 +9,7 @@ EDITOR_PERMISSIONS = [
     f"articles.{action}_{model}"
     for action in ("add", "change", "delete", "view")
     for model in ("article", "author", "tag", "quotedsource", "quotation", "synonymset")
-]
+] + ["articles.publish_article"]
 
 
 @pytest.fixture

@@ -72,3 +72,36 @@ def test_0005_gives_names_their_new_identity(old_apps):
         "t": sorted([cpp.pk, procter.pk, procter_too.pk]),  # new slugs, and the merged one
         "p": [lee.pk],
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_0010_makes_the_groups_and_lets_existing_editors_publish():
+    executor = MigrationExecutor(connection)
+    executor.migrate([("articles", "0009_events")])
+    apps = executor.loader.project_state([("articles", "0009_events")]).apps
+    User, Permission = apps.get_model("auth", "User"), apps.get_model("auth", "Permission")
+    Group = apps.get_model("auth", "Group")
+    Group.objects.filter(name__in=["Contributors", "Editors"]).delete()
+    change = Permission.objects.get(content_type__app_label="articles", codename="change_article")
+    editor = User.objects.create(username="old-editor")
+    editor.user_permissions.add(change)
+    desk = Group.objects.create(name="Desk")
+    desk.permissions.add(change)
+    reader = User.objects.create(username="old-reader")
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    from django.contrib.auth.models import Group as NowGroup
+    from django.contrib.auth.models import User as NowUser
+
+    assert NowUser.objects.get(pk=editor.pk).has_perm("articles.publish_article")
+    assert not NowUser.objects.get(pk=reader.pk).has_perm("articles.publish_article")
+    assert NowGroup.objects.get(name="Desk").permissions.filter(codename="publish_article").exists()
+    contributors = set(
+        NowGroup.objects.get(name="Contributors").permissions.values_list("codename", flat=True)
+    )
+    assert "add_article" in contributors and "change_article" not in contributors
+    editors = NowGroup.objects.get(name="Editors").permissions.values_list("codename", flat=True)
+    assert {"publish_article", "change_article", "delete_article"} <= set(editors)

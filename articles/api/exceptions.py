@@ -13,6 +13,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from articles.lifecycle import Forbidden, UnknownRevision
 from articles.search import SearchUnavailable
 from articles.services import Conflict, PreconditionFailed
 
@@ -81,6 +82,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         exc = StaleVersion()
     elif isinstance(exc, SearchUnavailable):
         exc = SearchIndexUnavailable()
+    elif isinstance(exc, Forbidden):
+        exc = exceptions.PermissionDenied(str(exc))
+    elif isinstance(exc, UnknownRevision):
+        exc = exceptions.NotFound(f"The article has no revision {exc.args[0]}.")
     response = exception_handler(exc, context)
     if response is not None and current:
         response["ETag"] = f'"{current}"'  # the version to read, or to send as If-Match

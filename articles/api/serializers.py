@@ -285,7 +285,7 @@ class ArticleWriteSerializer(KnownFields, FastTextChecks, serializers.ModelSeria
 
     def create(self, validated_data: dict[str, Any]) -> Article:
         """A known canonical ``url`` updates that article (re-import); ``self.created`` says
-        which happened."""
+        which happened. The view's ``save(actor=...)`` says who writes."""
         if validated_data.get("url"):
             article, self.created = services.article_import(**validated_data)
             return article

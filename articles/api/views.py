@@ -19,7 +19,7 @@ from rest_framework import permissions, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, ValidationError
+from rest_framework.exceptions import AuthenticationFailed, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -32,6 +32,7 @@ from articles.api.pagination import SearchPagination
 from articles.api.parsers import RawPageParser, SafeJSONParser
 from articles.api.strictness import QueryParameters
 from articles.api.throttling import LoginAddressThrottle, LoginUsernameThrottle
+from articles.api.workflow import ArticlePermission, actor
 from articles.extract import extract as extract_article
 from articles.filtersets import (
     ArticleFilterSet,
@@ -138,7 +139,7 @@ class ArticleViewSet(QueryParameters, viewsets.ModelViewSet):
     filterset_class = ArticleFilterSet
     filter_backends = [DjangoFilterBackend, ArticleOrdering]
     pagination_class = SearchPagination
-    permission_classes = [ReadAnyoneWriteWithPermission]
+    permission_classes = [ArticlePermission]
     queryset = Article.objects.none()  # for the permission class; get_queryset does the work
 
     def get_queryset(self):
@@ -176,11 +177,11 @@ class ArticleViewSet(QueryParameters, viewsets.ModelViewSet):
         return response
 
     def perform_update(self, serializer) -> None:
-        serializer.save(if_match=if_match(self.request))
+        serializer.save(if_match=if_match(self.request), actor=actor(self.request))
         self.written = serializer.instance
 
     def perform_destroy(self, article: Article) -> None:
-        services.article_delete(article, if_match=if_match(self.request))
+        services.article_delete(article, if_match=if_match(self.request), actor=actor(self.request))
 
     @extend_schema(
         summary="Create or update up to 500 articles",
@@ -205,8 +206,8 @@ class ArticleViewSet(QueryParameters, viewsets.ModelViewSet):
         outcomes = ingest.upsert_values(
             envelope.validated_data["articles"],
             skip_existing=envelope.validated_data.get("skip_existing", False),
-            may_update=request.user.has_perm("articles.change_article"),
-        )  # creating was allowed by the permission class (POST)
+            actor=actor(request, "bulk"),  # decides on updates; creating needed add (POST)
+        )
         versions = services.article_versions(
             [outcome.id for outcome in outcomes if outcome.id is not None]
         )
@@ -276,19 +277,12 @@ class ArticleViewSet(QueryParameters, viewsets.ModelViewSet):
         article = ingest.page_to_store(**page.validated_data)
         serializer = s.ArticleWriteSerializer(data=article, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        return self._store(serializer)
+        return self._store(serializer, source="extract")
 
-    def _store(self, serializer: s.ArticleWriteSerializer) -> Response:
+    def _store(self, serializer: s.ArticleWriteSerializer, source: str = "api") -> Response:
         """Save a create-or-re-import: 201 when new, 200 when its url was stored (which
-        needs the change permission)."""
-        url = serializer.validated_data.get("url")
-        may_change = self.request.user.has_perm("articles.change_article")
-        if url and not may_change and Article.objects.filter(url=url).exists():
-            raise PermissionDenied(
-                "An article with this url exists; updating it needs the permission to change "
-                "articles."
-            )
-        serializer.save()
+        needs the change permission, or for a contributor their own draft)."""
+        serializer.save(actor=actor(self.request, source))
         headers = {"ETag": etag(serializer.instance)}
         if serializer.created:
             location = reverse("article-detail", kwargs={"pk": serializer.instance.pk})

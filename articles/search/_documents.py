@@ -55,7 +55,8 @@ def quote_order(row: ArticleRow, position: int) -> int:
 # One statement per table for a batch of articles: set-based joins, no per-article subquery
 # and no JSON to encode and decode (the rebuild reads every article this way).
 _ARTICLES_SQL = """
-SELECT id, title, standfirst, body, language, section, status, published_at, updated_at
+SELECT id, title, standfirst, body, language, section, status, published_at, updated_at,
+       created_by_id
   FROM articles_article WHERE id = ANY(%s)
 """
 _TAGS_SQL = """
@@ -86,6 +87,7 @@ class ArticleRow:
     status: str
     published_at: datetime.datetime | None
     updated_at: datetime.datetime
+    created_by_id: int | None
     tags: list[list] = field(default_factory=list)  # [id, slug, name], in any order
     authors: list[list] = field(default_factory=list)  # [id, slug, name]
     quotes: list[list] = field(default_factory=list)  # [id, text, source id, slug, name, role]
@@ -120,6 +122,8 @@ def article_documents(row: ArticleRow) -> Iterator[tantivy.Document]:
     doc.add_text("kind", Kind.ARTICLE)
     doc.add_unsigned("id", row.id)
     _add_shared(doc, row)
+    if row.created_by_id is not None:
+        doc.add_unsigned("created_by", row.created_by_id)
     if row.section:
         doc.add_text("section", row.section)
         doc.add_text("section_key", fold(row.section))

@@ -152,6 +152,7 @@ def build_schema() -> tantivy.Schema:
     builder.add_unsigned_field("id", indexed=True, fast=True)
     builder.add_unsigned_field("article_id", indexed=True, fast=True)
     builder.add_text_field("status", tokenizer_name="raw", index_option="basic")
+    builder.add_unsigned_field("created_by", indexed=True)  # contributors see their own
     builder.add_text_field("language", tokenizer_name="raw", fast=True, stored=True)
     # The section as written (shown by facets) and folded (``articles.text.fold``: any case,
     # any accents), which the filter matches and facets count by.

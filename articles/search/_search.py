@@ -65,6 +65,7 @@ class ArticleSearch:
 
     q: str = ""
     editor: bool = False  # may see drafts and archived articles
+    owner: int | None = None  # a contributor: sees their own articles too, whatever the status
     status: str | None = None
     language: str | None = None
     tags: tuple[str, ...] = ()
@@ -122,9 +123,17 @@ def _since(name: str, moment: datetime.datetime, *, upper: bool = False) -> tant
     return tantivy.Query.range_query(SCHEMA, name, kind, lower_bound=bound)
 
 
-def visibility(kind: str, *, editor: bool, status: str | None = None) -> list:
+def visibility(
+    kind: str, *, editor: bool, status: str | None = None, owner: int | None = None
+) -> list:
     clauses = [_filter(term("kind", kind))]
-    if not editor:
+    if not editor and owner is not None:
+        either = [
+            (Occur.Should, term("status", PUBLISHED)),
+            (Occur.Should, term("created_by", owner)),
+        ]
+        clauses.append(_filter(tantivy.Query.boolean_query(either)))
+    elif not editor:
         clauses.append(_filter(term("status", PUBLISHED)))
     if status:
         clauses.append(_filter(term("status", status)))
@@ -132,7 +141,9 @@ def visibility(kind: str, *, editor: bool, status: str | None = None) -> list:
 
 
 def article_filters(params: ArticleSearch) -> list:
-    clauses = visibility(Kind.ARTICLE, editor=params.editor, status=params.status)
+    clauses = visibility(
+        Kind.ARTICLE, editor=params.editor, status=params.status, owner=params.owner
+    )
     if params.language:
         clauses.append(_filter(term("language", params.language)))
     for slug in params.tags:

@@ -93,15 +93,17 @@ def test_500_articles_in_one_request(editor_client, django_assert_max_num_querie
     assert Article.objects.count() == 500 and Quotation.objects.count() == 500
 
 
-def test_permissions(api_client, reader_client):
+def test_permissions(api_client, reader_client, editor_client):
     assert api_client.post(BULK, [article(1)], format="json").status_code == 401
     assert reader_client.post(BULK, [article(1)], format="json").status_code == 403
+    assert editor_client.post(BULK, [article(1)], format="json").json()["created"] == 1
     adder = UserFactory(username="adder", permissions=["articles.add_article"])
     api_client.force_authenticate(adder)
-    assert api_client.post(BULK, [article(1)], format="json").json()["created"] == 1
-    response = api_client.post(BULK, [article(1, title="New"), article(2)], format="json")
+    response = api_client.post(
+        BULK, [article(1, title="New"), article(2, status="draft")], format="json"
+    )
     assert [r["status"] for r in response.json()["results"]] == ["error", "created"]
-    assert "change" in str(response.json()["results"][0]["errors"])
+    assert "another user's article" in str(response.json()["results"][0]["errors"])
     assert Article.objects.get(url=article(1)["url"]).title == "Dépêche 1"
 
 

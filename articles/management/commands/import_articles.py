@@ -8,12 +8,15 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from articles import lifecycle
 from articles.bulk import ERROR
 from articles.ingest import (
     BATCH_SIZE,
+    IMPORT,
     IndexFollower,
     Report,
     entries,
@@ -53,8 +56,15 @@ class Command(BaseCommand):
         )
         parser.add_argument("--language", help="With --raw: the pages' language (ISO 639-1).")
         parser.add_argument("--url", help="With --raw and one page: its canonical URL.")
+        parser.add_argument(
+            "--user",
+            help="Import as this user, under their rights (a contributor's records may not "
+            "publish or change others' articles) and named in the revisions. Default: no "
+            "user, every right.",
+        )
 
     def handle(self, *args: Any, paths: list[str], **options: Any) -> None:
+        options["actor"] = self._actor(options["user"])
         if options["raw"]:
             self._import_raw(paths, **options)
             return
@@ -92,6 +102,7 @@ class Command(BaseCommand):
                     skip_existing=options["skip_existing"],
                     url=options["url"],
                     language=options["language"],
+                    actor=options["actor"],
                 )
                 if outcome.status == ERROR:
                     failed += 1
@@ -104,6 +115,17 @@ class Command(BaseCommand):
                 )
         if failed:
             raise CommandError(f"{failed} page(s) failed; the others were stored.")
+
+    @staticmethod
+    def _actor(username: str | None) -> lifecycle.Actor:
+        if username is None:
+            return IMPORT
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(f"There is no active user {username!r}.")
+        if not user.has_perm("articles.add_article"):
+            raise CommandError(f"{username} may not write articles (no add_article).")
+        return lifecycle.Actor.of(user, "import")
 
     @staticmethod
     def _read(path: str) -> str:
@@ -128,4 +150,5 @@ class Command(BaseCommand):
                 batch_size=options["batch_size"],
                 after_batch=after_batch,
                 workers=max(1, options["workers"]),
+                actor=options["actor"],
             )

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
-from articles import services
+from articles import lifecycle, services
 from articles.models import Article
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "demo" / "articles.json"
@@ -38,7 +38,7 @@ class Command(BaseCommand):
             fields = dict(entry)
             if fields.get("published_at"):
                 fields["published_at"] = parse_datetime(fields["published_at"])
-            services.article_create(**fields)
+            services.article_create(actor=lifecycle.Actor("import"), **fields)
             created += 1
         self.stdout.write(
             f"Demo data: {created} article(s) loaded, {len(entries) - created} already there."
