@@ -153,6 +153,7 @@ class Extracted:
     image_caption: str = ""
     image_credit: str = ""
     published_at: datetime.datetime | None = None
+    expires_at: datetime.datetime | None = None
     url: str | None = None
     quotes: list[dict[str, str]] = field(default_factory=list)
 
@@ -175,6 +176,7 @@ class Extracted:
             "image_credit": self.image_credit,
             "status": "draft",
             "published_at": self.published_at,
+            "expires_at": self.expires_at,
             "authors": self.authors,
             "tags": self.tags,
             "quotes": self.quotes,
@@ -355,6 +357,11 @@ def _from_html(content: str) -> Extracted:
     published = tree.xpath("//meta[@property='article:published_time']/@content")
     if published:
         page.published_at = parse_date(published[0]) or page.published_at
+    # Open Graph's "when the article is out of date after"; kept only after its publication.
+    expires = tree.xpath("//meta[@property='article:expiration_time']/@content")
+    moment = parse_date(expires[0]) if expires else None
+    if moment and (page.published_at is None or moment > page.published_at):
+        page.expires_at = moment
     if not page.tags:
         page.tags = [tag for tag in tree.xpath("//meta[@property='article:tag']/@content") if tag]
     if not page.tags:

@@ -1,5 +1,6 @@
-"""The worker's loop: number new events, turn them into deliveries, send those that are due,
-and now and then prune events past their retention. Any number of workers may run, on any
+"""The worker's loop: write the events of articles whose scheduled time came, number new
+events, turn them into deliveries, send those that are due, and now and then prune events
+past their retention. Any number of workers may run, on any
 number of hosts: each step is safe side by side (advisory lock, locked state row, SKIP
 LOCKED)."""
 
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.db import DatabaseError, close_old_connections
 
 from articles.events._feed import prune, sequence
+from articles.events._schedule import publish_due
 from articles.events._webhooks import TIMEOUT_S, deliver_due, dispatch
 
 log = logging.getLogger("articles.events.worker")
@@ -27,7 +29,7 @@ def retention() -> datetime.timedelta:
 
 def work_once(client: httpx.Client | None = None) -> int:
     """One round; how much it did (0: nothing was waiting)."""
-    return sequence() + dispatch() + deliver_due(client=client)
+    return publish_due() + sequence() + dispatch() + deliver_due(client=client)
 
 
 def run(stop: threading.Event, *, idle_s: float = 0.5) -> None:

@@ -12,6 +12,7 @@ from django.db import connection
 
 from articles.search._schema import (
     ARTICLE_FIELDS,
+    NEVER,
     WRITTEN_FIELD,
     Kind,
     analyser_key,
@@ -55,7 +56,8 @@ def quote_order(row: ArticleRow, position: int) -> int:
 # One statement per table for a batch of articles: set-based joins, no per-article subquery
 # and no JSON to encode and decode (the rebuild reads every article this way).
 _ARTICLES_SQL = """
-SELECT id, title, standfirst, body, language, section, status, published_at, updated_at
+SELECT id, title, standfirst, body, language, section, status, published_at, updated_at,
+       expires_at
   FROM articles_article WHERE id = ANY(%s)
 """
 _TAGS_SQL = """
@@ -86,6 +88,7 @@ class ArticleRow:
     status: str
     published_at: datetime.datetime | None
     updated_at: datetime.datetime
+    expires_at: datetime.datetime | None
     tags: list[list] = field(default_factory=list)  # [id, slug, name], in any order
     authors: list[list] = field(default_factory=list)  # [id, slug, name]
     quotes: list[list] = field(default_factory=list)  # [id, text, source id, slug, name, role]
@@ -125,7 +128,6 @@ def article_documents(row: ArticleRow) -> Iterator[tantivy.Document]:
         doc.add_text("section_key", fold(row.section))
     if row.published_at is not None:
         doc.add_text("month", row.published_at.astimezone(datetime.UTC).strftime("%Y-%m"))
-        doc.add_integer("published", microseconds(row.published_at))
     doc.add_integer("updated", microseconds(row.updated_at))
     doc.add_text("title_sort", fold(row.title))
     doc.add_text("label", row.title)
@@ -168,6 +170,9 @@ def _add_shared(doc: tantivy.Document, row: ArticleRow) -> None:
     doc.add_unsigned("article_id", row.id)
     doc.add_text("status", row.status)
     doc.add_text("language", row.language)
+    if row.published_at is not None:
+        doc.add_integer("published", microseconds(row.published_at))
+    doc.add_integer("expires", NEVER if row.expires_at is None else microseconds(row.expires_at))
     if row.published_at is None:
         doc.add_integer("published_desc", NO_DATE_LAST_DESC)
         doc.add_integer("published_asc", NO_DATE_LAST_ASC)

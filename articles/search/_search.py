@@ -122,10 +122,52 @@ def _since(name: str, moment: datetime.datetime, *, upper: bool = False) -> tant
     return tantivy.Query.range_query(SCHEMA, name, kind, lower_bound=bound)
 
 
+def live_now(now: datetime.datetime | None = None) -> list:
+    """Published, dated at or before ``now`` and not expired by then: what readers see of
+    articles and quotations (the time is the search's, so no worker opens the door)."""
+    moment = microseconds(now or timezone.now())
+    kind = tantivy.FieldType.Integer
+    return [
+        _filter(term("status", PUBLISHED)),
+        _filter(tantivy.Query.range_query(SCHEMA, "published", kind, upper_bound=moment)),
+        _filter(
+            tantivy.Query.range_query(
+                SCHEMA, "expires", kind, lower_bound=moment, include_lower=False
+            )
+        ),
+    ]
+
+
+def next_change(searcher: tantivy.Searcher) -> int | None:
+    """The next instant (microseconds) an article's visibility to readers changes by itself:
+    the earliest date to come of a published article, or expiry to come of any. What readers
+    were answered is valid until then (caches of results key by it)."""
+    now = microseconds(timezone.now())
+    kind = tantivy.FieldType.Integer
+    instants = []
+    for name in ("published", "expires"):
+        coming = tantivy.Query.range_query(SCHEMA, name, kind, lower_bound=now, include_lower=False)
+        query = tantivy.Query.boolean_query(
+            [_filter(term("kind", Kind.ARTICLE)), _filter(term("status", PUBLISHED)),
+             _filter(coming)]
+        )  # fmt: skip
+        hits = searcher.search(
+            query, 1, count=False, order_by_field=name, order=tantivy.Order.Asc
+        ).hits
+        if hits:
+            instants.append(int(searcher.fast_field_values(name, [hits[0][1]])[0]))
+    return min(instants, default=None)
+
+
 def visibility(kind: str, *, editor: bool, status: str | None = None) -> list:
     clauses = [_filter(term("kind", kind))]
-    if not editor:
+    if editor:
+        pass
+    elif kind in Kind.NAMED:
+        # Used by a published article (whether one is live now is asked at the search).
         clauses.append(_filter(term("status", PUBLISHED)))
+    else:
+        clauses += live_now()
     if status:
         clauses.append(_filter(term("status", status)))
     return clauses
