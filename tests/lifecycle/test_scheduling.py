@@ -12,9 +12,11 @@ from collections.abc import Callable
 
 import pytest
 from django.utils import timezone
+from django.utils.http import http_date
 
 from articles import events
 from articles.events.models import Event
+from articles.models import Article
 from tests.events.helpers import follow, types
 from tests.factories import ArticleFactory
 
@@ -108,6 +110,11 @@ def test_a_scheduled_article_appears_at_its_instant_through_every_door(
     wait_until(lambda: api_client.get(f"{ARTICLES}{article.pk}/").status_code == 200)
     shown = doors(api_client, article.pk, neighbour.pk)
     assert all(shown.values()), shown
+    # Changed before the feed last answered: a conditional GET must not hear "not modified".
+    published_at = Article.objects.get(pk=article.pk).published_at
+    assert api_client.get("/feeds/articles.rss")["Last-Modified"] == http_date(
+        published_at.timestamp()
+    )
 
     # The change feed told readers nothing until the worker saw the instant pass; then once.
     events.sequence()
