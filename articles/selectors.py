@@ -76,12 +76,9 @@ def reader_visibility(ids: Sequence[int]) -> dict[int, tuple[bool, datetime.date
     (its date comes, or it expires), both as of one statement's time."""
     rows = Article.objects.filter(pk__in=list(ids)).annotate(
         public=Case(When(live(), then=Value(True)), default=Value(False)),
+        # A scheduled article expires after its date (a constraint says so).
         changes_at=Case(
-            When(
-                Q(status=PUBLISHED, published_at__gt=Now())
-                & (Q(expires_at__isnull=True) | Q(expires_at__gt=F("published_at"))),
-                then=F("published_at"),
-            ),
+            When(Q(status=PUBLISHED, published_at__gt=Now()), then=F("published_at")),
             When(live() & Q(expires_at__isnull=False), then=F("expires_at")),
             default=None,
         ),

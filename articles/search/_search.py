@@ -161,13 +161,9 @@ def next_change(searcher: tantivy.Searcher) -> int | None:
 
 def visibility(kind: str, *, editor: bool, status: str | None = None) -> list:
     clauses = [_filter(term("kind", kind))]
-    if editor:
-        pass
-    elif kind in Kind.NAMED:
-        # Used by a published article (whether one is live now is asked at the search).
-        clauses.append(_filter(term("status", PUBLISHED)))
-    else:
-        clauses += live_now()
+    if not editor:
+        # A name: used by a published article (whether one is live now is the search's to ask).
+        clauses += [_filter(term("status", PUBLISHED))] if kind in Kind.NAMED else live_now()
     if status:
         clauses.append(_filter(term("status", status)))
     return clauses
