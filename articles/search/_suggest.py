@@ -85,7 +85,9 @@ def _used_by_live_article(
 
     def used(doc: tantivy.Document) -> bool:
         naming = (Occur.Must, term(_NAMED_BY[kind], doc.get_first("slug")))
-        return bool(searcher.search(tantivy.Query.boolean_query([*live, naming]), 1).hits)
+        return bool(
+            searcher.search(tantivy.Query.boolean_query([*live, naming]), 1, count=False).hits
+        )
 
     return used
 

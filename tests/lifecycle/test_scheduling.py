@@ -192,3 +192,17 @@ def test_moving_a_live_article_into_the_future_unpublishes_it_for_readers(editor
         format="json",
     )
     assert Event.objects.filter(type="article.unpublished", object_id=article.pk).count() == 1
+
+
+def test_suggestions_pass_over_names_only_hidden_articles_use(api_client, editor_client):
+    hidden = [f"Alpine pass {n}" for n in range(1, 8)]  # more than one page of suggestions
+    ArticleFactory(tags=hidden[:4], published_at=timezone.now() + datetime.timedelta(days=1))
+    ArticleFactory(tags=hidden[4:], expires_at=timezone.now() - datetime.timedelta(minutes=1),
+                   published_at=timezone.now() - datetime.timedelta(days=1))  # fmt: skip
+    ArticleFactory(tags=["Alpine pass 9"])
+
+    def suggested(client) -> list[str]:
+        return [t["name"] for t in client.get("/api/v1/suggest/", {"q": "alpine"}).json()["tags"]]
+
+    assert suggested(api_client) == ["Alpine pass 9"]
+    assert suggested(editor_client) == hidden[:5]
