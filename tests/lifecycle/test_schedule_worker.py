@@ -25,6 +25,8 @@ def test_several_workers_tell_a_schedule_once_within_seconds(tmp_path):
     endpoint_for(receiver)
     workers = [start_worker(tmp_path) for _ in range(3)]
     try:
+        ArticleFactory(title="Warm-up")  # once it arrives, the workers are running
+        wait_for(lambda: receiver.ids(), seconds=60)
         goes_live = timezone.now() + datetime.timedelta(seconds=2)
         article = ArticleFactory(
             title="Embargoed budget",
@@ -34,7 +36,7 @@ def test_several_workers_tell_a_schedule_once_within_seconds(tmp_path):
         told = Event.objects.filter(object="article", object_id=article.pk)
         time.sleep(1)
         assert not told.filter(public=True).exists()  # not before its time
-        wait_for(lambda: receiver.ids(), seconds=12)
+        wait_for(lambda: len(receiver.ids()) == 2, seconds=12)
         published = told.get(type="article.published")
         assert goes_live <= published.occurred_at <= goes_live + datetime.timedelta(seconds=10)
         wait_for(lambda: told.filter(type="article.unpublished").exists(), seconds=12)
@@ -48,4 +50,4 @@ def test_several_workers_tell_a_schedule_once_within_seconds(tmp_path):
         live.end_other_sessions()
     public = list(told.filter(public=True).order_by("id").values_list("type", flat=True))
     assert public == ["article.published", "article.unpublished"]
-    assert len(receiver.ids()) == 1
+    assert len(receiver.ids()) == 2
