@@ -15,6 +15,7 @@ from django.utils import timezone
 from articles.extract import extract
 from articles.models import Article
 from tests.factories import ArticleFactory
+from tests.test_admin import article_form
 
 pytestmark = pytest.mark.django_db
 ARTICLES = "/api/v1/articles/"
@@ -108,3 +109,19 @@ def test_the_admin_lists_scheduled_articles_with_when_they_go_live(admin_client_
     form = admin_client_logged_in.get(reverse("admin:articles_article_change",
                                               args=[scheduled.pk])).content.decode()  # fmt: skip
     assert 'name="expires_at' in form
+
+
+def test_the_admin_form_takes_expires_at_and_refuses_it_before_publication(
+    admin_client_logged_in,
+):
+    article = ArticleFactory(title="Ferry strike", tags=[], authors=[])
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    too_early = {"expires_at_0": "2026-11-19", "expires_at_1": "10:00:00"}
+    response = admin_client_logged_in.post(url, article_form(article, **too_early))
+    assert response.status_code == 200 and RULE in response.text
+    assert Article.objects.get(pk=article.pk).expires_at is None
+    later = {"expires_at_0": "2026-11-21", "expires_at_1": "10:00:00"}
+    response = admin_client_logged_in.post(url, article_form(article, **later))
+    assert response.status_code == 302
+    stored = Article.objects.get(pk=article.pk).expires_at
+    assert stored == datetime.datetime(2026, 11, 21, 10, tzinfo=datetime.UTC)
