@@ -3,8 +3,9 @@
 Each takes the article list's filters and ``q`` (checked by the list's own filterset), newest
 first, 50 items (``limit`` up to 100), for readers (published articles only, whoever asks).
 Conditional GETs are answered by ``ConditionalGetMiddleware`` from the ETag it computes and
-the Last-Modified set here (the newest ``updated_at`` or ``published_at`` of the items: a
-scheduled article that goes live was last changed before the feed last answered).
+the Last-Modified set here: the newest ``updated_at`` or ``published_at`` of the items (a
+scheduled article that goes live was last changed before the feed last answered), or the last
+expiry of any article, if later (an expired item leaves the feed without a change of its own).
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ def _items(request: HttpRequest) -> list[selectors.ArticleRow]:
 
 def _last_modified(rows: list[selectors.ArticleRow]) -> str:
     moments = [moment for row in rows for moment in (row.updated_at, row.published_at) if moment]
-    return http_date(max(moments).timestamp())
+    expired = search.last_expiry()
+    return http_date(max([*moments, *([expired] if expired else [])]).timestamp())
 
 
 def _link(request: HttpRequest, row: selectors.ArticleRow) -> str:

@@ -17,6 +17,7 @@ from articles.search._search import (
     Page,
     QuoteSearch,
     admin_search_ids,
+    last_expiry,
     search_articles,
     search_quotes,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "engine",
     "facets",
     "highlight",
+    "last_expiry",
     "parse",
     "record_changes",
     "related",

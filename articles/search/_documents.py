@@ -38,6 +38,11 @@ def microseconds(moment: datetime.datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
+def moment_of(value: int) -> datetime.datetime:
+    """The instant of ``microseconds``."""
+    return _EPOCH + datetime.timedelta(microseconds=value)
+
+
 def sort_key(moment: datetime.datetime, object_id: int) -> int:
     seconds = microseconds(moment) // 1_000_000 - _SECONDS_FROM
     seconds = min(max(seconds, 0), _SECONDS_SPAN)

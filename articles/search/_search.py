@@ -11,7 +11,7 @@ import tantivy
 from django.conf import settings
 from django.utils import timezone
 
-from articles.search._documents import microseconds
+from articles.search._documents import microseconds, moment_of
 from articles.search._engine import engine
 from articles.search._query import Compiled, FieldSet, compile_query, parse
 from articles.search._schema import (
@@ -140,25 +140,35 @@ def live_now(now: datetime.datetime | None = None) -> list:
     ]
 
 
+def _nearest(searcher: tantivy.Searcher, name: str, *, coming: bool) -> int | None:
+    """The ``published`` or ``expires`` instant of a published article nearest to now: the
+    first still to come, or the last that has come."""
+    now = microseconds(timezone.now())
+    kind = tantivy.FieldType.Integer
+    if coming:
+        bound = tantivy.Query.range_query(SCHEMA, name, kind, lower_bound=now, include_lower=False)
+    else:
+        bound = tantivy.Query.range_query(SCHEMA, name, kind, upper_bound=now)
+    query = tantivy.Query.boolean_query(
+        [_filter(term("kind", Kind.ARTICLE)), _filter(term("status", PUBLISHED)), _filter(bound)]
+    )
+    order = tantivy.Order.Asc if coming else tantivy.Order.Desc
+    hits = searcher.search(query, 1, count=False, order_by_field=name, order=order).hits
+    return int(searcher.fast_field_values(name, [hits[0][1]])[0]) if hits else None
+
+
 def next_change(searcher: tantivy.Searcher) -> int | None:
     """The next instant (microseconds) an article's visibility to readers changes by itself:
     the earliest date to come of a published article, or expiry to come of any. What readers
     were answered is valid until then (caches of results key by it)."""
-    now = microseconds(timezone.now())
-    kind = tantivy.FieldType.Integer
-    instants = []
-    for name in ("published", "expires"):
-        coming = tantivy.Query.range_query(SCHEMA, name, kind, lower_bound=now, include_lower=False)
-        query = tantivy.Query.boolean_query(
-            [_filter(term("kind", Kind.ARTICLE)), _filter(term("status", PUBLISHED)),
-             _filter(coming)]
-        )  # fmt: skip
-        hits = searcher.search(
-            query, 1, count=False, order_by_field=name, order=tantivy.Order.Asc
-        ).hits
-        if hits:
-            instants.append(int(searcher.fast_field_values(name, [hits[0][1]])[0]))
-    return min(instants, default=None)
+    instants = [_nearest(searcher, name, coming=True) for name in ("published", "expires")]
+    return min((instant for instant in instants if instant is not None), default=None)
+
+
+def last_expiry() -> datetime.datetime | None:
+    """When an article last expired (any: readers' answers may have changed since)."""
+    moment = _nearest(engine().searcher(), "expires", coming=False)
+    return None if moment is None else moment_of(moment)
 
 
 def visibility(kind: str, *, editor: bool, status: str | None = None) -> list:

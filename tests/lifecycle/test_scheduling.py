@@ -143,6 +143,11 @@ def test_an_expired_article_disappears_at_its_instant_through_every_door(api_cli
     wait_until(lambda: api_client.get(f"{ARTICLES}{article.pk}/").status_code == 404)
     hidden = doors(api_client, article.pk, neighbour.pk)
     assert not any(hidden.values()), hidden
+    # The expired item left the feed with no change of its own: still "modified" since.
+    expires_at = Article.objects.get(pk=article.pk).expires_at
+    assert api_client.get("/feeds/articles.atom")["Last-Modified"] == http_date(
+        expires_at.timestamp()
+    )
 
     events.publish_due()
     events.publish_due()
