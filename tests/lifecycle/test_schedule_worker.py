@@ -11,9 +11,8 @@ import pytest
 from django.utils import timezone
 
 from articles.events.models import Event
-from tests import live
 from tests.events.receiver import Receiver
-from tests.events.test_worker import endpoint_for, start_worker, wait_for
+from tests.events.test_worker import endpoint_for, running, wait_for
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,8 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_several_workers_tell_a_schedule_once_within_seconds(tmp_path):
     receiver = Receiver().start()
     endpoint_for(receiver)
-    workers = [start_worker(tmp_path) for _ in range(3)]
-    try:
+    with running(tmp_path, receiver, workers=3):
         ArticleFactory(title="Warm-up")  # once it arrives, the workers are running
         wait_for(lambda: receiver.ids(), seconds=60)
         goes_live = timezone.now() + datetime.timedelta(seconds=2)
@@ -41,13 +39,6 @@ def test_several_workers_tell_a_schedule_once_within_seconds(tmp_path):
         assert goes_live <= published.occurred_at <= goes_live + datetime.timedelta(seconds=10)
         wait_for(lambda: told.filter(type="article.unpublished").exists(), seconds=12)
         time.sleep(1)  # a second telling by another worker would be written now
-    finally:
-        for worker in workers:
-            worker.terminate()
-        for worker in workers:
-            worker.wait(timeout=30)
-        receiver.stop()
-        live.end_other_sessions()
     public = list(told.filter(public=True).order_by("id").values_list("type", flat=True))
     assert public == ["article.published", "article.unpublished"]
     assert len(receiver.ids()) == 2
