@@ -32,6 +32,7 @@ from articles.models import (
     SynonymSet,
     Tag,
 )
+from articles.schedule_admin import ReadersFilter, readers_column
 from articles.text import (
     MarkupTooComplex,
     body_as_html,
@@ -131,9 +132,9 @@ class ArticleForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = [
-            "title", "standfirst", "body", "tags", "status", "published_at", "language",
-            "section", "edition", "url", "image_url", "image_caption", "image_credit",
-            "image_alt",
+            "title", "standfirst", "body", "tags", "status", "published_at", "expires_at",
+            "language", "section", "edition", "url", "image_url", "image_caption",
+            "image_credit", "image_alt",
         ]  # fmt: skip
         widgets = {"body": AdminProseEditorWidget(preset="configurable", config=BODY_EDITOR)}
 
@@ -211,8 +212,12 @@ class QuotationInline(LimitedInline, admin.StackedInline):
 @admin.register(Article)
 class ArticleAdmin(LifecycleAdmin):
     form = ArticleForm
-    list_display = ["short_title", "status", "language", "published_at", "byline", "tag_list"]
-    list_filter = ["status", "language", TagFilter, AuthorFilter, SourceFilter, "section"]
+    list_display = [
+        "short_title", "status", readers_column, "language", "published_at", "byline", "tag_list",
+    ]  # fmt: skip
+    list_filter = [
+        "status", ReadersFilter, "language", TagFilter, AuthorFilter, SourceFilter, "section",
+    ]  # fmt: skip
     # Answered by the search index: title, standfirst, body, tags, authors, sources and quotes,
     # stemmed, accents ignored, typos forgiven (get_search_results).
     search_fields = ["title"]
@@ -226,7 +231,21 @@ class ArticleAdmin(LifecycleAdmin):
     list_per_page = 50
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body", "tags", "preview"]}),
-        ("Publication", {"fields": ["status", "published_at", "language", "section", "edition"]}),
+        (
+            "Publication",
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "expires_at",
+                    "language",
+                    "section",
+                    "edition",
+                ],
+                "description": "A published article dated in the future is scheduled: readers "
+                "see it from that date on, and no longer once it expires.",
+            },
+        ),
         (
             "Links and image",
             {"fields": ["url", "image_url", "image_caption", "image_credit", "image_alt"]},

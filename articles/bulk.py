@@ -217,6 +217,7 @@ def _checked(item: Mapping[str, Any]) -> _Record:
     services.check_field_names(fields)
     article = Article(**fields)
     services.normalise_article(article)
+    article.clean()  # the one-row rules of the fields given (the database checks the rest)
     # The write serializer checked each field; what normalising can empty is checked again.
     blank = [name for name in ("title", "body") if not getattr(article, name).strip()]
     if blank:
@@ -364,8 +365,8 @@ _ARTICLE_COLUMNS = {
     "title": "text", "slug": "text", "standfirst": "text", "body": "text", "language": "text",
     "section": "text", "edition": "text", "url": "text", "image_url": "text",
     "image_caption": "text", "image_credit": "text", "image_alt": "text", "status": "text",
-    "published_at": "timestamptz", "created_at": "timestamptz", "updated_at": "timestamptz",
-    "word_count": "integer", "created_by_id": "bigint",
+    "published_at": "timestamptz", "expires_at": "timestamptz", "created_at": "timestamptz",
+    "updated_at": "timestamptz", "word_count": "integer", "created_by_id": "bigint",
 }  # fmt: skip
 
 

@@ -3,7 +3,9 @@
 Each takes the article list's filters and ``q`` (checked by the list's own filterset), newest
 first, 50 items (``limit`` up to 100), for readers (published articles only, whoever asks).
 Conditional GETs are answered by ``ConditionalGetMiddleware`` from the ETag it computes and
-the Last-Modified set here (the newest ``updated_at`` of the items).
+the Last-Modified set here: the newest ``updated_at`` or ``published_at`` of the items (a
+scheduled article that goes live was last changed before the feed last answered), or the last
+expiry of any article, if later (an expired item leaves the feed without a change of its own).
 """
 
 from __future__ import annotations
@@ -46,6 +48,12 @@ def _items(request: HttpRequest) -> list[selectors.ArticleRow]:
     page = search.search_articles(params, offset=0, limit=int(limit_text))
     found = selectors.article_rows(page.ids, body=True)
     return [found[pk] for pk in page.ids if pk in found]
+
+
+def _last_modified(rows: list[selectors.ArticleRow]) -> str:
+    moments = [moment for row in rows for moment in (row.updated_at, row.published_at) if moment]
+    expired = search.last_expiry()
+    return http_date(max([*moments, *([expired] if expired else [])]).timestamp())
 
 
 def _link(request: HttpRequest, row: selectors.ArticleRow) -> str:
@@ -91,7 +99,7 @@ class ArticlesRss(Feed):
             return JsonResponse(error.detail, status=400)
         response = super().__call__(request, *args, **kwargs)
         if self.rows:
-            response["Last-Modified"] = http_date(max(r.updated_at for r in self.rows).timestamp())
+            response["Last-Modified"] = _last_modified(self.rows)
         return response
 
     def link(self) -> str:
@@ -166,5 +174,5 @@ def articles_json(request: HttpRequest) -> HttpResponse:
         json.dumps(feed, ensure_ascii=False), content_type="application/feed+json"
     )
     if rows:
-        response["Last-Modified"] = http_date(max(r.updated_at for r in rows).timestamp())
+        response["Last-Modified"] = _last_modified(rows)
     return response

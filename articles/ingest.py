@@ -415,7 +415,7 @@ def import_raw_page(
 
 EXPORTED_FIELDS = [
     "title", "standfirst", "body", "language", "section", "edition", "url", "image_url",
-    "image_caption", "image_credit", "image_alt", "status", "published_at",
+    "image_caption", "image_credit", "image_alt", "status", "published_at", "expires_at",
 ]  # fmt: skip
 
 
@@ -424,8 +424,9 @@ def export_records(articles: Iterable[Article]) -> Iterator[dict[str, Any]]:
     ``articles`` must prefetch bylines' authors, tags and quotes' sources."""
     for article in articles:
         record = {name: getattr(article, name) for name in EXPORTED_FIELDS}
-        if record["published_at"] is not None:
-            record["published_at"] = record["published_at"].isoformat()
+        for name in ("published_at", "expires_at"):
+            if record[name] is not None:
+                record[name] = record[name].isoformat()
         record["authors"] = [byline.author.name for byline in article.bylines.all()]
         record["tags"] = [tag.name for tag in article.tags.all()]
         record["quotes"] = [

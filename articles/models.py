@@ -21,6 +21,7 @@ from django.utils.text import Truncator
 from articles.text import is_slug
 
 FOLD_FUNCTION = "newsapi_fold"
+EXPIRES_BEFORE_PUBLISHED = "The article must expire after it is published (published_at)."
 
 
 class Folded(Func):
@@ -128,7 +129,15 @@ class Article(models.Model):
         help_text="The image described for readers who cannot see it.",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    published_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When readers first see it: a published article dated in the future is "
+        "scheduled.",
+    )
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="From this instant on, readers no longer see it."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Who wrote it first (articles.lifecycle: contributors change their own drafts only).
@@ -165,10 +174,21 @@ class Article(models.Model):
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="article_published_has_date",
             ),
+            models.CheckConstraint(
+                condition=Q(expires_at__isnull=True)
+                | Q(published_at__isnull=True)
+                | Q(expires_at__gt=F("published_at")),
+                name="article_expires_after_published",
+                violation_error_message=EXPIRES_BEFORE_PUBLISHED,
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        if self.expires_at and self.published_at and self.expires_at <= self.published_at:
+            raise ValidationError({"expires_at": [EXPIRES_BEFORE_PUBLISHED]})
 
 
 class Byline(models.Model):

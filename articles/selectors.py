@@ -10,9 +10,21 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connections
-from django.db.models import Count, Exists, F, Model, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Now
 
 from articles import search
 from articles.models import (
@@ -47,6 +59,14 @@ def contributor_id(user: User | AnonymousUser) -> int | None:
     return user.pk if user.has_perm("articles.add_article") else None
 
 
+def live(prefix: str = "") -> Q:
+    """Articles readers see now: published, their date come, not expired. ``Now()`` is the
+    statement's time, so no worker is needed for the door to open at the instant."""
+    return Q(**{f"{prefix}status": PUBLISHED, f"{prefix}published_at__lte": Now()}) & (
+        Q(**{f"{prefix}expires_at__isnull": True}) | Q(**{f"{prefix}expires_at__gt": Now()})
+    )
+
+
 def visible_articles(user: User | AnonymousUser) -> QuerySet[Article]:
     """Editors see every article; contributors the published ones and their own; everybody
     else the published ones."""
@@ -55,8 +75,28 @@ def visible_articles(user: User | AnonymousUser) -> QuerySet[Article]:
         return articles
     owner = contributor_id(user)
     if owner is not None:
-        return articles.filter(Q(status=PUBLISHED) | Q(created_by_id=owner))
-    return articles.filter(status=PUBLISHED)
+        return articles.filter(live() | Q(created_by_id=owner))
+    return articles.filter(live())
+
+
+def scheduled(articles: QuerySet[Article]) -> QuerySet[Article]:
+    """Published with a date still to come."""
+    return articles.filter(status=PUBLISHED, published_at__gt=Now())
+
+
+def reader_visibility(ids: Sequence[int]) -> dict[int, tuple[bool, datetime.datetime | None]]:
+    """Whether readers see each article now, and the next instant that changes by itself
+    (its date comes, or it expires), both as of one statement's time."""
+    rows = Article.objects.filter(pk__in=list(ids)).annotate(
+        public=Case(When(live(), then=Value(True)), default=Value(False)),
+        # A scheduled article expires after its date (a constraint says so).
+        changes_at=Case(
+            When(Q(status=PUBLISHED, published_at__gt=Now()), then=F("published_at")),
+            When(live() & Q(expires_at__isnull=False), then=F("expires_at")),
+            default=None,
+        ),
+    )
+    return {pk: (public, at) for pk, public, at in rows.values_list("pk", "public", "changes_at")}
 
 
 def with_relations(articles: QuerySet[Article]) -> QuerySet[Article]:
@@ -113,44 +153,34 @@ def article_tag_slugs(article: Article) -> list[str]:
 
 
 def _published_uses(model: type) -> QuerySet:
-    """The links from published articles to a row of ``model`` (tags, authors or sources)."""
+    """The links from live articles to a row of ``model`` (tags, authors or sources)."""
     link, column = article_links(model)
-    return link.objects.filter(**{column: OuterRef("pk"), "article__status": PUBLISHED})
+    return link.objects.filter(live("article__"), **{column: OuterRef("pk")})
 
 
 def visible_names(entities: QuerySet, user: User | AnonymousUser) -> QuerySet:
-    """Tags, authors or sources a user may see: editors all; others only those a published
-    article uses (an embargoed draft's names must not leak)."""
+    """Tags, authors or sources a user may see: editors all; others only those a live
+    article uses (an embargoed or expired article's names must not leak)."""
     if can_see_unpublished(user):
         return entities
     return entities.filter(Exists(_published_uses(entities.model)))
 
 
-def published_article_filter(prefix: str) -> Q:
-    return Q(**{f"{prefix}status": PUBLISHED})
-
-
 def tags_with_counts() -> QuerySet[Tag]:
     return Tag.objects.annotate(
-        article_count=Count(
-            "articles", filter=published_article_filter("articles__"), distinct=True
-        )
+        article_count=Count("articles", filter=live("articles__"), distinct=True)
     ).order_by(ALPHABETICAL, "id")
 
 
 def authors_with_counts() -> QuerySet[Author]:
     return Author.objects.annotate(
-        article_count=Count(
-            "bylines", filter=published_article_filter("bylines__article__"), distinct=True
-        )
+        article_count=Count("bylines", filter=live("bylines__article__"), distinct=True)
     ).order_by(ALPHABETICAL, "id")
 
 
 def sources_with_counts() -> QuerySet[QuotedSource]:
     return QuotedSource.objects.annotate(
-        quote_count=Count(
-            "quotes", filter=published_article_filter("quotes__article__"), distinct=True
-        )
+        quote_count=Count("quotes", filter=live("quotes__article__"), distinct=True)
     ).order_by(ALPHABETICAL, "id")
 
 
@@ -180,7 +210,7 @@ def quotes_with_relations() -> QuerySet[Quotation]:
 def visible_quotes(user: User | AnonymousUser) -> QuerySet[Quotation]:
     quotes = quotes_with_relations()
     if not can_see_unpublished(user):
-        quotes = quotes.filter(article__status=PUBLISHED)
+        quotes = quotes.filter(live("article__"))
     return quotes
 
 
@@ -212,6 +242,7 @@ class ArticleRow:
     image_alt: str
     status: str
     published_at: datetime.datetime | None
+    expires_at: datetime.datetime | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
     word_count: int
@@ -244,8 +275,8 @@ class ArticleRow:
 
 _ROW_COLUMNS = (
     "id", "title", "slug", "standfirst", "language", "section", "edition", "url", "image_url",
-    "image_caption", "image_credit", "image_alt", "status", "published_at", "created_at",
-    "updated_at", "word_count",
+    "image_caption", "image_credit", "image_alt", "status", "published_at", "expires_at",
+    "created_at", "updated_at", "word_count",
 )  # fmt: skip
 # The relations in the order the prefetches of ``with_relations`` give them.
 _ROWS_SQL = """

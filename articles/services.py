@@ -49,7 +49,7 @@ Named = TypeVar("Named", bound=NamedEntity)
 ARTICLE_FIELDS = frozenset(
     {
         "title", "standfirst", "body", "language", "section", "edition", "url", "image_url",
-        "image_caption", "image_credit", "image_alt", "status", "published_at",
+        "image_caption", "image_credit", "image_alt", "status", "published_at", "expires_at",
     }
 )  # fmt: skip
 SLUG_ATTEMPTS = 5
@@ -484,11 +484,13 @@ def normalise_article(article: Article) -> None:
         article.image_url = None
     if article.status == Article.Status.PUBLISHED and article.published_at is None:
         article.published_at = timezone.now()
-    if isinstance(article.published_at, datetime.datetime):
-        if timezone.is_naive(article.published_at):
-            article.published_at = timezone.make_aware(article.published_at, datetime.UTC)
-        # PostgreSQL takes offsets up to 15:59; Python allows any below 24 hours.
-        article.published_at = article.published_at.astimezone(datetime.UTC)
+    for name in ("published_at", "expires_at"):
+        moment = getattr(article, name)
+        if isinstance(moment, datetime.datetime):
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment, datetime.UTC)
+            # PostgreSQL takes offsets up to 15:59; Python allows any below 24 hours.
+            setattr(article, name, moment.astimezone(datetime.UTC))
 
 
 def _save_article(article: Article, *, new_slug: bool) -> None:

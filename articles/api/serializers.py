@@ -79,8 +79,8 @@ class ArticleSummarySerializer(serializers.ModelSerializer):
         fields = [
             "id", "title", "slug", "standfirst", "language", "section", "edition", "url",
             "image_url", "image_caption", "image_credit", "image_alt", "status", "published_at",
-            "created_at", "updated_at", "word_count", "reading_time_minutes", "authors", "tags",
-            "quotes", "links", "rank", "highlights",
+            "expires_at", "created_at", "updated_at", "word_count", "reading_time_minutes",
+            "authors", "tags", "quotes", "links", "rank", "highlights",
         ]  # fmt: skip
         read_only_fields = fields
         extra_kwargs = {"word_count": {"help_text": "Words of the body."}}
@@ -265,8 +265,8 @@ class ArticleWriteSerializer(KnownFields, FastTextChecks, serializers.ModelSeria
         model = Article
         fields = [
             "title", "standfirst", "body", "language", "section", "edition", "url", "image_url",
-            "image_caption", "image_credit", "image_alt", "status", "published_at", "authors",
-            "tags", "quotes",
+            "image_caption", "image_credit", "image_alt", "status", "published_at", "expires_at",
+            "authors", "tags", "quotes",
         ]  # fmt: skip
 
     def validate_authors(self, names: list[str]) -> list[str]:

@@ -271,8 +271,9 @@ class ArticleViewSet(QueryParameters, viewsets.ModelViewSet):
         page.is_valid(raise_exception=True)
         if not options.validated_data["save"]:
             article = extract_article(**page.validated_data)
-            published = article["published_at"]
-            article["published_at"] = published.isoformat() if published else None
+            for name in ("published_at", "expires_at"):
+                moment = article[name]
+                article[name] = moment.isoformat() if moment else None
             return Response(article)
         article = ingest.page_to_store(**page.validated_data)
         serializer = s.ArticleWriteSerializer(data=article, context=self.get_serializer_context())

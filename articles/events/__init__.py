@@ -2,8 +2,8 @@
 webhooks that push it, and the worker that delivers them (see README, Events).
 
 Writers call ``articles_changed`` and ``names_changed`` at the end of a write; the feed's
-readers call ``page``; the worker calls ``sequence``, ``dispatch``, ``deliver_due`` and
-``prune``.
+readers call ``page``; the worker calls ``publish_due``, ``sequence``, ``dispatch``,
+``deliver_due`` and ``prune``.
 """
 
 from articles.events._feed import (
@@ -17,6 +17,7 @@ from articles.events._feed import (
     sequence,
 )
 from articles.events._outbox import EVENT_TYPES, articles_changed, names_changed
+from articles.events._schedule import publish_due
 from articles.events._webhooks import (
     checked_filter,
     checked_url,
@@ -47,6 +48,7 @@ __all__ = [
     "new_secret",
     "page",
     "prune",
+    "publish_due",
     "queue_status",
     "rotate_secret",
     "run_worker",

@@ -18,6 +18,7 @@ publishing and unpublishing articles of one tag decide one after the other.
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -64,21 +65,28 @@ class _Seen:
         return cls(pk, slug, exists=exists, public=pk in public, known=known.get(pk))
 
 
-def articles_changed(article_ids: Iterable[int]) -> None:
-    """Events for articles this transaction wrote or deleted (any number: set-based)."""
+def articles_changed(article_ids: Iterable[int], *, written: bool = True) -> None:
+    """Events for articles this transaction wrote or deleted (any number: set-based).
+
+    ``written=False``: the articles were not changed, only time passed (a scheduled article's
+    date came, or one expired): only what readers see now differently is told."""
     ids = sorted(set(article_ids))
     if not ids:
         return
     known = _locked_known(ARTICLE, ids)
     rows = selectors.article_rows(ids, body=True)
-    public = set(selectors.visible_articles(READER).filter(pk__in=ids).values_list("pk", flat=True))
+    visibility = selectors.reader_visibility(ids)
+    public = {pk for pk, (live, _) in visibility.items() if live}
     uses = _uses(ids)
     events: list[Event] = []
     data = _article_data(rows)
     for pk in ids:
         seen = _Seen.of(pk, rows[pk].slug if pk in rows else None, public, known)
-        events += _transition(ARTICLE, seen, data.get(pk), explicit=True)
-    _remember(ARTICLE, [(pk, rows[pk].slug, pk in public, uses.get(pk)) for pk in rows])
+        events += _transition(ARTICLE, seen, data.get(pk), explicit=written)
+    _remember(
+        ARTICLE,
+        [(pk, rows[pk].slug, pk in public, uses.get(pk), visibility[pk][1]) for pk in rows],
+    )
     _forget(ARTICLE, [pk for pk in ids if pk not in rows])
     _insert(events)
     touched: dict[str, set[int]] = {TAG: set(), AUTHOR: set(), SOURCE: set()}
@@ -119,7 +127,7 @@ def _names(kind: str, name_ids: set[int], *, explicit: bool) -> None:
         for event in events:
             if event.data is None:
                 event.data = data[event.object_id]
-    _remember(kind, [(pk, slug, pk in public, None) for pk, slug in slugs.items()])
+    _remember(kind, [(pk, slug, pk in public, None, None) for pk, slug in slugs.items()])
     _forget(kind, [pk for pk in ids if pk not in slugs])
     _insert(events)
 
@@ -186,30 +194,37 @@ def _uses(article_ids: list[int]) -> dict[int, dict[str, list[int]]]:
         }
 
 
-def _remember(kind: str, rows: list[tuple[int, str, bool, dict[str, list[int]] | None]]) -> None:
-    """What the feed has now told of these objects (one statement)."""
+def _remember(
+    kind: str,
+    rows: list[tuple[int, str, bool, dict[str, list[int]] | None, datetime.datetime | None]],
+) -> None:
+    """What the feed has now told of these objects, and when that changes by itself (one
+    statement)."""
     if not rows:
         return
     empty: dict[str, list[int]] = {}
     document = json.dumps(
         [
-            [pk, slug, public, *((uses or empty).get(column, []) for column in _USES)]
-            for pk, slug, public, uses in rows
-        ]
+            [pk, slug, public, *((uses or empty).get(column, []) for column in _USES), changes_at]
+            for pk, slug, public, uses, changes_at in rows
+        ],
+        cls=DjangoJSONEncoder,
     )
     with connection.cursor() as cursor:
         cursor.execute(
             """
             INSERT INTO articles_knownobject
-                   (object, object_id, slug, public, tag_ids, author_ids, source_ids)
+                   (object, object_id, slug, public, tag_ids, author_ids, source_ids, changes_at)
             SELECT %s, (r->>0)::bigint, r->>1, (r->>2)::boolean,
                    ARRAY(SELECT jsonb_array_elements_text(r->3)::bigint),
                    ARRAY(SELECT jsonb_array_elements_text(r->4)::bigint),
-                   ARRAY(SELECT jsonb_array_elements_text(r->5)::bigint)
+                   ARRAY(SELECT jsonb_array_elements_text(r->5)::bigint),
+                   (r->>6)::timestamptz
               FROM jsonb_array_elements(%s::jsonb) AS e(r)
             ON CONFLICT (object, object_id) DO UPDATE
                SET slug = EXCLUDED.slug, public = EXCLUDED.public, tag_ids = EXCLUDED.tag_ids,
-                   author_ids = EXCLUDED.author_ids, source_ids = EXCLUDED.source_ids
+                   author_ids = EXCLUDED.author_ids, source_ids = EXCLUDED.source_ids,
+                   changes_at = EXCLUDED.changes_at
             """,
             [kind, document],
         )

@@ -1,7 +1,7 @@
-"""The worker's loop: number new events, turn them into deliveries, match saved searches,
-send those that are due, and now and then prune events past their retention. Any number of
-workers may run, on any number of hosts: each step is safe side by side (advisory lock,
-locked state rows, SKIP LOCKED)."""
+"""The worker's loop: write the events of articles whose scheduled time came, number new
+events, turn them into deliveries, match saved searches, send those that are due, and now and
+then prune events past their retention. Any number of workers may run, on any number of hosts:
+each step is safe side by side (advisory lock, locked state rows, SKIP LOCKED)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import DatabaseError, close_old_connections
 
 from articles.events._feed import prune, sequence
+from articles.events._schedule import publish_due
 from articles.events._webhooks import TIMEOUT_S, deliver_due, dispatch
 
 log = logging.getLogger("articles.events.worker")
@@ -31,7 +32,7 @@ def work_once(client: httpx.Client | None = None) -> int:
     # Monitoring sits above events (it sends through their webhooks): imported when used.
     from articles.monitoring import percolate
 
-    return sequence() + dispatch() + percolate() + deliver_due(client=client)
+    return publish_due() + sequence() + dispatch() + percolate() + deliver_due(client=client)
 
 
 def run(stop: threading.Event, *, idle_s: float = 0.5) -> None:

@@ -53,6 +53,16 @@ class KnownObject(models.Model):
     tag_ids = ArrayField(models.BigIntegerField(), default=list)
     author_ids = ArrayField(models.BigIntegerField(), default=list)
     source_ids = ArrayField(models.BigIntegerField(), default=list)
+    # The next instant readers' view of the article changes by itself (a scheduled article
+    # goes live, a live one expires): the worker's queue of scheduled events.
+    changes_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                "changes_at", condition=Q(changes_at__isnull=False), name="known_changes_at"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.object} {self.object_id}"

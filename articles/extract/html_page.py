@@ -48,6 +48,11 @@ def from_html(content: str) -> Extracted:
     published = tree.xpath("//meta[@property='article:published_time']/@content")
     if published:
         page.published_at = parse_date(published[0]) or page.published_at
+    # Open Graph's "when the article is out of date after"; kept only after its publication.
+    expires = tree.xpath("//meta[@property='article:expiration_time']/@content")
+    moment = parse_date(expires[0]) if expires else None
+    if moment and (page.published_at is None or moment > page.published_at):
+        page.expires_at = moment
     if not page.tags:
         page.tags = [tag for tag in tree.xpath("//meta[@property='article:tag']/@content") if tag]
     if not page.tags:

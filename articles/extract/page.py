@@ -22,6 +22,7 @@ class Extracted:
     image_caption: str = ""
     image_credit: str = ""
     published_at: datetime.datetime | None = None
+    expires_at: datetime.datetime | None = None
     url: str | None = None
     quotes: list[dict[str, str]] = field(default_factory=list)
 
@@ -44,6 +45,7 @@ class Extracted:
             "image_credit": self.image_credit,
             "status": "draft",
             "published_at": self.published_at,
+            "expires_at": self.expires_at,
             "authors": self.authors,
             "tags": self.tags,
             "quotes": self.quotes,

@@ -19,6 +19,7 @@ from articles.search._search import (
     Page,
     QuoteSearch,
     admin_search_ids,
+    last_expiry,
     search_articles,
     search_quotes,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "facets",
     "forget_told",
     "highlight",
+    "last_expiry",
     "parse",
     "record_changes",
     "related",

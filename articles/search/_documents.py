@@ -12,6 +12,7 @@ from django.db import connection
 
 from articles.search._schema import (
     ARTICLE_FIELDS,
+    NEVER,
     WRITTEN_FIELD,
     Kind,
     analyser_key,
@@ -37,6 +38,11 @@ def microseconds(moment: datetime.datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
+def moment_of(value: int) -> datetime.datetime:
+    """The instant of ``microseconds``."""
+    return _EPOCH + datetime.timedelta(microseconds=value)
+
+
 def sort_key(moment: datetime.datetime, object_id: int) -> int:
     seconds = microseconds(moment) // 1_000_000 - _SECONDS_FROM
     seconds = min(max(seconds, 0), _SECONDS_SPAN)
@@ -56,7 +62,8 @@ def quote_order(row: ArticleRow, position: int) -> int:
 # and no JSON to encode and decode (the rebuild reads every article this way).
 _ARTICLES_SQL = """
 SELECT id, title, standfirst, body, language, section, status, published_at, updated_at,
-       created_by_id
+       created_by_id,
+       expires_at
   FROM articles_article WHERE id = ANY(%s)
 """
 _TAGS_SQL = """
@@ -88,6 +95,7 @@ class ArticleRow:
     published_at: datetime.datetime | None
     updated_at: datetime.datetime
     created_by_id: int | None
+    expires_at: datetime.datetime | None
     tags: list[list] = field(default_factory=list)  # [id, slug, name], in any order
     authors: list[list] = field(default_factory=list)  # [id, slug, name]
     quotes: list[list] = field(default_factory=list)  # [id, text, source id, slug, name, role]
@@ -129,7 +137,6 @@ def article_documents(row: ArticleRow) -> Iterator[tantivy.Document]:
         doc.add_text("section_key", fold(row.section))
     if row.published_at is not None:
         doc.add_text("month", row.published_at.astimezone(datetime.UTC).strftime("%Y-%m"))
-        doc.add_integer("published", microseconds(row.published_at))
     doc.add_integer("updated", microseconds(row.updated_at))
     doc.add_text("title_sort", fold(row.title))
     doc.add_text("label", row.title)
@@ -177,6 +184,9 @@ def _add_shared(doc: tantivy.Document, row: ArticleRow) -> None:
     doc.add_unsigned("article_id", row.id)
     doc.add_text("status", row.status)
     doc.add_text("language", row.language)
+    if row.published_at is not None:
+        doc.add_integer("published", microseconds(row.published_at))
+    doc.add_integer("expires", NEVER if row.expires_at is None else microseconds(row.expires_at))
     if row.published_at is None:
         doc.add_integer("published_desc", NO_DATE_LAST_DESC)
         doc.add_integer("published_asc", NO_DATE_LAST_ASC)

@@ -1,8 +1,9 @@
 """Facets: the exact number of matching articles and their top values, in one aggregation.
 
 Aggregating the whole archive costs time in proportion to it, so results are kept per process
-for the index state they were computed on (``Engine.version``): any write moves that state, so
-a kept result is never stale.
+for the index state they were computed on (``Engine.version``) and, for readers, the next
+instant a scheduled article goes live or one expires: any write moves that state, and time
+moves past that instant, so a kept result is never stale.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections import OrderedDict
 from dataclasses import astuple
 
 from articles.search._engine import engine
-from articles.search._search import ArticleSearch, article_query
+from articles.search._search import ArticleSearch, article_query, next_change
 from articles.search._synonyms import NO_SYNONYMS, Synonyms, current_synonyms
 from articles.text import fold
 
@@ -46,7 +47,8 @@ def facets(params: ArticleSearch, *, size: int = FACET_SIZE) -> dict[str, object
     searcher = engine().searcher()
     # Synonyms are read at each search (they change without touching the index).
     synonyms = current_synonyms() if params.searching else NO_SYNONYMS
-    key = (engine().version, astuple(params), synonyms.sets, size)
+    valid_until = None if params.editor else next_change(searcher)
+    key = (engine().version, valid_until, astuple(params), synonyms.sets, size)
     with _cache_lock:
         if key in _cache:
             _cache.move_to_end(key)

@@ -13,7 +13,7 @@ from django.db import connection
 
 from articles.search._engine import engine
 from articles.search._schema import SCHEMA, Kind, analyser_key, term, text_field
-from articles.search._search import PUBLISHED, Page, ranked_hits
+from articles.search._search import Page, ranked_hits, visibility
 
 Occur = tantivy.Occur
 SHARED = 1000.0
@@ -60,8 +60,7 @@ def related(article_id: int, *, limit: int) -> Page:
     query = tantivy.Query.boolean_query(
         [
             (Occur.Must, tantivy.Query.boolean_query(shared)),
-            (Occur.Must, tantivy.Query.const_score_query(term("kind", Kind.ARTICLE), 0.0)),
-            (Occur.Must, tantivy.Query.const_score_query(term("status", PUBLISHED), 0.0)),
+            *visibility(Kind.ARTICLE, editor=False),
             (Occur.MustNot, term("article_id", article_id)),
         ]
     )  # fmt: skip

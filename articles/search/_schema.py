@@ -40,6 +40,9 @@ WRITTEN = "written"
 # The field (per analyser key) of an article's text as written: ``words__french``.
 WRITTEN_FIELD = "words"
 
+# ``expires`` of an article that never expires.
+NEVER = (1 << 63) - 1
+
 # Longer tokens are dropped: they are never words, and tantivy refuses terms over 64 KiB.
 MAX_TOKEN_LENGTH = 60
 
@@ -168,6 +171,9 @@ def build_schema() -> tantivy.Schema:
     # Dates as microseconds since 1970 (UTC): exact range filters.
     builder.add_integer_field("published", indexed=True, fast=True)
     builder.add_integer_field("updated", indexed=True, fast=True)
+    # Readers see an article (and its quotations) from ``published`` until ``expires``
+    # (``NEVER`` when it has no end): compared with the time of each search.
+    builder.add_integer_field("expires", indexed=True, fast=True)
     # Sort keys (see _documents.sort_key): published date then id, absent dates last.
     builder.add_integer_field("published_desc", fast=True)
     builder.add_integer_field("published_asc", fast=True)

@@ -11,7 +11,7 @@ import tantivy
 from django.conf import settings
 from django.utils import timezone
 
-from articles.search._documents import microseconds
+from articles.search._documents import microseconds, moment_of
 from articles.search._engine import engine
 from articles.search._query import Compiled, FieldSet, compile_query, parse
 from articles.search._schema import (
@@ -123,18 +123,70 @@ def _since(name: str, moment: datetime.datetime, *, upper: bool = False) -> tant
     return tantivy.Query.range_query(SCHEMA, name, kind, lower_bound=bound)
 
 
+def live_now(now: datetime.datetime | None = None) -> list:
+    """Published, dated at or before ``now`` and not expired by then: what readers see of
+    articles and quotations (the time is the search's, so no worker opens the door). Said as
+    "not scheduled, not expired": excluding the few is cheaper than ranging over the many
+    (a published document always has its date)."""
+    moment = microseconds(now or timezone.now())
+    kind = tantivy.FieldType.Integer
+    scheduled = tantivy.Query.range_query(
+        SCHEMA, "published", kind, lower_bound=moment, include_lower=False
+    )
+    expired = tantivy.Query.range_query(SCHEMA, "expires", kind, upper_bound=moment)
+    return [
+        _filter(term("status", PUBLISHED)),
+        (Occur.MustNot, scheduled),
+        (Occur.MustNot, expired),
+    ]
+
+
+def _nearest(searcher: tantivy.Searcher, name: str, *, coming: bool) -> int | None:
+    """The ``published`` or ``expires`` instant of a published article nearest to now: the
+    first still to come, or the last that has come."""
+    now = microseconds(timezone.now())
+    kind = tantivy.FieldType.Integer
+    if coming:
+        bound = tantivy.Query.range_query(SCHEMA, name, kind, lower_bound=now, include_lower=False)
+    else:
+        bound = tantivy.Query.range_query(SCHEMA, name, kind, upper_bound=now)
+    query = tantivy.Query.boolean_query(
+        [_filter(term("kind", Kind.ARTICLE)), _filter(term("status", PUBLISHED)), _filter(bound)]
+    )
+    order = tantivy.Order.Asc if coming else tantivy.Order.Desc
+    hits = searcher.search(query, 1, count=False, order_by_field=name, order=order).hits
+    return int(searcher.fast_field_values(name, [hits[0][1]])[0]) if hits else None
+
+
+def next_change(searcher: tantivy.Searcher) -> int | None:
+    """The next instant (microseconds) an article's visibility to readers changes by itself:
+    the earliest date to come of a published article, or expiry to come of any. What readers
+    were answered is valid until then (caches of results key by it)."""
+    instants = [_nearest(searcher, name, coming=True) for name in ("published", "expires")]
+    return min((instant for instant in instants if instant is not None), default=None)
+
+
+def last_expiry() -> datetime.datetime | None:
+    """When an article last expired (any: readers' answers may have changed since)."""
+    moment = _nearest(engine().searcher(), "expires", coming=False)
+    return None if moment is None else moment_of(moment)
+
+
 def visibility(
     kind: str, *, editor: bool, status: str | None = None, owner: int | None = None
 ) -> list:
     clauses = [_filter(term("kind", kind))]
-    if not editor and owner is not None:
-        either = [
-            (Occur.Should, term("status", PUBLISHED)),
-            (Occur.Should, term("created_by", owner)),
-        ]
-        clauses.append(_filter(tantivy.Query.boolean_query(either)))
-    elif not editor:
-        clauses.append(_filter(term("status", PUBLISHED)))
+    if not editor:
+        # A name: used by a published article (whether one is live now is the search's to ask).
+        readers = [_filter(term("status", PUBLISHED))] if kind in Kind.NAMED else live_now()
+        if owner is not None:  # a contributor also sees their own articles
+            either = [
+                (Occur.Should, tantivy.Query.boolean_query(readers)),
+                (Occur.Should, term("created_by", owner)),
+            ]
+            clauses.append(_filter(tantivy.Query.boolean_query(either)))
+        else:
+            clauses += readers
     if status:
         clauses.append(_filter(term("status", status)))
     return clauses

@@ -10,6 +10,8 @@ newest first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import tantivy
 
 from articles.search._engine import engine
@@ -21,6 +23,11 @@ Occur = tantivy.Occur
 SUGGEST_LIMIT = 5
 MIN_TITLE_PREFIX = 3
 _KINDS = {"tags": Kind.TAG, "authors": Kind.AUTHOR, "sources": Kind.SOURCE}
+# The article field that names a tag, author or source (by slug).
+_NAMED_BY = {Kind.TAG: "tag", Kind.AUTHOR: "author", Kind.SOURCE: "source"}
+# Candidates looked at per stage, at most, for each one shown: names used only by scheduled or
+# expired articles are passed over, up to this many.
+_EXAMINED_PER_SHOWN = 20
 
 
 def _prefix(field: str, text: str, distance: int = 0) -> tantivy.Query:
@@ -52,7 +59,9 @@ def suggest(q: str, *, limit: int = SUGGEST_LIMIT, editor: bool = False) -> dict
     stages = _stages(words, whole_tokens[0])
     searcher = engine().searcher()
     for name, kind in _KINDS.items():
-        docs = _collect(searcher, stages, visibility(kind, editor=editor), limit, "title_sort")
+        keep = None if editor else _used_by_live_article(searcher, kind)
+        filters = visibility(kind, editor=editor)
+        docs = _collect(searcher, stages, filters, limit, "title_sort", keep=keep)
         result[name] = [
             {"name": doc.get_first("label"), "slug": doc.get_first("slug")} for doc in docs.values()
         ]
@@ -67,6 +76,22 @@ def suggest(q: str, *, limit: int = SUGGEST_LIMIT, editor: bool = False) -> dict
     return result
 
 
+def _used_by_live_article(
+    searcher: tantivy.Searcher, kind: str
+) -> Callable[[tantivy.Document], bool]:
+    """Whether an article readers see now names the tag, author or source: a name's document
+    says only that a published article does, which may be scheduled or expired."""
+    live = visibility(Kind.ARTICLE, editor=False)
+
+    def used(doc: tantivy.Document) -> bool:
+        naming = (Occur.Must, term(_NAMED_BY[kind], doc.get_first("slug")))
+        return bool(
+            searcher.search(tantivy.Query.boolean_query([*live, naming]), 1, count=False).hits
+        )
+
+    return used
+
+
 def _collect(
     searcher: tantivy.Searcher,
     stages: list[tantivy.Query],
@@ -74,21 +99,34 @@ def _collect(
     limit: int,
     order_field: str,
     order: tantivy.Order = tantivy.Order.Asc,
+    keep: Callable[[tantivy.Document], bool] | None = None,
 ) -> dict[int, tantivy.Document]:
-    """The first ``limit`` documents, stage by stage; keyed by id, in order."""
+    """The first ``limit`` documents (that ``keep`` keeps), stage by stage; keyed by id, in
+    order."""
     found: dict[int, tantivy.Document] = {}
+    passed: set[int] = set()
     for stage in stages:
         query = tantivy.Query.boolean_query([*filters, (Occur.Must, stage)])
-        hits = searcher.search(
-            query, limit + len(found), count=False, order_by_field=order_field, order=order
-        ).hits
-        addresses = [address for _, address in hits]
-        if not addresses:
-            continue
-        for doc_id, address in zip(searcher.fast_field_values("id", addresses), addresses,
-                                    strict=True):  # fmt: skip
-            if len(found) < limit and int(doc_id) not in found:
-                found[int(doc_id)] = searcher.doc(address)
+        offset, examined = 0, 0
+        while len(found) < limit and examined < limit * _EXAMINED_PER_SHOWN:
+            batch = limit + len(found) + len(passed)
+            hits = searcher.search(
+                query, batch, count=False, order_by_field=order_field, order=order, offset=offset
+            ).hits
+            addresses = [address for _, address in hits]
+            ids = searcher.fast_field_values("id", addresses) if addresses else []
+            for doc_id, address in zip(map(int, ids), addresses, strict=True):
+                if len(found) == limit or doc_id in found or doc_id in passed:
+                    continue
+                examined += 1
+                doc = searcher.doc(address)
+                if keep is None or keep(doc):
+                    found[doc_id] = doc
+                else:
+                    passed.add(doc_id)
+            if len(hits) < batch:
+                break
+            offset += batch
         if len(found) >= limit:
             break
     return found

@@ -3,11 +3,12 @@ killed mid-delivery loses nothing, /healthz tells the queue's oldest pending job
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -30,6 +31,21 @@ def start_worker(tmp_path) -> subprocess.Popen:
     )  # fmt: skip
 
 
+@contextlib.contextmanager
+def running(tmp_path, receiver: Receiver, workers: int) -> Iterator[None]:
+    """``workers`` worker processes, then stopped, with the receiver, however the test ends."""
+    started = [start_worker(tmp_path) for _ in range(workers)]
+    try:
+        yield
+    finally:
+        for worker in started:
+            worker.terminate()
+        for worker in started:
+            worker.wait(timeout=30)
+        receiver.stop()
+        live.end_other_sessions()
+
+
 def wait_for(condition: Callable[[], bool], seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -49,8 +65,7 @@ def endpoint_for(receiver: Receiver) -> WebhookEndpoint:
 def test_several_workers_send_each_delivery_once(tmp_path):
     receiver = Receiver().start()
     endpoint_for(receiver)
-    workers = [start_worker(tmp_path) for _ in range(3)]
-    try:
+    with running(tmp_path, receiver, workers=3):
         items = [
             {"title": f"Story {n}", "body": "Text.", "language": "en", "status": "published",
              "url": f"https://example.org/{n}"}
@@ -59,13 +74,6 @@ def test_several_workers_send_each_delivery_once(tmp_path):
         ingest.upsert_values(items)
         wait_for(lambda: len(receiver.ids()) >= 120)
         time.sleep(0.5)  # any second attempt would arrive now
-    finally:
-        for worker in workers:
-            worker.terminate()
-        for worker in workers:
-            worker.wait(timeout=30)
-        receiver.stop()
-        live.end_other_sessions()
     assert len(receiver.arrived) == 120 and sorted(receiver.ids()) == sorted(set(receiver.ids()))
     assert set(WebhookDelivery.objects.values_list("state", flat=True)) == {"succeeded"}
 

@@ -1,4 +1,5 @@
-"""Run a background worker: webhook deliveries and the events' upkeep (see README, Events)."""
+"""Run a background worker: scheduled articles' events, webhook deliveries and the events'
+upkeep (see README, Events and Lifecycle)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from articles.events import run_worker
 
 class Command(BaseCommand):
     help = (
-        "Deliver webhooks and prune old events until SIGTERM or Ctrl-C (a round in progress "
+        "Write the events of scheduled articles whose time came, deliver webhooks and prune "
+        "old events until SIGTERM or Ctrl-C (a round in progress "
         "is finished). Run any number of them, on any number of hosts."
     )
 
