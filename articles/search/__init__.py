@@ -22,32 +22,38 @@ from articles.search._search import (
 )
 from articles.search._suggest import SUGGEST_LIMIT, suggest
 from articles.search._synonyms import MAX_TERM_WORDS
+from articles.search._timeline import INTERVALS, Bucket, Span, quoted_span, timeline
 from articles.search._typos import as_written
 
 __all__ = [
     "ARTICLE",
     "AUTHOR",
     "FACET_SIZE",
+    "INTERVALS",
     "MAX_TERM_WORDS",
     "ORDERINGS",
     "SOURCE",
     "SUGGEST_LIMIT",
     "TAG",
     "ArticleSearch",
+    "Bucket",
     "Engine",
     "Page",
     "QuoteSearch",
     "SearchUnavailable",
+    "Span",
     "admin_search_ids",
     "as_written",
     "engine",
     "facets",
     "highlight",
     "parse",
+    "quoted_span",
     "record_changes",
     "related",
     "search_articles",
     "search_quotes",
     "suggest",
+    "timeline",
     "typo_distance",
 ]

@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 # Bump when the schema or the documents change: older indexes are rebuilt.
 # 2: section_key folded (case and accents), a fast field; 3: the words as written beside the
 # stemmed fields (typo tolerance)
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 STATE_FILE = "state.json"
 CURRENT = "current"
 PRUNE_EVERY = datetime.timedelta(hours=1)
