@@ -249,7 +249,9 @@ class Byline(models.Model):
 
 class Quotation(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
-    source = models.ForeignKey(QuotedSource, on_delete=models.PROTECT, related_name="quotes")
+    # RESTRICT, not PROTECT: a quoted source is not deleted, unless with the article whose
+    # anonymous source it is (both go, with its quotes).
+    source = models.ForeignKey(QuotedSource, on_delete=models.RESTRICT, related_name="quotes")
     text = models.TextField()
     position = models.PositiveSmallIntegerField(default=0)
 

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import ProtectedError, QuerySet
+from django.db.models import ProtectedError, QuerySet, RestrictedError
 from django.utils import timezone
 from psycopg import errors as pg_errors
 
@@ -256,7 +256,7 @@ def named_delete(entity: NamedEntity) -> None:
     try:
         with transaction.atomic():
             entity.delete()
-    except ProtectedError:
+    except (ProtectedError, RestrictedError):
         raise Conflict(
             f"{entity.name!r} is quoted in {len(article_ids)} article(s): delete the quotes first."
         ) from None

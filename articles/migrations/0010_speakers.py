@@ -87,6 +87,11 @@ class Migration(migrations.Migration):
             model_name='quotedsource',
             index=django.contrib.postgres.indexes.GinIndex(fields=['alias_slugs'], name='quotedsource_alias_slugs'),
         ),
+        migrations.AlterField(
+            model_name='quotation',
+            name='source',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='quotes', to='articles.quotedsource'),
+        ),
         migrations.RunSQL(SPLIT_SQL, migrations.RunSQL.noop),
         migrations.AddConstraint(
             model_name='quotedsource',
