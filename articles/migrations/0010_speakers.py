@@ -29,6 +29,8 @@ SELECT 'a', article_id FROM (SELECT DISTINCT article_id FROM speakers_split) a
 UNION ALL
 SELECT 's', id FROM articles_quotedsource WHERE kind = 'anonymous';
 DELETE FROM articles_quotedsource WHERE kind = 'anonymous' AND article_id IS NULL;
+-- Check the deferred foreign keys now: the constraint below alters the table.
+SET CONSTRAINTS ALL IMMEDIATE;
 """
 
 

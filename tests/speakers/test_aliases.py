@@ -83,7 +83,9 @@ def test_an_identity_taken_as_a_name_or_alias_is_a_409_naming_it(editor_client, 
 def test_renaming_onto_an_alias_and_patching_aliases_onto_a_name_are_409(editor_client):
     zelensky(editor_client)
     editor_client.post(SOURCES, {"name": "Oleksandr Syrsky"}, format="json")
-    rename = editor_client.patch(f"{SOURCES}oleksandr-syrsky/", {"name": "Zelenskyy"}, format="json")
+    rename = editor_client.patch(
+        f"{SOURCES}oleksandr-syrsky/", {"name": "Zelenskyy"}, format="json"
+    )
     assert rename.status_code == 409
     patch = editor_client.patch(
         f"{SOURCES}oleksandr-syrsky/", {"aliases": ["Volodymyr Zelensky"]}, format="json"

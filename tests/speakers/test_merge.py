@@ -64,7 +64,9 @@ def test_merging_authors_moves_bylines_and_keeps_one_per_article(editor_client):
     assert [b.author.slug for b in Byline.objects.filter(article=both).order_by("position")] == [
         "claire-dubois"
     ]
-    assert [b.author.slug for b in Byline.objects.filter(article=only_old).order_by("position")] == [
+    assert [
+        b.author.slug for b in Byline.objects.filter(article=only_old).order_by("position")
+    ] == [
         "sara",
         "claire-dubois",
     ]
@@ -91,7 +93,9 @@ def test_merge_refusals(editor_client, slug, into, code):
 
 
 def test_a_merge_back_into_what_was_merged_is_a_400(editor_client):
-    ArticleFactory(quotes=[{"source": "A Person", "text": "One."}, {"source": "B Person", "text": "T."}])
+    ArticleFactory(
+        quotes=[{"source": "A Person", "text": "One."}, {"source": "B Person", "text": "T."}]
+    )
     assert merge(editor_client, "sources", "b-person", "a-person").status_code == 200
     # b-person is now an alias of a-person: merging a-person "into b-person" is a cycle.
     response = merge(editor_client, "sources", "a-person", "b-person")
@@ -111,7 +115,9 @@ def test_anonymous_sources_are_not_merged(editor_client):
 
 
 def test_merging_needs_change_and_delete_permissions(api_client):
-    ArticleFactory(quotes=[{"source": "A Person", "text": "One."}, {"source": "B Person", "text": "T."}])
+    ArticleFactory(
+        quotes=[{"source": "A Person", "text": "One."}, {"source": "B Person", "text": "T."}]
+    )
     assert merge(api_client, "sources", "b-person", "a-person").status_code == 401
     adder = UserFactory(permissions=["articles.add_quotedsource", "articles.change_quotedsource"])
     api_client.force_authenticate(adder)
@@ -120,7 +126,9 @@ def test_merging_needs_change_and_delete_permissions(api_client):
 
 
 def test_the_wikidata_id_moves_to_a_target_without_one(editor_client):
-    ArticleFactory(quotes=[{"source": "A Person", "text": "One."}, {"source": "B Person", "text": "T."}])
+    ArticleFactory(
+        quotes=[{"source": "A Person", "text": "One."}, {"source": "B Person", "text": "T."}]
+    )
     QuotedSource.objects.filter(slug="b-person").update(wikidata_id="Q42")
     response = merge(editor_client, "sources", "b-person", "a-person")
     assert response.json()["wikidata_id"] == "Q42"
