@@ -66,7 +66,7 @@ class AliasRedirects:
         return super().handle_exception(exc)  # type: ignore[misc]
 
 
-def merge_docs(noun: str, uses: str) -> Any:
+def merge_docs(noun: str, uses: str, serializer: type) -> Any:
     return extend_schema(
         summary=f"Merge this {noun} into another",
         description=f"Its {uses} move to the {noun} `into` names; its name and aliases become "
@@ -77,7 +77,7 @@ def merge_docs(noun: str, uses: str) -> Any:
         f"change and delete {noun}s.",
         request=ns.MergeSerializer,
         parameters=[SLUG],
-        responses={200: OpenApiResponse(description=f"The {noun} merged into.")},
+        responses={200: OpenApiResponse(serializer, description=f"The {noun} merged into.")},
     )
 
 

@@ -425,7 +425,8 @@ class TagViewSet(NamedEntityViewSet):
 
 
 @extend_schema_view(
-    **_named_docs("author", "article_count"), merge=name_views.merge_docs("author", "bylines")
+    **_named_docs("author", "article_count"),
+    merge=name_views.merge_docs("author", "bylines", s.AuthorSerializer),
 )
 class AuthorViewSet(name_views.Merges, name_views.AliasRedirects, NamedEntityViewSet):
     queryset = Author.objects.none()
@@ -443,7 +444,7 @@ class AuthorViewSet(name_views.Merges, name_views.AliasRedirects, NamedEntityVie
             responses=s.QuotedSourceDetailSerializer,
         ),
     },
-    merge=name_views.merge_docs("quoted source", "quotes"),
+    merge=name_views.merge_docs("quoted source", "quotes", s.QuotedSourceSerializer),
 )
 class QuotedSourceViewSet(
     name_views.Merges, name_views.SourceTimeline, name_views.AliasRedirects, NamedEntityViewSet
