@@ -260,11 +260,10 @@ def merge(entity: NamedEntity, *, into: str) -> NamedEntity:
     target.aliases, target.alias_slugs = checked_aliases(
         [*target.aliases, entity.name, *entity.aliases], own_slug=target.slug
     )
-    if target.wikidata_id is None and entity.wikidata_id is not None:
-        target.wikidata_id, entity.wikidata_id = entity.wikidata_id, None
-        model.objects.filter(pk=entity.pk).update(wikidata_id=None)
     old_id = entity.pk
-    entity.delete()
+    entity.delete()  # before the target takes its Wikidata id (unique)
+    if target.wikidata_id is None:
+        target.wikidata_id = entity.wikidata_id
     target.save()
     kind = {Author: search.AUTHOR, QuotedSource: search.SOURCE}[model]
     search.record_changes(kind, [old_id, target.pk])

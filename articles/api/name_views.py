@@ -132,8 +132,14 @@ class SourceTimeline:
         interval = params.validated_data["interval"]
         editor = selectors.can_see_unpublished(request.user)
         buckets = search.timeline(source.slug, interval=interval, editor=editor)
-        data = {"source": source.slug, "interval": interval, "results": buckets}
-        return Response(ns.TimelineSerializer(data).data)
+        # Written directly: ten years by day are 3,650 buckets, which DRF's fields would take
+        # longer to write than the index to count (TimelineSerializer documents the shape).
+        results = [
+            {"period": b.period, "start": b.start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+             "quotes": b.quotes, "articles": b.articles}
+            for b in buckets
+        ]  # fmt: skip
+        return Response({"source": source.slug, "interval": interval, "results": results})
 
     def with_span(self, source: Any) -> Any:
         """The source with ``first_quoted_at`` and ``last_quoted_at``, from the index."""

@@ -1,9 +1,9 @@
 """How often a quoted source was quoted: per day, week or month, and its first and last time.
 
 Answered by aggregations over its quotation documents (and its article documents, for the
-number of articles), never by reading rows: a histogram of publication dates by UTC day, which
-is rolled up into ISO weeks (from Monday) or calendar months here, since months are not of one
-length and tantivy's histograms are. A source quoted every day for 50 years has 18,000 days.
+number of articles), never by reading rows: a histogram of publication dates by UTC day or
+week (from Monday); for months, by day, rolled up here (months are not of one length, and
+tantivy's histogram steps are). A source quoted every day for 50 years has 18,000 days.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ Occur = tantivy.Occur
 INTERVALS = ("day", "week", "month")
 _DAY = 86_400_000_000  # microseconds
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+_EPOCH_DATE = _EPOCH.date()
 
 
 @dataclass(frozen=True)
@@ -59,26 +60,34 @@ def quoted_span(slug: str, *, editor: bool) -> Span:
     )
 
 
-def _days(searcher: tantivy.Searcher, query: tantivy.Query) -> dict[datetime.date, int]:
-    aggs = {"days": {"histogram": {"field": "published", "interval": _DAY, "min_doc_count": 1}}}
-    buckets = searcher.aggregate(query, aggs)["days"]["buckets"]
-    return {_moment(b["key"]).date(): int(b["doc_count"]) for b in buckets if b["doc_count"]}
+# Histogram steps and offsets (microseconds): days, and weeks from Monday (1970-01-01 was a
+# Thursday: weeks start 4 days after it). Months are rolled up from days.
+_STEPS = {"day": (_DAY, 0), "week": (7 * _DAY, 4 * _DAY), "month": (_DAY, 0)}
 
 
-def _bucket_start(day: datetime.date, interval: str) -> datetime.date:
-    if interval == "week":
-        return day - datetime.timedelta(days=day.weekday())
-    if interval == "month":
-        return day.replace(day=1)
-    return day
+def _counts(searcher: tantivy.Searcher, query: tantivy.Query, interval: str) -> dict[int, int]:
+    """Documents per bucket, by the bucket's first day (days since 1970-01-01, UTC)."""
+    step, offset = _STEPS[interval]
+    histogram = {"field": "published", "interval": step, "offset": offset, "min_doc_count": 1}
+    buckets = searcher.aggregate(query, {"h": {"histogram": histogram}})["h"]["buckets"]
+    counts: dict[int, int] = {}
+    for bucket in buckets:
+        day = int(bucket["key"]) // _DAY
+        if interval == "month":
+            first = _EPOCH_DATE + datetime.timedelta(days=day)
+            day = (first.replace(day=1) - _EPOCH_DATE).days
+        counts[day] = counts.get(day, 0) + int(bucket["doc_count"])
+    return counts
 
 
-def _next(start: datetime.date, interval: str) -> datetime.date:
+def _next(day: int, interval: str) -> int:
     if interval == "day":
-        return start + datetime.timedelta(days=1)
+        return day + 1
     if interval == "week":
-        return start + datetime.timedelta(days=7)
-    return (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        return day + 7
+    first = _EPOCH_DATE + datetime.timedelta(days=day)
+    following = (first.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return (following - _EPOCH_DATE).days
 
 
 def _period(start: datetime.date, interval: str) -> str:
@@ -96,22 +105,19 @@ def timeline(slug: str, *, interval: str, editor: bool) -> list[Bucket]:
     if interval not in INTERVALS:
         raise ValueError(f"interval must be one of {INTERVALS}")
     searcher = engine().searcher()
-    counts: dict[str, dict[datetime.date, int]] = {}
-    for name, kind in (("quotes", Kind.QUOTE), ("articles", Kind.ARTICLE)):
-        rolled: dict[datetime.date, int] = {}
-        for day, count in _days(searcher, _query(kind, slug, editor)).items():
-            start = _bucket_start(day, interval)
-            rolled[start] = rolled.get(start, 0) + count
-        counts[name] = rolled
-    starts = set(counts["quotes"]) | set(counts["articles"])
-    if not starts:
+    quotes = _counts(searcher, _query(Kind.QUOTE, slug, editor), interval)
+    articles = _counts(searcher, _query(Kind.ARTICLE, slug, editor), interval)
+    days = quotes.keys() | articles.keys()
+    if not days:
         return []
-    buckets, start, last = [], min(starts), max(starts)
-    while start <= last:
-        moment = datetime.datetime.combine(start, datetime.time.min, tzinfo=datetime.UTC)
+    buckets, day, last = [], min(days), max(days)
+    while day <= last:
+        start = _EPOCH_DATE + datetime.timedelta(days=day)
         buckets.append(
-            Bucket(moment, _period(start, interval), counts["quotes"].get(start, 0),
-                   counts["articles"].get(start, 0))
+            Bucket(
+                datetime.datetime(start.year, start.month, start.day, tzinfo=datetime.UTC),
+                _period(start, interval), quotes.get(day, 0), articles.get(day, 0),
+            )
         )  # fmt: skip
-        start = _next(start, interval)
+        day = _next(day, interval)
     return buckets

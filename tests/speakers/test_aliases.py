@@ -115,6 +115,8 @@ def test_suggest_and_name_lists_find_by_alias(api_client, editor_client):
     assert suggested == [{"name": "Volodymyr Zelensky", "slug": "volodymyr-zelensky"}]
     listed = api_client.get(SOURCES, {"q": "zelensk"}).json()["results"]
     assert [source["slug"] for source in listed] == ["volodymyr-zelensky"]
+    only_alias = api_client.get(SOURCES, {"q": "zelenskyy"}).json()["results"]
+    assert [source["slug"] for source in only_alias] == ["volodymyr-zelensky"]
     assert api_client.get(SOURCES, {"q": "nobody"}).json()["results"] == []
 
 
