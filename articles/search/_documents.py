@@ -132,8 +132,6 @@ def article_documents(row: ArticleRow) -> Iterator[tantivy.Document]:
     if row.section:
         doc.add_text("section", row.section)
         doc.add_text("section_key", fold(row.section))
-    if row.published_at is not None:
-        doc.add_text("month", row.published_at.astimezone(datetime.UTC).strftime("%Y-%m"))
     doc.add_integer("updated", microseconds(row.updated_at))
     doc.add_text("title_sort", fold(row.title))
     doc.add_text("label", row.title)
@@ -191,8 +189,9 @@ def _add_shared(doc: tantivy.Document, row: ArticleRow) -> None:
         doc.add_integer("published_desc", NO_DATE_LAST_DESC)
         doc.add_integer("published_asc", NO_DATE_LAST_ASC)
     else:
-        # Quotations have it too: a source's timeline counts them by it (``_timeline``).
+        # Quotations have these too: a source's timeline counts them by them (``_timeline``).
         doc.add_integer("published", microseconds(row.published_at))
+        doc.add_text("month", row.published_at.astimezone(datetime.UTC).strftime("%Y-%m"))
         doc.add_integer("published_desc", sort_key(row.published_at, row.id))
         doc.add_integer("published_asc", sort_key(row.published_at, row.id))
 
