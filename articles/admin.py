@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.conf.global_settings import LANGUAGES
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.postgres.forms import SimpleArrayField
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, QuerySet
@@ -20,7 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django_prose_editor.widgets import AdminProseEditorWidget
 
-from articles import lifecycle, search, selectors, services, synonyms
+from articles import lifecycle, names, search, selectors, services, synonyms
 from articles.lifecycle.admin import LifecycleAdmin, form_refusal
 from articles.models import (
     Article,
@@ -360,7 +361,7 @@ class NamedEntityForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("name") is not None:
             try:
-                services.named_check(self._meta.model, cleaned["name"], exclude_pk=self.instance.pk)
+                names.check_form(self.instance, cleaned)
             except ValidationError as error:
                 self.add_error(None, error)
         return cleaned
@@ -368,6 +369,16 @@ class NamedEntityForm(forms.ModelForm):
     def validate_unique(self) -> None:
         """``clean`` checked the name's identity; the database constraints' raw messages
         ("Constraint tag_name_folded_unique is violated") are not for editors."""
+
+
+class AliasedForm(NamedEntityForm):
+    aliases = SimpleArrayField(
+        forms.CharField(max_length=200),
+        delimiter="\n",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Other spellings, one a line: writes that use one get this entity.",
+    )
 
 
 class NamedEntityAdmin(admin.ModelAdmin):
@@ -412,20 +423,58 @@ class NamedEntityAdmin(admin.ModelAdmin):
             services.named_delete(entity)
 
 
+class MergeAdmin(NamedEntityAdmin):
+    """The "merge into" action: the selected become one, through ``names.merge``."""
+
+    form = AliasedForm
+    actions = ["merge"]
+
+    @admin.action(description="Merge the selected into another…", permissions=["change", "delete"])
+    def merge(self, request: HttpRequest, queryset: QuerySet[NamedEntity]) -> HttpResponse | None:
+        into = request.POST.get("into", "").strip()
+        if "apply" not in request.POST or not into:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": f"Merge {self.model._meta.verbose_name_plural}",
+                "entities": queryset,
+                "opts": self.model._meta,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "into": into,
+            }
+            return TemplateResponse(request, "admin/articles/merge.html", context)
+        merged = []
+        for entity in queryset:
+            try:
+                target = names.merge(entity, into=into)
+            except LookupError:
+                self.message_user(request, f"Nothing is named {into!r}.", messages.ERROR)
+                return None
+            except ValidationError as error:
+                if entity.slug != make_slug(into):  # the target itself, selected too
+                    self.message_user(request, " ".join(error.messages), messages.ERROR)
+                continue
+            merged.append(entity.name)
+        if merged:
+            self.message_user(request, f"Merged {', '.join(merged)} into {target.name}.",
+                              messages.SUCCESS)  # fmt: skip
+        return None
+
+
 @admin.register(Tag)
 class TagAdmin(NamedEntityAdmin):
-    fields = ["name", "slug"]
+    fields = ["name", "slug", "wikidata_id"]
 
 
 @admin.register(Author)
-class AuthorAdmin(NamedEntityAdmin):
-    fields = ["name", "slug", "bio", "url"]
+class AuthorAdmin(MergeAdmin):
+    fields = ["name", "slug", "aliases", "wikidata_id", "bio", "url"]
     article_filter = "author"
 
 
 @admin.register(QuotedSource)
-class QuotedSourceAdmin(NamedEntityAdmin):
-    fields = ["name", "slug", "kind", "description"]
+class QuotedSourceAdmin(MergeAdmin):
+    fields = ["name", "slug", "kind", "description", "aliases", "wikidata_id", "article"]
+    readonly_fields = ["slug", "article"]
     list_filter = ["kind"]
     usage_relation = "quotes"
     article_filter = "source"

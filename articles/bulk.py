@@ -28,7 +28,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from articles import events, lifecycle, search, services
+from articles import events, lifecycle, names, search, services
 from articles.models import Article, Author, Byline, NamedEntity, Quotation, QuotedSource, Tag
 from articles.services import QuoteInput
 from articles.text import strip_controls
@@ -51,10 +51,13 @@ class _Record:
 
     fields: dict[str, Any]
     article: Article
-    # Relations by slug (quotes: source slug and text); None: the record leaves them as they are.
+    # Relations by slug (quotes: source slug, text, and whether the source is anonymous: then
+    # the article's own); None: the record leaves them as they are.
     authors: list[str] | None = None
     tags: list[str] | None = None
-    quotes: list[tuple[str, str]] | None = None
+    quotes: list[tuple[str, str, bool]] | None = None
+    # The article's anonymous sources, by slug of their name: (name, description).
+    anonymous: dict[str, tuple[str, str]] = field(default_factory=dict)
     # Every name used, by kind and slug: its spelling and, for sources, kind and description.
     names: dict[tuple[type[NamedEntity], str], tuple[str, dict[str, Any]]] = field(
         default_factory=dict
@@ -242,8 +245,14 @@ def _checked(item: Mapping[str, Any]) -> _Record:
         record.quotes = []
         for quote in quotes:
             clean, slug = services.checked_name(quote.source, field="quotes")
+            text = strip_controls(quote.text, multiline=True)
+            if quote.kind == QuotedSource.Kind.ANONYMOUS:
+                description = strip_controls(quote.description or clean)
+                record.anonymous.setdefault(slug, (clean, description))
+                record.quotes.append((slug, text, True))
+                continue
             record.names.setdefault((QuotedSource, slug), (clean, services.source_defaults(quote)))
-            record.quotes.append((slug, strip_controls(quote.text, multiline=True)))
+            record.quotes.append((slug, text, False))
     return record
 
 
@@ -286,7 +295,11 @@ def _write(
     _update(dict(updates.values()))
     for number, (pk, _) in updates.items():
         outcomes[number] = Outcome(UPDATED, pk)
-    _replace_relations(written, name_ids, updated={pk for pk, _ in updates.values()})
+    anonymous_ids = _anonymous_ids(written)
+    _replace_relations(written, name_ids, anonymous_ids, updated={pk for pk, _ in updates.values()})
+    names.drop_unquoted_anonymous(
+        [record.article.pk for record in written if record.quotes is not None]
+    )
     changed = lifecycle.record([r.article.pk for r in written], actor=actor, before=before)
     # Updates that stored what was there keep their version and tell nobody.
     unchanged = {pk for pk, _ in updates.values()} - changed
@@ -343,7 +356,7 @@ def _name_ids(records: list[_Record]) -> dict[tuple[type[NamedEntity], str], int
         slugs = sorted(slug for kind, slug in wanted if kind is model)
         if not slugs:
             continue
-        found = dict(model.objects.filter(slug__in=slugs).values_list("slug", "pk"))
+        found = {slug: entity.pk for slug, entity in names.holders(model, slugs).items()}
         missing = [slug for slug in slugs if slug not in found]
         if missing:
             columns, now = _NAME_COLUMNS[model], timezone.now()
@@ -433,8 +446,34 @@ def _update(records: dict[int, _Record]) -> None:
     ).update(published_at=now)
 
 
+def _anonymous_ids(records: list[_Record]) -> dict[tuple[int, str], int]:
+    """Ids of the records' anonymous sources by (article id, slug of the name), new ones
+    created: each article has its own (``names.anonymous_slug``)."""
+    wanted = {
+        names.anonymous_slug(name, r.article.pk): (r.article.pk, slug, name, description)
+        for r in records
+        for slug, (name, description) in r.anonymous.items()
+    }
+    if not wanted:
+        return {}
+    columns = {**_NAME_COLUMNS[QuotedSource], "article_id": "bigint"}
+    now = timezone.now()
+    rows = []
+    for stored, (article_id, _, name, description) in wanted.items():
+        values = {"name": name, "slug": stored, "kind": QuotedSource.Kind.ANONYMOUS,
+                  "description": description, "article_id": article_id}  # fmt: skip
+        rows.append([now if c.endswith("_at") else values[c] for c in columns])
+    _insert_rows(QuotedSource._meta.db_table, columns, rows, on_conflict="ON CONFLICT DO NOTHING")
+    stored_ids = QuotedSource.objects.filter(slug__in=list(wanted)).values_list("slug", "pk")
+    return {wanted[stored][:2]: pk for stored, pk in stored_ids}
+
+
 def _replace_relations(
-    records: list[_Record], ids: Mapping[Any, int], *, updated: set[int]
+    records: list[_Record],
+    ids: Mapping[Any, int],
+    anonymous_ids: Mapping[tuple[int, str], int],
+    *,
+    updated: set[int],
 ) -> None:
     """The lists of updated articles are deleted first; all are inserted from arrays."""
     with_authors = [r for r in records if r.authors is not None]
@@ -459,6 +498,8 @@ def _replace_relations(
     _insert_rows(
         Quotation._meta.db_table,
         {"article_id": "bigint", "source_id": "bigint", "text": "text", "position": "smallint"},
-        [[r.article.pk, ids[QuotedSource, slug], text, position]
-         for r in with_quotes for position, (slug, text) in enumerate(r.quotes or ())],
+        [[r.article.pk,
+          anonymous_ids[r.article.pk, slug] if anonymous else ids[QuotedSource, slug],
+          text, position]
+         for r in with_quotes for position, (slug, text, anonymous) in enumerate(r.quotes or ())],
     )  # fmt: skip

@@ -22,7 +22,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 
 from articles import search, selectors
-from articles.models import Article, QuotedSource
+from articles.models import WIKIDATA_ID, Article, QuotedSource
 
 LANGUAGE_CODE = RegexValidator(r"^[a-z]{2}$", "Use a two-letter ISO 639-1 code, e.g. 'fr'.")
 
@@ -84,6 +84,13 @@ class LanguageFilter(_schema({"type": "string", "pattern": "^[a-z]{2}$"})):
         super().__init__(*args, validators=[LANGUAGE_CODE], **kwargs)
 
 
+class WikidataFilter(_schema({"type": "string", "pattern": WIKIDATA_ID.regex.pattern})):
+    field_class = forms.CharField
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, validators=[WIKIDATA_ID], **kwargs)
+
+
 class IdFilter(_schema({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})):
     field_class = forms.IntegerField
 
@@ -135,8 +142,11 @@ class ArticleFilterSet(filters.FilterSet):
     exclude_tag = SlugListFilter(
         field_name="exclude_tag", help_text="Tag slug; repeat it: none may match."
     )
-    author = filters.CharFilter(help_text="Author slug.")
-    source = filters.CharFilter(help_text="Quoted source slug.")
+    author = filters.CharFilter(help_text="Author slug (or an alias's: a merged one).")
+    source = filters.CharFilter(help_text="Quoted source slug (or an alias's: a merged one).")
+    tag_wikidata = WikidataFilter(help_text="Wikidata id of a tag it has, e.g. Q212.")
+    author_wikidata = WikidataFilter(help_text="Wikidata id of one of its authors.")
+    source_wikidata = WikidataFilter(help_text="Wikidata id of a source it quotes, e.g. Q3874799.")
     language = LanguageFilter(field_name="language", help_text="ISO 639-1 code, e.g. fr.")
     section = filters.CharFilter(help_text="Section name (any case, any accents).")
     status = filters.ChoiceFilter(
@@ -198,6 +208,9 @@ def article_search_from(
         author=_nonempty(data.get("author")),
         source=_nonempty(data.get("source")),
         section=_nonempty(data.get("section")),
+        tag_wikidata=_nonempty(data.get("tag_wikidata")),
+        author_wikidata=_nonempty(data.get("author_wikidata")),
+        source_wikidata=_nonempty(data.get("source_wikidata")),
         published_after=data.get("published_after"),
         published_before=data.get("published_before"),
         updated_after=data.get("updated_after"),
@@ -209,8 +222,10 @@ class NamedEntityFilterSet(filters.FilterSet):
     q = SearchFilter(
         max_length=200,
         method="filter_q",
-        help_text="Names whose first letters (or a word's) are these; any case, any accents.",
+        help_text="Names (and aliases) whose first letters, or a word's, are these; any case, "
+        "any accents.",
     )
+    wikidata = WikidataFilter(field_name="wikidata_id", help_text="Its Wikidata id.")
 
     def filter_q(self, queryset, name: str, value: str) -> QuerySet:
         return selectors.filter_names(queryset, value)

@@ -15,7 +15,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Func, Q
+from django.db.models import F, Func, Q, Value
 from django.utils.text import Truncator
 
 from articles.text import is_slug
@@ -40,6 +40,11 @@ def validate_slug(value: str) -> None:
         )
 
 
+WIKIDATA_ID = RegexValidator(
+    r"^Q[1-9][0-9]{0,15}$", "A Wikidata id is Q and digits, e.g. Q3874799.", code="invalid"
+)
+
+
 class NamedEntity(models.Model):
     name = models.CharField(max_length=200)
     slug = models.CharField(
@@ -47,6 +52,15 @@ class NamedEntity(models.Model):
         unique=True,
         validators=[validate_slug],
         help_text="Made from the name: lower case, accents dropped, e.g. coree-du-nord.",
+    )
+    wikidata_id = models.CharField(  # null is "none": NULLs do not clash
+        "Wikidata id",
+        max_length=20,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[WIKIDATA_ID],
+        help_text="Its Wikidata item, e.g. Q3874799 (not looked up).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -66,12 +80,40 @@ class NamedEntity(models.Model):
         return self.name
 
 
-class Author(NamedEntity):
+class Aliased(models.Model):
+    """Other spellings of a name ("Zelenskyy" for "Volodymyr Zelensky"): a write that names
+    one gets this entity. Their slugs are unique across the names and aliases of the model
+    (``articles.names`` checks it), so a slug names one entity, as a name or an alias."""
+
+    aliases = ArrayField(
+        models.CharField(max_length=200),
+        default=list,
+        db_default=Value([], output_field=ArrayField(models.CharField(max_length=200))),
+        blank=True,
+        help_text="Other spellings of the name; writes that use one get this entity.",
+    )
+    # Derived from ``aliases`` at every save (``articles.names``), for look-ups by slug.
+    alias_slugs = ArrayField(
+        models.CharField(max_length=200),
+        default=list,
+        db_default=Value([], output_field=ArrayField(models.CharField(max_length=200))),
+        blank=True,
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Author(Aliased, NamedEntity):
     bio = models.TextField(blank=True)
     url = models.URLField(max_length=500, blank=True)
 
     class Meta(NamedEntity.Meta):
-        pass
+        indexes = [
+            *NamedEntity.Meta.indexes,
+            GinIndex(fields=["alias_slugs"], name="author_alias_slugs"),
+        ]
 
 
 class Tag(NamedEntity):
@@ -79,7 +121,11 @@ class Tag(NamedEntity):
         pass
 
 
-class QuotedSource(NamedEntity):
+class QuotedSource(Aliased, NamedEntity):
+    """A person or body quoted. An anonymous one ("un haut responsable") belongs to the one
+    article that quotes it (``article``), with a slug of its own (``names.anonymous_slug``):
+    two articles quoting "a senior official" do not quote one person."""
+
     class Kind(models.TextChoices):
         PERSON = "person", "Person"
         ORGANIZATION = "organization", "Organization"
@@ -90,9 +136,30 @@ class QuotedSource(NamedEntity):
     description = models.CharField(
         max_length=500, blank=True, help_text="Role or affiliation, e.g. 'commander-in-chief'."
     )
+    article = models.ForeignKey(
+        "Article",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.CASCADE,
+        related_name="anonymous_sources",
+        help_text="For an anonymous source: the article it belongs to.",
+    )
 
     class Meta(NamedEntity.Meta):
         verbose_name = "quoted source"
+        indexes = [
+            *NamedEntity.Meta.indexes,
+            GinIndex(fields=["alias_slugs"], name="quotedsource_alias_slugs"),
+        ]
+        constraints = [
+            *NamedEntity.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(kind="anonymous", article__isnull=False)
+                | (~Q(kind="anonymous") & Q(article__isnull=True)),
+                name="quotedsource_anonymous_in_article",
+            ),
+        ]
 
 
 class Article(models.Model):
@@ -210,7 +277,9 @@ class Byline(models.Model):
 
 class Quotation(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
-    source = models.ForeignKey(QuotedSource, on_delete=models.PROTECT, related_name="quotes")
+    # RESTRICT, not PROTECT: a quoted source is not deleted, unless with the article whose
+    # anonymous source it is (both go, with its quotes).
+    source = models.ForeignKey(QuotedSource, on_delete=models.RESTRICT, related_name="quotes")
     text = models.TextField()
     position = models.PositiveSmallIntegerField(default=0)
 

@@ -15,11 +15,13 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Func,
     Model,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    TextField,
     Value,
     When,
 )
@@ -176,6 +178,12 @@ def authors_with_counts() -> QuerySet[Author]:
     return Author.objects.annotate(
         article_count=Count("bylines", filter=live("bylines__article__"), distinct=True)
     ).order_by(ALPHABETICAL, "id")
+
+
+def listed_sources(sources: QuerySet[QuotedSource]) -> QuerySet[QuotedSource]:
+    """Sources as lists show them: not the anonymous ones, each of which is one article's
+    "senior official" (their detail and the article show them)."""
+    return sources.exclude(kind=QuotedSource.Kind.ANONYMOUS)
 
 
 def sources_with_counts() -> QuerySet[QuotedSource]:
@@ -374,10 +382,24 @@ def related_articles(article: Article, *, limit: int) -> list[ArticleRow]:
 
 def filter_names(entities: QuerySet, text: str) -> QuerySet:
     """Tags, authors or sources whose name, or a word of it, starts with ``text``: any case,
-    any accents (trigram-indexed ``newsapi_fold(name)``)."""
+    any accents (trigram-indexed ``newsapi_fold(name)``); authors and sources by their
+    aliases too."""
     prefix = Folded(Value(text.strip()))
-    return entities.alias(folded_name=Folded(F("name"))).filter(
-        Q(folded_name__startswith=prefix)
-        | Q(folded_name__contains=Concat(Value(" "), prefix))
-        | Q(folded_name__contains=Concat(Value("-"), prefix))
+
+    def starting(field: str) -> Q:
+        return (
+            Q(**{f"{field}__startswith": prefix})
+            | Q(**{f"{field}__contains": Concat(Value(" "), prefix)})
+            | Q(**{f"{field}__contains": Concat(Value("-"), prefix)})
+        )
+
+    entities = entities.alias(folded_name=Folded(F("name")))
+    if not hasattr(entities.model, "alias_slugs"):
+        return entities.filter(starting("folded_name"))
+    # Aliases joined by a line break: each starts after one, as names start after a space.
+    joined = Func(F("aliases"), Value("\n"), function="array_to_string", output_field=TextField())
+    return entities.alias(folded_aliases=Folded(Concat(Value("\n"), joined))).filter(
+        starting("folded_name")
+        | Q(folded_aliases__contains=Concat(Value("\n"), prefix))
+        | Q(folded_aliases__contains=Concat(Value(" "), prefix))
     )

@@ -28,11 +28,12 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import ProtectedError, QuerySet
+from django.db.models import ProtectedError, QuerySet, RestrictedError
 from django.utils import timezone
 from psycopg import errors as pg_errors
 
 from articles import events, lifecycle, search
+from articles import names as naming
 from articles.models import Article, Author, Byline, NamedEntity, Quotation, QuotedSource, Tag
 from articles.selectors import article_ids_using, article_tag_slugs
 from articles.text import (
@@ -172,6 +173,9 @@ def get_or_create_named(
     transaction committed the same slug first, its row is read back instead.
     """
     clean, slug = checked_name(name, field=field)
+    aliased = naming.moved_to(model, slug)
+    if aliased is not None:
+        return model.objects.get(slug=aliased)
     try:
         entity, _ = model.objects.get_or_create(
             slug=slug, defaults={"name": clean, **(defaults or {})}
@@ -214,9 +218,12 @@ def named_check(model: type[NamedEntity], name: str, *, exclude_pk: int | None =
 @retrying
 @transaction.atomic
 def named_create(model: type[Named], *, name: str, **fields: Any) -> Named:
-    """A new tag, author or source; 400 when one with the same identity exists."""
+    """A new tag, author or source; 409 when its name or an alias is another's."""
     slug = named_check(model, name)
-    entity = model(name=normalise_name(name), slug=slug, **fields)
+    entity = model(name=normalise_name(name), slug=slug)
+    naming.prepare(entity, fields)
+    for field, value in fields.items():
+        setattr(entity, field, value)
     _save_named(entity)
     _record_named(entity)
     events.names_changed(model, [entity.pk])
@@ -235,7 +242,13 @@ def named_update(entity: Named, **changes: Any) -> Named:
         entity.slug = named_check(type(entity), name, exclude_pk=entity.pk)
         entity.name = normalise_name(name)
     changes.pop("name", None)
-    changed = renamed or any(getattr(entity, f) != v for f, v in changes.items())
+    aliases = list(getattr(entity, "aliases", ()))
+    naming.prepare(entity, changes)
+    changed = (
+        renamed
+        or aliases != list(getattr(entity, "aliases", ()))
+        or any(getattr(entity, f) != v for f, v in changes.items())
+    )
     for field, value in changes.items():
         setattr(entity, field, value)
     _save_named(entity)
@@ -255,7 +268,7 @@ def named_delete(entity: NamedEntity) -> None:
     try:
         with transaction.atomic():
             entity.delete()
-    except ProtectedError:
+    except (ProtectedError, RestrictedError):
         raise Conflict(
             f"{entity.name!r} is quoted in {len(article_ids)} article(s): delete the quotes first."
         ) from None
@@ -270,7 +283,9 @@ def _save_named(entity: NamedEntity) -> None:
     try:
         with transaction.atomic():
             entity.save()
-    except IntegrityError:
+    except IntegrityError as error:
+        if (constraint_name(error) or "").endswith("wikidata_id_key"):
+            raise Conflict({"wikidata_id": [f"{entity.wikidata_id} is another's."]}) from None
         raise Conflict(
             {
                 "name": [
@@ -441,10 +456,17 @@ def article_admin_write(
         actor=actor,
         authors=None if authors is None else [author.slug for author in authors],
         tags=None if tags is None else [tag.slug for tag in tags],
-        quotes=None
-        if quotes is None
-        else [QuoteInput(source=source.slug, text=text) for source, text in quotes],
+        quotes=None if quotes is None else [_admin_quote(source, text) for source, text in quotes],
     )
+
+
+def _admin_quote(source: QuotedSource, text: str) -> QuoteInput:
+    """An anonymous source chosen in the admin is this article's own of that name (another
+    article's is not the same person)."""
+    if source.kind == QuotedSource.Kind.ANONYMOUS:
+        return QuoteInput(source=source.name, text=text, kind=source.kind,
+                          description=source.description)  # fmt: skip
+    return QuoteInput(source=source.slug, text=text)
 
 
 def check_field_names(fields: Mapping[str, Any]) -> None:
@@ -627,7 +649,7 @@ def _replace_relations(
             *(_NameWanted(Author, n, "authors", {}) for n in author_names),
             *(_NameWanted(Tag, n, "tags", {}) for n in tag_names),
             *(_NameWanted(QuotedSource, q.source, "quotes", source_defaults(q))
-              for q in quote_inputs or []),
+              for q in quote_inputs or [] if q.kind != QuotedSource.Kind.ANONYMOUS),
         ]
     )  # fmt: skip
 
@@ -649,15 +671,26 @@ def _replace_relations(
         )
     if quote_inputs is not None:
         article.quotes.all().delete()
+        anonymous: dict[str, QuotedSource] = {}  # the article's own, by name
+
+        def quoted(quote: QuoteInput) -> NamedEntity:
+            if quote.kind != QuotedSource.Kind.ANONYMOUS:
+                return named(QuotedSource, quote.source)
+            key = make_slug(normalise_name(quote.source))
+            if key not in anonymous:
+                anonymous[key] = naming.anonymous_source(article, quote.source, quote.description)
+            return anonymous[key]
+
         Quotation.objects.bulk_create(
             Quotation(
                 article=article,
-                source=named(QuotedSource, q.source),
+                source=quoted(q),
                 text=strip_controls(q.text, multiline=True),
                 position=i,
             )
             for i, q in enumerate(quote_inputs)
         )
+        naming.drop_unquoted_anonymous([article.pk])
 
 
 def source_defaults(quote: QuoteInput) -> dict[str, Any]:

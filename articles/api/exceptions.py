@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, RestrictedError
 from psycopg import errors as pg_errors
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -67,7 +67,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         exc = ConflictError(_messages(exc))
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_messages(exc))
-    elif isinstance(exc, ProtectedError):
+    elif isinstance(exc, ProtectedError | RestrictedError):
         exc = ConflictError({"detail": ["It is still in use; remove its uses first."]})
     elif isinstance(exc, OperationalError) and isinstance(exc.__cause__, pg_errors.QueryCanceled):
         exc = ServiceUnavailable()

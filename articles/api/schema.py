@@ -26,6 +26,11 @@ VALIDATION_ERROR = {
 
 
 ERRORS = {
+    "301": (
+        ErrorSerializer,
+        "The slug is an alias now (another spelling, or a merged author or source): "
+        "`Location` is the entity's own URL.",
+    ),
     "304": (
         None,
         "Not modified: `If-None-Match` named the `ETag` this answer has now (no body).",
@@ -71,6 +76,9 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
         }
 
 
+ALIASED_DETAILS = ("/api/v1/authors/{slug}/", "/api/v1/sources/{slug}/")  # see name_views
+
+
 class NewsAutoSchema(AutoSchema):
     def get_auth(self) -> list[dict]:
         """Reads are open to anonymous clients: say so (``{}``) for our permission class too."""
@@ -87,6 +95,8 @@ class NewsAutoSchema(AutoSchema):
         writes = self.method in ("POST", "PUT", "PATCH", "DELETE")
         lists = self._is_list_view()
         codes = ["304"] if self.method == "GET" else []
+        if self.method == "GET" and self.path.startswith(ALIASED_DETAILS):
+            codes.insert(0, "301")
         takes_parameters = bool(self.get_filter_backends()) or any(
             not isinstance(parameter, OpenApiParameter)
             or parameter.location != OpenApiParameter.HEADER

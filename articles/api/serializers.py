@@ -16,9 +16,9 @@ from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
-from articles import services, synonyms
+from articles import names, services, synonyms
 from articles.api.strictness import KnownFields
-from articles.models import Article, Author, QuotedSource, SynonymSet, Tag
+from articles.models import WIKIDATA_ID, Article, Author, QuotedSource, SynonymSet, Tag
 from articles.selectors import ArticleRow, article_rows
 from articles.text import MarkupTooComplex, check_markup, looks_like_html, make_slug
 
@@ -180,13 +180,16 @@ class QuoteInputSerializer(KnownFields, FastTextChecks, serializers.Serializer):
     """A quotation: the words and who said them."""
 
     source = serializers.CharField(
-        max_length=200, help_text="Name or slug of the person or body quoted (created when new)."
+        max_length=200,
+        help_text="Name, alias or slug of the person or body quoted (created when new).",
     )
     text = serializers.CharField(help_text="The quoted words.")
     kind = serializers.ChoiceField(
         choices=QuotedSource.Kind.choices,
         required=False,
-        help_text="For a new source: person, organization, anonymous or other.",
+        help_text='For a new source: person, organization or other. `anonymous` ("a senior '
+        "official\"): the source is this article's own, one per name in the article, never "
+        "another article's.",
     )
     description = serializers.CharField(
         max_length=500, required=False, allow_blank=True, help_text="For a new source: role."
@@ -401,6 +404,15 @@ class NamedEntitySerializer(KnownFields, serializers.ModelSerializer):
     """Shared by tags, authors and sources: the slug follows the name."""
 
     slug = serializers.CharField(read_only=True)
+    wikidata_id = serializers.RegexField(
+        WIKIDATA_ID.regex,
+        max_length=20,
+        required=False,
+        allow_null=True,
+        error_messages={"invalid": WIKIDATA_ID.message},
+        help_text="Its Wikidata item (`Q` and digits, e.g. `Q3874799`), unique; null for none. "
+        "Not looked up.",
+    )
     links = serializers.SerializerMethodField()
     route = ""  # the URL name's prefix: "tag" for tag-detail
 
@@ -428,30 +440,69 @@ class TagSerializer(NamedEntitySerializer):
 
     class Meta:
         model = Tag
-        fields = ["name", "slug", "article_count", "links"]
+        fields = ["name", "slug", "wikidata_id", "article_count", "links"]
         extra_kwargs = {"name": {"validators": []}}
 
 
+def _aliases() -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.CharField(max_length=200),
+        required=False,
+        max_length=names.MAX_ALIASES,
+        help_text="Other spellings of the name: a write that names one (a quote's `source`, a "
+        "byline) gets this one, and so do `q` and suggestions. Unique across names and "
+        "aliases (409 naming the other one).",
+    )
+
+
 class AuthorSerializer(NamedEntitySerializer):
+    aliases = _aliases()
     article_count = serializers.IntegerField(read_only=True, help_text="Published articles.")
     route = "author"
 
     class Meta:
         model = Author
-        fields = ["name", "slug", "bio", "url", "article_count", "links"]
+        fields = ["name", "slug", "aliases", "wikidata_id", "bio", "url", "article_count", "links"]
         extra_kwargs = {"name": {"validators": []}}
 
 
 class QuotedSourceSerializer(NamedEntitySerializer):
+    aliases = _aliases()
     quote_count = serializers.IntegerField(
         read_only=True, help_text="Quotations in published articles."
+    )
+    article = serializers.IntegerField(
+        source="article_id",
+        read_only=True,
+        allow_null=True,
+        help_text="An anonymous source's article (it belongs to that one); null for others.",
     )
     route = "source"
 
     class Meta:
         model = QuotedSource
-        fields = ["name", "slug", "kind", "description", "quote_count", "links"]
-        extra_kwargs = {"name": {"validators": []}}
+        fields = [
+            "name", "slug", "kind", "description", "aliases", "wikidata_id", "article",
+            "quote_count", "links",
+        ]  # fmt: skip
+        extra_kwargs = {
+            "name": {"validators": []},
+            "kind": {"help_text": "person, organization or other; anonymous sources are made "
+                                  'by quotes (`"kind": "anonymous"`), each in its article.'},
+        }  # fmt: skip
+
+
+class QuotedSourceDetailSerializer(QuotedSourceSerializer):
+    first_quoted_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="Publication of the first article quoting it."
+    )
+    last_quoted_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="Publication of the latest article quoting it."
+    )
+
+    class Meta(QuotedSourceSerializer.Meta):
+        fields = [*QuotedSourceSerializer.Meta.fields[:-1], "first_quoted_at",
+                  "last_quoted_at", "links"]  # fmt: skip
 
 
 class QuotationArticleSerializer(serializers.Serializer):

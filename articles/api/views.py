@@ -26,6 +26,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from articles import bulk, ingest, search, selectors, services, synonyms
+from articles.api import name_views
 from articles.api import serializers as s
 from articles.api.filters import ArticleOrdering, ordering_param
 from articles.api.pagination import SearchPagination
@@ -411,19 +412,46 @@ class TagViewSet(NamedEntityViewSet):
     serializer_class = s.TagSerializer
 
 
-@extend_schema_view(**_named_docs("author", "article_count"))
-class AuthorViewSet(NamedEntityViewSet):
+@extend_schema_view(
+    **_named_docs("author", "article_count"),
+    merge=name_views.merge_docs("author", "bylines", s.AuthorSerializer),
+)
+class AuthorViewSet(name_views.Merges, name_views.AliasRedirects, NamedEntityViewSet):
     queryset = Author.objects.none()
     counted = staticmethod(selectors.authors_with_counts)
     serializer_class = s.AuthorSerializer
 
 
-@extend_schema_view(**_named_docs("quoted source", "quote_count"))
-class QuotedSourceViewSet(NamedEntityViewSet):
+@extend_schema_view(
+    **{
+        **_named_docs("quoted source", "quote_count"),
+        "retrieve": extend_schema(
+            summary="One quoted source",
+            description="With `first_quoted_at` and `last_quoted_at` (from the search index).",
+            parameters=[name_views.SLUG],
+            responses=s.QuotedSourceDetailSerializer,
+        ),
+    },
+    merge=name_views.merge_docs("quoted source", "quotes", s.QuotedSourceSerializer),
+)
+class QuotedSourceViewSet(
+    name_views.Merges, name_views.SourceTimeline, name_views.AliasRedirects, NamedEntityViewSet
+):
     queryset = QuotedSource.objects.none()
     counted = staticmethod(selectors.sources_with_counts)
     serializer_class = s.QuotedSourceSerializer
     filterset_class = QuotedSourceFilterSet
+
+    def get_queryset(self):
+        if self.action == "timeline":  # no count needed: the index counts
+            return selectors.visible_names(QuotedSource.objects.all(), self.request.user)
+        sources = super().get_queryset()
+        return selectors.listed_sources(sources) if self.action == "list" else sources
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        source = self.with_span(self.get_object())
+        context = self.get_serializer_context()
+        return Response(s.QuotedSourceDetailSerializer(source, context=context).data)
 
 
 class EditorsOnly(permissions.DjangoModelPermissions):

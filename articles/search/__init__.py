@@ -25,18 +25,21 @@ from articles.search._search import (
 )
 from articles.search._suggest import SUGGEST_LIMIT, suggest
 from articles.search._synonyms import MAX_TERM_WORDS
+from articles.search._timeline import INTERVALS, Bucket, Span, quoted_span, timeline
 from articles.search._typos import as_written
 
 __all__ = [
     "ARTICLE",
     "AUTHOR",
     "FACET_SIZE",
+    "INTERVALS",
     "MAX_TERM_WORDS",
     "ORDERINGS",
     "SOURCE",
     "SUGGEST_LIMIT",
     "TAG",
     "ArticleSearch",
+    "Bucket",
     "Engine",
     "Page",
     "Percolation",
@@ -44,6 +47,7 @@ __all__ = [
     "QuoteSearch",
     "Results",
     "SearchUnavailable",
+    "Span",
     "admin_search_ids",
     "as_written",
     "engine",
@@ -52,10 +56,12 @@ __all__ = [
     "highlight",
     "last_expiry",
     "parse",
+    "quoted_span",
     "record_changes",
     "related",
     "search_articles",
     "search_quotes",
     "suggest",
+    "timeline",
     "typo_distance",
 ]

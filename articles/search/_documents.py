@@ -20,6 +20,8 @@ from articles.search._schema import (
 )
 from articles.text import fold, plain_text
 
+ANONYMOUS = "anonymous"  # QuotedSource.Kind.ANONYMOUS (the index reads rows, not models)
+
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 # Sort keys pack the date (seconds) and the id into one integer, so that one fast field
@@ -67,17 +69,18 @@ SELECT id, title, standfirst, body, language, section, status, published_at, upd
   FROM articles_article WHERE id = ANY(%s)
 """
 _TAGS_SQL = """
-SELECT at.article_id, t.id, t.slug, t.name
+SELECT at.article_id, t.id, t.slug, t.name, '{}'::text[], '{}'::text[], t.wikidata_id
   FROM articles_article_tags at JOIN articles_tag t ON t.id = at.tag_id
  WHERE at.article_id = ANY(%s)
 """
 _AUTHORS_SQL = """
-SELECT b.article_id, au.id, au.slug, au.name
+SELECT b.article_id, au.id, au.slug, au.name, au.aliases, au.alias_slugs, au.wikidata_id
   FROM articles_byline b JOIN articles_author au ON au.id = b.author_id
  WHERE b.article_id = ANY(%s) ORDER BY b.article_id, b.position, b.id
 """
 _QUOTES_SQL = """
-SELECT q.article_id, q.id, q.text, s.id, s.slug, s.name, s.description
+SELECT q.article_id, q.id, q.text, s.id, s.slug, s.name, s.description, s.kind, s.aliases,
+       s.alias_slugs, s.wikidata_id
   FROM articles_quotation q JOIN articles_quotedsource s ON s.id = q.source_id
  WHERE q.article_id = ANY(%s) ORDER BY q.article_id, q.position, q.id
 """
@@ -96,16 +99,22 @@ class ArticleRow:
     updated_at: datetime.datetime
     created_by_id: int | None
     expires_at: datetime.datetime | None
-    tags: list[list] = field(default_factory=list)  # [id, slug, name], in any order
-    authors: list[list] = field(default_factory=list)  # [id, slug, name]
-    quotes: list[list] = field(default_factory=list)  # [id, text, source id, slug, name, role]
+    # Names: [id, slug, name, aliases, alias slugs, wikidata id] (tags: no aliases), in any order.
+    tags: list[list] = field(default_factory=list)
+    authors: list[list] = field(default_factory=list)
+    # [id, text, source id, slug, name, role, kind, aliases, alias slugs, wikidata id]
+    quotes: list[list] = field(default_factory=list)
 
     def sources(self) -> list[list]:
-        """Distinct quoted sources: [id, slug, name]."""
+        """Distinct quoted sources, as names: [id, slug, name, aliases, alias slugs, wikidata]."""
         seen: dict[int, list] = {}
-        for _, _, source_id, slug, name, _ in self.quotes:
-            seen.setdefault(source_id, [source_id, slug, name])
+        for _, _, source_id, slug, name, _, _, aliases, alias_slugs, wikidata in self.quotes:
+            seen.setdefault(source_id, [source_id, slug, name, aliases, alias_slugs, wikidata])
         return list(seen.values())
+
+    def anonymous(self) -> set[int]:
+        """Ids of its anonymous sources: its own, never counted as one person across articles."""
+        return {quote[2] for quote in self.quotes if quote[6] == ANONYMOUS}
 
 
 def read_articles(ids: list[int]) -> list[ArticleRow]:
@@ -135,32 +144,38 @@ def article_documents(row: ArticleRow) -> Iterator[tantivy.Document]:
     if row.section:
         doc.add_text("section", row.section)
         doc.add_text("section_key", fold(row.section))
-    if row.published_at is not None:
-        doc.add_text("month", row.published_at.astimezone(datetime.UTC).strftime("%Y-%m"))
     doc.add_integer("updated", microseconds(row.updated_at))
     doc.add_text("title_sort", fold(row.title))
     doc.add_text("label", row.title)
     doc.add_text("label_whole", row.title)
+    anonymous = row.anonymous()
     for kind, values in (("tag", row.tags), ("author", row.authors), ("source", row.sources())):
-        for entity_id, slug, name in values:
-            doc.add_text(kind, slug)
-            doc.add_text(f"{kind}_label", f"{slug}\t{name}")
+        for entity_id, slug, name, _, alias_slugs, wikidata in values:
+            # Filters find it by its slug or any alias's (an old slug after a merge).
+            for each in (slug, *alias_slugs):
+                doc.add_text(kind, each)
+            if entity_id not in anonymous:  # facets count people, not "a senior official"
+                doc.add_text(f"{kind}_label", f"{slug}\t{name}")
             doc.add_unsigned(f"{kind}_id", entity_id)
+            if wikidata:
+                doc.add_text(f"{kind}_wikidata", wikidata)
     texts = article_texts(row)
     for name in ARTICLE_FIELDS:
         if texts[name].strip():
             doc.add_text(text_field(name, key), texts[name])
             doc.add_text(text_field(WRITTEN_FIELD, key), texts[name])
     yield doc
-    for position, (quote_id, text, _, slug, name, role) in enumerate(row.quotes):
+    for position, quoted in enumerate(row.quotes):
+        quote_id, text, _, slug, name, role, _, aliases, alias_slugs, _ = quoted
         quote = tantivy.Document()
         quote.add_text("kind", Kind.QUOTE)
         quote.add_unsigned("id", quote_id)
         _add_shared(quote, row)
-        quote.add_text("source", slug)
+        for each in (slug, *alias_slugs):
+            quote.add_text("source", each)
         quote.add_integer("quote_order", quote_order(row, position))
         quote.add_text(text_field("quote", key), text)
-        quote.add_text(text_field("speaker", key), f"{name} {role}")
+        quote.add_text(text_field("speaker", key), " ".join([name, *aliases, role]))
         yield quote
 
 
@@ -168,12 +183,15 @@ def article_texts(row: ArticleRow) -> dict[str, str]:
     """The text of each of an article's text fields (``ARTICLE_FIELDS``), before analysis."""
     return {
         "title": row.title,
-        "head": " ".join([row.standfirst, *(name for _, _, name in row.tags)]),
+        "head": " ".join([row.standfirst, *(tag[2] for tag in row.tags)]),
         "body": plain_text(row.body),
         "extra": " ".join(
             [
-                *(name for _, _, name in row.authors),
-                *(f"{name} {role} {text}" for _, text, _, _, name, role in row.quotes),
+                *(" ".join([name, *aliases]) for _, _, name, aliases, _, _ in row.authors),
+                *(
+                    f"{' '.join([name, *aliases])} {role} {text}"
+                    for _, text, _, _, name, role, _, aliases, _, _ in row.quotes
+                ),
             ]
         ),
     }
@@ -191,6 +209,9 @@ def _add_shared(doc: tantivy.Document, row: ArticleRow) -> None:
         doc.add_integer("published_desc", NO_DATE_LAST_DESC)
         doc.add_integer("published_asc", NO_DATE_LAST_ASC)
     else:
+        # Quotations have these too: a source's timeline counts them by them (``_timeline``).
+        doc.add_integer("published", microseconds(row.published_at))
+        doc.add_text("month", row.published_at.astimezone(datetime.UTC).strftime("%Y-%m"))
         doc.add_integer("published_desc", sort_key(row.published_at, row.id))
         doc.add_integer("published_asc", sort_key(row.published_at, row.id))
 
@@ -206,14 +227,17 @@ NAMED_TABLES = {
 
 def _named_sql(kind: str, *, every: bool) -> str:
     table, link, column = NAMED_TABLES[kind]
-    where = "" if every else "WHERE e.id = ANY(%s)"
+    where = [] if every else ["e.id = ANY(%s)"]
+    if kind == Kind.SOURCE:  # anonymous sources are not suggested: each is one article's
+        where.append("e.kind <> 'anonymous'")
+    aliases = "'{}'::text[]" if kind == Kind.TAG else "e.aliases"
     # Whether a published article uses it: readers see only such names (an embargoed draft's
     # names stay with editors).
     return f"""
-        SELECT e.id, e.slug, e.name,
+        SELECT e.id, e.slug, e.name, {aliases},
                EXISTS (SELECT 1 FROM {link} l JOIN articles_article a ON a.id = l.article_id
                         WHERE l.{column} = e.id AND a.status = 'published')
-          FROM {table} e {where}
+          FROM {table} e {"WHERE " + " AND ".join(where) if where else ""}
     """
 
 
@@ -224,13 +248,15 @@ def named_documents(kind: str, ids: Iterable[int] | None = None) -> Iterator[tan
         return
     with connection.cursor() as cursor:
         cursor.execute(_named_sql(kind, every=ids is None), [] if ids is None else [ids])
-        for entity_id, slug, name, published in cursor.fetchall():
+        for entity_id, slug, name, aliases, published in cursor.fetchall():
             doc = tantivy.Document()
             doc.add_text("kind", kind)
             doc.add_unsigned("id", entity_id)
             doc.add_text("status", "published" if published else "draft")
             doc.add_text("slug", slug)
-            doc.add_text("label", name)
-            doc.add_text("label_whole", name)
+            # The name first: suggestions show the first label; aliases find it too.
+            for label in (name, *aliases):
+                doc.add_text("label", label)
+                doc.add_text("label_whole", label)
             doc.add_text("title_sort", fold(name))
             yield doc

@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 # Bump when the schema or the documents change: older indexes are rebuilt.
 # 2: section_key folded (case and accents), a fast field; 3: the words as written beside the
 # stemmed fields (typo tolerance); 4: who created each article (contributors' own), published and
-# expires on articles and quotations (scheduling and expiry)
+# expires on articles and quotations (scheduling and expiry), aliases and wikidata ids (speakers)
 SCHEMA_VERSION = 5
 STATE_FILE = "state.json"
 CURRENT = "current"

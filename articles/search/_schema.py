@@ -168,6 +168,7 @@ def build_schema() -> tantivy.Schema:
         builder.add_text_field(name, tokenizer_name="raw", index_option="basic")
         builder.add_text_field(f"{name}_label", tokenizer_name="raw", fast=True)
         builder.add_unsigned_field(f"{name}_id", fast=True)
+        builder.add_text_field(f"{name}_wikidata", tokenizer_name="raw", index_option="basic")
     # Dates as microseconds since 1970 (UTC): exact range filters.
     builder.add_integer_field("published", indexed=True, fast=True)
     builder.add_integer_field("updated", indexed=True, fast=True)

@@ -74,6 +74,10 @@ class ArticleSearch:
     author: str | None = None
     source: str | None = None
     section: str | None = None
+    # Wikidata ids (``Q3874799``) of a tag, an author or a quoted source the article names.
+    tag_wikidata: str | None = None
+    author_wikidata: str | None = None
+    source_wikidata: str | None = None
     published_after: datetime.datetime | None = None
     published_before: datetime.datetime | None = None
     updated_after: datetime.datetime | None = None
@@ -211,6 +215,10 @@ def article_filters(params: ArticleSearch) -> list:
         clauses.append(_filter(term("source", params.source)))
     if params.section:
         clauses.append(_filter(term("section_key", fold(params.section))))
+    for kind in ("tag", "author", "source"):
+        wikidata = getattr(params, f"{kind}_wikidata")
+        if wikidata:
+            clauses.append(_filter(term(f"{kind}_wikidata", wikidata)))
     if params.published_after:
         clauses.append(_filter(_since("published", params.published_after)))
     if params.published_before:
