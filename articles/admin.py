@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.conf.global_settings import LANGUAGES
 from django.contrib import admin, messages
 from django.contrib.postgres.forms import SimpleArrayField
 from django.core.exceptions import ValidationError
@@ -18,9 +17,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django_prose_editor.widgets import AdminProseEditorWidget
 
-from articles import search, selectors, services, synonyms
+from articles import admin_widgets, search, selectors, services, synonyms
 from articles.models import (
     Article,
     Author,
@@ -41,11 +39,6 @@ from articles.text import (
     strip_controls,
 )
 
-# ISO 639-1 languages, by name (Django knows their names); the search index stems 18 of them.
-LANGUAGE_CHOICES = sorted(
-    ((code, f"{name} ({code})") for code, name in LANGUAGES if len(code) == 2),
-    key=lambda choice: choice[1],
-)
 # The rich text editor offers what a body may keep (articles.text.BODY_TAGS), nothing more.
 BODY_EDITOR = {
     "extensions": {
@@ -122,10 +115,8 @@ class SourceFilter(NameFilter):
 
 
 class ArticleForm(forms.ModelForm):
-    language = forms.ChoiceField(
-        choices=LANGUAGE_CHOICES,
-        help_text="It chooses how the search index stems the article.",
-    )
+    language = admin_widgets.language_field()
+    tags = admin_widgets.creatable(Article._meta.get_field("tags"), multiple=True, required=False)
 
     class Meta:
         model = Article
@@ -134,7 +125,12 @@ class ArticleForm(forms.ModelForm):
             "section", "edition", "url", "image_url", "image_caption", "image_credit",
             "image_alt",
         ]  # fmt: skip
-        widgets = {"body": AdminProseEditorWidget(preset="configurable", config=BODY_EDITOR)}
+        widgets = {"body": admin_widgets.BodyWidget(preset="configurable", config=BODY_EDITOR)}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = settings.NEWSAPI_DEFAULT_LANGUAGE or ""
+        admin_widgets.show_time_zone(self)
 
     def clean_tags(self) -> Any:
         tags = self.cleaned_data["tags"]
@@ -161,7 +157,13 @@ def _rows(formset: Any) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda row: row.get("position") or 0)
 
 
-class QuotationForm(forms.ModelForm):
+class BylineForm(admin_widgets.OrderedRowForm):
+    author = admin_widgets.creatable(Byline._meta.get_field("author"))
+
+
+class QuotationForm(admin_widgets.OrderedRowForm):
+    source = admin_widgets.creatable(Quotation._meta.get_field("source"))
+
     def clean_text(self) -> str:
         text = strip_controls(self.cleaned_data["text"], multiline=True).strip()
         if not text:
@@ -183,8 +185,8 @@ class LimitedInline:
 
 class BylineInline(LimitedInline, admin.TabularInline):
     model = Byline
+    form = BylineForm
     extra = 1
-    autocomplete_fields = ["author"]
     fields = ["author", "position"]
     verbose_name = "author"
     verbose_name_plural = "authors (in byline order)"
@@ -195,7 +197,6 @@ class QuotationInline(LimitedInline, admin.StackedInline):
     model = Quotation
     form = QuotationForm
     extra = 1
-    autocomplete_fields = ["source"]
     fields = ["source", "text", "position"]
     limit_setting = "ARTICLE_MAX_QUOTES"
 
@@ -203,7 +204,7 @@ class QuotationInline(LimitedInline, admin.StackedInline):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleForm
-    list_display = ["short_title", "status", "language", "published_at", "byline", "tag_list"]
+    list_display = ["short_title", "status", "language", "published", "byline", "tag_list"]
     list_filter = ["status", "language", TagFilter, AuthorFilter, SourceFilter, "section"]
     # Answered by the search index: title, standfirst, body, tags, authors, sources and quotes,
     # stemmed, accents ignored, typos forgiven (get_search_results).
@@ -211,7 +212,6 @@ class ArticleAdmin(admin.ModelAdmin):
     search_help_text = "Words of the title, body, tags, authors or quoted sources."
     admin_search_limit = 1000
     date_hierarchy = "published_at"
-    autocomplete_fields = ["tags"]
     inlines = [BylineInline, QuotationInline]
     readonly_fields = ["slug", "preview", "created_at", "updated_at"]
     actions = ["publish", "unpublish", "archive"]
@@ -229,6 +229,10 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="title", ordering="title")
     def short_title(self, article: Article) -> str:
         return Truncator(article.title).chars(70)
+
+    @admin.display(description=admin_widgets.in_zone("published"), ordering="published_at")
+    def published(self, article: Article) -> str | None:
+        return admin_widgets.local_time(article.published_at)
 
     @admin.display(description="preview")
     def preview(self, article: Article) -> str:

@@ -383,19 +383,25 @@ def article_admin_relations(
     quotes: Sequence[tuple[QuotedSource, str]] | None,
 ) -> None:
     """Replace the relations the admin's forms chose (``None``: a list the editor could not
-    see stays), the way every other writer does, and log the article for the index."""
+    see stays), the way every other writer does, and log the article for the index. Names
+    typed in the form come unsaved, and are created as the API creates them."""
     if tags is not None:  # a form's choices come alphabetically: the article's order stays
         order = {slug: n for n, slug in enumerate(article_tag_slugs(article))}
         tags = sorted(tags, key=lambda tag: order.get(tag.slug, len(order)))
     _replace_relations(
         article,
-        authors=None if authors is None else [author.slug for author in authors],
-        tags=None if tags is None else [tag.slug for tag in tags],
+        authors=None if authors is None else [_chosen(author) for author in authors],
+        tags=None if tags is None else [_chosen(tag) for tag in tags],
         quotes=None
         if quotes is None
-        else [QuoteInput(source=source.slug, text=text) for source, text in quotes],
+        else [QuoteInput(source=_chosen(source), text=text) for source, text in quotes],
     )
     _articles_changed([article.pk])
+
+
+def _chosen(entity: NamedEntity) -> str:
+    """A stored name by its slug; one the editor typed (unsaved) by its name, created here."""
+    return entity.slug if entity.pk else entity.name
 
 
 def check_field_names(fields: Mapping[str, Any]) -> None:
@@ -436,8 +442,10 @@ def normalise_article(article: Article) -> None:
     if article.status == Article.Status.PUBLISHED and article.published_at is None:
         article.published_at = timezone.now()
     if isinstance(article.published_at, datetime.datetime):
-        if timezone.is_naive(article.published_at):
-            article.published_at = timezone.make_aware(article.published_at, datetime.UTC)
+        if timezone.is_naive(article.published_at):  # the newsroom's zone, as the API reads it
+            article.published_at = timezone.make_aware(
+                article.published_at, timezone.get_default_timezone()
+            )
         # PostgreSQL takes offsets up to 15:59; Python allows any below 24 hours.
         article.published_at = article.published_at.astimezone(datetime.UTC)
 

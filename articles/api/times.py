@@ -1,0 +1,37 @@
+"""Times in the API: answered in UTC (``Z``) whatever the newsroom's zone, which is the
+admin's; a date-time given without an offset is read in the newsroom's zone (``TIME_ZONE``)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+from rest_framework import serializers
+
+
+def utc_text(value: datetime.datetime) -> str:
+    """ISO 8601 in UTC, written ``Z`` as DRF writes UTC."""
+    text = value.astimezone(datetime.UTC).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+class DateTimeField(serializers.DateTimeField):
+    def default_timezone(self) -> datetime.tzinfo:
+        # Not the active zone: the admin's requests (and their events' data) activate none.
+        return timezone.get_default_timezone()
+
+    def to_representation(self, value: Any) -> Any:
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            return utc_text(value)
+        return super().to_representation(value)
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """DRF's, with the model's date-times as above."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: DateTimeField,
+    }
