@@ -28,9 +28,9 @@ class DateTimeField(serializers.DateTimeField):
         return super().to_representation(value)
 
 
+# DRF's, with the model's date-times as above (no docstring: the schema would show it as
+# the description of every serializer that has none of its own).
 class ModelSerializer(serializers.ModelSerializer):
-    """DRF's, with the model's date-times as above."""
-
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DateTimeField: DateTimeField,
