@@ -190,3 +190,74 @@ def test_saving_an_invalid_name_in_the_admin_shows_a_form_error(live_server, edi
     page.click("input[name=_save]")
     page.locator(".errornote").wait_for()
     assert "is not a usable name" in page.content()
+
+
+# --- the article form's editing aids (articles/admin_widgets.py, static/articles/admin/) ----
+
+
+def choose_language(page, code: str) -> None:
+    page.select_option("#id_language", code)
+
+
+def test_a_tag_and_an_author_are_created_by_typing_them(live_server, editor_logged_in):
+    from articles.models import Article, Tag
+
+    page = editor_logged_in  # (the content fixture stored the tag Climat)
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    page.fill("#id_title", "Les glaciers reculent")
+    page.locator(".prose-editor .ProseMirror[contenteditable]").click()
+    page.keyboard.type("Les glaciers reculent vite.")
+    choose_language(page, "fr")
+    # A stored name is offered as it is; a new one, to be created.
+    for box, name, offer in (
+        (".field-tags", "Corée du Nord", "Create “Corée du Nord”"),
+        (".field-tags", "Climat", "Climat"),
+        ("#bylines-0", "Élodie Martin", "Create “Élodie Martin”"),
+    ):
+        page.locator(f"{box} .select2-selection").click()
+        page.locator(".select2-container--open .select2-search__field").fill(name)
+        options = page.locator(".select2-results__option")
+        options.filter(has_text=offer).first.wait_for()
+        options.filter(has_text=offer).first.click()
+    page.click("input[name=_save]")
+    page.wait_for_url(f"{live_server.url}/admin/articles/article/")
+    article = Article.objects.get(title="Les glaciers reculent")
+    assert sorted(article.tags.values_list("name", flat=True)) == ["Climat", "Corée du Nord"]
+    assert Tag.objects.count() == 2
+    assert [byline.author.name for byline in article.bylines.all()] == ["Élodie Martin"]
+
+
+def test_bylines_and_quotes_are_reordered_by_dragging(live_server, editor_logged_in):
+    article = ArticleFactory(
+        title="Ordre", authors=["Ann Lee", "Bob Ray"],
+        quotes=[{"source": "Paul", "text": "Premier."}, {"source": "Zoé", "text": "Second."}],
+    )  # fmt: skip
+    page = editor_logged_in
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    page.locator("#bylines-1 .drag-handle").drag_to(
+        page.locator("#bylines-0"), target_position={"x": 5, "y": 2}
+    )
+    page.locator("#quotes-1 .drag-handle").drag_to(
+        page.locator("#quotes-0 h3"), target_position={"x": 5, "y": 2}
+    )
+    assert (
+        page.locator("#bylines-group tr.form-row:not(.empty-form)").first.get_attribute("id")
+        == "bylines-1"
+    )
+    page.click("input[name=_continue]")
+    page.wait_for_load_state("load")
+    assert [b.author.name for b in article.bylines.all()] == ["Bob Ray", "Ann Lee"]
+    assert [q.text for q in article.quotes.all()] == ["Second.", "Premier."]
+
+
+def test_the_body_counts_its_words_as_they_are_typed(live_server, editor_logged_in):
+    page = editor_logged_in
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    count = page.locator(".field-body .word-count")
+    assert count.inner_text() == "0 words"
+    page.locator(".prose-editor .ProseMirror[contenteditable]").click()
+    page.keyboard.type("L'armée a reculé de 4 % — vite.")
+    page.wait_for_function(
+        "document.querySelector('.field-body .word-count').textContent.startsWith('6 words')"
+    )
+    assert count.inner_text() == "6 words, 1 min read"

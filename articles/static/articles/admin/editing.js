@@ -2,14 +2,17 @@
 // The article form's editing aids (articles/admin_widgets.py): names created by typing them
 // in their autocomplete box, inline rows (bylines, quotes) ordered by dragging, the body's
 // word count as it is typed. Served from here: no CDN.
-{
+//
+// It may load before or after the admin's jQuery and autocomplete.js (the form's Media
+// merges the editor's scripts its own way), so it starts when the page is ready.
+document.addEventListener('DOMContentLoaded', () => {
     const $ = django.jQuery;
 
     // --- autocomplete that offers "Create “…”" -------------------------------------------
     // Django's autocomplete.js calls $.fn.djangoAdminSelect2 when the page is ready and for
     // every inline row added: boxes marked data-create get select2's tags mode on top.
-    const djangoSelect2 = $.fn.djangoAdminSelect2;  // (Media puts autocomplete.js first)
-    $.fn.djangoAdminSelect2 = djangoSelect2 && function() {
+    const djangoSelect2 = $.fn.djangoAdminSelect2;
+    function creatable() {
         djangoSelect2.call(this.not('[data-create]'));
         this.filter('[data-create]').each(function(i, element) {
             const prefix = element.dataset.create;
@@ -36,7 +39,14 @@
             });
         });
         return this;
-    };
+    }
+    if (djangoSelect2) {
+        $.fn.djangoAdminSelect2 = creatable;
+        // Those autocomplete.js already started: again, with the offer to create.
+        const boxes = $('.admin-autocomplete[data-create]').not('[name*=__prefix__]');
+        boxes.filter('.select2-hidden-accessible').select2('destroy');
+        boxes.djangoAdminSelect2();
+    }
 
     // --- rows ordered by dragging ------------------------------------------------------------
     const GRIP = '<svg viewBox="0 0 10 16" width="10" height="16" aria-hidden="true">' +
@@ -140,7 +150,7 @@
         const container = textarea.closest('.form-row') || textarea.parentNode;
         container.append(output);
         const update = () => {
-            const editor = container.querySelector('.ProseMirror');
+            const editor = container.querySelector('.ProseMirror[contenteditable]');
             const words = countWords(editor ? editor.innerText : textarea.value);
             const minutes = Math.ceil(words / perMinute);
             const text = `${words} ${words === 1 ? 'word' : 'words'}` +
@@ -157,12 +167,10 @@
         });
     }
 
-    $(function() {
-        document.querySelectorAll('.inline-group').forEach((group) => {
-            if (group.querySelector('input[data-position]')) {
-                sortable(group);
-            }
-        });
-        document.querySelectorAll('textarea[data-word-count]').forEach(wordCount);
+    document.querySelectorAll('.inline-group').forEach((group) => {
+        if (group.querySelector('input[data-position]')) {
+            sortable(group);
+        }
     });
-}
+    document.querySelectorAll('textarea[data-word-count]').forEach(wordCount);
+});
