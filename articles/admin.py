@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from articles import admin_widgets, search, selectors, services, synonyms
+from articles import admin_widgets, images, search, selectors, services, synonyms
 from articles.models import (
     Article,
     Author,
@@ -117,6 +117,7 @@ class SourceFilter(NameFilter):
 class ArticleForm(forms.ModelForm):
     language = admin_widgets.language_field()
     tags = admin_widgets.creatable(Article._meta.get_field("tags"), multiple=True, required=False)
+    image_file = admin_widgets.image_upload_field()
 
     class Meta:
         model = Article
@@ -213,7 +214,7 @@ class ArticleAdmin(admin.ModelAdmin):
     admin_search_limit = 1000
     date_hierarchy = "published_at"
     inlines = [BylineInline, QuotationInline]
-    readonly_fields = ["slug", "preview", "created_at", "updated_at"]
+    readonly_fields = ["slug", "preview", "current_image", "created_at", "updated_at"]
     actions = ["publish", "unpublish", "archive"]
     list_per_page = 50
     fieldsets = [
@@ -221,7 +222,17 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Publication", {"fields": ["status", "published_at", "language", "section", "edition"]}),
         (
             "Links and image",
-            {"fields": ["url", "image_url", "image_caption", "image_credit", "image_alt"]},
+            {
+                "fields": [
+                    "url",
+                    "current_image",
+                    "image_file",
+                    "image_url",
+                    "image_caption",
+                    "image_credit",
+                    "image_alt",
+                ]
+            },
         ),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
@@ -233,6 +244,10 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description=admin_widgets.in_zone("published"), ordering="published_at")
     def published(self, article: Article) -> str | None:
         return admin_widgets.local_time(article.published_at)
+
+    @admin.display(description="image")
+    def current_image(self, article: Article) -> str:
+        return admin_widgets.current_image(article)
 
     @admin.display(description="preview")
     def preview(self, article: Article) -> str:
@@ -296,6 +311,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
         removed = removed_by_sanitising(obj.body or "")
+        if upload := form.cleaned_data.get("image_file"):
+            obj.image_url = images.store_image(upload, absolute=request.build_absolute_uri).url
         services.article_admin_save(obj)
         if removed:
             self.message_user(

@@ -20,9 +20,10 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.functional import lazy
+from django.utils.html import format_html
 from django_prose_editor.widgets import AdminProseEditorWidget
 
-from articles import services
+from articles import images, services
 from articles.models import NamedEntity
 
 NEW = "new:"
@@ -171,6 +172,35 @@ class OrderedRowForm(forms.ModelForm):
             if isinstance(value, NamedEntity) and value.pk is None
         }
         return super()._get_validation_exclusions() | typed
+
+
+def image_upload_field() -> forms.FileField:
+    """The main image, uploaded: checked (articles.images), stored when the article is."""
+    return forms.FileField(
+        required=False,
+        label="Upload an image",
+        validators=[images.checked_image],
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+        help_text=lazy(_upload_help, str)(),
+    )
+
+
+def _upload_help() -> str:
+    return (
+        f"JPEG, PNG, WebP or GIF, up to {settings.IMAGE_MAX_BYTES / 1_048_576:.0f} MB: it is "
+        "stored here and its address becomes the image URL."
+    )
+
+
+def current_image(article: Any) -> str:
+    """The article's image as a thumbnail (its own, when the image was uploaded here)."""
+    if not article.image_url:
+        return "No image."
+    source = images.thumbnail_url(article.image_url) or article.image_url
+    return format_html(
+        '<a href="{}" target="_blank"><img src="{}" alt="{}" class="article-image"></a>',
+        article.image_url, source, article.image_alt,
+    )  # fmt: skip
 
 
 class BodyWidget(AdminProseEditorWidget):
