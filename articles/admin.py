@@ -8,17 +8,15 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.postgres.forms import SimpleArrayField
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from articles import admin_widgets, images, search, selectors, services, synonyms
+from articles import admin_preview, admin_widgets, images, search, selectors, services, synonyms
 from articles.models import (
     Article,
     Author,
@@ -31,7 +29,6 @@ from articles.models import (
 )
 from articles.text import (
     MarkupTooComplex,
-    body_as_html,
     check_markup,
     fold,
     make_slug,
@@ -251,35 +248,54 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="preview")
     def preview(self, article: Article) -> str:
+        """The form as it is now, unsaved, in a tab of its own; and the stored version."""
+        args = [article.pk] if article.pk else []
+        unsaved = reverse("admin:articles_article_preview", args=args)
+        button = format_html(
+            '<button type="submit" class="button" formaction="{}" formtarget="newsapi-preview" '
+            'formnovalidate name="_preview">Preview this version</button>',
+            unsaved,
+        )
         if not article.pk:
-            return "Save the article to preview it."
-        url = reverse("admin:articles_article_preview", args=[article.pk])
-        return format_html('<a href="{}" target="_blank">The article as readers get it</a>', url)
+            return button
+        return format_html(
+            '{} <a href="{}" target="_blank">The stored version as readers get it</a>',
+            button, unsaved,
+        )  # fmt: skip
 
     def get_urls(self) -> list:
         preview = self.admin_site.admin_view(self.preview_view)
         return [
             path("<int:pk>/preview/", preview, name="articles_article_preview"),
+            path("preview/", preview, name="articles_article_preview"),
             *super().get_urls(),
         ]
 
-    def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        """The stored article as the API gives it to readers: the sanitised body, the byline,
-        tags, the image caption and credit, the quotations."""
-        article = get_object_or_404(self.get_queryset(request), pk=pk)
-        if not self.has_view_or_change_permission(request, article):
-            return HttpResponse(status=403)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Preview: {article.title}",
-            "article": article,
-            # Sanitised HTML, or the text escaped: never the stored text as markup.
-            "body_html": mark_safe(
-                body_as_html(selectors.article_rows([article.pk], body=True)[article.pk].body)
-            ),
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/articles/article/preview.html", context)
+    def preview_view(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        """GET: the stored article as readers get it; POST: the change (or add) form's data
+        as it would be saved, with nothing saved."""
+        article = get_object_or_404(self.get_queryset(request), pk=pk) if pk else None
+        if request.method == "POST":
+            allowed = (
+                self.has_change_permission(request, article)
+                if article
+                else self.has_add_permission(request)
+            )
+        elif article is None:
+            return HttpResponseNotAllowed(["POST"])
+        else:
+            allowed = self.has_view_or_change_permission(request, article)
+        if not allowed:
+            raise PermissionDenied
+        if request.method == "POST":
+            preview = admin_preview.of_form(self, request, article)
+        else:
+            preview = admin_preview.of_article(article)
+        change = f"admin:articles_article_{'change' if article else 'add'}"
+        back = reverse(change, args=[article.pk] if article else [])
+        return admin_preview.render(
+            request, self, preview, back=back, unsaved=request.method == "POST"
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
         return (

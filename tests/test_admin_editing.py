@@ -160,3 +160,68 @@ def test_every_api_time_is_utc_in_another_zone(editor_client, paris):
     ArticleFactory(title="Cité", quotes=[{"source": "Paul", "text": "Oui."}])
     quote = editor_client.get("/api/v1/quotes/").json()["results"][0]
     assert quote["article"]["published_at"].endswith("Z"), quote
+
+
+# --- the preview of the form as it is, unsaved, in the article's language ------------------
+
+PREVIEW = reverse("admin:articles_article_preview")
+
+
+def test_the_unsaved_form_is_previewed_in_the_articles_language(admin_client_logged_in):
+    data = article_form(
+        title="Les glaciers reculent", language="fr", status="draft",
+        body="<p>Texte <em>important</em>.</p><script>alert(1)</script>",
+        tags=["new:Climat"], image_credit="AFP",
+        **{"bylines-TOTAL_FORMS": "1", "bylines-0-author": "new:Élodie Martin",
+           "quotes-TOTAL_FORMS": "1", "quotes-0-source": "new:Paul Martin",
+           "quotes-0-text": "Ça va vite."},
+    )  # fmt: skip
+    response = admin_client_logged_in.post(PREVIEW, data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    french = ["Retour au formulaire", "Par Élodie Martin", "Brouillon", "Photo : AFP",
+              "Cités dans cet article", "Mots-clés : Climat", "pas encore enregistrée"]  # fmt: skip
+    for label in french:
+        assert label in page, label
+    assert "<em>important</em>" in page and "alert(1)" not in page
+    assert "“Ça va vite.” — Paul Martin" in page
+    assert f'href="{ADD}"' in page  # back to the form
+    assert (Article.objects.count(), Tag.objects.count(), Author.objects.count()) == (0, 0, 0)
+
+
+def test_an_english_article_is_previewed_in_english(admin_client_logged_in):
+    page = admin_client_logged_in.post(PREVIEW, article_form()).content.decode()
+    assert "Back to the form" in page and "Published" in page and "Retour" not in page
+
+
+def test_a_form_that_cannot_be_saved_yet_is_previewed_with_what_to_fix(admin_client_logged_in):
+    response = admin_client_logged_in.post(PREVIEW, article_form(title="", language="de"))
+    page = response.content.decode()
+    assert response.status_code == 200 and "Vor dem Speichern zu beheben" in page
+    assert "title:" in page and not Article.objects.exists()
+
+
+def test_a_stored_articles_changes_are_previewed_without_saving_them(admin_client_logged_in):
+    article = ArticleFactory(title="Ancien titre", language="fr")
+    url = reverse("admin:articles_article_preview", args=[article.pk])
+    page = admin_client_logged_in.post(url, article_form(title="Nouveau titre")).content.decode()
+    assert "Nouveau titre" in page
+    change = reverse("admin:articles_article_change", args=[article.pk])
+    assert f'href="{change}"' in page
+    article.refresh_from_db()
+    assert article.title == "Ancien titre"
+    stored = admin_client_logged_in.get(url).content.decode()
+    assert "Ancien titre" in stored and "Retour au formulaire" in stored
+
+
+def test_the_preview_needs_the_right_to_add_or_change(client, db):
+    from tests.factories import UserFactory
+
+    assert client.get(PREVIEW).status_code == 302  # to the login
+    viewer = UserFactory(username="viewer", is_staff=True, permissions=["articles.view_article"])
+    client.force_login(viewer)
+    assert client.post(PREVIEW, article_form()).status_code == 403
+    client.force_login(UserFactory(username="staff-editor", is_staff=True,
+                                   permissions=["articles.add_article"]))  # fmt: skip
+    assert client.get(PREVIEW).status_code == 405
+    assert client.post(PREVIEW, article_form()).status_code == 200

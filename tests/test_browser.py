@@ -261,3 +261,29 @@ def test_the_body_counts_its_words_as_they_are_typed(live_server, editor_logged_
         "document.querySelector('.field-body .word-count').textContent.startsWith('6 words')"
     )
     assert count.inner_text() == "6 words, 1 min read"
+
+
+def test_the_unsaved_form_is_previewed_in_its_language_and_the_form_kept(
+    live_server, editor_logged_in
+):
+    from articles.models import Article
+
+    page = editor_logged_in
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    page.fill("#id_title", "Les glaciers reculent")
+    page.locator(".prose-editor .ProseMirror[contenteditable]").click()
+    page.keyboard.type("Le glacier a perdu dix mètres.")
+    choose_language(page, "fr")
+    with page.context.expect_page() as opened:
+        page.get_by_role("button", name="Preview this version").click()
+    preview = opened.value
+    preview.wait_for_load_state("load")
+    assert preview.locator("article.article-preview h1").inner_text() == "Les glaciers reculent"
+    assert "dix mètres" in preview.locator("article.article-preview .body").inner_text()
+    assert "Brouillon" in preview.locator(".preview-meta").inner_text()
+    back = preview.get_by_role("link", name="Retour au formulaire")
+    with preview.expect_event("close"):
+        back.click()
+    assert page.input_value("#id_title") == "Les glaciers reculent"  # the form as it was
+    assert not Article.objects.filter(title="Les glaciers reculent").exists()
+    assert all(url.startswith(live_server.url) for url in page.requests), page.requests
