@@ -287,3 +287,57 @@ def test_the_unsaved_form_is_previewed_in_its_language_and_the_form_kept(
     assert page.input_value("#id_title") == "Les glaciers reculent"  # the form as it was
     assert not Article.objects.filter(title="Les glaciers reculent").exists()
     assert all(url.startswith(live_server.url) for url in page.requests), page.requests
+
+
+def test_the_main_image_is_uploaded_with_its_caption_credit_and_alt(
+    live_server, editor_logged_in, settings, tmp_path
+):
+    import io
+
+    from PIL import Image
+
+    from articles.models import Article
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    picture = io.BytesIO()
+    Image.new("RGB", (900, 600), (200, 40, 40)).save(picture, format="JPEG")
+    page = editor_logged_in
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    page.fill("#id_title", "Incendie")
+    page.locator(".prose-editor .ProseMirror[contenteditable]").click()
+    page.keyboard.type("Le feu a pris.")
+    choose_language(page, "fr")
+    files = {"name": "feu.jpg", "mimeType": "image/jpeg", "buffer": picture.getvalue()}
+    page.set_input_files("#id_image_file", files)
+    page.fill("#id_image_caption", "La forêt brûle")
+    page.fill("#id_image_credit", "REUTERS")
+    page.fill("#id_image_alt", "Flames over pine trees")
+    page.click("input[name=_continue]")
+    page.locator(".field-current_image img").wait_for()
+    article = Article.objects.get(title="Incendie")
+    assert article.image_url.startswith(f"{live_server.url}/media/articles/")
+    assert article.image_url.endswith(".jpg")
+    stored = settings.MEDIA_ROOT / article.image_url.split("/media/", 1)[1]
+    assert stored.read_bytes() == picture.getvalue()
+    assert (article.image_caption, article.image_credit) == ("La forêt brûle", "REUTERS")
+    assert page.locator(".field-current_image img").get_attribute("alt") == "Flames over pine trees"
+    # Not an image: a form error, nothing stored.
+    page.set_input_files("#id_image_file", {"name": "x.jpg", "mimeType": "image/jpeg",
+                                            "buffer": b"<svg onload=alert(1)>"})  # fmt: skip
+    page.click("input[name=_continue]")
+    page.locator(".errornote").wait_for()
+    assert (
+        "Upload a JPEG, PNG, WebP or GIF image." in page.locator(".field-image_file").inner_text()
+    )
+
+
+def test_the_editors_menu_draws_its_arrow_without_a_font(live_server, editor_logged_in):
+    page = editor_logged_in
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    selected = page.locator(".prose-menubar__selected").first
+    selected.wait_for()
+    arrow = selected.evaluate(
+        "e => { const s = getComputedStyle(e, '::after');"
+        " return [s.content, s.borderTopStyle, s.borderTopWidth]; }"
+    )
+    assert arrow == ['""', "solid", "5px"]  # a CSS triangle, not the glyph "⏷"
