@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from articles import services
 from articles.models import Article, Author, QuotedSource, Tag
 from tests.factories import ArticleFactory, indexed
 
@@ -150,6 +151,14 @@ def test_the_api_answers_in_utc_and_reads_naive_times_in_the_newsrooms_zone(edit
     # A date alone is midnight UTC, as documented.
     day = editor_client.get("/api/v1/articles/?published_before=2026-11-20").json()
     assert day["count"] == 0
+
+
+def test_a_naive_time_given_to_the_services_is_in_the_newsrooms_zone(paris):
+    article = services.article_create(
+        title="Matin", body="Texte.", language="fr", status="published",
+        published_at=datetime.datetime(2026, 7, 1, 7, 0),  # summer: UTC+02:00
+    )  # fmt: skip
+    assert article.published_at == datetime.datetime(2026, 7, 1, 5, 0, tzinfo=datetime.UTC)
 
 
 def test_every_api_time_is_utc_in_another_zone(editor_client, paris):

@@ -195,19 +195,24 @@ def test_saving_an_invalid_name_in_the_admin_shows_a_form_error(live_server, edi
 # --- the article form's editing aids (articles/admin_widgets.py, static/articles/admin/) ----
 
 
-def choose_language(page, code: str) -> None:
-    page.select_option("#id_language", code)
+def type_body(page, text: str) -> None:
+    page.locator(".prose-editor .ProseMirror[contenteditable]").click()
+    page.keyboard.type(text)
+
+
+def start_an_article(page, live_server, title: str, body: str) -> None:
+    """The add page with a title, a body and the language French."""
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    page.fill("#id_title", title)
+    type_body(page, body)
+    page.select_option("#id_language", "fr")
 
 
 def test_a_tag_and_an_author_are_created_by_typing_them(live_server, editor_logged_in):
     from articles.models import Article, Tag
 
     page = editor_logged_in  # (the content fixture stored the tag Climat)
-    page.goto(f"{live_server.url}/admin/articles/article/add/")
-    page.fill("#id_title", "Les glaciers reculent")
-    page.locator(".prose-editor .ProseMirror[contenteditable]").click()
-    page.keyboard.type("Les glaciers reculent vite.")
-    choose_language(page, "fr")
+    start_an_article(page, live_server, "Les glaciers reculent", "Les glaciers reculent vite.")
     # A stored name is offered as it is; a new one, to be created.
     for box, name, offer in (
         (".field-tags", "Corée du Nord", "Create “Corée du Nord”"),
@@ -255,8 +260,7 @@ def test_the_body_counts_its_words_as_they_are_typed(live_server, editor_logged_
     page.goto(f"{live_server.url}/admin/articles/article/add/")
     count = page.locator(".field-body .word-count")
     assert count.inner_text() == "0 words"
-    page.locator(".prose-editor .ProseMirror[contenteditable]").click()
-    page.keyboard.type("L'armée a reculé de 4 % — vite.")
+    type_body(page, "L'armée a reculé de 4 % — vite.")
     page.wait_for_function(
         "document.querySelector('.field-body .word-count').textContent.startsWith('6 words')"
     )
@@ -269,11 +273,7 @@ def test_the_unsaved_form_is_previewed_in_its_language_and_the_form_kept(
     from articles.models import Article
 
     page = editor_logged_in
-    page.goto(f"{live_server.url}/admin/articles/article/add/")
-    page.fill("#id_title", "Les glaciers reculent")
-    page.locator(".prose-editor .ProseMirror[contenteditable]").click()
-    page.keyboard.type("Le glacier a perdu dix mètres.")
-    choose_language(page, "fr")
+    start_an_article(page, live_server, "Les glaciers reculent", "Le glacier a perdu dix mètres.")
     with page.context.expect_page() as opened:
         page.get_by_role("button", name="Preview this version").click()
     preview = opened.value
@@ -302,11 +302,7 @@ def test_the_main_image_is_uploaded_with_its_caption_credit_and_alt(
     picture = io.BytesIO()
     Image.new("RGB", (900, 600), (200, 40, 40)).save(picture, format="JPEG")
     page = editor_logged_in
-    page.goto(f"{live_server.url}/admin/articles/article/add/")
-    page.fill("#id_title", "Incendie")
-    page.locator(".prose-editor .ProseMirror[contenteditable]").click()
-    page.keyboard.type("Le feu a pris.")
-    choose_language(page, "fr")
+    start_an_article(page, live_server, "Incendie", "Le feu a pris.")
     files = {"name": "feu.jpg", "mimeType": "image/jpeg", "buffer": picture.getvalue()}
     page.set_input_files("#id_image_file", files)
     page.fill("#id_image_caption", "La forêt brûle")
