@@ -91,8 +91,9 @@ def of_form(model_admin: ModelAdmin, request: HttpRequest, article: Article | No
         )
     data = {**{name: form.data.get(name, "") for name in _PLAIN}, **form.cleaned_data}
     return Preview(
-        **{name: data.get(name) or "" for name in _PLAIN},
+        **{name: data.get(name) or "" for name in _PLAIN if name != "image_url"},
         published_at=form.cleaned_data.get("published_at"),
+        image_url=form.cleaned_data.get("image_url") or "",  # only a URL that passed its check
         body_html=_body(data.get("body") or ""),
         authors=[row["author"].name for row in rows.get(Byline, []) if row.get("author")],
         tags=[tag.name for tag in form.cleaned_data.get("tags") or []],

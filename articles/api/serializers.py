@@ -262,6 +262,7 @@ class ArticleWriteSerializer(KnownFields, FastTextChecks, times.ModelSerializer)
             "image_caption", "image_credit", "image_alt", "status", "published_at", "authors",
             "tags", "quotes",
         ]  # fmt: skip
+        extra_kwargs = {"published_at": {"help_text": times.WRITTEN_TIMES}}
 
     def validate_authors(self, names: list[str]) -> list[str]:
         return self._usable_names(names)

@@ -10,6 +10,11 @@ from django.db import models
 from django.utils import timezone
 from rest_framework import serializers
 
+WRITTEN_TIMES = (
+    "ISO 8601. Without an offset (`2026-11-20T07:00:00`) it is read in the newsroom's zone "
+    "(`TIME_ZONE`, default UTC); answers are always in UTC."
+)
+
 
 def utc_text(value: datetime.datetime) -> str:
     """ISO 8601 in UTC, written ``Z`` as DRF writes UTC."""
