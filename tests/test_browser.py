@@ -249,6 +249,13 @@ def test_bylines_and_quotes_are_reordered_by_dragging(live_server, editor_logged
         page.locator("#bylines-group tr.form-row:not(.empty-form)").first.get_attribute("id")
         == "bylines-1"
     )
+    # The keyboard moves rows too: the handle, then the arrows.
+    first_byline = page.locator("#bylines-group tr.form-row:not(.empty-form)").first
+    page.locator("#bylines-1 .drag-handle").focus()
+    page.keyboard.press("ArrowDown")
+    assert first_byline.get_attribute("id") == "bylines-0"
+    page.keyboard.press("ArrowUp")
+    assert first_byline.get_attribute("id") == "bylines-1"
     page.click("input[name=_continue]")
     page.wait_for_load_state("load")
     assert [b.author.name for b in article.bylines.all()] == ["Bob Ray", "Ann Lee"]

@@ -74,7 +74,10 @@ document.addEventListener('DOMContentLoaded', () => {
         const handle = document.createElement('span');
         handle.className = 'drag-handle';
         handle.draggable = true;
-        handle.title = 'Drag to reorder';
+        handle.title = 'Drag to reorder (or focus and press the up and down arrows)';
+        handle.tabIndex = 0;
+        handle.setAttribute('role', 'button');
+        handle.setAttribute('aria-label', 'Move this row: up and down arrows');
         handle.innerHTML = GRIP;
         const place = row.querySelector('td.original') || row.querySelector('td') ||
             row.querySelector('h3') || row;
@@ -120,6 +123,23 @@ document.addEventListener('DOMContentLoaded', () => {
                 dragged = null;
                 renumber(group);
             }
+        });
+        group.addEventListener('keydown', (event) => {
+            const handle = event.target.closest && event.target.closest('.drag-handle');
+            if (!handle || !['ArrowUp', 'ArrowDown'].includes(event.key)) {
+                return;
+            }
+            const rows = rowsOf(group).filter((row) => !row.classList.contains('empty-form'));
+            const row = rows.find((candidate) => candidate.contains(handle));
+            const index = rows.indexOf(row) + (event.key === 'ArrowUp' ? -1 : 1);
+            event.preventDefault();
+            if (index < 0 || index >= rows.length) {
+                return;
+            }
+            const other = rows[index];
+            other.parentNode.insertBefore(row, event.key === 'ArrowUp' ? other : other.nextSibling);
+            renumber(group);
+            handle.focus();
         });
         const form = group.closest('form');
         if (form) {
