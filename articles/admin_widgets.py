@@ -50,7 +50,9 @@ def zone_name() -> str:
     """The newsroom's zone as editors read it: ``Europe/Paris (UTC+01:00)``."""
     zone = timezone.get_current_timezone()
     offset = timezone.localtime().strftime("%z")
-    return f"{zone} (UTC{offset[:3]}:{offset[3:]})" if offset else str(zone)
+    if str(zone) == "UTC" or not offset:
+        return str(zone)
+    return f"{zone} (UTC{offset[:3]}:{offset[3:]})"
 
 
 def _in_zone(label: str) -> str:

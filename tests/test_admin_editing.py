@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from articles import services
-from articles.models import Article, Author, QuotedSource, Tag
+from articles.models import Article, Author, Event, QuotedSource, Tag
 from tests.factories import ArticleFactory, indexed
 
 pytestmark = pytest.mark.django_db
@@ -125,6 +125,9 @@ def test_the_admin_takes_and_shows_times_in_the_newsrooms_zone(admin_client_logg
     change = reverse("admin:articles_article_change", args=[article.pk])
     page = admin_client_logged_in.get(change).content.decode()
     assert 'value="07:00:00"' in page and "Times in Europe/Paris (UTC+0" in page
+    # Its event, written in the admin's request, carries the API's UTC representation.
+    event = Event.objects.filter(object="article").latest("id")
+    assert event.data["published_at"] == "2026-11-20T06:00:00Z"
     changelist = admin_client_logged_in.get(reverse("admin:articles_article_changelist"))
     text = changelist.content.decode()
     assert "Published (Europe/Paris)" in text and "Nov. 20, 2026, 7 a.m." in text
