@@ -251,9 +251,9 @@ class ArticleAdmin(admin.ModelAdmin):
         """The form as it is now, unsaved, in a tab of its own; and the stored version."""
         args = [article.pk] if article.pk else []
         unsaved = reverse("admin:articles_article_preview", args=args)
+        # Not a submit button: Enter in a field still saves (editing.js sends the form here).
         button = format_html(
-            '<button type="submit" class="button" formaction="{}" formtarget="newsapi-preview" '
-            'formnovalidate name="_preview">Preview this version</button>',
+            '<button type="button" class="button" data-preview="{}">Preview this version</button>',
             unsaved,
         )
         if not article.pk:

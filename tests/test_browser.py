@@ -293,6 +293,9 @@ def test_the_unsaved_form_is_previewed_in_its_language_and_the_form_kept(
         back.click()
     assert page.input_value("#id_title") == "Les glaciers reculent"  # the form as it was
     assert not Article.objects.filter(title="Les glaciers reculent").exists()
+    page.press("#id_title", "Enter")  # still saves the article, here
+    page.wait_for_url(f"{live_server.url}/admin/articles/article/")
+    assert Article.objects.filter(title="Les glaciers reculent").exists()
     assert all(url.startswith(live_server.url) for url in page.requests), page.requests
 
 

@@ -155,6 +155,24 @@ document.addEventListener('DOMContentLoaded', () => {
         }
     });
 
+    // --- the preview of the form as it is ----------------------------------------------------
+    // The form goes, unchecked by the browser, to the preview in a tab of its own, and stays
+    // as it is here (its own action and target are put back at once).
+    document.addEventListener('click', (event) => {
+        const button = event.target.closest && event.target.closest('button[data-preview]');
+        if (!button || !button.form) {
+            return;
+        }
+        const form = button.form;
+        const kept = [form.getAttribute('action'), form.target, form.noValidate];
+        form.action = button.dataset.preview;
+        form.target = 'newsapi-preview';
+        form.noValidate = true;
+        form.requestSubmit();
+        kept[0] === null ? form.removeAttribute('action') : form.setAttribute('action', kept[0]);
+        [form.target, form.noValidate] = [kept[1], kept[2]];
+    });
+
     // --- the body's word count -------------------------------------------------------------
     // As text.word_count counts: runs between spaces with a letter or digit in them.
     function countWords(text) {
