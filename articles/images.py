@@ -1,8 +1,8 @@
 """Articles' main images uploaded in the admin: checked with Pillow (a JPEG, PNG, WebP or GIF
 image within ``IMAGE_MAX_BYTES`` and ``IMAGE_MAX_PIXELS``), stored through Django's storage
 API (``STORAGES["default"]``: files under ``MEDIA_ROOT`` unless set otherwise) under a name
-of our making, with a WebP thumbnail beside it. The article's ``image_url`` is the stored
-file's URL."""
+of our making, with a WebP thumbnail beside it, when the article's transaction commits.
+The article's ``image_url`` is the stored file's URL."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -66,18 +67,26 @@ def checked_image(upload: UploadedFile) -> str:
 
 
 def store_image(upload: UploadedFile, *, absolute: Callable[[str], str]) -> StoredImage:
-    """Store a checked image and its thumbnail; ``absolute`` makes a storage's relative URL
+    """A checked image and its thumbnail, written to the storage when the transaction
+    commits (a save that fails leaves no file); ``absolute`` makes a storage's relative URL
     (local media, ``/media/...``) absolute, as an article's ``image_url`` is."""
     kind = checked_image(upload)
     stem = make_slug(PurePosixPath(upload.name or "image").stem)[:60] or "image"
     folder = timezone.now().strftime("articles/%Y/%m")
-    wanted = f"{folder}/{stem}-{secrets.token_hex(4)}.{FORMATS[kind]}"
-    name = default_storage.save(wanted, upload)
-    thumbnail = default_storage.save(thumbnail_name(name), ContentFile(_thumbnail(upload)))
+    # A random part: no two uploads want one name, so the storage keeps the one given.
+    name = f"{folder}/{stem}-{secrets.token_hex(6)}.{FORMATS[kind]}"
+    thumbnail = _thumbnail(upload)
+    content = upload.read()  # at most IMAGE_MAX_BYTES; the upload may be closed at commit
+
+    def write() -> None:
+        default_storage.save(name, ContentFile(content))
+        default_storage.save(thumbnail_name(name), ContentFile(thumbnail))
+
+    transaction.on_commit(write)
     return StoredImage(
         name=name,
         url=absolute(default_storage.url(name)),
-        thumbnail_url=absolute(default_storage.url(thumbnail)),
+        thumbnail_url=absolute(default_storage.url(thumbnail_name(name))),
     )
 
 

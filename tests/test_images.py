@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from articles import images
+from articles import images, services
 from articles.models import Article
 from tests.test_admin_editing import ADD, article_form
 
@@ -32,11 +32,20 @@ def media(settings, tmp_path):
     return tmp_path / "media"
 
 
-def post(client, data):
-    return client.post(ADD, data, HTTP_HOST="news.example.org")
+@pytest.fixture
+def post(django_capture_on_commit_callbacks):
+    """The add form posted; what the transaction would do on commit, done."""
+
+    def posting(client, data):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(ADD, data, HTTP_HOST="news.example.org")
+
+    return posting
 
 
-def test_an_uploaded_image_becomes_the_articles_image_with_a_thumbnail(admin_client_logged_in):
+def test_an_uploaded_image_becomes_the_articles_image_with_a_thumbnail(
+    admin_client_logged_in, post
+):
     data = article_form(
         image_file=picture(), image_caption="Le glacier d'Aletsch", image_credit="AFP",
         image_alt="A glacier between two mountains",
@@ -59,7 +68,7 @@ def test_an_uploaded_image_becomes_the_articles_image_with_a_thumbnail(admin_cli
     assert images.thumbnail_url(article.image_url).endswith(".png.thumb.webp")
 
 
-def test_images_go_to_the_storage_the_settings_name(admin_client_logged_in, settings):
+def test_images_go_to_the_storage_the_settings_name(admin_client_logged_in, settings, post):
     settings.MEDIA_URL = "https://cdn.example.org/media/"
     assert post(admin_client_logged_in, article_form(image_file=picture())).status_code == 302
     url = Article.objects.get().image_url
@@ -77,7 +86,7 @@ def test_images_go_to_the_storage_the_settings_name(admin_client_logged_in, sett
     ],
 )
 def test_anything_but_a_small_enough_image_is_a_form_error(
-    admin_client_logged_in, settings, media, upload, message
+    admin_client_logged_in, settings, media, upload, message, post
 ):
     settings.IMAGE_MAX_PIXELS = 4_000_000
     response = post(admin_client_logged_in, article_form(image_file=upload))
@@ -86,7 +95,19 @@ def test_anything_but_a_small_enough_image_is_a_form_error(
     assert not Article.objects.exists() and not media.exists()
 
 
-def test_a_file_over_the_size_limit_is_a_form_error(admin_client_logged_in, settings):
+def test_a_save_that_fails_after_the_image_was_taken_leaves_no_file(
+    admin_client_logged_in, media, post, monkeypatch
+):
+    def refused(*args, **kwargs):
+        raise RuntimeError("the relations could not be written")
+
+    monkeypatch.setattr(services, "article_admin_relations", refused)
+    with pytest.raises(RuntimeError):
+        post(admin_client_logged_in, article_form(image_file=picture()))
+    assert not Article.objects.exists() and not media.exists()
+
+
+def test_a_file_over_the_size_limit_is_a_form_error(admin_client_logged_in, settings, post):
     settings.IMAGE_MAX_BYTES = 1000
     response = post(admin_client_logged_in, article_form(image_file=picture()))
     assert "an image may have 1 KB" in response.context["adminform"].form.errors["image_file"][0]
