@@ -231,7 +231,14 @@ class ArticleAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+        (
+            "History",
+            {
+                "fields": ["created_at", "updated_at"],
+                "classes": ["collapse"],
+                "description": admin_widgets.in_zone("Times"),
+            },
+        ),
     ]
 
     @admin.display(description="title", ordering="title")

@@ -125,6 +125,7 @@ def test_the_admin_takes_and_shows_times_in_the_newsrooms_zone(admin_client_logg
     change = reverse("admin:articles_article_change", args=[article.pk])
     page = admin_client_logged_in.get(change).content.decode()
     assert 'value="07:00:00"' in page and "Times in Europe/Paris (UTC+0" in page
+    assert "Times (Europe/Paris)" in page  # beside the created and updated times
     # Its event, written in the admin's request, carries the API's UTC representation.
     event = Event.objects.filter(object="article").latest("id")
     assert event.data["published_at"] == "2026-11-20T06:00:00Z"
