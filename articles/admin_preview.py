@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
-from articles import selectors
+from articles import images, selectors
 from articles.models import Article, Byline, Quotation
 from articles.text import body_as_html
 
@@ -93,7 +93,10 @@ def of_form(model_admin: ModelAdmin, request: HttpRequest, article: Article | No
     return Preview(
         **{name: data.get(name) or "" for name in _PLAIN if name != "image_url"},
         published_at=form.cleaned_data.get("published_at"),
-        image_url=form.cleaned_data.get("image_url") or "",  # only a URL that passed its check
+        # A file just chosen (checked, not stored), or a URL that passed its check.
+        image_url=images.inline_thumbnail(upload)
+        if (upload := form.cleaned_data.get("image_file"))
+        else form.cleaned_data.get("image_url") or "",
         body_html=_body(data.get("body") or ""),
         authors=[row["author"].name for row in rows.get(Byline, []) if row.get("author")],
         tags=[tag.name for tag in form.cleaned_data.get("tags") or []],

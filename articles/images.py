@@ -6,6 +6,7 @@ The article's ``image_url`` is the stored file's URL."""
 
 from __future__ import annotations
 
+import base64
 import io
 import secrets
 from collections.abc import Callable
@@ -88,6 +89,11 @@ def store_image(upload: UploadedFile, *, absolute: Callable[[str], str]) -> Stor
         url=absolute(default_storage.url(name)),
         thumbnail_url=absolute(default_storage.url(thumbnail_name(name))),
     )
+
+
+def inline_thumbnail(upload: UploadedFile) -> str:
+    """A checked image's thumbnail as a ``data:`` URL: shown (a preview) without storing it."""
+    return "data:image/webp;base64," + base64.b64encode(_thumbnail(upload)).decode("ascii")
 
 
 def thumbnail_name(name: str) -> str:

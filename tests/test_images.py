@@ -112,3 +112,11 @@ def test_a_file_over_the_size_limit_is_a_form_error(admin_client_logged_in, sett
     response = post(admin_client_logged_in, article_form(image_file=picture()))
     assert "an image may have 1 KB" in response.context["adminform"].form.errors["image_file"][0]
     assert not Article.objects.exists()
+
+
+def test_the_preview_shows_an_image_just_chosen_without_storing_it(admin_client_logged_in, media):
+    preview = reverse("admin:articles_article_preview")
+    data = article_form(image_file=picture(), image_alt="A glacier")
+    page = admin_client_logged_in.post(preview, data, HTTP_HOST="news.example.org").content.decode()
+    assert '<img src="data:image/webp;base64,' in page and 'alt="A glacier"' in page
+    assert not media.exists() and not Article.objects.exists()
