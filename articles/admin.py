@@ -6,22 +6,29 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.conf.global_settings import LANGUAGES
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.postgres.forms import SimpleArrayField
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django_prose_editor.widgets import AdminProseEditorWidget
 
-from articles import lifecycle, names, search, selectors, services, synonyms
+from articles import (
+    admin_preview,
+    admin_widgets,
+    images,
+    lifecycle,
+    names,
+    search,
+    selectors,
+    services,
+    synonyms,
+)
 from articles.lifecycle.admin import LifecycleAdmin, form_refusal
 from articles.models import (
     Article,
@@ -36,7 +43,6 @@ from articles.models import (
 from articles.schedule_admin import ReadersFilter, readers_column
 from articles.text import (
     MarkupTooComplex,
-    body_as_html,
     check_markup,
     fold,
     make_slug,
@@ -44,11 +50,6 @@ from articles.text import (
     strip_controls,
 )
 
-# ISO 639-1 languages, by name (Django knows their names); the search index stems 18 of them.
-LANGUAGE_CHOICES = sorted(
-    ((code, f"{name} ({code})") for code, name in LANGUAGES if len(code) == 2),
-    key=lambda choice: choice[1],
-)
 # The rich text editor offers what a body may keep (articles.text.BODY_TAGS), nothing more.
 BODY_EDITOR = {
     "extensions": {
@@ -125,10 +126,9 @@ class SourceFilter(NameFilter):
 
 
 class ArticleForm(forms.ModelForm):
-    language = forms.ChoiceField(
-        choices=LANGUAGE_CHOICES,
-        help_text="It chooses how the search index stems the article.",
-    )
+    language = admin_widgets.language_field()
+    tags = admin_widgets.creatable(Article._meta.get_field("tags"), multiple=True, required=False)
+    image_file = admin_widgets.image_upload_field()
 
     class Meta:
         model = Article
@@ -137,7 +137,12 @@ class ArticleForm(forms.ModelForm):
             "language", "section", "edition", "url", "image_url", "image_caption",
             "image_credit", "image_alt",
         ]  # fmt: skip
-        widgets = {"body": AdminProseEditorWidget(preset="configurable", config=BODY_EDITOR)}
+        widgets = {"body": admin_widgets.BodyWidget(preset="configurable", config=BODY_EDITOR)}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = settings.NEWSAPI_DEFAULT_LANGUAGE or ""
+        admin_widgets.show_time_zone(self)
 
     def clean_tags(self) -> Any:
         tags = self.cleaned_data["tags"]
@@ -171,7 +176,13 @@ def _rows(formset: Any) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda row: row.get("position") or 0)
 
 
-class QuotationForm(forms.ModelForm):
+class BylineForm(admin_widgets.OrderedRowForm):
+    author = admin_widgets.creatable(Byline._meta.get_field("author"))
+
+
+class QuotationForm(admin_widgets.OrderedRowForm):
+    source = admin_widgets.creatable(Quotation._meta.get_field("source"))
+
     def clean_text(self) -> str:
         text = strip_controls(self.cleaned_data["text"], multiline=True).strip()
         if not text:
@@ -193,8 +204,8 @@ class LimitedInline:
 
 class BylineInline(LimitedInline, admin.TabularInline):
     model = Byline
+    form = BylineForm
     extra = 1
-    autocomplete_fields = ["author"]
     fields = ["author", "position"]
     verbose_name = "author"
     verbose_name_plural = "authors (in byline order)"
@@ -205,7 +216,6 @@ class QuotationInline(LimitedInline, admin.StackedInline):
     model = Quotation
     form = QuotationForm
     extra = 1
-    autocomplete_fields = ["source"]
     fields = ["source", "text", "position"]
     limit_setting = "ARTICLE_MAX_QUOTES"
 
@@ -214,7 +224,7 @@ class QuotationInline(LimitedInline, admin.StackedInline):
 class ArticleAdmin(LifecycleAdmin):
     form = ArticleForm
     list_display = [
-        "short_title", "status", readers_column, "language", "published_at", "byline", "tag_list",
+        "short_title", "status", readers_column, "language", "published", "byline", "tag_list",
     ]  # fmt: skip
     list_filter = [
         "status", ReadersFilter, "language", TagFilter, AuthorFilter, SourceFilter, "section",
@@ -225,9 +235,8 @@ class ArticleAdmin(LifecycleAdmin):
     search_help_text = "Words of the title, body, tags, authors or quoted sources."
     admin_search_limit = 1000
     date_hierarchy = "published_at"
-    autocomplete_fields = ["tags"]
     inlines = [BylineInline, QuotationInline]
-    readonly_fields = ["slug", "preview", "created_at", "updated_at"]
+    readonly_fields = ["slug", "preview", "current_image", "created_at", "updated_at"]
     actions = ["publish", "unpublish", "archive", "submit_for_review"]
     list_per_page = 50
     fieldsets = [
@@ -249,46 +258,90 @@ class ArticleAdmin(LifecycleAdmin):
         ),
         (
             "Links and image",
-            {"fields": ["url", "image_url", "image_caption", "image_credit", "image_alt"]},
+            {
+                "fields": [
+                    "url",
+                    "current_image",
+                    "image_file",
+                    "image_url",
+                    "image_caption",
+                    "image_credit",
+                    "image_alt",
+                ]
+            },
         ),
-        ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+        (
+            "History",
+            {
+                "fields": ["created_at", "updated_at"],
+                "classes": ["collapse"],
+                "description": admin_widgets.in_zone("Times"),
+            },
+        ),
     ]
 
     @admin.display(description="title", ordering="title")
     def short_title(self, article: Article) -> str:
         return Truncator(article.title).chars(70)
 
+    @admin.display(description=admin_widgets.in_zone("published"), ordering="published_at")
+    def published(self, article: Article) -> str | None:
+        return admin_widgets.local_time(article.published_at)
+
+    @admin.display(description="image")
+    def current_image(self, article: Article) -> str:
+        return admin_widgets.current_image(article)
+
     @admin.display(description="preview")
     def preview(self, article: Article) -> str:
+        """The form as it is now, unsaved, in a tab of its own; and the stored version."""
+        args = [article.pk] if article.pk else []
+        unsaved = reverse("admin:articles_article_preview", args=args)
+        # Not a submit button: Enter in a field still saves (editing.js sends the form here).
+        button = format_html(
+            '<button type="button" class="button" data-preview="{}">Preview this version</button>',
+            unsaved,
+        )
         if not article.pk:
-            return "Save the article to preview it."
-        url = reverse("admin:articles_article_preview", args=[article.pk])
-        return format_html('<a href="{}" target="_blank">The article as readers get it</a>', url)
+            return button
+        return format_html(
+            '{} <a href="{}" target="_blank">The stored version as readers get it</a>',
+            button, unsaved,
+        )  # fmt: skip
 
     def get_urls(self) -> list:
         preview = self.admin_site.admin_view(self.preview_view)
         return [
             path("<int:pk>/preview/", preview, name="articles_article_preview"),
+            path("preview/", preview, name="articles_article_preview"),
             *super().get_urls(),
         ]
 
-    def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        """The stored article as the API gives it to readers: the sanitised body, the byline,
-        tags, the image caption and credit, the quotations."""
-        article = get_object_or_404(self.get_queryset(request), pk=pk)
-        if not self.has_view_or_change_permission(request, article):
-            return HttpResponse(status=403)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Preview: {article.title}",
-            "article": article,
-            # Sanitised HTML, or the text escaped: never the stored text as markup.
-            "body_html": mark_safe(
-                body_as_html(selectors.article_rows([article.pk], body=True)[article.pk].body)
-            ),
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/articles/article/preview.html", context)
+    def preview_view(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        """GET: the stored article as readers get it; POST: the change (or add) form's data
+        as it would be saved, with nothing saved."""
+        article = get_object_or_404(self.get_queryset(request), pk=pk) if pk else None
+        if request.method == "POST":
+            allowed = (
+                self.has_change_permission(request, article)
+                if article
+                else self.has_add_permission(request)
+            )
+        elif article is None:
+            return HttpResponseNotAllowed(["POST"])
+        else:
+            allowed = self.has_view_or_change_permission(request, article)
+        if not allowed:
+            raise PermissionDenied
+        if request.method == "POST":
+            preview = admin_preview.of_form(self, request, article)
+        else:
+            preview = admin_preview.of_article(article)
+        change = f"admin:articles_article_{'change' if article else 'add'}"
+        back = reverse(change, args=[article.pk] if article else [])
+        return admin_preview.render(
+            request, self, preview, back=back, unsaved=request.method == "POST"
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
         return (
@@ -321,6 +374,8 @@ class ArticleAdmin(LifecycleAdmin):
     def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
         """Written with its relations in ``save_related``, in one write (one revision)."""
         removed = removed_by_sanitising(obj.body or "")
+        if upload := form.cleaned_data.get("image_file"):
+            obj.image_url = images.store_image(upload, absolute=request.build_absolute_uri).url
         if removed:
             self.message_user(
                 request,

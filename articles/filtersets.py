@@ -28,7 +28,8 @@ LANGUAGE_CODE = RegexValidator(r"^[a-z]{2}$", "Use a two-letter ISO 639-1 code, 
 
 
 class DateOrDateTimeField(forms.Field):
-    """``2026-11-02`` (midnight UTC) or an ISO 8601 date-time such as ``2026-11-02T08:15:00Z``."""
+    """``2026-11-02`` (midnight UTC) or an ISO 8601 date-time such as ``2026-11-02T08:15:00Z``
+    (without an offset, in the newsroom's zone, ``TIME_ZONE``)."""
 
     default_error_messages = {
         "invalid": "Enter a date (YYYY-MM-DD) or an ISO 8601 date-time (YYYY-MM-DDThh:mm:ssZ)."
@@ -44,11 +45,11 @@ class DateOrDateTimeField(forms.Field):
         except ValueError:
             moment = day = None
         if day is not None:
-            moment = datetime.datetime.combine(day, datetime.time.min)
+            moment = datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
         if moment is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment, datetime.UTC)
+        if timezone.is_naive(moment):  # a date-time without an offset: the newsroom's zone
+            moment = timezone.make_aware(moment, timezone.get_default_timezone())
         try:
             moment.astimezone(datetime.UTC)
         except (OverflowError, ValueError):

@@ -440,7 +440,8 @@ def article_admin_write(
     quotes: Sequence[tuple[QuotedSource, str]] | None,
 ) -> Article:
     """Store an article whose fields a form has set, with the relations the admin's forms
-    chose (``None``: a list the editor could not see stays), as every other writer does."""
+    chose (``None``: a list the editor could not see stays), as every other writer does.
+    Names typed in the form come unsaved, and are created as the API creates them."""
     if article.pk is None:
         article.created_by_id = actor.user_id
         before = None
@@ -454,8 +455,8 @@ def article_admin_write(
         article,
         new_slug=False,
         actor=actor,
-        authors=None if authors is None else [author.slug for author in authors],
-        tags=None if tags is None else [tag.slug for tag in tags],
+        authors=None if authors is None else [_chosen(author) for author in authors],
+        tags=None if tags is None else [_chosen(tag) for tag in tags],
         quotes=None if quotes is None else [_admin_quote(source, text) for source, text in quotes],
     )
 
@@ -466,7 +467,12 @@ def _admin_quote(source: QuotedSource, text: str) -> QuoteInput:
     if source.kind == QuotedSource.Kind.ANONYMOUS:
         return QuoteInput(source=source.name, text=text, kind=source.kind,
                           description=source.description)  # fmt: skip
-    return QuoteInput(source=source.slug, text=text)
+    return QuoteInput(source=_chosen(source), text=text)
+
+
+def _chosen(entity: NamedEntity) -> str:
+    """A stored name by its slug; one the editor typed (unsaved) by its name, created here."""
+    return entity.slug if entity.pk else entity.name
 
 
 def check_field_names(fields: Mapping[str, Any]) -> None:
@@ -509,8 +515,8 @@ def normalise_article(article: Article) -> None:
     for name in ("published_at", "expires_at"):
         moment = getattr(article, name)
         if isinstance(moment, datetime.datetime):
-            if timezone.is_naive(moment):
-                moment = timezone.make_aware(moment, datetime.UTC)
+            if timezone.is_naive(moment):  # the newsroom's zone, as the API reads it
+                moment = timezone.make_aware(moment, timezone.get_default_timezone())
             # PostgreSQL takes offsets up to 15:59; Python allows any below 24 hours.
             setattr(article, name, moment.astimezone(datetime.UTC))
 

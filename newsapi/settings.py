@@ -7,6 +7,8 @@ Local use needs no configuration at all. With ``DEBUG`` off (production), ``SECR
 from __future__ import annotations
 
 import os
+import re
+import zoneinfo
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -176,12 +178,32 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = "UTC"
+# The newsroom's zone: the admin shows and takes times in it; the API answers in UTC and reads
+# a date-time without an offset in it.
+TIME_ZONE = os.environ.get("TIME_ZONE", "").strip() or "UTC"
+try:
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    raise ImproperlyConfigured(f"TIME_ZONE {TIME_ZONE!r} is not an IANA zone name") from None
 USE_I18N = True
 USE_TZ = True
+# The language a new article starts with in the admin; unset, the editor must choose one.
+NEWSAPI_DEFAULT_LANGUAGE = os.environ.get("NEWSAPI_DEFAULT_LANGUAGE", "").strip().lower()
+if NEWSAPI_DEFAULT_LANGUAGE and not re.fullmatch(r"[a-z]{2}", NEWSAPI_DEFAULT_LANGUAGE):
+    raise ImproperlyConfigured("NEWSAPI_DEFAULT_LANGUAGE must be an ISO 639-1 code, e.g. fr.")
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Uploaded images (the admin's main image): the default storage, local files served at
+# MEDIA_URL (by runserver with DEBUG; by the web server in production), or any backend set
+# in STORAGES. MEDIA_URL may be absolute (a CDN); articles' image_url is always absolute.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / ".data" / "media"))
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+IMAGE_THUMBNAIL_PIXELS = env_int("IMAGE_THUMBNAIL_PIXELS", 480)
+if min(IMAGE_MAX_BYTES, IMAGE_MAX_PIXELS, IMAGE_THUMBNAIL_PIXELS) < 1:
+    raise ImproperlyConfigured("IMAGE_MAX_BYTES, IMAGE_MAX_PIXELS, IMAGE_THUMBNAIL_PIXELS >= 1.")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

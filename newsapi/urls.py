@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
@@ -29,6 +31,11 @@ urlpatterns = [
         name="redoc",
     ),
 ]
+
+# Uploaded images, while developing (runserver with DEBUG; nothing otherwise, nor for a
+# storage with URLs of its own): Django's static view, which refuses paths out of
+# MEDIA_ROOT and lists no folders; every stored name is ours (articles/images.py).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler400 = "newsapi.errors.bad_request"
 handler404 = "newsapi.errors.not_found"

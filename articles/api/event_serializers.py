@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from articles import events
+from articles.api import times
 from articles.api.strictness import KnownFields
 from articles.events import EVENT_TYPES
 from articles.events.models import WebhookDelivery, WebhookEndpoint
@@ -38,7 +39,7 @@ class EventSerializer(serializers.Serializer):
     object = serializers.ChoiceField(choices=["article", "tag", "author", "source"])
     id = serializers.IntegerField(help_text="The object's id.")
     slug = serializers.CharField()
-    occurred_at = serializers.DateTimeField()
+    occurred_at = times.DateTimeField()
     data = serializers.DictField(
         help_text="The object as its detail endpoint gave it then; a tombstone "
         "(`*.deleted`, `article.unpublished`) has only `id` and `slug`."
@@ -58,7 +59,7 @@ class ResyncSerializer(serializers.Serializer):
     resync = serializers.BooleanField()
 
 
-class WebhookEndpointSerializer(KnownFields, serializers.ModelSerializer):
+class WebhookEndpointSerializer(KnownFields, times.ModelSerializer):
     events = serializers.ListField(
         child=serializers.CharField(max_length=40),
         min_length=1,
@@ -105,7 +106,7 @@ class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
         read_only_fields = [*WebhookEndpointSerializer.Meta.read_only_fields, "secret"]
 
 
-class WebhookDeliverySerializer(serializers.ModelSerializer):
+class WebhookDeliverySerializer(times.ModelSerializer):
     response_body = serializers.SerializerMethodField(help_text="Its first KB.")
 
     class Meta:

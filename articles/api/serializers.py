@@ -10,13 +10,13 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from articles import names, services, synonyms
+from articles.api import times
 from articles.api.strictness import KnownFields
 from articles.models import WIKIDATA_ID, Article, Author, QuotedSource, SynonymSet, Tag
 from articles.selectors import ArticleRow, article_rows
@@ -60,7 +60,7 @@ class HighlightsSerializer(serializers.Serializer):
     )
 
 
-class ArticleSummarySerializer(serializers.ModelSerializer):
+class ArticleSummarySerializer(times.ModelSerializer):
     """An article in a list: everything but the body."""
 
     authors = serializers.SerializerMethodField()
@@ -127,17 +127,11 @@ class ArticleSummarySerializer(serializers.ModelSerializer):
                 continue
             value = getattr(row, name)
             if isinstance(value, datetime.datetime):
-                value = _datetime(value)
+                value = times.utc_text(value)
             elif name == "rank" and value is not None:
                 value = round(float(value), 6)
             data[name] = value
         return data
-
-
-def _datetime(value: datetime.datetime) -> str:
-    """As DRF's DateTimeField writes it: ISO 8601 in the current time zone, UTC as Z."""
-    text = timezone.localtime(value).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class ArticleDetailSerializer(ArticleSummarySerializer):
@@ -247,7 +241,7 @@ class OptionalURLField(serializers.URLField):
         return super().validate_empty_values(data)
 
 
-class ArticleWriteSerializer(KnownFields, FastTextChecks, serializers.ModelSerializer):
+class ArticleWriteSerializer(KnownFields, FastTextChecks, times.ModelSerializer):
     """Create or change an article. Authors, tags and quote sources are given by name and
     created when new; when given, each list replaces the article's list."""
 
@@ -271,6 +265,7 @@ class ArticleWriteSerializer(KnownFields, FastTextChecks, serializers.ModelSeria
             "image_caption", "image_credit", "image_alt", "status", "published_at", "expires_at",
             "authors", "tags", "quotes",
         ]  # fmt: skip
+        extra_kwargs = {"published_at": {"help_text": times.WRITTEN_TIMES}}
 
     def validate_authors(self, names: list[str]) -> list[str]:
         return self._usable_names(names)
@@ -400,7 +395,7 @@ class BulkResponseSerializer(serializers.Serializer):
     results = BulkItemSerializer(many=True)
 
 
-class NamedEntitySerializer(KnownFields, serializers.ModelSerializer):
+class NamedEntitySerializer(KnownFields, times.ModelSerializer):
     """Shared by tags, authors and sources: the slug follows the name."""
 
     slug = serializers.CharField(read_only=True)
@@ -509,7 +504,7 @@ class QuotationArticleSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     title = serializers.CharField(read_only=True)
     language = serializers.CharField(read_only=True)
-    published_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    published_at = times.DateTimeField(read_only=True, allow_null=True)
 
 
 class QuotationSerializer(serializers.Serializer):
@@ -600,7 +595,7 @@ class SuggestionsSerializer(serializers.Serializer):
         )
     ]
 )
-class SynonymSetSerializer(KnownFields, serializers.ModelSerializer):
+class SynonymSetSerializer(KnownFields, times.ModelSerializer):
     terms = serializers.ListField(
         child=serializers.CharField(max_length=100),
         min_length=2,
