@@ -15,6 +15,7 @@ as every write of ``services``.
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -226,7 +227,17 @@ class MergeRefused(ValidationError):
     """A merge into itself (or into what it already is), or of anonymous sources: a 400."""
 
 
-@services.retrying
+def _retrying(write):
+    """``services.retrying``, looked up when called: services imports this module."""
+
+    @functools.wraps(write)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return services.retrying(write)(*args, **kwargs)
+
+    return call
+
+
+@_retrying
 @transaction.atomic
 def merge(entity: NamedEntity, *, into: str) -> NamedEntity:
     """Move ``entity``'s quotes (or bylines) to the author or source that ``into`` (a slug,
