@@ -101,7 +101,7 @@ def test_a_save_that_fails_after_the_image_was_taken_leaves_no_file(
     def refused(*args, **kwargs):
         raise RuntimeError("the relations could not be written")
 
-    monkeypatch.setattr(services, "article_admin_relations", refused)
+    monkeypatch.setattr(services, "article_admin_write", refused)
     with pytest.raises(RuntimeError):
         post(admin_client_logged_in, article_form(image_file=picture()))
     assert not Article.objects.exists() and not media.exists()
