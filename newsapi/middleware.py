@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.backends.signals import connection_created
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_vary_headers
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -79,3 +80,16 @@ def _new_session(sender, connection, **kwargs) -> None:
 
 
 connection_created.connect(_new_session)
+
+
+class GZipKeepingETags(GZipMiddleware):
+    """Django's gzip, but the ETag stays as the view set it. Our ETags name a version of the
+    content (an article's, a feed's), not bytes: a client compares the one a 412 carries (too
+    short to be compressed) with the one a gzipped read gave, and sends either back."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        etag = response.get("ETag")
+        response = super().process_response(request, response)
+        if etag is not None:
+            response["ETag"] = etag
+        return response

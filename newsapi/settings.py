@@ -92,8 +92,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside everything that writes a body (the JSON errors included) and outside the
-    # conditional GETs: a 304 is decided on the identity ETag, which gzip then marks weak.
-    "django.middleware.gzip.GZipMiddleware",
+    # conditional GETs: a 304 is decided on the ETag, which stays as the view set it.
+    "newsapi.middleware.GZipKeepingETags",
     "newsapi.middleware.JsonErrorsForApi",
     "newsapi.replicas.ReadYourWrites",
     "corsheaders.middleware.CorsMiddleware",

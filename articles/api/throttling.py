@@ -33,9 +33,7 @@ RETURNING hits
 # One request in this many also deletes finished windows, in the same statement (so every
 # request costs exactly one).
 _PURGE_ONE_IN = 1000
-_PURGE_AND_UPSERT = (
-    "WITH finished AS (DELETE FROM newsapi_throttle WHERE expires_at < now())" + _UPSERT
-)
+_PURGE = "finished AS (DELETE FROM newsapi_throttle WHERE expires_at < now())"
 
 
 class PostgresCounts:
@@ -43,13 +41,17 @@ class PostgresCounts:
         """Count one request. ``reading`` (an API read, which may search): the same
         statement reads the change log's status for this host's index, so the search that
         follows needs no round trip of its own before the engine answers."""
-        upsert = _PURGE_AND_UPSERT if random.randrange(_PURGE_ONE_IN) == 0 else _UPSERT
+        # Data-modifying CTEs must be at the top level: the purge and the count side by side.
+        ctes = [_PURGE] if random.randrange(_PURGE_ONE_IN) == 0 else []
         params: list[object] = [key, window, seconds * 2]
         told = search.engine().status_query() if reading else None
         if told is not None:
             status_sql, status_params, position = told
-            upsert = f"WITH hit AS ({upsert}) SELECT hit.hits, s.* FROM hit, ({status_sql}) s"
+            ctes.append(f"hit AS ({_UPSERT})")
+            upsert = f"WITH {', '.join(ctes)} SELECT hit.hits, s.* FROM hit, ({status_sql}) s"
             params += status_params
+        else:
+            upsert = f"WITH {', '.join(ctes)} {_UPSERT}" if ctes else _UPSERT
         with connection.cursor() as cursor:
             cursor.execute(upsert, params)
             row = cursor.fetchone()
