@@ -102,7 +102,7 @@ class Merges:
         try:
             target = names.merge(entity, into=into)
         except LookupError:
-            raise NotFound({"into": [f"No {opts.verbose_name} is named {into!r}."]}) from None
+            raise NotFound(f"No {opts.verbose_name} is named {into!r} (into).") from None
         target = self.get_queryset().get(pk=target.pk)  # type: ignore[attr-defined]
         return Response(self.get_serializer(target).data)  # type: ignore[attr-defined]
 
