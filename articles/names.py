@@ -15,7 +15,6 @@ as every write of ``services``.
 from __future__ import annotations
 
 import copy
-import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -28,6 +27,7 @@ from articles import events, search, services
 from articles.models import Aliased, Article, Author, Byline, NamedEntity, Quotation, QuotedSource
 from articles.selectors import article_ids_using
 from articles.text import make_slug, normalise_name
+from articles.transactions import retrying
 
 ANONYMOUS = QuotedSource.Kind.ANONYMOUS
 ANONYMOUS_SLUG_BASE = 180  # characters of the name's slug kept before "--<article id>"
@@ -227,17 +227,7 @@ class MergeRefused(ValidationError):
     """A merge into itself (or into what it already is), or of anonymous sources: a 400."""
 
 
-def _retrying(write):
-    """``services.retrying``, looked up when called: services imports this module."""
-
-    @functools.wraps(write)
-    def call(*args: Any, **kwargs: Any) -> Any:
-        return services.retrying(write)(*args, **kwargs)
-
-    return call
-
-
-@_retrying
+@retrying
 @transaction.atomic
 def merge(entity: NamedEntity, *, into: str) -> NamedEntity:
     """Move ``entity``'s quotes (or bylines) to the author or source that ``into`` (a slug,

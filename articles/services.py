@@ -17,20 +17,16 @@ a deadlock or serialization failure that still happens is retried a few times.
 from __future__ import annotations
 
 import datetime
-import functools
-import random
 import secrets
-import time
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, QuerySet, RestrictedError
 from django.utils import timezone
-from psycopg import errors as pg_errors
 
 from articles import events, lifecycle, search
 from articles import names as naming
@@ -44,6 +40,7 @@ from articles.text import (
     strip_controls,
     word_count,
 )
+from articles.transactions import retrying
 
 Named = TypeVar("Named", bound=NamedEntity)
 
@@ -54,10 +51,8 @@ ARTICLE_FIELDS = frozenset(
     }
 )  # fmt: skip
 SLUG_ATTEMPTS = 5
-ATTEMPTS = 4  # a write that deadlocks or fails to serialise is tried this many times
 ARTICLE_URL_UNIQUE = "articles_article_url_key"
 ARTICLE_SLUG_UNIQUE = "articles_article_slug_key"
-Result = TypeVar("Result")
 
 
 class Conflict(ValidationError):
@@ -81,29 +76,6 @@ class _Unchanged(Exception):
 
 # Writes without an actor (internal callers, tests) have every right.
 SYSTEM = lifecycle.Actor("api")
-
-
-def retrying(write: Callable[..., Result]) -> Callable[..., Result]:
-    """Run ``write`` (a transaction) again when PostgreSQL aborted it for a deadlock or a
-    serialization failure; inside an outer transaction there is nothing to retry."""
-
-    @functools.wraps(write)
-    def attempt(*args: Any, **kwargs: Any) -> Result:
-        if connection.in_atomic_block:
-            return write(*args, **kwargs)
-        for number in range(1, ATTEMPTS + 1):
-            try:
-                return write(*args, **kwargs)
-            except OperationalError as error:
-                transient = isinstance(
-                    error.__cause__, pg_errors.DeadlockDetected | pg_errors.SerializationFailure
-                )
-                if not transient or number == ATTEMPTS:
-                    raise
-                time.sleep(random.uniform(0.01, 0.05) * number)
-        raise AssertionError("unreachable")
-
-    return attempt
 
 
 def constraint_name(error: IntegrityError) -> str | None:

@@ -58,14 +58,9 @@ class MayWriteArticles(permissions.BasePermission):
         return user.has_perm("articles.add_article") or user.has_perm("articles.change_article")
 
 
-def _error(code: str) -> tuple[Any, str]:
-    serializer, description = ERRORS[code]
-    return serializer, description
-
-
 def _denied(**responses: Any) -> dict[str, Any]:
     """Reads of revisions need the permission too: 401 and 403 on every method."""
-    return {**responses, **{code: OpenApiResponse(*_error(code)) for code in ("401", "403")}}
+    return {**responses, **{code: OpenApiResponse(*ERRORS[code]) for code in ("401", "403")}}
 
 
 ARTICLE_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The article's id.")
@@ -129,7 +124,7 @@ class ArticleRevisionViewSet(viewsets.GenericViewSet):
         "update apply (a contributor cannot restore a published revision).",
         parameters=[NUMBER, IF_MATCH, ETAG],
         request=None,
-        responses={200: ArticleDetailSerializer, 412: OpenApiResponse(*_error("412"))},
+        responses={200: ArticleDetailSerializer, 412: OpenApiResponse(*ERRORS["412"])},
     )
     def restore(self, request: Request, id: int, number: int) -> Response:
         refuse_unknown_parameters(request.query_params, set())
