@@ -10,6 +10,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 
 from tests.factories import ArticleFactory, UserFactory
 
@@ -34,6 +35,11 @@ def browser_page(live_server):
     """A page whose every request is recorded; requests off this server are aborted."""
     requests: list[str] = []
     with sync_playwright() as playwright:
+        # Playwright's sync API switches greenlets in this thread, and the test's code then
+        # runs in the context of the first browser test: Django finds the connection that
+        # test opened, which a later test's end_other_sessions may have ended. Start from a
+        # fresh connection, and leave none open (the test database is dropped at the end).
+        connections.close_all()
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
 
@@ -48,6 +54,7 @@ def browser_page(live_server):
         page.requests = requests
         yield page
         browser.close()
+        connections.close_all()
 
 
 @pytest.fixture
