@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from articles.lifecycle import Actor
 from articles.models import Article
 from tests.factories import ArticleFactory, UserFactory
 from tests.lifecycle.conftest import client_of
@@ -177,3 +178,37 @@ def test_import_runs_under_the_users_rights(contributor, tmp_path, capsys):
     assert Article.objects.get().created_by == contributor
     with pytest.raises(CommandError, match="no active user"):
         call_command("import_articles", str(path), "--user", "nobody")
+
+
+def test_contributors_see_their_own_and_the_live_articles_not_others_scheduled_or_expired(
+    contributor, contributor_client
+):
+    """Contributor-own and reader visibility combined, through the index (list, search,
+    count, facets) and PostgreSQL (detail)."""
+    now = timezone.now()
+    hour = datetime.timedelta(hours=1)
+    theirs = Actor("api", user_id=contributor.pk, username=contributor.username)
+    own_draft = ArticleFactory(title="Mon brouillon", status="draft", language="fr", actor=theirs)
+    # An editor scheduled the contributor's article: still theirs to see.
+    own_scheduled = ArticleFactory(
+        title="Mon papier programme", published_at=now + hour, language="fr", actor=theirs
+    )
+    live = ArticleFactory(title="Le papier en ligne", published_at=now - hour)
+    others_scheduled = ArticleFactory(title="Le papier programme", published_at=now + hour)
+    others_expired = ArticleFactory(
+        title="Le papier perime", published_at=now - 2 * hour, expires_at=now - hour
+    )
+    others_draft = ArticleFactory(title="Son brouillon", status="draft")
+    seen = {own_draft.pk, own_scheduled.pk, live.pk}
+    hidden = {others_scheduled.pk, others_expired.pk, others_draft.pk}
+
+    listed = contributor_client.get(LIST).json()
+    assert {a["id"] for a in listed["results"]} == seen and listed["count"] == 3
+    found = contributor_client.get(LIST, {"q": "papier"}).json()
+    assert {a["id"] for a in found["results"]} == {own_scheduled.pk, live.pk}
+    facets = contributor_client.get(f"{LIST}facets/").json()["languages"]
+    assert {row["value"]: row["count"] for row in facets} == {"fr": 2, "en": 1}
+    for pk in seen:
+        assert contributor_client.get(detail(pk)).status_code == 200, pk
+    for pk in hidden:
+        assert contributor_client.get(detail(pk)).status_code == 404, pk
