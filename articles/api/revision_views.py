@@ -97,9 +97,9 @@ class ArticleRevisionViewSet(viewsets.GenericViewSet):
         article = get_object_or_404(
             selectors.visible_articles(self.request.user), pk=self.kwargs["id"]
         )
-        history = lifecycle.Actor.of(self.request.user, "api")
-        if not history.may_change_any and article.created_by_id != history.user_id:
-            raise PermissionDenied(f"This is another user's article. {FOR_EDITORS}")
+        reason = lifecycle.history_refusal(actor(self.request, "api"), article.created_by_id)
+        if reason is not None:
+            raise PermissionDenied(reason)
         return article
 
     def list(self, request: Request, id: int) -> Response:

@@ -15,6 +15,7 @@ from articles.lifecycle._workflow import (
     State,
     check,
     deletion_refusal,
+    history_refusal,
     refusal,
 )
 
@@ -27,6 +28,7 @@ __all__ = [
     "as_row",
     "check",
     "deletion_refusal",
+    "history_refusal",
     "record",
     "refusal",
     "restore",

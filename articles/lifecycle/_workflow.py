@@ -104,6 +104,14 @@ def deletion_refusal(actor: Actor) -> str | None:
     return f"Deleting an article needs an editor. {WHAT_CONTRIBUTORS_MAY}"
 
 
+def history_refusal(actor: Actor, created_by_id: int | None) -> str | None:
+    """Why ``actor`` may not read the revisions of an article ``created_by_id`` wrote, or None:
+    editors read every history, contributors their own articles'."""
+    if actor.may_change_any or (actor.user_id is not None and created_by_id == actor.user_id):
+        return None
+    return f"This is another user's article. {WHAT_CONTRIBUTORS_MAY}"
+
+
 def _same_time(published_at: Any, before: State) -> bool:
     if published_at is None or before.published_at is None:
         return published_at is before.published_at

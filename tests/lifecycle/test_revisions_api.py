@@ -135,6 +135,17 @@ def test_revisions_are_for_editors(api_client, reader_client, editor_client):
     assert editor_client.get(revisions(article.pk)).status_code == 200
 
 
+def test_contributors_read_the_history_of_their_own_articles_only(contributor_client):
+    own = contributor_client.post(
+        LIST, {"title": "Mon brouillon", "body": "Texte.", "language": "fr", "status": "draft"},
+        format="json",
+    ).json()  # fmt: skip
+    assert contributor_client.get(revisions(own["id"])).status_code == 200
+    published = ArticleFactory()  # another's, which they see
+    response = contributor_client.get(revisions(published.pk))
+    assert response.status_code == 403 and "another user's" in response.json()["detail"]
+
+
 def test_revision_keep_drops_the_oldest(editor_client, settings):
     settings.REVISION_KEEP = 3
     article = create(editor_client)
