@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from articles import events
 from articles.api import times
+from articles.api.cursors import cursor_page, cursor_query
 from articles.api.strictness import KnownFields
 from articles.events import EVENT_TYPES
 from articles.events.models import WebhookDelivery, WebhookEndpoint
@@ -21,16 +22,12 @@ def _as_drf(check: Any, value: Any) -> Any:
         raise serializers.ValidationError(error.messages) from None
 
 
-class ChangesQuerySerializer(serializers.Serializer):
-    after = serializers.CharField(
-        required=False,
-        max_length=200,
-        help_text="A `next_cursor` (or an event's `cursor`) this feed gave; without it, the "
-        "feed starts at the oldest event kept.",
-    )
-    limit = serializers.IntegerField(
-        required=False, default=100, min_value=1, max_value=1000, help_text="Events a page."
-    )
+ChangesQuerySerializer = cursor_query(
+    "ChangesQuerySerializer",
+    after="A `next_cursor` (or an event's `cursor`) this feed gave; without it, the feed "
+    "starts at the oldest event kept.",
+    items="events",
+)
 
 
 class EventSerializer(serializers.Serializer):
@@ -46,12 +43,7 @@ class EventSerializer(serializers.Serializer):
     )
 
 
-class ChangesPageSerializer(serializers.Serializer):
-    results = EventSerializer(many=True)
-    next_cursor = serializers.CharField(
-        help_text="Where to resume (never null: on the last page, the same or a later cursor)."
-    )
-    has_more = serializers.BooleanField(help_text="More events are there now.")
+ChangesPageSerializer = cursor_page("ChangesPageSerializer", EventSerializer, items="events")
 
 
 class ResyncSerializer(serializers.Serializer):

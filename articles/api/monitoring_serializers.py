@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from articles import monitoring
+from articles.api.cursors import cursor_page, cursor_query
 from articles.api.serializers import ArticleSummarySerializer
 from articles.api.strictness import KnownFields, refuse_unknown_parameters
 from articles.events.models import WebhookEndpoint
@@ -73,16 +74,12 @@ class SavedSearchSerializer(KnownFields, serializers.ModelSerializer):
         return monitoring.saved_search_update(instance, **validated_data)
 
 
-class MatchesQuerySerializer(serializers.Serializer):
-    after = serializers.CharField(
-        required=False,
-        max_length=200,
-        help_text="A `next_cursor` (or a match's `cursor`) of this saved search; without it, "
-        "from its first match.",
-    )
-    limit = serializers.IntegerField(
-        required=False, default=100, min_value=1, max_value=1000, help_text="Matches a page."
-    )
+MatchesQuerySerializer = cursor_query(
+    "MatchesQuerySerializer",
+    after="A `next_cursor` (or a match's `cursor`) of this saved search; without it, from its "
+    "first match.",
+    items="matches",
+)
 
 
 class MatchSerializer(serializers.Serializer):
@@ -92,9 +89,4 @@ class MatchSerializer(serializers.Serializer):
     article = ArticleSummarySerializer()
 
 
-class MatchesPageSerializer(serializers.Serializer):
-    results = MatchSerializer(many=True)
-    next_cursor = serializers.CharField(
-        help_text="Where to resume (never null: on the last page, the same or a later cursor)."
-    )
-    has_more = serializers.BooleanField(help_text="More matches are there now.")
+MatchesPageSerializer = cursor_page("MatchesPageSerializer", MatchSerializer, items="matches")
