@@ -37,6 +37,7 @@ from articles.monitoring.models import SavedSearch
     destroy=extend_schema(summary="Delete a saved search and its matches"),
 )
 class SavedSearchViewSet(viewsets.ModelViewSet):
+    answered_by_postgresql = True
     serializer_class = s.SavedSearchSerializer
     permission_classes = [permissions.IsAuthenticated]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]

@@ -86,6 +86,7 @@ NUMBER = OpenApiParameter(
     ),
 )
 class ArticleRevisionViewSet(viewsets.GenericViewSet):
+    answered_by_postgresql = True
     serializer_class = RevisionSerializer
     permission_classes = [MayWriteArticles]
     filter_backends: list = []

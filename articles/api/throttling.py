@@ -85,6 +85,15 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(number), {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
 
 
+def may_search(request: Request, view) -> bool:
+    """Whether this request may search: an API read, unless its view answers it from
+    PostgreSQL alone (``answered_by_postgresql``: True for every action, or the actions)."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    postgresql = getattr(view, "answered_by_postgresql", ())
+    return postgresql is not True and getattr(view, "action", None) not in postgresql
+
+
 class SharedRateThrottle(BaseThrottle):
     """At most the scope's rate per fixed window, counted wherever the request lands."""
 
@@ -97,7 +106,7 @@ class SharedRateThrottle(BaseThrottle):
         raise NotImplementedError
 
     def allow_request(self, request: Request, view) -> bool:
-        reading = request.method in ("GET", "HEAD")
+        reading = may_search(request, view)
         return self.allow_key(self.rate(request), self.get_cache_key(request, view), reading)
 
     def allow_key(self, rate: str | None, key: str | None, reading: bool = False) -> bool:

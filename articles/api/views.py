@@ -134,6 +134,7 @@ class ReadAnyoneWriteWithPermission(permissions.DjangoModelPermissionsOrAnonRead
     destroy=extend_schema(summary="Delete an article", parameters=[IF_MATCH, ETAG]),
 )
 class ArticleViewSet(QueryParameters, viewsets.ModelViewSet):
+    answered_by_postgresql = ("retrieve",)  # the detail; lists, facets and related search
     # The filterset and ordering declare the list's parameters (``list``, ``facets``), which
     # ``article_search_params`` validates; the search index answers. Detail routes ignore them
     # (QueryParameters).
@@ -477,6 +478,7 @@ class EditorsOnly(permissions.DjangoModelPermissions):
     destroy=extend_schema(summary="Delete a synonym set"),
 )
 class SynonymSetViewSet(QueryParameters, viewsets.ModelViewSet):
+    answered_by_postgresql = True
     queryset = SynonymSet.objects.all()
     serializer_class = s.SynonymSetSerializer
     permission_classes = [EditorsOnly]

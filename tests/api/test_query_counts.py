@@ -85,9 +85,11 @@ def test_a_write_response_does_not_grow_with_the_articles_names(editor_client):
 def test_the_log_status_a_request_read_is_forgotten_when_it_ends(api_client):
     """The throttle's statement reads the change log's status for the search that may follow;
     a request that did not search leaves nothing a later search could take for fresh."""
-    first = ArticleFactory(title="Glaciers of the north", language="en")
+    first = ArticleFactory(title="Glaciers of the north", language="en", tags=["Ice"])
     assert indexed("glaciers") == {first.pk}
-    assert api_client.get(f"/api/v1/articles/{first.pk}/").status_code == 200  # no search
+    with CaptureQueriesContext(connection) as captured:
+        assert api_client.get("/api/v1/tags/ice/").status_code == 200  # no search
+    assert any("newsapi_search_state" in query["sql"] for query in captured)  # it asked
     second = ArticleFactory(title="Glaciers of the south", language="en")
     assert indexed("glaciers") == {first.pk, second.pk}
 
@@ -100,3 +102,11 @@ def test_a_read_that_searches_asks_the_log_in_the_throttles_statement(api_client
         titles = [a["title"] for a in api_client.get("/api/v1/articles/").json()["results"]]
     assert "Des soldats nouveaux" in titles
     assert "newsapi_search_state" in captured[0]["sql"]  # the throttle's upsert asked
+
+
+def test_reads_answered_by_postgresql_alone_do_not_ask_the_log(api_client):
+    article = ArticleFactory()
+    for path in (f"/api/v1/articles/{article.pk}/", "/api/v1/changes/"):
+        with CaptureQueriesContext(connection) as captured:
+            assert api_client.get(path).status_code == 200, path
+        assert not any("newsapi_search_state" in query["sql"] for query in captured), path
