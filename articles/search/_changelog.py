@@ -37,6 +37,8 @@ class Status:
     # The index saw none of some pruned changes, or is ahead of this database (a restored
     # backup): it must be rebuilt.
     stale: bool
+    # Bumped by every change of the synonym sets (a trigger; migration 0012).
+    synonyms_version: int = 0
 
 
 def record(kind: str, ids: Iterable[int]) -> None:
@@ -64,7 +66,8 @@ SELECT s.database_id::text,
        EXISTS ({_PENDING}),
        (s.pruned_through IS NOT NULL
         AND NOT pg_visible_in_snapshot(s.pruned_through, %s::pg_snapshot))
-       OR pg_snapshot_xmax(%s::pg_snapshot) > pg_snapshot_xmax(pg_current_snapshot())
+       OR pg_snapshot_xmax(%s::pg_snapshot) > pg_snapshot_xmax(pg_current_snapshot()),
+       s.synonyms_version
   FROM newsapi_search_state s WHERE s.id = 1
 """
 
@@ -77,7 +80,8 @@ def database_id() -> str:
 
 def status_query(position: Position) -> tuple[str, list[object]]:
     """The statement that tells an index at ``position`` its status (one row: database id,
-    pending, stale), and its parameters: to run alone or within another statement."""
+    pending, stale, the synonyms' version), and its parameters: to run alone or within
+    another statement."""
     return _STATUS_SQL, [
         position.last_id, position.xmin, position.snapshot, position.snapshot, position.snapshot,
     ]  # fmt: skip

@@ -40,6 +40,7 @@ from django.conf import settings
 from articles.search import _changelog as changelog
 from articles.search import _writing
 from articles.search._schema import SCHEMA, Kind, register_analysers, term
+from articles.search._synonyms import told_version
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +146,9 @@ class Engine:
         start of this request: the next search in this thread uses it once, if the live
         index is still at ``position``. Read after the request arrived, it reflects every
         write answered before it."""
-        _told.status = (position, changelog.Status(*row))
+        status = changelog.Status(*row)
+        _told.status = (position, status)
+        told_version((status.database_id, status.synonyms_version))
 
     def _need(self, live: tuple[Path, IndexState] | None) -> str | None:
         """What the live index needs before it answers: None, "apply" or "rebuild"."""
@@ -477,6 +480,7 @@ _told = threading.local()
 
 def forget_told(**kwargs: object) -> None:
     _told.status = None
+    told_version(None)
 
 
 _engines: dict[Path, Engine] = {}

@@ -4,12 +4,13 @@ that set, in the set's language (its analyser key) or in all of them.
 
 Terms are compared as written (lower case, accents folded, not stemmed); a term of several
 words ("United States") is matched by those words typed in a row, or quoted, and matches as
-a phrase. Editors keep the sets in PostgreSQL (``articles.SynonymSet``); each search reads
-them in one statement.
+a phrase. Editors keep the sets in PostgreSQL (``articles.SynonymSet``); a search reads them
+in one statement, unless the request's first statement said they are the ones it parsed.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -89,9 +90,35 @@ class Synonyms:
 NO_SYNONYMS = Synonyms()
 
 
+# The sets as last read, with their database's id and version (``_changelog.Status``), shared
+# by this process's threads; and, per thread, the version the request's first statement read.
+_parsed: tuple[tuple[str, int], Synonyms] | None = None
+_told = threading.local()
+
+
+def told_version(version: tuple[str, int] | None) -> None:
+    """The sets' version as the request's first statement read it (None: forget it); the
+    next ``current_synonyms`` in this thread uses it once."""
+    _told.version = version
+
+
 def current_synonyms() -> Synonyms:
-    """The sets as editors keep them now (one statement)."""
+    """The sets as editors keep them now: those parsed already when this request was told
+    they have not changed since, else one statement."""
+    global _parsed
+    version, _told.version = getattr(_told, "version", None), None
+    parsed = _parsed
+    if version is not None and parsed is not None and parsed[0] == version:
+        return parsed[1]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT terms, language FROM articles_synonymset ORDER BY id")
+        cursor.execute(
+            "SELECT s.database_id::text, s.synonyms_version, t.terms, t.language"
+            " FROM newsapi_search_state s"
+            " LEFT JOIN articles_synonymset t ON true WHERE s.id = 1 ORDER BY t.id"
+        )
         rows = cursor.fetchall()
-    return Synonyms.of(SynonymSet(tuple(terms), language) for terms, language in rows)
+    synonyms = Synonyms.of(
+        SynonymSet(tuple(terms), language) for _, _, terms, language in rows if terms is not None
+    )
+    _parsed = (rows[0][:2], synonyms)
+    return synonyms

@@ -116,13 +116,13 @@ def warm(api_client) -> None:
     assert api_client.get(FACETS).status_code == 200
 
 
-def test_facets_cost_two_statements_the_throttle_with_the_log_check_and_synonyms(
+def test_facets_cost_one_statement_the_throttle_with_the_log_and_synonyms_check(
     api_client, archive
 ):
     warm(api_client)
     with CaptureQueriesContext(connection) as captured:
         assert api_client.get(FACETS, {"q": "glacier", "tag": "glaciers"}).status_code == 200
-    assert len(captured) == 2, [q["sql"] for q in captured]
+    assert len(captured) == 1, [q["sql"] for q in captured]
 
 
 def test_at_most_20_values_per_facet(api_client):

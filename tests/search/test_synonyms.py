@@ -4,6 +4,7 @@ from the next search on, with no rebuild; per language or for all; phrases too."
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 
 from articles.models import SynonymSet
 from tests.factories import ArticleFactory
@@ -123,3 +124,21 @@ def test_the_admin_keeps_sets(admin_client_logged_in, api_client, kyiv):
     assert response.status_code == 302, response.content
     assert SynonymSet.objects.get().terms == ["Kyiv", "Kiev"]
     assert titles(api_client, "kyiv") == BOTH
+
+
+def test_every_write_of_the_sets_applies_at_once_and_a_rolled_back_one_is_forgotten(
+    api_client, kyiv
+):
+    """Searches reuse the sets their process parsed while the version the request's first
+    statement reads is theirs: every write bumps it (a trigger), whatever its door."""
+    SynonymSet.objects.create(terms=["Kyiv", "Kiev"])  # the ORM, no service
+    assert titles(api_client, "kyiv") == BOTH
+    assert titles(api_client, "kyiv") == BOTH  # parsed once, reused
+    with pytest.raises(RuntimeError), transaction.atomic():
+        SynonymSet.objects.all().delete()
+        assert titles(api_client, "kyiv") == {"Strikes on Kyiv"}
+        raise RuntimeError("rolled back")
+    # The next version is not the rolled-back one's (whose parsed sets were empty).
+    SynonymSet.objects.update(language="en")
+    assert titles(api_client, "kyiv", language="fr") == set()
+    assert titles(api_client, "kiev", language="en") == {"Strikes on Kyiv"}
