@@ -83,7 +83,8 @@ class NamedEntity(models.Model):
 class Aliased(models.Model):
     """Other spellings of a name ("Zelenskyy" for "Volodymyr Zelensky"): a write that names
     one gets this entity. Their slugs are unique across the names and aliases of the model
-    (``articles.names`` checks it), so a slug names one entity, as a name or an alias."""
+    (``articles.names`` checks it; ``TakenSlug`` holds it under concurrency), so a slug names one
+    entity, as a name or an alias."""
 
     aliases = ArrayField(
         models.CharField(max_length=200),
@@ -103,6 +104,27 @@ class Aliased(models.Model):
 
     class Meta:
         abstract = True
+
+
+class TakenSlug(models.Model):
+    """Every slug an author or a source answers to, as its name or one of its aliases: one row
+    each, and the primary key lets one slug name one entity of a kind. ``articles.names``
+    refuses a taken slug with a message first; this is what holds when two transactions give
+    one slug at once (an alias added while a quote creates that name), which that check,
+    made before either commits, cannot see. Kept by triggers on the two tables (migration
+    0012), in the transaction of whatever writes them; a writer that loses waits for the
+    other to commit, then gets an IntegrityError (``services`` answers it)."""
+
+    pk = models.CompositePrimaryKey("kind", "slug")
+    kind = models.CharField(max_length=10)  # "author" or "source"
+    slug = models.CharField(max_length=200)
+    entity_id = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index("kind", "entity_id", name="takenslug_entity")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.slug}"
 
 
 class Author(Aliased, NamedEntity):

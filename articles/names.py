@@ -8,6 +8,11 @@ aliases, so that its old slug keeps working. Anonymous sources belong to one art
 slug is the article's id after the name (``anonymous_slug``), with two hyphens, which no name's
 slug has (``make_slug`` never doubles one).
 
+The checks here read what is committed; two transactions that give one slug at once (an alias
+added while a quote creates that name) are kept apart by ``TakenSlug``, a table of every slug
+taken with its primary key, filled by triggers: the second waits for the first, then fails,
+and is answered as if it had come after (a 409 naming the clash, or the existing entity).
+
 The write functions run in one transaction with the search change log and the events outbox,
 as every write of ``services``.
 """
@@ -30,6 +35,7 @@ from articles.text import make_slug, normalise_name
 from articles.transactions import retrying
 
 ANONYMOUS = QuotedSource.Kind.ANONYMOUS
+TAKEN_SLUG_KEY = "articles_takenslug_pkey"  # the constraint a slug taken meanwhile breaks
 ANONYMOUS_SLUG_BASE = 180  # characters of the name's slug kept before "--<article id>"
 MAX_ALIASES = 50
 
@@ -152,18 +158,20 @@ def prepare(entity: NamedEntity, changes: dict[str, Any]) -> None:
         given = changes.pop("aliases", None)
         aliases = entity.aliases if given is None else given
         entity.aliases, entity.alias_slugs = checked_aliases(aliases, own_slug=entity.slug)
-        spelled = dict(zip(entity.alias_slugs, entity.aliases, strict=True))
-        check_identity(
-            model,
-            slug=entity.slug,
-            alias_slugs=entity.alias_slugs,
-            exclude_pk=entity.pk,
-            names={entity.slug: entity.name, **spelled},
-        )
-    else:
-        check_identity(
-            model, slug=entity.slug, exclude_pk=entity.pk, names={entity.slug: entity.name}
-        )
+    check_identity_of(entity)
+
+
+def check_identity_of(entity: NamedEntity) -> None:
+    """``check_identity`` for the entity's name and aliases as they are set on it now."""
+    alias_slugs = list(getattr(entity, "alias_slugs", ()))
+    spelled = dict(zip(alias_slugs, getattr(entity, "aliases", ()), strict=True))
+    check_identity(
+        type(entity),
+        slug=entity.slug,
+        alias_slugs=alias_slugs,
+        exclude_pk=entity.pk,
+        names={entity.slug: entity.name, **spelled},
+    )
 
 
 def check_form(instance: NamedEntity, cleaned: dict[str, Any]) -> None:

@@ -142,7 +142,8 @@ def get_or_create_named(
     """The entity whose slug is ``name``'s, created when new.
 
     Safe against concurrent writers: the insert runs in a savepoint, and when another
-    transaction committed the same slug first, its row is read back instead.
+    transaction committed the same slug first, as a name or as an alias (``TakenSlug``
+    refused the insert), the entity it names is read back instead.
     """
     clean, slug = checked_name(name, field=field)
     aliased = naming.moved_to(model, slug)
@@ -153,6 +154,9 @@ def get_or_create_named(
             slug=slug, defaults={"name": clean, **(defaults or {})}
         )
     except IntegrityError:
+        holder = naming.resolve(model, slug)
+        if holder is not None:
+            return holder
         raise Conflict(
             {field: [f"{clean!r} clashes with an existing {model._meta.verbose_name} name."]}
         ) from None
@@ -256,8 +260,12 @@ def _save_named(entity: NamedEntity) -> None:
         with transaction.atomic():
             entity.save()
     except IntegrityError as error:
-        if (constraint_name(error) or "").endswith("wikidata_id_key"):
+        constraint = constraint_name(error) or ""
+        if constraint.endswith("wikidata_id_key"):
             raise Conflict({"wikidata_id": [f"{entity.wikidata_id} is another's."]}) from None
+        if constraint == naming.TAKEN_SLUG_KEY:
+            # Another transaction committed one of these slugs after the check: say whose.
+            naming.check_identity_of(entity)
         raise Conflict(
             {
                 "name": [

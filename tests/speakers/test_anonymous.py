@@ -158,3 +158,55 @@ def test_the_migration_splits_shared_anonymous_sources_per_article():
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_split_is_told_to_the_feed_as_a_write_would():
+    """0009 seeded the feed as knowing the shared source; 0013 tells what 0010 changed."""
+    import datetime
+    import importlib
+
+    seed_sql = importlib.import_module("articles.migrations.0009_events").SEED_SQL
+    before = [("articles", "0009_events")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        apps = executor.loader.project_state(before).apps
+        Article = apps.get_model("articles", "Article")
+        Source = apps.get_model("articles", "QuotedSource")
+        Quotation = apps.get_model("articles", "Quotation")
+        shared = Source.objects.create(name="un officiel", slug="un-officiel", kind="anonymous",
+                                       description="un officiel")  # fmt: skip
+        now = datetime.datetime.now(datetime.UTC)
+        one = Article.objects.create(title="One", slug="one", body="B", language="fr",
+                                     status="published", published_at=now)  # fmt: skip
+        two = Article.objects.create(title="Two", slug="two", body="B", language="fr")
+        for article in (one, two):
+            Quotation.objects.create(article=article, source=shared, text="t")
+        with connection.cursor() as cursor:
+            cursor.execute(seed_sql)  # what 0009 does with the articles stored before it
+        executor = MigrationExecutor(connection)
+        executor.migrate([("articles", "0012_taken_slugs")])
+        executor = MigrationExecutor(connection)
+        executor.migrate([("articles", "0013_anonymous_split_events")])
+        from articles.events.models import Event
+
+        told = sorted(Event.objects.values_list("type", "slug", "public"))
+        assert told == [
+            ("article.updated", "one", True),
+            ("article.updated", "two", False),
+            ("source.created", f"un-officiel--{one.pk}", True),
+            ("source.created", f"un-officiel--{two.pk}", False),
+            ("source.deleted", "un-officiel", True),
+        ]
+        quoted = Event.objects.get(type="article.updated", slug="one").data["quotes"]
+        assert [q["source"]["slug"] for q in quoted] == [f"un-officiel--{one.pk}"]
+        # Run again (a database past it): nothing more to tell.
+        from articles.migrations import __name__ as package
+
+        importlib.import_module(f"{package}.0013_anonymous_split_events").tell(None, None)
+        assert Event.objects.count() == len(told)
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
