@@ -33,6 +33,6 @@ DROP = [
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0011_merge")]
+    dependencies = [("articles", "0013_anonymous_split_events")]
 
     operations = [migrations.RunSQL(ADD, DROP)]
