@@ -6,6 +6,7 @@ and F1 at 0.3 and 0.8 token overlap, speaker accuracy and byline accuracy, per l
     .venv/bin/python bench/extraction.py --set heldout   # the held-out third: once, at the end
     .venv/bin/python bench/extraction.py --set heldout-2 # written after tuning, scored once
     .venv/bin/python bench/extraction.py --set heldout-3 # written blind by another, scored once
+    .venv/bin/python bench/extraction.py --set heldout-4 # a fourth blind set, scored once
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    sets = ["dev", "heldout", "heldout-2", "heldout-3"]
+    sets = ["dev", "heldout", "heldout-2", "heldout-3", "heldout-4"]
     parser.add_argument("--set", default="dev", choices=sets)
     parser.add_argument("--details", action="store_true", help="list every miss")
     args = parser.parse_args()
