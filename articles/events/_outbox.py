@@ -147,7 +147,15 @@ def _names(kind: str, name_ids: set[int], *, explicit: bool) -> None:
         for event in events:
             if event.data is None:
                 event.data = data[event.object_id]
-    _remember(kind, [(pk, slug, pk in public, None, None) for pk, slug in slugs.items()])
+    # Only rows that change: most names a batch looks at again are as the feed knew them.
+    _remember(
+        kind,
+        [
+            (pk, slug, pk in public, None, None)
+            for pk, slug in slugs.items()
+            if pk not in known or (known[pk].slug, known[pk].public) != (slug, pk in public)
+        ],
+    )
     _forget(kind, [pk for pk in ids if pk not in slugs])
     _insert(events)
 

@@ -397,9 +397,9 @@ def deliver_due(
         send_by = time.monotonic() + LEASE_S - TIMEOUT_S - LEASE_MARGIN_S
 
         def attempt(delivery: Claimed) -> Attempt | None:
-            if time.monotonic() > send_by:
+            endpoint = endpoints.get(delivery.endpoint_id)  # None: deleted meanwhile
+            if endpoint is None or time.monotonic() > send_by:
                 return None
-            endpoint = endpoints[delivery.endpoint_id]
             return send(client, endpoint, delivery, addresses[delivery.endpoint_id])
 
         attempts = list(pool.map(attempt, due))
