@@ -7,8 +7,10 @@ local receiver, and change-feed pages of 1,000 events.
    (500) with the import's own write path (``ingest.store``, one process, no index follower:
    only the write path is timed), once with the outbox switched off and once with it on, into
    an emptied database of its own (``newsapi_bench_events``). Reports both rates.
-2. Registers one endpoint at a receiver on 127.0.0.1 (answers 200 at once), turns the events
-   into deliveries and times one worker (``deliver_due`` rounds) sending them all.
+2. Registers one endpoint at a receiver on 127.0.0.1 (a process of its own, answers 200 at
+   once), turns the events into deliveries and times one worker (``deliver_due`` rounds)
+   sending them all; with ``--deliveries-base COMMIT`` the worker of COMMIT too, alternated
+   with this one on the same deliveries (twice each).
 3. Times change-feed pages of 1,000 events (``events.page``, as the view serves them) from
    random cursors, for readers and editors; p50/p95.
 4. Prints the results and writes ``bench/results/events.json``.
@@ -20,10 +22,10 @@ import argparse
 import json
 import random
 import sys
-import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import ingest as ingest_bench  # the archive generator
@@ -39,6 +41,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--articles", type=int, default=5_000)
     parser.add_argument("--seed", type=int, default=20261201)
     parser.add_argument("--pages", type=int, default=60)
+    parser.add_argument(
+        "--deliveries-base", metavar="COMMIT",
+        help="also time the deliveries with the worker of COMMIT, alternated with this one",
+    )  # fmt: skip
+    parser.add_argument("--receiver", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args()
 
 
@@ -82,37 +89,102 @@ class _Ok(BaseHTTPRequestHandler):
         self.end_headers()
 
 
-def deliveries_per_s() -> tuple[int, float]:
+def _base_deliver(commit: str):
+    """``deliver_due`` as of ``commit`` (its ``_webhooks`` module, loaded from ``git show``),
+    to time it beside this tree's on the same deliveries."""
+    import importlib.util
+    import subprocess
+
+    source = subprocess.run(
+        ["git", "show", f"{commit}:articles/events/_webhooks.py"], cwd=search_bench.ROOT,
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    name = "articles.events._webhooks_base"
+    spec = importlib.util.spec_from_loader(name, loader=None)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    exec(compile(source, f"{commit}:_webhooks.py", "exec"), module.__dict__)
+    return module.deliver_due
+
+
+def _send_all(deliver) -> float:
+    """Seconds one worker takes to send every pending delivery (as ``run_worker`` does: one
+    HTTP client and, where the code takes one, one thread pool for all rounds)."""
+    import inspect
+    from concurrent.futures import ThreadPoolExecutor
+
+    from articles.events import _webhooks
+
+    takes_pool = "pool" in inspect.signature(deliver).parameters
+    started = time.perf_counter()
+    if takes_pool:
+        with _webhooks.new_client() as client, ThreadPoolExecutor(_webhooks.ROUND) as pool:
+            while deliver(client=client, pool=pool):
+                pass
+    else:
+        import httpx
+
+        with httpx.Client(timeout=10) as client:
+            while deliver(client=client):
+                pass
+    return time.perf_counter() - started
+
+
+def deliveries_per_s(base: str | None) -> dict[str, float]:
+    """Deliveries per second of this tree's worker (and of ``base``'s, alternated with it,
+    twice each, on the same deliveries set back to pending), to a receiver in a process of
+    its own."""
+    import subprocess
+
     from django.conf import settings
     from django.contrib.auth.models import User
+    from django.utils import timezone
 
     from articles import events
     from articles.events.models import WebhookDelivery, WebhookEndpoint
 
     settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS = True
+    receiver = subprocess.Popen(
+        [sys.executable, __file__, "--receiver"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        port = int(receiver.stdout.readline())
+        owner, _ = User.objects.get_or_create(username="bench-webhooks")
+        WebhookEndpoint.objects.create(
+            owner=owner, url=f"http://127.0.0.1:{port}/", events=["*"],
+            secret=events.new_secret(),
+        )  # fmt: skip
+        while events.sequence():
+            pass
+        while events.dispatch():
+            pass
+        count = WebhookDelivery.objects.count()
+        variants = {"this": events.deliver_due}
+        if base:
+            variants["base"] = _base_deliver(base)
+        rates: dict[str, list[float]] = {name: [] for name in variants}
+        for _ in range(2 if base else 1):
+            for name, deliver in variants.items():
+                WebhookDelivery.objects.update(
+                    state="pending", attempt=0, next_attempt_at=timezone.now()
+                )
+                rates[name].append(round(count / _send_all(deliver)))
+                assert not WebhookDelivery.objects.exclude(state="succeeded").exists()
+    finally:
+        receiver.kill()
+        receiver.wait()
+    result: dict[str, Any] = {"deliveries": count, "deliveries_per_s_one_worker": rates["this"]}
+    if base:
+        result[f"deliveries_per_s_one_worker_at_{base}"] = rates["base"]
+    return result
+
+
+def serve_receiver() -> None:
+    """The receiver: answers 200 at once, keeps connections alive; prints its port."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Ok)
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    owner, _ = User.objects.get_or_create(username="bench-webhooks")
-    WebhookEndpoint.objects.create(
-        owner=owner, url=f"http://127.0.0.1:{server.server_address[1]}/", events=["*"],
-        secret=events.new_secret(),
-    )  # fmt: skip
-    while events.sequence():
-        pass
-    while events.dispatch():
-        pass
-    count = WebhookDelivery.objects.count()
-    import httpx
-
-    started = time.perf_counter()
-    with httpx.Client(timeout=10) as client:
-        while events.deliver_due(client=client):
-            pass
-    seconds = time.perf_counter() - started
-    server.shutdown()
-    assert not WebhookDelivery.objects.exclude(state="succeeded").exists()
-    return count, seconds
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
 
 
 def page_ms(pages: int, audience: str, rng: random.Random) -> dict[str, float]:
@@ -137,6 +209,9 @@ def page_ms(pages: int, audience: str, rng: random.Random) -> dict[str, float]:
 
 def main() -> None:
     args = parse_args()
+    if args.receiver:
+        serve_receiver()
+        return
     search_bench.BENCH_DATABASE = DATABASE
     search_bench.use_bench_database(reuse=False)
     data = search_bench.ROOT / ".data" / f"bench-events-{args.articles}.ndjson"
@@ -147,7 +222,7 @@ def main() -> None:
     from articles.events.models import Event
 
     written = Event.objects.count()
-    count, seconds = deliveries_per_s()
+    delivered = deliveries_per_s(args.deliveries_base)
     rng = random.Random(args.seed)
     result = {
         "articles": args.articles,
@@ -156,8 +231,7 @@ def main() -> None:
         "outbox_slowdown_percent": round((on / off - 1) * 100, 1),
         "events_written": written,
         "events_per_s": round(written / on),
-        "deliveries": count,
-        "deliveries_per_s_one_worker": round(count / seconds),
+        **delivered,
         "feed_page_1000_ms_reader": page_ms(args.pages, "r", rng),
         "feed_page_1000_ms_editor": page_ms(args.pages, "e", rng),
     }

@@ -27,10 +27,11 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from articles import selectors
-from articles.events.models import ARTICLE, AUTHOR, SOURCE, TAG, Event, KnownObject
+from articles.events.models import ARTICLE, AUTHOR, SOURCE, TAG
 from articles.models import Author, NamedEntity, QuotedSource, Tag
 
 NAME_MODELS: dict[str, type[NamedEntity]] = {TAG: Tag, AUTHOR: Author, SOURCE: QuotedSource}
@@ -44,6 +45,30 @@ EVENT_TYPES = frozenset(
 )
 
 
+@dataclass(slots=True)
+class _New:
+    """An event to write (a model instance each costs an import's batch of thousands)."""
+
+    type: str
+    object: str
+    object_id: int
+    slug: str
+    occurred_at: datetime.datetime
+    public: bool
+    data: Any
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """A ``KnownObject`` row, as read under its lock."""
+
+    slug: str
+    public: bool
+    tag_ids: list[int]
+    author_ids: list[int]
+    source_ids: list[int]
+
+
 @dataclass(frozen=True)
 class _Seen:
     """One object as the feed knew it (``known``) and as it is now (``public``, ``data``)."""
@@ -52,12 +77,10 @@ class _Seen:
     slug: str
     exists: bool
     public: bool
-    known: KnownObject | None
+    known: _Known | None
 
     @classmethod
-    def of(
-        cls, pk: int, slug: str | None, public: set[int], known: dict[int, KnownObject]
-    ) -> _Seen:
+    def of(cls, pk: int, slug: str | None, public: set[int], known: dict[int, _Known]) -> _Seen:
         """``slug``: the object's now (None once deleted: then the one last told)."""
         exists = slug is not None
         if slug is None:
@@ -78,7 +101,7 @@ def articles_changed(article_ids: Iterable[int], *, written: bool = True) -> Non
     visibility = selectors.reader_visibility(ids)
     public = {pk for pk, (live, _) in visibility.items() if live}
     uses = _uses(ids)
-    events: list[Event] = []
+    events: list[_New] = []
     data = _article_data(rows)
     for pk in ids:
         seen = _Seen.of(pk, rows[pk].slug if pk in rows else None, public, known)
@@ -110,29 +133,34 @@ def _names(kind: str, name_ids: set[int], *, explicit: bool) -> None:
         return
     known = _locked_known(kind, ids)
     model = NAME_MODELS[kind]
-    slugs = dict(model.objects.filter(pk__in=ids).values_list("pk", "slug"))
-    public = set(
-        selectors.visible_names(model.objects.filter(pk__in=ids), READER).values_list(
-            "pk", flat=True
-        )
-    )
-    events: list[Event] = []
+    chosen = model.objects.filter(pk__in=_among(ids))
+    slugs = dict(chosen.values_list("pk", "slug"))
+    public = set(selectors.visible_names(chosen, READER).values_list("pk", flat=True))
+    events: list[_New] = []
     for pk in ids:
         events += _transition(kind, _Seen.of(pk, slugs.get(pk), public, known), None, explicit)
     # Most names an article write looks at again change for nobody: only those told of are
     # read with their counts (which cost a count over their articles).
     described = {e.object_id for e in events if e.data is None}
     if described:
-        data = _name_data(kind, list(_counted(kind).filter(pk__in=described)))
+        data = _name_data(kind, list(_counted(kind).filter(pk__in=_among(described))))
         for event in events:
             if event.data is None:
                 event.data = data[event.object_id]
-    _remember(kind, [(pk, slug, pk in public, None, None) for pk, slug in slugs.items()])
+    # Only rows that change: most names a batch looks at again are as the feed knew them.
+    _remember(
+        kind,
+        [
+            (pk, slug, pk in public, None, None)
+            for pk, slug in slugs.items()
+            if pk not in known or (known[pk].slug, known[pk].public) != (slug, pk in public)
+        ],
+    )
     _forget(kind, [pk for pk in ids if pk not in slugs])
     _insert(events)
 
 
-def _transition(kind: str, seen: _Seen, data: Any, explicit: bool) -> list[Event]:
+def _transition(kind: str, seen: _Seen, data: Any, explicit: bool) -> list[_New]:
     """The events that tell readers and editors what changed for one object (``data``: the
     object's representation, or None to be filled in by the caller).
 
@@ -142,11 +170,10 @@ def _transition(kind: str, seen: _Seen, data: Any, explicit: bool) -> list[Event
     appeared = "published" if kind == ARTICLE else "created"
     vanished = "unpublished" if kind == ARTICLE else "deleted"
 
-    def event(verb: str, public: bool, tombstone: bool = False) -> Event:
-        return Event(
-            type=f"{kind}.{verb}", object=kind, object_id=seen.object_id, slug=seen.slug,
-            occurred_at=now, public=public,
-            data={"id": seen.object_id, "slug": seen.slug} if tombstone else data,
+    def event(verb: str, public: bool, tombstone: bool = False) -> _New:
+        return _New(
+            f"{kind}.{verb}", kind, seen.object_id, seen.slug, now, public,
+            {"id": seen.object_id, "slug": seen.slug} if tombstone else data,
         )  # fmt: skip
 
     if not seen.exists:
@@ -165,13 +192,26 @@ def _transition(kind: str, seen: _Seen, data: Any, explicit: bool) -> list[Event
     return [event("updated", public=seen.public)]
 
 
-def _locked_known(kind: str, ids: list[int]) -> dict[int, KnownObject]:
-    rows = (
-        KnownObject.objects.select_for_update()
-        .filter(object=kind, object_id__in=ids)
-        .order_by("object_id")
-    )
-    return {row.object_id: row for row in rows}
+def _among(ids: Iterable[int]) -> RawSQL:
+    """``ids`` as one array parameter, for ``pk__in``: a batch's thousands of names as a list
+    cost Django a resolution and psycopg a placeholder each."""
+    return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
+
+
+def _locked_known(kind: str, ids: list[int]) -> dict[int, _Known]:
+    """What the feed told of these objects, their rows locked (in id order)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT object_id, slug, public, tag_ids, author_ids, source_ids
+              FROM articles_knownobject
+             WHERE object = %s AND object_id = ANY(%s::bigint[])
+             ORDER BY object_id
+               FOR UPDATE
+            """,
+            [kind, ids],
+        )
+        return {row[0]: _Known(*row[1:]) for row in cursor.fetchall()}
 
 
 def _uses(article_ids: list[int]) -> dict[int, dict[str, list[int]]]:
@@ -232,10 +272,14 @@ def _remember(
 
 def _forget(kind: str, ids: list[int]) -> None:
     if ids:
-        KnownObject.objects.filter(object=kind, object_id__in=ids).delete()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM articles_knownobject WHERE object = %s AND object_id = ANY(%s)",
+                [kind, ids],
+            )
 
 
-def _insert(events: list[Event]) -> None:
+def _insert(events: list[_New]) -> None:
     """One INSERT from one JSON document of rows, in order: psycopg quotes a text array's
     elements one by one (a regular expression per element), slower than the rest of an
     import's batch; one string from the C JSON encoder is not."""

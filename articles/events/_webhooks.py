@@ -2,11 +2,14 @@
 
 ``dispatch`` turns numbered events into deliveries (one per endpoint that wants the event),
 in the order of the feed, one dispatcher at a time (the feed state's row is locked).
-``deliver_due`` is the queue: it takes due deliveries with ``FOR UPDATE SKIP LOCKED`` and keeps
-their rows locked while it sends them, so however many workers run on however many hosts,
-one delivery is attempted by one of them at a time; a worker that dies mid-way leaves its
-deliveries unlocked and still pending (the transaction is rolled back): another one sends
-them again. Delivery is at least once; ``webhook-id`` is the same on every attempt.
+``deliver_due`` is the queue: it takes due deliveries with ``FOR UPDATE SKIP LOCKED`` and
+leases them (their next attempt is put off by ``LEASE_S``, committed at once), sends them side
+by side with no transaction open, and records the round's results in one statement, only
+where its lease is still there. So however many workers run on however many hosts, one
+delivery is attempted by one of them at a time (an attempt ends within ``TIMEOUT_S``, well
+inside the lease); a worker that dies mid-way leaves its deliveries pending, due again when
+the lease ends: another one sends them then. Delivery is at least once; ``webhook-id`` is
+the same on every attempt.
 """
 
 from __future__ import annotations
@@ -50,7 +53,12 @@ FILTER_KEYS = {
     "tag": "tags", "any_tag": "tags", "exclude_tag": "tags", "author": "authors",
     "source": "sources", "language": "language", "section": "section",
 }  # fmt: skip
-PARALLEL = 16
+# Deliveries sent side by side in one round (each with a thread and a kept-alive connection).
+ROUND = 64
+# How long a claimed delivery stays the claimer's: longer than an attempt (TIMEOUT_S) and the
+# recording of its result; a worker killed mid-way leaves its deliveries due again after it.
+LEASE_S = 30.0
+LEASE_MARGIN_S = 5.0
 
 
 def new_secret() -> str:
@@ -230,10 +238,13 @@ def signature(endpoint: WebhookEndpoint, message_id: str, at: datetime.datetime,
     return " ".join(Webhook(secret).sign(message_id, at, body) for secret in secrets_now)
 
 
-def send(client: httpx.Client, endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> Attempt:
-    """POST the delivery to the address its host resolves to now (checked again: a name that
-    resolved to a public address when registered may not any more); redirects are not
-    followed."""
+def send(
+    client: httpx.Client, endpoint: WebhookEndpoint, delivery: Claimed,
+    resolved: list[str] | ValueError,
+) -> Attempt:  # fmt: skip
+    """POST the delivery to the first address its host resolved to in this round (checked
+    again at each round: a name that resolved to a public address when registered may not
+    any more); redirects are not followed."""
     started = time.monotonic()
     attempt = Attempt()
     at = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
@@ -246,8 +257,10 @@ def send(client: httpx.Client, endpoint: WebhookEndpoint, delivery: WebhookDeliv
     }
     parts = urlsplit(endpoint.url)
     try:
+        if isinstance(resolved, ValueError):
+            raise resolved
         port = parts.port or (443 if parts.scheme == "https" else 80)
-        address = resolve(parts.hostname or "", port)[0]
+        address = resolved[0]
         host = f"[{address}]" if ":" in address else address
         target = urlunsplit((parts.scheme, f"{host}:{port}", parts.path or "/", parts.query, ""))
         headers["host"] = parts.netloc
@@ -260,17 +273,25 @@ def send(client: httpx.Client, endpoint: WebhookEndpoint, delivery: WebhookDeliv
             kept = b""
             for chunk in response.iter_bytes():
                 kept += chunk
-                if len(kept) >= RESPONSE_KEPT:
+                if len(kept) >= RESPONSE_KEPT or time.monotonic() - started > TIMEOUT_S:
                     break
             attempt.response_body = kept[:RESPONSE_KEPT].decode("utf-8", "replace")
         if not attempt.succeeded:
             attempt.error = f"HTTP {attempt.status_code}"
+        elif time.monotonic() - started > TIMEOUT_S:
+            attempt.status_code, attempt.error = None, f"Timeout: no answer within {TIMEOUT_S:g} s"
     except ValueError as error:
         attempt.error = str(error)[:500]
     except httpx.HTTPError as error:
         attempt.error = f"{type(error).__name__}: {error}"[:500]
     attempt.duration_ms = int((time.monotonic() - started) * 1000)
     return attempt
+
+
+def new_client() -> httpx.Client:
+    """The worker's HTTP client: kept-alive connections, as many as deliveries in flight."""
+    limits = httpx.Limits(max_connections=ROUND, max_keepalive_connections=ROUND)
+    return httpx.Client(timeout=TIMEOUT_S, limits=limits)
 
 
 def _scale() -> float:
@@ -287,75 +308,159 @@ def retry_delay(attempts_made: int) -> float:
     return base * _scale() * random.uniform(0.8, 1.2)
 
 
-_DUE_SQL = """
-SELECT d.id FROM articles_webhookdelivery d
-  JOIN articles_webhookendpoint e ON e.id = d.endpoint_id AND e.active
- WHERE d.state = 'pending' AND d.next_attempt_at <= clock_timestamp()
- ORDER BY d.next_attempt_at, d.id
- LIMIT %s
-   FOR UPDATE OF d SKIP LOCKED
+@dataclass
+class Claimed:
+    """A delivery this worker holds until ``lease`` (its ``next_attempt_at`` meanwhile)."""
+
+    id: int
+    endpoint_id: int
+    message_id: str
+    payload: str
+    attempt: int
+    created_at: datetime.datetime
+    lease: datetime.datetime
+
+
+# Due deliveries, each leased to this worker: its next attempt is put off by the lease, in a
+# statement of its own (committed at once), so that no other worker takes it meanwhile. The
+# lease (the new ``next_attempt_at``, to the microsecond) is the claim's token: results are
+# recorded only where it is still there, so a worker whose lease ran out records nothing.
+_CLAIM_SQL = """
+WITH due AS (
+    SELECT d.id FROM articles_webhookdelivery d
+      JOIN articles_webhookendpoint e ON e.id = d.endpoint_id AND e.active
+     WHERE d.state = 'pending' AND d.next_attempt_at <= clock_timestamp()
+     ORDER BY d.next_attempt_at, d.id
+     LIMIT %s
+       FOR UPDATE OF d SKIP LOCKED
+)
+UPDATE articles_webhookdelivery d
+   SET next_attempt_at = clock_timestamp() + make_interval(secs => %s)
+  FROM due WHERE d.id = due.id
+RETURNING d.id, d.endpoint_id, d.message_id, d.payload, d.attempt, d.created_at,
+          d.next_attempt_at
+"""
+
+_RECORD_SQL = """
+UPDATE articles_webhookdelivery d
+   SET attempt = d.attempt + r.attempted::int,
+       status_code = CASE WHEN r.attempted THEN r.status_code ELSE d.status_code END,
+       duration_ms = CASE WHEN r.attempted THEN r.duration_ms ELSE d.duration_ms END,
+       response_body = CASE WHEN r.attempted THEN r.response_body ELSE d.response_body END,
+       error = CASE WHEN r.attempted THEN r.error ELSE d.error END,
+       state = r.state, next_attempt_at = r.next_attempt_at
+  FROM jsonb_to_recordset(%s::jsonb) AS r(
+       id bigint, lease timestamptz, attempted boolean, status_code int, duration_ms int,
+       response_body text, error text, state text, next_attempt_at timestamptz)
+ WHERE d.id = r.id AND d.state = 'pending' AND d.next_attempt_at = r.lease
+RETURNING d.id
 """
 
 
-def deliver_due(limit: int = 64, client: httpx.Client | None = None) -> int:
-    """Send due deliveries (at most ``limit``, side by side); how many were attempted."""
-    own = client is None
-    client = client or httpx.Client(timeout=TIMEOUT_S)
+def _claim(limit: int) -> list[Claimed]:
+    with connection.cursor() as cursor:
+        cursor.execute(_CLAIM_SQL, [limit, LEASE_S])
+        return sorted((Claimed(*row) for row in cursor.fetchall()), key=lambda c: c.id)
+
+
+def _addresses(endpoint: WebhookEndpoint) -> list[str] | ValueError:
+    """Where the endpoint's host resolves now (once a round, for all its deliveries), or why
+    it may not be used."""
+    parts = urlsplit(endpoint.url)
     try:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(_DUE_SQL, [limit])
-                ids = [row[0] for row in cursor.fetchall()]
-            if not ids:
-                return 0
-            due = list(WebhookDelivery.objects.filter(pk__in=ids).select_related("endpoint"))
-            with ThreadPoolExecutor(min(PARALLEL, len(due))) as pool:
-                attempts = list(pool.map(lambda d: send(client, d.endpoint, d), due))
-            _record(due, attempts)
-        return len(due)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        return resolve(parts.hostname or "", port)
+    except ValueError as error:
+        return error
+
+
+def deliver_due(
+    limit: int = ROUND, client: httpx.Client | None = None, pool: ThreadPoolExecutor | None = None
+) -> int:
+    """Send due deliveries (at most ``limit``, all at once); how many were attempted.
+
+    Each is leased first (committed), then sent with no transaction open, then its result is
+    recorded (one statement for the round): several workers never attempt one delivery at
+    the same time, and one killed mid-way loses nothing (another sends it when the lease
+    runs out)."""
+    own_client, own_pool = client is None, pool is None
+    client = client or new_client()
+    pool = pool or ThreadPoolExecutor(ROUND, thread_name_prefix="webhook")
+    try:
+        due = _claim(limit)
+        if not due:
+            return 0
+        endpoints = WebhookEndpoint.objects.in_bulk({d.endpoint_id for d in due})
+        addresses = {pk: _addresses(endpoint) for pk, endpoint in endpoints.items()}
+        # Sent only while the lease has room for a whole attempt (a round larger than the
+        # pool waits for threads); the others are given back untried.
+        send_by = time.monotonic() + LEASE_S - TIMEOUT_S - LEASE_MARGIN_S
+
+        def attempt(delivery: Claimed) -> Attempt | None:
+            endpoint = endpoints.get(delivery.endpoint_id)  # None: deleted meanwhile
+            if endpoint is None or time.monotonic() > send_by:
+                return None
+            return send(client, endpoint, delivery, addresses[delivery.endpoint_id])
+
+        attempts = list(pool.map(attempt, due))
+        _record(due, attempts, endpoints)
+        return sum(a is not None for a in attempts)
     finally:
-        if own:
+        if own_client:
             client.close()
+        if own_pool:
+            pool.shutdown()
 
 
-def _record(due: list[WebhookDelivery], attempts: list[Attempt]) -> None:
+def _record(
+    due: list[Claimed], attempts: list[Attempt | None], endpoints: dict[int, WebhookEndpoint]
+) -> None:
     now = timezone.now()
-    endpoints: dict[int, WebhookEndpoint] = {}
+    rows = []
+    touched: dict[int, WebhookEndpoint] = {}
     for delivery, attempt in zip(due, attempts, strict=True):
-        delivery.attempt += 1
-        delivery.status_code = attempt.status_code
-        delivery.duration_ms = attempt.duration_ms
-        delivery.response_body = attempt.response_body
-        delivery.error = attempt.error
-        endpoint = endpoints.setdefault(delivery.endpoint_id, delivery.endpoint)
+        row = {"id": delivery.id, "lease": delivery.lease.isoformat(), "state": "pending"}
+        rows.append(row)
+        if attempt is None:  # not tried: due again at once, the log as it was
+            row.update(attempted=False, next_attempt_at=now.isoformat())
+            continue
+        row.update(
+            attempted=True, status_code=attempt.status_code, duration_ms=attempt.duration_ms,
+            response_body=attempt.response_body, error=attempt.error,
+        )  # fmt: skip
+        endpoint = touched.setdefault(delivery.endpoint_id, endpoints[delivery.endpoint_id])
         if attempt.succeeded:
-            delivery.state = WebhookDelivery.State.SUCCEEDED
-            delivery.next_attempt_at = None
+            row.update(state=WebhookDelivery.State.SUCCEEDED, next_attempt_at=None)
             endpoint.failing_since = None
             continue
         endpoint.failing_since = endpoint.failing_since or now
-        next_at = now + datetime.timedelta(seconds=retry_delay(delivery.attempt))
+        next_at = now + datetime.timedelta(seconds=retry_delay(delivery.attempt + 1))
         if (next_at - delivery.created_at).total_seconds() > GIVE_UP_AFTER_S * _scale():
-            delivery.state = WebhookDelivery.State.FAILED
-            delivery.next_attempt_at = None
+            row.update(state=WebhookDelivery.State.FAILED, next_attempt_at=None)
         else:
-            delivery.next_attempt_at = next_at
-    WebhookDelivery.objects.bulk_update(
-        due, ["attempt", "status_code", "duration_ms", "response_body", "error", "state",
-              "next_attempt_at"],
+            row["next_attempt_at"] = next_at.isoformat()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(_RECORD_SQL, [json.dumps(rows)])
+            recorded = {row[0] for row in cursor.fetchall()}
+        for endpoint in touched.values():
+            if not any(d.id in recorded for d in due if d.endpoint_id == endpoint.pk):
+                continue  # every lease of it ran out: another worker tells
+            _record_endpoint(endpoint, now)
+
+
+def _record_endpoint(endpoint: WebhookEndpoint, now: datetime.datetime) -> None:
+    failing = endpoint.failing_since is not None
+    if failing and (now - endpoint.failing_since).total_seconds() > DISABLE_AFTER_S * _scale():
+        endpoint.active = False
+        endpoint.disabled_reason = (
+            f"Disabled at {now.isoformat()}: every delivery failed since "
+            f"{endpoint.failing_since.isoformat()}. Fix the receiver, then set active."
+        )
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+        failing_since=endpoint.failing_since, active=endpoint.active,
+        disabled_reason=endpoint.disabled_reason,
     )  # fmt: skip
-    for endpoint in endpoints.values():
-        failing = endpoint.failing_since is not None
-        if failing and (now - endpoint.failing_since).total_seconds() > DISABLE_AFTER_S * _scale():
-            endpoint.active = False
-            endpoint.disabled_reason = (
-                f"Disabled at {now.isoformat()}: every delivery failed since "
-                f"{endpoint.failing_since.isoformat()}. Fix the receiver, then set active."
-            )
-        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
-            failing_since=endpoint.failing_since, active=endpoint.active,
-            disabled_reason=endpoint.disabled_reason,
-        )  # fmt: skip
 
 
 def queue_status() -> dict[str, Any]:

@@ -9,6 +9,7 @@ import datetime
 import logging
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.db import DatabaseError, close_old_connections
 
 from articles.events._feed import prune, sequence
 from articles.events._schedule import publish_due
-from articles.events._webhooks import TIMEOUT_S, deliver_due, dispatch
+from articles.events._webhooks import ROUND, deliver_due, dispatch, new_client
 
 log = logging.getLogger("articles.events.worker")
 PRUNE_EVERY_S = 60.0
@@ -26,22 +27,23 @@ def retention() -> datetime.timedelta:
     return datetime.timedelta(days=float(getattr(settings, "EVENT_RETENTION_DAYS", 30)))
 
 
-def work_once(client: httpx.Client | None = None) -> int:
+def work_once(client: httpx.Client | None = None, pool: ThreadPoolExecutor | None = None) -> int:
     """One round; how much it did (0: nothing was waiting). Saved searches are matched
     between the dispatch and the delivery, so that their alerts go out in the same round."""
     # Monitoring sits above events (it sends through their webhooks): imported when used.
     from articles.monitoring import percolate
 
-    return publish_due() + sequence() + dispatch() + percolate() + deliver_due(client=client)
+    done = publish_due() + sequence() + dispatch() + percolate()
+    return done + deliver_due(client=client, pool=pool)
 
 
 def run(stop: threading.Event, *, idle_s: float = 0.5) -> None:
     """Work until ``stop`` is set (at least one round); a round in progress is finished."""
     last_prune = None
-    with httpx.Client(timeout=TIMEOUT_S) as client:
+    with new_client() as client, ThreadPoolExecutor(ROUND, thread_name_prefix="webhook") as pool:
         while True:
             try:
-                done = work_once(client)
+                done = work_once(client, pool)
                 if last_prune is None or time.monotonic() - last_prune >= PRUNE_EVERY_S:
                     pruned = prune(retention())  # numbered and dispatched ones only
                     last_prune = time.monotonic()

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from articles import bulk, services
 from articles.events.models import Event
 from articles.models import Article, Tag
-from tests.events.helpers import follow, types
+from tests.events.helpers import Mirror, follow, types
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -207,3 +207,32 @@ def test_a_bulk_written_articles_event_data_is_its_detail(api_client, editor_cli
     detail = api_client.get(f"/api/v1/articles/{event['id']}/").json()
     assert event["data"] == detail
     assert event["data"]["tags"] and event["data"]["authors"] and event["data"]["quotes"]
+
+
+def test_a_name_gone_from_readers_then_deleted_leaves_both_mirrors_right(api_client, editor_client):
+    """A tag readers lose (its one live article back to draft) is deleted for them and
+    updated for editors, in that order; deleted afterwards, it goes from editors' copies too."""
+    readers, editors = Mirror(), Mirror()
+    article = ArticleFactory(title="Shown", tags=["Fleeting"])
+    tag = Tag.objects.get(slug="fleeting")
+    reader_events, reader_cursor = follow(api_client)
+    editor_events, editor_cursor = follow(editor_client)
+    readers.apply(reader_events)
+    editors.apply(editor_events)
+    services.articles_set_status(Article.objects.filter(pk=article.pk), "draft")
+    reader_events, reader_cursor = follow(api_client, reader_cursor)
+    editor_events, editor_cursor = follow(editor_client, editor_cursor)
+    assert [t for t in types(editor_events) if t[0].startswith("tag.")] == [
+        ("tag.deleted", "fleeting"), ("tag.updated", "fleeting"),
+    ]  # fmt: skip
+    readers.apply(reader_events)
+    editors.apply(editor_events)
+    assert readers.of("tag") == {} and readers.of("article") == {}
+    assert set(editors.of("tag")) == {tag.pk} and set(editors.of("article")) == {article.pk}
+    services.named_delete(tag)
+    reader_events, _ = follow(api_client, reader_cursor)
+    editor_events, _ = follow(editor_client, editor_cursor)
+    assert reader_events == []
+    assert types(editor_events) == [("article.updated", "shown"), ("tag.deleted", "fleeting")]
+    editors.apply(editor_events)
+    assert editors.of("tag") == {} and editors.of("article")[article.pk]["tags"] == []

@@ -4,11 +4,13 @@ a real receiver on loopback: retries, a receiver down and back, rotation, filter
 from __future__ import annotations
 
 import datetime
+import time
 
 import pytest
 from django.utils import timezone
 
 from articles import events
+from articles.events import _webhooks
 from articles.events.models import WebhookDelivery, WebhookEndpoint
 from tests.conftest import EDITOR_PERMISSIONS
 from tests.events.receiver import Receiver
@@ -147,6 +149,67 @@ def test_a_receiver_down_loses_nothing(hook_client, receiver):
         assert len(back.ids()) == 3
     finally:
         back.stop()
+
+
+def queued(receiver: Receiver, hook_client, count: int = 1) -> list[WebhookDelivery]:
+    """``count`` deliveries due to the receiver, none sent yet."""
+    register(hook_client, receiver, events=["article.published"])
+    for number in range(count):
+        ArticleFactory(title=f"Queued {number}")
+    events.sequence()
+    events.dispatch()
+    return list(WebhookDelivery.objects.order_by("id"))
+
+
+def test_a_leased_delivery_waits_for_its_lease_then_another_worker_sends_it(
+    hook_client, receiver, monkeypatch
+):
+    (delivery,) = queued(receiver, hook_client)
+    monkeypatch.setattr(_webhooks, "LEASE_S", 0.5)
+    stalled = _webhooks._claim(64)  # a worker that claimed it, then stalled or died
+    monkeypatch.undo()
+    assert [c.id for c in stalled] == [delivery.pk]
+    assert events.deliver_due() == 0 and receiver.arrived == []  # leased: nobody else sends
+    delivery.refresh_from_db()
+    assert (delivery.state, delivery.attempt) == ("pending", 0)
+    assert delivery.next_attempt_at == stalled[0].lease
+    time.sleep(0.6)
+    assert events.deliver_due() == 1  # the lease ran out: another worker sends it
+    assert receiver.ids() == [delivery.message_id]
+    # The stalled worker comes back with an answer of its own: it is not recorded (its lease
+    # is gone), the endpoint is not marked failing.
+    endpoints = WebhookEndpoint.objects.in_bulk([delivery.endpoint_id])
+    _webhooks._record(stalled, [_webhooks.Attempt(status_code=500, error="HTTP 500")], endpoints)
+    delivery.refresh_from_db()
+    assert (delivery.state, delivery.attempt, delivery.status_code) == ("succeeded", 1, 200)
+    assert WebhookEndpoint.objects.get(pk=delivery.endpoint_id).failing_since is None
+
+
+def test_deliveries_without_time_left_in_their_lease_go_back_untried(
+    hook_client, receiver, monkeypatch
+):
+    queued(receiver, hook_client, count=3)
+    # A lease with no room for an attempt (as for deliveries that waited for a thread).
+    monkeypatch.setattr(_webhooks, "LEASE_MARGIN_S", _webhooks.LEASE_S)
+    assert events.deliver_due() == 0 and receiver.arrived == []
+    assert {(d.state, d.attempt) for d in WebhookDelivery.objects.all()} == {("pending", 0)}
+    assert WebhookDelivery.objects.filter(next_attempt_at__lte=timezone.now()).count() == 3
+    monkeypatch.undo()
+    assert events.deliver_due() == 3 and len(receiver.ids()) == 3
+
+
+def test_a_round_records_each_result_in_one_statement(hook_client, receiver):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    queued(receiver, hook_client, count=5)
+    receiver.fail_next = 2
+    with CaptureQueriesContext(connection) as queries:
+        assert events.deliver_due() == 5
+    # claim, endpoints, record, endpoint state (plus the savepoint around the last two)
+    assert len([q for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]) == 4
+    states = sorted(WebhookDelivery.objects.values_list("state", "attempt", "status_code"))
+    assert states == [("pending", 1, 500)] * 2 + [("succeeded", 1, 200)] * 3
 
 
 def test_retry_schedule_and_giving_up(settings):
