@@ -168,11 +168,12 @@ SELECT m.article_id, m.version, m.saved_search_id
   FROM unnest(%s::bigint[], %s::text[]) AS v(article_id, version)
   JOIN articles_savedsearchmatch m ON m.article_id = v.article_id AND m.version = v.version
 """
-# Ids for the matches, in order, and the time they are recorded.
+# The next ``count`` match ids (the last of them), and the time they are recorded: only
+# percolation takes them, one percolator at a time (under its lock), so that none is taken
+# between the two calls.
 _IDS_SQL = """
-SELECT min(n), max(n), count(*), clock_timestamp()
-  FROM (SELECT nextval(pg_get_serial_sequence('articles_savedsearchmatch', 'id')) AS n
-          FROM generate_series(1, %s)) AS s
+SELECT setval(seq, nextval(seq) + %s - 1), clock_timestamp()
+  FROM pg_get_serial_sequence('articles_savedsearchmatch', 'id') AS seq
 """
 _COPY_SQL = (
     "COPY articles_savedsearchmatch (id, saved_search_id, article_id, version, matched_at)"
@@ -186,31 +187,36 @@ def _record(matched: list[tuple[int, str, list[int]]], saved: dict[int, _Saved])
         return
     with connection.cursor() as cursor:
         articles = _locked(cursor, "articles_article", [row[0] for row in matched])
-        searches = _locked(
-            cursor, "articles_savedsearch", sorted({sid for row in matched for sid in row[2]})
-        )
+        wanted = {sid for row in matched for sid in row[2]}
+        searches = _locked(cursor, "articles_savedsearch", sorted(wanted))
         cursor.execute(_RECORDED_SQL, [[row[0] for row in matched], [row[1] for row in matched]])
         recorded = set(cursor.fetchall())
-        rows = [
-            (search_id, article_id, version)
-            for article_id, version, search_ids in matched
-            if article_id in articles
-            for search_id in search_ids
-            if search_id in searches and (article_id, version, search_id) not in recorded
-        ]
-        if not rows:
+        kept = []
+        for article_id, version, search_ids in matched:
+            if article_id not in articles:
+                continue  # deleted meanwhile
+            if len(searches) < len(wanted):  # some deleted meanwhile
+                search_ids = [sid for sid in search_ids if sid in searches]
+            if recorded:  # a version matched before (its events in two batches, a retry)
+                search_ids = [s for s in search_ids if (article_id, version, s) not in recorded]
+            kept.append((article_id, version, search_ids))
+        count = sum(len(search_ids) for _, _, search_ids in kept)
+        if not count:
             return
-        first, matched_at = _ids(cursor, len(rows))
+        first, matched_at = _ids(cursor, count)
         at = matched_at.isoformat()
-        text = "".join(
-            f"{first + n}\t{search_id}\t{article_id}\t{_copy_text(version)}\t{at}\n"
-            for n, (search_id, article_id, version) in enumerate(rows)
-        )
+        lines, rows, next_id = [], [], first
+        for article_id, version, search_ids in kept:
+            tail = f"\t{article_id}\t{_copy_text(version)}\t{at}\n"
+            lines += [f"{next_id + n}\t{search_id}{tail}" for n, search_id in enumerate(search_ids)]
+            rows += [(search_id, article_id) for search_id in search_ids]
+            next_id += len(search_ids)
+        text = "".join(lines)
         with cursor.cursor.copy(_COPY_SQL) as copy:
             copy.write(text)
     sent = [
         (first + n, search_id, article_id)
-        for n, (search_id, article_id, _) in enumerate(rows)
+        for n, (search_id, article_id) in enumerate(rows)
         if saved[search_id].webhook_id is not None
     ]
     if sent:
@@ -223,19 +229,10 @@ def _locked(cursor: Any, table: str, ids: list[int]) -> set[int]:
 
 
 def _ids(cursor: Any, count: int) -> tuple[int, datetime.datetime]:
-    """The first of ``count`` consecutive new match ids (the percolator is alone to take
-    them, under its lock), and the time."""
+    """The first of ``count`` consecutive new match ids, and the time."""
     cursor.execute(_IDS_SQL, [count])
-    low, high, _, matched_at = cursor.fetchone()
-    if high - low + 1 != count:  # someone else took some meanwhile: consecutive ones now
-        cursor.execute(
-            "SELECT setval(pg_get_serial_sequence('articles_savedsearchmatch', 'id'),"
-            " nextval(pg_get_serial_sequence('articles_savedsearchmatch', 'id')) + %s - 1)",
-            [count],
-        )
-        high = cursor.fetchone()[0]
-        low = high - count + 1
-    return low, matched_at
+    last, matched_at = cursor.fetchone()
+    return last - count + 1, matched_at
 
 
 def _copy_text(value: str) -> str:

@@ -91,6 +91,7 @@ class Percolator:
         self._plans: dict[int, _Plan] = {}
         self._by_term: dict[Term, set[int]] = {}
         self._by_near: dict[tuple[str, tuple[str, ...]], set[int]] = {}
+        self._by_watched: dict[tuple[str, tuple[str, ...]], set[int]] = {}
         self._everywhere: set[int] = set()
         self._context: tuple | None = None
 
@@ -103,6 +104,7 @@ class Percolator:
         present = tuple(languages_present(searcher))
         if (synonyms.sets, present) != self._context:
             self._plans, self._by_term, self._by_near, self._everywhere = {}, {}, {}, set()
+            self._by_watched = {}
             self._context = (synonyms.sets, present)
         self._sync(searches, searcher, synonyms, present)
         rows = read_articles(list(article_ids))
@@ -150,14 +152,10 @@ class Percolator:
 
     def _forgotten_words(self, searcher: tantivy.Searcher) -> set[int]:
         """Plans relying on a word the archive no longer knows."""
-        words: dict[tuple[str, tuple[str, ...]], list[int]] = {}
-        for search_id, each in self._plans.items():
-            for word in each.watched:
-                words.setdefault((word, each.keys), []).append(search_id)
         return {
             search_id
-            for (word, keys), ids in words.items()
-            if not known(searcher, word, list(keys))
+            for (word, keys), ids in self._by_watched.items()
+            if ids and not known(searcher, word, list(keys))
             for search_id in ids
         }
 
@@ -167,6 +165,8 @@ class Percolator:
             self._by_term.setdefault(found, set()).add(search_id)
         for word in each.near:
             self._by_near.setdefault((word, each.keys), set()).add(search_id)
+        for word in each.watched:
+            self._by_watched.setdefault((word, each.keys), set()).add(search_id)
         if each.everywhere:
             self._everywhere.add(search_id)
 
@@ -176,6 +176,8 @@ class Percolator:
             self._by_term[found].discard(search_id)
         for word in each.near:
             self._by_near[(word, each.keys)].discard(search_id)
+        for word in each.watched:
+            self._by_watched[(word, each.keys)].discard(search_id)
         self._everywhere.discard(search_id)
 
     def _candidates(self, batch: tantivy.Searcher, keys: set[str], near: _Near) -> set[int]:
@@ -215,7 +217,7 @@ def _batch_searcher(rows: list[ArticleRow]) -> tantivy.Searcher:
     register_analysers(index)
     writer = index.writer(_BATCH_WRITER_HEAP, 1)
     for row in rows:
-        writer.add_document(next(article_documents(row)))
+        writer.add_document(next(article_documents(row, matching=True)))
     writer.commit()
     index.reload()
     return index.searcher()
