@@ -3,6 +3,7 @@ the worker's own step, and the matches compared with the article list's answers.
 
     .venv/bin/python bench/percolate.py                      # about 3 minutes
     .venv/bin/python bench/percolate.py --archive 20000 --new 5000 --searches 10000
+    .venv/bin/python bench/percolate.py --reuse --new 1000   # from the last run's setup
 
 1. Generates the import benchmark's archive (``bench/ingest.py``: French and English, HTML
    bodies of 150 to 800 words, Zipf-distributed tags) and stores ``--archive`` articles with
@@ -23,6 +24,10 @@ the worker's own step, and the matches compared with the article list's answers.
    articles are exactly the article list's answer (``search.search_articles`` with the saved
    search's parameters, for its owner) restricted to those articles.
 5. Prints the results and writes ``bench/results/percolate.json``.
+
+Each run keeps its setup (the database after step 2, as a template database, and its search
+index): ``--reuse`` starts from it (same ``--archive``, ``--searches`` and ``--seed``), so that
+variants of the code are timed on the same data, side by side.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ import ingest as ingest_bench  # the archive generator
 import run as search_bench  # the bench database and the vocabulary
 
 DATABASE = "newsapi_bench_percolate"
+SETUP = "newsapi_bench_percolate_setup"  # the database after the saved searches (a template)
 USERS, EDITOR_SHARE = 1_000, 0.05
 SHAPES = [  # (share, shape)
     (0.40, "one"), (0.22, "two"), (0.08, "three_four"), (0.10, "phrase"), (0.10, "or"),
@@ -55,6 +61,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--searches", type=int, default=10_000)
     parser.add_argument("--check", type=int, default=500, help="saved searches compared")
     parser.add_argument("--seed", type=int, default=20261202)
+    parser.add_argument("--reuse", action="store_true", help="start from the last setup")
+    parser.add_argument("--profile", type=Path, help="cProfile the timed step into this file")
     return parser.parse_args()
 
 
@@ -174,17 +182,69 @@ def save_all(specs: list[dict], rng: random.Random) -> None:
     SavedSearch.objects.bulk_create(rows, batch_size=2000)
 
 
-def percolate_all() -> float:
+def percolate_all(profile: Path | None = None) -> float:
     """The worker's percolation step until it has nothing left (events numbered first, as
     the worker's round does, and not timed)."""
     from articles import events, monitoring
 
     while events.sequence():
         pass
+    profiler = None
+    if profile is not None:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     started = time.perf_counter()
     while monitoring.percolate():
         pass
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(profile)
+    return seconds
+
+
+def setup_key(args: argparse.Namespace) -> dict:
+    return {"archive": args.archive, "searches": args.searches, "seed": args.seed}
+
+
+def keep_setup(args: argparse.Namespace, index: Path, kept: Path) -> None:
+    """The bench database as it is now, as a template, and a copy of its search index."""
+    import shutil
+
+    from django.db import connections
+
+    search_bench_admin(f'DROP DATABASE IF EXISTS "{SETUP}" WITH (FORCE)')
+    connections["default"].close()
+    search_bench_admin(f'CREATE DATABASE "{SETUP}" TEMPLATE "{DATABASE}"')
+    shutil.rmtree(kept, ignore_errors=True)
+    shutil.copytree(index, kept, symlinks=True)
+    (kept / "bench-setup.json").write_text(json.dumps(setup_key(args)))
+
+
+def restore_setup(args: argparse.Namespace, index: Path, kept: Path) -> None:
+    import shutil
+
+    marker = kept / "bench-setup.json"
+    if not marker.exists() or json.loads(marker.read_text()) != setup_key(args):
+        sys.exit(f"--reuse: no setup kept for {setup_key(args)}: run once without --reuse")
+    search_bench_admin(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+    search_bench_admin(f'CREATE DATABASE "{DATABASE}" TEMPLATE "{SETUP}"')
+    shutil.rmtree(index, ignore_errors=True)
+    shutil.copytree(kept, index, symlinks=True)
+    (index / "bench-setup.json").unlink()
+
+
+def search_bench_admin(statement: str) -> None:
+    import psycopg
+    from django.conf import settings
+
+    from newsapi.database import connection_params
+
+    params = connection_params(settings.DATABASES["default"])
+    with psycopg.connect(**params, dbname="postgres", autocommit=True) as conn:
+        conn.execute(statement)
 
 
 def check(sample: int, new_ids: set[int], rng: random.Random) -> dict:
@@ -215,13 +275,20 @@ def check(sample: int, new_ids: set[int], rng: random.Random) -> dict:
 def main() -> None:
     args = parse_args()
     search_bench.BENCH_DATABASE = DATABASE
-    search_bench.use_bench_database(reuse=False)
+    index = search_bench.ROOT / ".data" / "bench-percolate-search"
+    kept = search_bench.ROOT / ".data" / "bench-percolate-setup-search"
+    if args.reuse:
+        import django
+
+        django.setup()
+        restore_setup(args, index, kept)
+    search_bench.use_bench_database(reuse=args.reuse)
     from django.conf import settings
 
     from articles import search
     from articles.models import Article, SavedSearchMatch
 
-    settings.SEARCH_INDEX_PATH = search_bench.ROOT / ".data" / "bench-percolate-search"
+    settings.SEARCH_INDEX_PATH = index
     data = search_bench.ROOT / ".data" / "bench-percolate.ndjson"
     data.parent.mkdir(exist_ok=True)
     warm = 200
@@ -233,13 +300,16 @@ def main() -> None:
         lines[args.archive + warm :],
     )  # fmt: skip
     rng = random.Random(args.seed)
-    started = time.perf_counter()
-    store(archive)
-    search.engine().rebuild()
-    loaded = time.perf_counter() - started
-    percolate_all()  # the archive's events, before any search was saved: nothing to match
-    specs = saved_searches(rng, args.searches, [json.loads(line) for line in archive])
-    save_all(specs, rng)
+    loaded = None
+    if not args.reuse:
+        started = time.perf_counter()
+        store(archive)
+        search.engine().rebuild()
+        loaded = round(time.perf_counter() - started, 1)
+        percolate_all()  # the archive's events, before any search was saved: nothing to match
+        specs = saved_searches(rng, args.searches, [json.loads(line) for line in archive])
+        save_all(specs, rng)
+        keep_setup(args, index, kept)
 
     store(cold)
     search.engine().searcher()
@@ -252,12 +322,13 @@ def main() -> None:
     search.engine().searcher()  # the index applies the new articles' changes
     index_seconds = time.perf_counter() - started
     matches_before = SavedSearchMatch.objects.count()
-    seconds = percolate_all()
+    seconds = percolate_all(args.profile)
     matches = SavedSearchMatch.objects.count() - matches_before
     result = {
         "archive_articles": args.archive,
         "saved_searches": args.searches,
-        "archive_load_and_index_s": round(loaded, 1),
+        "archive_load_and_index_s": loaded,
+        "reused_setup": args.reuse,
         "cold_start_s": round(cold_seconds, 2),
         "cold_start_articles": warm,
         "new_articles": len(new_ids),
@@ -266,7 +337,7 @@ def main() -> None:
         "articles_per_s": round(len(new_ids) / seconds),
         "matches": matches,
         "matches_per_article": round(matches / len(new_ids), 1),
-        "exactness": check(args.check, new_ids, rng),
+        "exactness": check(args.check, new_ids, random.Random(args.seed + 1)),
     }
     search_bench.RESULTS.mkdir(exist_ok=True)
     (search_bench.RESULTS / "percolate.json").write_text(json.dumps(result, indent=2))

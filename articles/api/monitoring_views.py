@@ -57,6 +57,9 @@ class SavedSearchViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer: s.SavedSearchSerializer) -> None:
         serializer.save(owner=self.request.user)
 
+    def perform_destroy(self, saved: SavedSearch) -> None:
+        monitoring.saved_search_delete(saved)
+
     @extend_schema(
         summary="The articles that matched it, in the order they matched",
         description="Follow `next_cursor` with `after` to get each match once. An article "

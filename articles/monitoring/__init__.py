@@ -11,6 +11,7 @@ from articles.monitoring._searches import (
     FILTERS,
     max_per_user,
     saved_search_create,
+    saved_search_delete,
     saved_search_update,
     search_params,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "max_per_user",
     "percolate",
     "saved_search_create",
+    "saved_search_delete",
     "saved_search_update",
     "search_params",
 ]

@@ -7,12 +7,23 @@ recorded once per version of the article and sent to the saved search's webhook.
 One percolator at a time (the state row is locked to the commit), and everything of a batch
 (matches, deliveries, how far it read) commits together: a worker that dies mid-way leaves
 the batch to the next one, and a version matched twice (two events, two workers) is recorded
-once (a unique constraint).
+once (the matches recorded of the batch's versions are left out; a unique constraint stands
+behind that).
+
+A batch is every event waiting, up to ``BATCH``: a worker that keeps up matches a few
+articles at a time, one that is behind (a burst of imports) matches thousands together, each
+batch's fixed costs (the batch's index, typo-tolerant searches planned again, the saved
+searches read) spread over more articles. Matches are written with COPY, their ids taken from
+the table's sequence beforehand; the table has no foreign key constraints (their checks,
+row by row, cost more than the rest of writing a match): the batch's articles and saved
+searches are locked instead (``FOR KEY SHARE``, as a foreign key's check would), and Django
+deletes a saved search's or an article's matches with it.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import json
 import logging
 from typing import Any
@@ -23,41 +34,47 @@ from rest_framework.exceptions import ValidationError
 
 from articles import search, selectors, services
 from articles.events import webhook_payload
-from articles.events.models import Event
 from articles.monitoring._searches import search_params
-from articles.monitoring.models import PercolationState, SavedSearch
+from articles.monitoring.models import PercolationState
 
 log = logging.getLogger("articles.monitoring")
 MATCHED = "saved_search.matched"
 EVENT_TYPES = ("article.created", "article.published", "article.updated")
-BATCH = 2000
+BATCH = 10_000  # events, at most (what is waiting, when fewer)
 
 # Per process: plans of the saved searches, and their list parameters, kept between rounds.
 _PERCOLATOR = search.Percolator()
 _PARAMS: dict[tuple[str, bool], search.ArticleSearch | None] = {}
+_SEARCHES: dict[tuple[str, str, bool], search.ArticleSearch | None] = {}
 
 
 def percolate(batch: int = BATCH) -> int:
     """Match the next events' articles (at most ``batch`` events); how many events."""
     with transaction.atomic():
         state = _locked_state()
-        events = list(
-            Event.objects.filter(seq__gt=state.percolated_through_seq)
-            .order_by("seq")
-            .values_list("seq", "type", "object", "object_id", "occurred_at")[:batch]
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(_EVENTS_SQL, [state.percolated_through_seq, batch])
+            events = cursor.fetchall()
         if not events:
             return 0
         state.percolated_through_seq = events[-1][0]
         state.save(update_fields=["percolated_through_seq"])
-        changed: dict[int, Any] = {}  # article id -> when it last changed (in event order)
-        for _, kind, obj, object_id, occurred_at in events:
+        changed: dict[int, int] = {}  # article id -> when it last changed (µs, in event order)
+        for _, kind, obj, object_id, occurred_us in events:
             if obj == "article" and kind in EVENT_TYPES:
                 changed.pop(object_id, None)
-                changed[object_id] = occurred_at
+                changed[object_id] = occurred_us
         if changed:
-            _record(_matches(changed))
+            saved = _active_searches()
+            if saved:
+                _record(_matches(changed, saved), saved)
         return len(events)
+
+
+_EVENTS_SQL = """
+SELECT seq, type, object, object_id, (EXTRACT(EPOCH FROM occurred_at) * 1000000)::bigint
+  FROM articles_event WHERE seq > %s ORDER BY seq LIMIT %s
+"""
 
 
 def _locked_state() -> PercolationState:
@@ -69,88 +86,178 @@ def _locked_state() -> PercolationState:
     return PercolationState.objects.select_for_update().get(pk=1)
 
 
-def _matches(changed: dict[int, Any]) -> list[tuple[int, int, str]]:
-    """(saved search id, article id, version) for every active saved search that matches one
-    of these articles as the article list would answer its owner now, saved before the
-    change, in the order of the changes."""
-    saved = list(
-        SavedSearch.objects.filter(active=True).values_list(
-            "id", "owner_id", "q", "filters", "created_at"
-        )
-    )
-    if not saved:
-        return []
-    editors = set(
+@dataclasses.dataclass(frozen=True)
+class _Saved:
+    params: search.ArticleSearch
+    created_us: int  # when it was saved (µs since the epoch)
+    name: str
+    webhook_id: int | None
+
+
+_SEARCHES_SQL = """
+SELECT s.id, s.q, s.filters::text, (EXTRACT(EPOCH FROM s.created_at) * 1000000)::bigint,
+       s.name, s.webhook_id, s.owner_id = ANY(%s)
+  FROM articles_savedsearch s WHERE s.active ORDER BY s.id
+"""
+
+
+def _active_searches() -> dict[int, _Saved]:
+    """Every active saved search, with the list's parameters for its owner (those no
+    longer valid left out)."""
+    editors = list(
         get_user_model().objects.with_perm("articles.change_article").values_list("pk", flat=True)
     )
-    searches: dict[int, search.ArticleSearch] = {}
-    created = {}
-    for search_id, owner_id, q, filters, created_at in saved:
-        params = _params(search_id, filters, editor=owner_id in editors)
-        if params is not None:
-            searches[search_id] = dataclasses.replace(params, q=q)
-            created[search_id] = created_at
-    found = _PERCOLATOR.match(searches, list(changed))
-    order = {article_id: n for n, article_id in enumerate(changed)}
-    return sorted(
-        (
-            (search_id, article_id, services.version_of(article_id, found.updated_at[article_id]))
-            for search_id, article_ids in found.matches.items()
-            for article_id in article_ids
-            if created[search_id] <= changed[article_id]
-        ),
-        key=lambda match: (order[match[1]], match[0]),
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_SEARCHES_SQL, [editors])
+        rows = cursor.fetchall()
+    saved = {}
+    for search_id, q, filters, created_us, name, webhook_id, editor in rows:
+        key = (q, filters, editor)
+        if key not in _SEARCHES:
+            params = _params(search_id, filters, editor=editor)
+            _SEARCHES[key] = None if params is None else dataclasses.replace(params, q=q)
+        if _SEARCHES[key] is not None:
+            saved[search_id] = _Saved(_SEARCHES[key], created_us, name, webhook_id)
+    return saved
 
 
-def _params(search_id: int, filters: dict, *, editor: bool) -> search.ArticleSearch | None:
+def _matches(changed: dict[int, int], saved: dict[int, _Saved]) -> list[tuple[int, str, list[int]]]:
+    """(article id, version, the saved searches it matches) for these articles, in the order
+    of their changes: every active saved search that matches one as the article list would
+    answer its owner now, saved before the change."""
+    found = _PERCOLATOR.match({sid: each.params for sid, each in saved.items()}, list(changed))
+    by_article: dict[int, list[int]] = {}
+    for search_id, article_ids in found.matches.items():
+        for article_id in article_ids:
+            by_article.setdefault(article_id, []).append(search_id)
+    earliest = min(changed.values())
+    recent = {sid: each.created_us for sid, each in saved.items() if each.created_us > earliest}
+    result = []
+    for article_id, when in changed.items():
+        search_ids = by_article.get(article_id)
+        if not search_ids:
+            continue
+        if recent:
+            search_ids = [sid for sid in search_ids if recent.get(sid, earliest) <= when]
+        search_ids.sort()
+        version = services.version_of(article_id, found.updated_at[article_id])
+        result.append((article_id, version, search_ids))
+    return result
+
+
+def _params(search_id: int, filters: str, *, editor: bool) -> search.ArticleSearch | None:
     """The list's parameters of a saved search's filters (checked when it was saved, and by
     the same rules here; kept for the same filters): its ``q``, checked when saved, is only
     trimmed by them."""
-    key = (json.dumps(filters, sort_keys=True), editor)
+    key = (filters, editor)
     if key not in _PARAMS:
         try:
-            _PARAMS[key] = search_params("", filters, editor=editor)
+            _PARAMS[key] = search_params("", json.loads(filters), editor=editor)
         except ValidationError as error:  # rules of the list that changed since it was saved
             log.warning("saved search %s no longer valid: %s", search_id, error.detail)
             _PARAMS[key] = None
     return _PARAMS[key]
 
 
-_INSERT_SQL = """
-INSERT INTO articles_savedsearchmatch (saved_search_id, article_id, version, matched_at)
-SELECT (r->>0)::bigint, (r->>1)::bigint, r->>2, clock_timestamp()
-  FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS e(r, n)
- ORDER BY n
-ON CONFLICT (saved_search_id, article_id, version) DO NOTHING
-RETURNING id, saved_search_id, article_id, matched_at
+# What a foreign key's check would lock (and find): the batch's articles and saved searches
+# that still exist, kept so until the commit (a deletion locks its row first, then deletes
+# the matches with it: see ``saved_search_delete`` and ``services.article_delete``).
+_LOCK_SQL = "SELECT id FROM {} WHERE id = ANY(%s) ORDER BY id FOR KEY SHARE"
+_RECORDED_SQL = """
+SELECT m.article_id, m.version, m.saved_search_id
+  FROM unnest(%s::bigint[], %s::text[]) AS v(article_id, version)
+  JOIN articles_savedsearchmatch m ON m.article_id = v.article_id AND m.version = v.version
 """
+# The next ``count`` match ids (the last of them), and the time they are recorded: only
+# percolation takes them, one percolator at a time (under its lock), so that none is taken
+# between the two calls.
+_IDS_SQL = """
+SELECT setval(seq, nextval(seq) + %s - 1), clock_timestamp()
+  FROM pg_get_serial_sequence('articles_savedsearchmatch', 'id') AS seq
+"""
+_COPY_SQL = (
+    "COPY articles_savedsearchmatch (id, saved_search_id, article_id, version, matched_at)"
+    " FROM STDIN"
+)
 
 
-def _record(matches: list[tuple[int, int, str]]) -> None:
+def _record(matched: list[tuple[int, str, list[int]]], saved: dict[int, _Saved]) -> None:
     """Store the matches not stored yet, and a delivery of each to its webhook."""
-    if not matches:
+    if not matched:
         return
     with connection.cursor() as cursor:
-        cursor.execute(_INSERT_SQL, [json.dumps(matches)])
-        stored = sorted(cursor.fetchall())
-    notified = {
-        pk: (name, webhook_id)
-        for pk, name, webhook_id in SavedSearch.objects.filter(
-            pk__in={row[1] for row in stored}, webhook__isnull=False
-        ).values_list("pk", "name", "webhook_id")
-    }
-    sent = [row for row in stored if row[1] in notified]
-    if not sent:
-        return
-    summaries = article_summaries([row[2] for row in sent])
+        articles = _locked(cursor, "articles_article", [row[0] for row in matched])
+        wanted = {sid for row in matched for sid in row[2]}
+        searches = _locked(cursor, "articles_savedsearch", sorted(wanted))
+        cursor.execute(_RECORDED_SQL, [[row[0] for row in matched], [row[1] for row in matched]])
+        recorded = set(cursor.fetchall())
+        kept = []
+        for article_id, version, search_ids in matched:
+            if article_id not in articles:
+                continue  # deleted meanwhile
+            if len(searches) < len(wanted):  # some deleted meanwhile
+                search_ids = [sid for sid in search_ids if sid in searches]
+            if recorded:  # a version matched before (its events in two batches, a retry)
+                search_ids = [s for s in search_ids if (article_id, version, s) not in recorded]
+            kept.append((article_id, version, search_ids))
+        count = sum(len(search_ids) for _, _, search_ids in kept)
+        if not count:
+            return
+        first, matched_at = _ids(cursor, count)
+        at = matched_at.isoformat()
+        lines, rows, next_id = [], [], first
+        for article_id, version, search_ids in kept:
+            tail = f"\t{article_id}\t{_copy_text(version)}\t{at}\n"
+            lines += [f"{next_id + n}\t{search_id}{tail}" for n, search_id in enumerate(search_ids)]
+            rows += [(search_id, article_id) for search_id in search_ids]
+            next_id += len(search_ids)
+        text = "".join(lines)
+        with cursor.cursor.copy(_COPY_SQL) as copy:
+            copy.write(text)
+    sent = [
+        (first + n, search_id, article_id)
+        for n, (search_id, article_id) in enumerate(rows)
+        if saved[search_id].webhook_id is not None
+    ]
+    if sent:
+        _deliver(sent, saved, matched_at)
+
+
+def _locked(cursor: Any, table: str, ids: list[int]) -> set[int]:
+    cursor.execute(_LOCK_SQL.format(table), [ids])
+    return {row[0] for row in cursor.fetchall()}
+
+
+def _ids(cursor: Any, count: int) -> tuple[int, datetime.datetime]:
+    """The first of ``count`` consecutive new match ids, and the time."""
+    cursor.execute(_IDS_SQL, [count])
+    last, matched_at = cursor.fetchone()
+    return last - count + 1, matched_at
+
+
+def _copy_text(value: str) -> str:
+    """A value in COPY's text format."""
+    for char, escaped in _COPY_ESCAPES:
+        value = value.replace(char, escaped)
+    return value
+
+
+_COPY_ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"))
+
+
+def _deliver(
+    sent: list[tuple[int, int, int]], saved: dict[int, _Saved], matched_at: datetime.datetime
+) -> None:
+    summaries = article_summaries([article_id for _, _, article_id in sent])
+    at = matched_at.isoformat()
     deliveries = [
-        [notified[search_id][1], match_id, f"msg_match_{match_id}", matched_at.isoformat(),
+        [saved[search_id].webhook_id, match_id, f"msg_match_{match_id}", at,
          payload(matched_at, {
-             "saved_search": {"id": search_id, "name": notified[search_id][0]},
+             "saved_search": {"id": search_id, "name": saved[search_id].name},
              "article": summaries[article_id],
          })]
-        for match_id, search_id, article_id, matched_at in sent
+        for match_id, search_id, article_id in sent
+        if article_id in summaries
     ]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(_DELIVERIES_SQL, [MATCHED, json.dumps(deliveries)])

@@ -123,3 +123,12 @@ def saved_search_update(saved: SavedSearch, **changes: Any) -> SavedSearch:
         setattr(saved, field, value)
     saved.save()
     return saved
+
+
+def saved_search_delete(saved: SavedSearch) -> None:
+    """Delete it and its matches. Its row is locked first: a percolation under way (which
+    locks the saved searches it records matches of) commits before the matches are deleted,
+    or finds it gone (the table has no foreign key constraint to refuse a match of it)."""
+    with transaction.atomic():
+        SavedSearch.objects.select_for_update().filter(pk=saved.pk).exists()
+        saved.delete()

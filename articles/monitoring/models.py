@@ -40,11 +40,26 @@ class SavedSearch(models.Model):
 
 
 class SavedSearchMatch(models.Model):
-    """One version of an article that matched a saved search (recorded once per version)."""
+    """One version of an article that matched a saved search (recorded once per version).
 
-    saved_search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="matches")
+    Written by percolation alone, with COPY, many thousands a second: without foreign key
+    constraints in the database (percolation locks the rows they would check; Django deletes
+    a saved search's or an article's matches with it), and with one index per way it is
+    read: a saved search's in order, an article's versions (the unique constraint)."""
+
+    saved_search = models.ForeignKey(
+        SavedSearch,
+        on_delete=models.CASCADE,
+        related_name="matches",
+        db_constraint=False,
+        db_index=False,  # the order's index starts with it
+    )
     article = models.ForeignKey(
-        "articles.Article", on_delete=models.CASCADE, related_name="saved_search_matches"
+        "articles.Article",
+        on_delete=models.CASCADE,
+        related_name="saved_search_matches",
+        db_constraint=False,
+        db_index=False,  # the unique constraint's index starts with it
     )
     version = models.CharField(max_length=60)
     matched_at = models.DateTimeField(auto_now_add=True)
@@ -54,7 +69,7 @@ class SavedSearchMatch(models.Model):
         verbose_name_plural = "saved search matches"
         constraints = [
             models.UniqueConstraint(
-                "saved_search", "article", "version", name="savedsearchmatch_once_per_version"
+                "article", "version", "saved_search", name="savedsearchmatch_once_per_version"
             )
         ]
         indexes = [models.Index("saved_search", F("id"), name="savedsearchmatch_order")]

@@ -132,31 +132,36 @@ def read_articles(ids: list[int]) -> list[ArticleRow]:
     return list(rows.values())
 
 
-def article_documents(row: ArticleRow) -> Iterator[tantivy.Document]:
-    """The article's document, then one per quotation."""
+def article_documents(row: ArticleRow, *, matching: bool = False) -> Iterator[tantivy.Document]:
+    """The article's document, then one per quotation. ``matching``: only what the article
+    list matches and filters articles by (not what facets count, suggestions show or pages
+    are ordered by), for percolation's batches."""
     key = analyser_key(row.language)
     doc = tantivy.Document()
     doc.add_text("kind", Kind.ARTICLE)
     doc.add_unsigned("id", row.id)
-    _add_shared(doc, row)
+    _add_shared(doc, row, matching=matching)
     if row.created_by_id is not None:
         doc.add_unsigned("created_by", row.created_by_id)
     if row.section:
-        doc.add_text("section", row.section)
+        if not matching:
+            doc.add_text("section", row.section)
         doc.add_text("section_key", fold(row.section))
     doc.add_integer("updated", microseconds(row.updated_at))
-    doc.add_text("title_sort", fold(row.title))
-    doc.add_text("label", row.title)
-    doc.add_text("label_whole", row.title)
+    if not matching:
+        doc.add_text("title_sort", fold(row.title))
+        doc.add_text("label", row.title)
+        doc.add_text("label_whole", row.title)
     anonymous = row.anonymous()
     for kind, values in (("tag", row.tags), ("author", row.authors), ("source", row.sources())):
         for entity_id, slug, name, _, alias_slugs, wikidata in values:
             # Filters find it by its slug or any alias's (an old slug after a merge).
             for each in (slug, *alias_slugs):
                 doc.add_text(kind, each)
-            if entity_id not in anonymous:  # facets count people, not "a senior official"
-                doc.add_text(f"{kind}_label", f"{slug}\t{name}")
-            doc.add_unsigned(f"{kind}_id", entity_id)
+            if not matching:
+                if entity_id not in anonymous:  # facets count people, not "a senior official"
+                    doc.add_text(f"{kind}_label", f"{slug}\t{name}")
+                doc.add_unsigned(f"{kind}_id", entity_id)
             if wikidata:
                 doc.add_text(f"{kind}_wikidata", wikidata)
     texts = article_texts(row)
@@ -197,14 +202,17 @@ def article_texts(row: ArticleRow) -> dict[str, str]:
     }
 
 
-def _add_shared(doc: tantivy.Document, row: ArticleRow) -> None:
-    """What an article and its quotations are both filtered and ordered by."""
+def _add_shared(doc: tantivy.Document, row: ArticleRow, *, matching: bool = False) -> None:
+    """What an article and its quotations are both filtered and ordered by (``matching``:
+    filtered by only)."""
     doc.add_unsigned("article_id", row.id)
     doc.add_text("status", row.status)
     doc.add_text("language", row.language)
     if row.published_at is not None:
         doc.add_integer("published", microseconds(row.published_at))
     doc.add_integer("expires", NEVER if row.expires_at is None else microseconds(row.expires_at))
+    if matching:
+        return
     if row.published_at is None:
         doc.add_integer("published_desc", NO_DATE_LAST_DESC)
         doc.add_integer("published_asc", NO_DATE_LAST_ASC)

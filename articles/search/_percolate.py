@@ -22,13 +22,14 @@ the languages in the archive plans every search again.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import tantivy
 
-from articles.search._documents import ArticleRow, article_documents, article_texts, read_articles
+from articles.search._documents import ArticleRow, article_documents, read_articles
 from articles.search._engine import engine
 from articles.search._query import (
     Alternative,
@@ -68,6 +69,10 @@ class _Plan:
     watched: frozenset[str]  # words relied on being known to the archive
     unknown: frozenset[str]  # words the archive did not know (as written)
     text: tantivy.Query | None  # the compiled text (None: matches nothing)
+    filters: ArticleSearch = field(init=False)  # its parameters without ``q``
+
+    def __post_init__(self) -> None:
+        self.filters = dataclasses.replace(self.params, q="")
 
 
 @dataclass
@@ -86,6 +91,7 @@ class Percolator:
         self._plans: dict[int, _Plan] = {}
         self._by_term: dict[Term, set[int]] = {}
         self._by_near: dict[tuple[str, tuple[str, ...]], set[int]] = {}
+        self._by_watched: dict[tuple[str, tuple[str, ...]], set[int]] = {}
         self._everywhere: set[int] = set()
         self._context: tuple | None = None
 
@@ -98,6 +104,7 @@ class Percolator:
         present = tuple(languages_present(searcher))
         if (synonyms.sets, present) != self._context:
             self._plans, self._by_term, self._by_near, self._everywhere = {}, {}, {}, set()
+            self._by_watched = {}
             self._context = (synonyms.sets, present)
         self._sync(searches, searcher, synonyms, present)
         rows = read_articles(list(article_ids))
@@ -106,14 +113,20 @@ class Percolator:
             return result
         batch = _batch_searcher(rows)
         near = _Near(batch)
-        for search_id in sorted(self._candidates(rows, near)):
+        # For this batch: typo candidates of the archive as it is now, and filters as of now.
+        looked_up: dict[tuple[str, tuple[str, ...]], list] = {}
+        filters: dict[ArticleSearch, list] = {}
+        keys = {analyser_key(row.language) for row in rows}
+        for search_id in sorted(self._candidates(batch, keys, near)):
             each = self._plans[search_id]
             if each.unknown and near.any(each.unknown, each.keys):
                 # Its corrections may be others now: planned again on the archive as it is.
                 self._drop(search_id)
-                each = plan(each.params, searcher, synonyms, present)
+                each = plan(each.params, searcher, synonyms, present, looked_up)
                 self._add(search_id, each)
-            matched = _run(each.params, each.text, batch)
+            if each.filters not in filters:
+                filters[each.filters] = article_filters(each.filters)
+            matched = _run(each.params, each.text, batch, filters[each.filters])
             if matched:
                 result.matches[search_id] = matched
         return result
@@ -125,7 +138,11 @@ class Percolator:
         synonyms: Synonyms,
         present: tuple[str, ...],
     ) -> None:
-        stale = {sid for sid, each in self._plans.items() if searches.get(sid) != each.params}
+        stale = {
+            sid
+            for sid, each in self._plans.items()
+            if (params := searches.get(sid)) is not each.params and params != each.params
+        }
         stale |= self._forgotten_words(searcher)
         for search_id in stale:
             self._drop(search_id)
@@ -135,14 +152,10 @@ class Percolator:
 
     def _forgotten_words(self, searcher: tantivy.Searcher) -> set[int]:
         """Plans relying on a word the archive no longer knows."""
-        words: dict[tuple[str, tuple[str, ...]], list[int]] = {}
-        for search_id, each in self._plans.items():
-            for word in each.watched:
-                words.setdefault((word, each.keys), []).append(search_id)
         return {
             search_id
-            for (word, keys), ids in words.items()
-            if not known(searcher, word, list(keys))
+            for (word, keys), ids in self._by_watched.items()
+            if ids and not known(searcher, word, list(keys))
             for search_id in ids
         }
 
@@ -152,6 +165,8 @@ class Percolator:
             self._by_term.setdefault(found, set()).add(search_id)
         for word in each.near:
             self._by_near.setdefault((word, each.keys), set()).add(search_id)
+        for word in each.watched:
+            self._by_watched.setdefault((word, each.keys), set()).add(search_id)
         if each.everywhere:
             self._everywhere.add(search_id)
 
@@ -161,21 +176,33 @@ class Percolator:
             self._by_term[found].discard(search_id)
         for word in each.near:
             self._by_near[(word, each.keys)].discard(search_id)
+        for word in each.watched:
+            self._by_watched[(word, each.keys)].discard(search_id)
         self._everywhere.discard(search_id)
 
-    def _candidates(self, rows: list[ArticleRow], near: _Near) -> set[int]:
-        """The searches that may match one of these articles."""
+    def _candidates(self, batch: tantivy.Searcher, keys: set[str], near: _Near) -> set[int]:
+        """The searches that may match one of the batch's articles (of these languages)."""
         hit = set(self._everywhere)
-        for (word, keys), searches in self._by_near.items():
-            if searches and near.any([word], keys):
+        for (word, keys_), searches in self._by_near.items():
+            if searches and near.any([word], keys_):
                 hit |= searches
         by_term = self._by_term
-        for row in rows:
-            for found in article_terms(analyser_key(row.language), article_texts(row).values()):
-                searches = by_term.get(found)
-                if searches:
-                    hit |= searches
+        for found in batch_terms(batch, keys):
+            searches = by_term.get(found)
+            if searches:
+                hit |= searches
         return hit
+
+
+def batch_terms(batch: tantivy.Searcher, keys: Iterable[str]) -> set[Term]:
+    """The terms of the articles of a batch index, read from its term dictionaries: those of
+    its articles' texts analysed as ``article_terms`` does (the same analysers)."""
+    return {
+        (key, token)
+        for key in keys
+        for name in ARTICLE_FIELDS
+        for token, _ in batch.terms_with_prefix(text_field(name, key), "")
+    }
 
 
 def article_terms(key: str, texts: Iterable[str]) -> set[Term]:
@@ -190,7 +217,7 @@ def _batch_searcher(rows: list[ArticleRow]) -> tantivy.Searcher:
     register_analysers(index)
     writer = index.writer(_BATCH_WRITER_HEAP, 1)
     for row in rows:
-        writer.add_document(next(article_documents(row)))
+        writer.add_document(next(article_documents(row, matching=True)))
     writer.commit()
     index.reload()
     return index.searcher()
@@ -226,12 +253,14 @@ def plan(
     searcher: tantivy.Searcher,
     synonyms: Synonyms,
     present: tuple[str, ...],
+    looked_up: dict | None = None,
 ) -> _Plan:
+    """``looked_up``: typo candidates already looked up on ``searcher`` (filled in)."""
     keys = (analyser_key(params.language),) if params.language else present
     if not params.searching:
         return _Plan(params, keys, frozenset(), frozenset(), True, frozenset(), frozenset(), None)
     parsed = synonyms.join_phrases(parse(params.q))
-    typos = typo_alternatives(parsed, list(keys), searcher, synonyms)
+    typos = typo_alternatives(parsed, list(keys), searcher, synonyms, looked_up)
     unknown = set(typos)
     watched = {
         word
@@ -318,9 +347,12 @@ def _item_terms(
     return found
 
 
-def _run(params: ArticleSearch, text: tantivy.Query | None, batch: tantivy.Searcher) -> list[int]:
-    """The ids of the batch's articles that the list's query of ``params`` matches."""
-    clauses = article_filters(params)
+def _run(
+    params: ArticleSearch, text: tantivy.Query | None, batch: tantivy.Searcher, filters: list
+) -> list[int]:
+    """The ids of the batch's articles that the list's query of ``params`` matches
+    (``filters``: the list's filters of ``params``, ``article_filters``)."""
+    clauses = list(filters)
     if params.searching:
         if text is None:
             return []

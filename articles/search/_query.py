@@ -19,6 +19,7 @@ from articles.search._synonyms import NO_SYNONYMS, Synonyms
 from articles.search._typos import (
     MAX_CORRECTED_WORDS,
     TYPO_FACTOR,
+    Candidate,
     as_written,
     candidates,
     known,
@@ -125,10 +126,15 @@ def _over_fields(fields: dict[str, float], make: callable) -> tantivy.Query:
 
 
 def typo_alternatives(
-    parsed: ParsedQuery, keys: list[str], searcher: tantivy.Searcher, synonyms: Synonyms
+    parsed: ParsedQuery,
+    keys: list[str],
+    searcher: tantivy.Searcher,
+    synonyms: Synonyms,
+    cache: dict[tuple[str, tuple[str, ...]], list[Candidate]] | None = None,
 ) -> dict[str, list[Alternative]]:
     """Typed word -> its corrections, for words the archive does not know as written
-    (``parsed``: with synonyms' phrases joined)."""
+    (``parsed``: with synonyms' phrases joined). ``cache``: the candidates of words already
+    looked up on this same ``searcher`` (filled in)."""
     found: dict[str, list[Alternative]] = {}
     for group in parsed.groups:
         for item in group:
@@ -141,9 +147,13 @@ def typo_alternatives(
                 continue
             if len(found) == MAX_CORRECTED_WORDS:
                 return found
+            looked_up = None if cache is None else cache.get((written[0], tuple(keys)))
+            if looked_up is None:
+                looked_up = candidates(searcher, written[0], keys)
+                if cache is not None:
+                    cache[(written[0], tuple(keys))] = looked_up
             found[item.text] = [
-                Alternative(c.word, TYPO_FACTOR[c.distance], correction=True)
-                for c in candidates(searcher, written[0], keys)
+                Alternative(c.word, TYPO_FACTOR[c.distance], correction=True) for c in looked_up
             ]
     return found
 

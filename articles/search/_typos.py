@@ -18,6 +18,7 @@ prefix, and typos in the first letters of long words are rare.
 
 from __future__ import annotations
 
+import functools
 import string
 from dataclasses import dataclass
 
@@ -76,8 +77,10 @@ def _alphabet(word: str) -> str:
     return _ASCII + "".join(sorted(extra - set(_ASCII)))
 
 
-def one_edit(word: str) -> set[str]:
-    """Every string one insertion, deletion, substitution or transposition from ``word``."""
+@functools.lru_cache(maxsize=4096)
+def one_edit(word: str) -> frozenset[str]:
+    """Every string one insertion, deletion, substitution or transposition from ``word``
+    (kept: percolation looks up the same misspelt words batch after batch)."""
     letters = _alphabet(word)
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     edits = {left + right[1:] for left, right in splits if right}
@@ -85,9 +88,10 @@ def one_edit(word: str) -> set[str]:
     edits |= {left + c + right[1:] for left, right in splits if right for c in letters}
     edits |= {left + c + right for left, right in splits for c in letters}
     edits.discard(word)
-    return edits
+    return frozenset(edits)
 
 
+@functools.lru_cache(maxsize=200_000)
 def edit_distance(a: str, b: str, limit: int) -> int:
     """Optimal string alignment distance of ``a`` and ``b``; ``limit + 1`` when above it."""
     if abs(len(a) - len(b)) > limit:
@@ -116,8 +120,11 @@ def candidates(searcher: tantivy.Searcher, word: str, keys: list[str]) -> list[C
     frequency: dict[str, int] = {}
     found: dict[str, int] = {}
     fields = [words_field(key) for key in keys]
+    doc_freq = searcher.doc_freq
     for edit in one_edit(word):
-        count = sum(searcher.doc_freq(name, edit) for name in fields)
+        count = 0
+        for name in fields:
+            count += doc_freq(name, edit)
         if count:
             frequency[edit], found[edit] = count, 1
     if distance > 1:
