@@ -93,12 +93,13 @@ def _sentence(
         if speaker is None:
             speaker = _attribution(before, after, cast, words=len(text.split()))
         if speaker is None and standalone:
-            speaker = cast.mentioned_before  # named in the sentence before
+            speaker = cast.named_before()  # named in the sentence before
         if speaker is None:
             continue
         made = {"source": speaker.name, "kind": speaker.kind,
                 "description": speaker.description, "text": text}  # fmt: skip
         found.append(made)
+        cast.spoke(speaker)
     cast.observe(sentence[cursor:])
     return made
 
@@ -138,7 +139,7 @@ def _attribution(before: str, after: str, cast: Cast, *, words: int) -> Speaker 
                 continue  # "pour" names a speaker only by name: "Pour l'économiste X, « … »"
             speaker = cast.resolve(according["who"])
             if speaker is not None and (
-                according["word"].lower() != "pour" or speaker.kind == "person"
+                according["word"].lower() != "pour" or speaker.kind != "anonymous"
             ):
                 return speaker
     stops = list(SENTENCE_STOP.finditer(before))
