@@ -131,6 +131,7 @@ class Cast:
         # ("…," said Vasquez, who fell after Holt's forehand. "…," she said: Vasquez).
         self.focus: Speaker | None = None
         self.last_person: Speaker | None = None
+        self.bodies: dict[str, Speaker] = {}  # by slug, and by the words that name its kind
         self.subject_in_sentence: Speaker | None = None
         self.subject_before: Speaker | None = None
 
@@ -199,9 +200,10 @@ class Cast:
             return self.surnames.get(words[0].lower())
         if not words or ORGANISATION_WORDS.search(run) or NOT_A_PERSON.search(" ".join(words)):
             return None
-        if PLACE_BEFORE.search(before) and make_slug(" ".join(words)) not in self.people:
-            return None  # "in Cape Town", "on Water Lane": a place
         role = " ".join(_titles(run))
+        known = make_slug(" ".join(words)) in self.people
+        if PLACE_BEFORE.search(before) and not role and not known:
+            return None  # "in Cape Town", "on Water Lane": a place ("on Prime Minister X": him)
         if not role:  # "Republican senator Curtis Boone": the words glued before the name
             glued = re.split(r"[,;:.!?]", before)[-1].split()[-3:]
             while glued and not _is_title(glued[0]):
@@ -225,7 +227,7 @@ class Cast:
         if not phrase or len(phrase.split()) > SUBJECT_WORDS_MOST or PROPER_NAME.search(phrase):
             return None
         if ORGANISATION_WORDS.search(phrase) and DEFINITE.match(phrase):
-            body = Speaker(ARTICLES.sub("", phrase), "organization", "")
+            body = self._body(ARTICLES.sub("", phrase))
             self._seen(body)
             return body
         elif INDEFINITE.match(phrase) and re.fullmatch(r"[\w'’ \-]+", phrase):
@@ -309,12 +311,10 @@ class Cast:
                 continue  # "In a statement read outside court": where, not who
             if ORGANISATION_WORDS.search(part) or ACRONYM.search(part) or _organisation_name(part):
                 name = re.sub(r"^(?:chez|at)\s+", "", ARTICLES.sub("", part), flags=re.IGNORECASE)
-                kind_then_name = KIND_THEN_NAME.search(name)
-                if kind_then_name is not None:  # "the union Unison": Unison
-                    name = kind_then_name["name"]
-                # "Agence régionale de santé (ARS) de Nouvelle-Aquitaine": the acronym inside
-                name = re.sub(r"\s{0,3}\([A-Z][A-Z0-9]{1,9}\)(?=\s{1,3}\w)", "", name)
-                return Speaker(name[:200], "organization", "")
+                words = name.lower().split()
+                if DEFINITE.match(part) and len(words) == 1 and words[0] in self.bodies:
+                    return self.bodies[words[0]]  # "le groupe", "the union": the one named
+                return self._body(name)
         return None
 
     def _unnamed(self, parts: list[str]) -> Speaker | None:
@@ -343,6 +343,23 @@ class Cast:
         if short and about is not None:
             return about
         return self._anonymous(part)
+
+    def _body(self, name: str) -> Speaker:
+        """An organisation; the kind it was named with ("the union Unison") and its words
+        ("le groupe", "l'agence") stand for it later."""
+        kind_then_name = KIND_THEN_NAME.search(name)
+        kind = ""
+        if kind_then_name is not None:  # "the union Unison": Unison
+            kind = name[: kind_then_name.start("name")].split()[-1].lower()
+            name = kind_then_name["name"]
+        # "Agence régionale de santé (ARS) de Nouvelle-Aquitaine": the acronym inside
+        name = re.sub(r"\s{0,3}\([A-Z][A-Z0-9]{1,9}\)(?=\s{1,3}\w)", "", name)[:200]
+        body = self.bodies.get(make_slug(name)) or Speaker(name, "organization", "")
+        self.bodies[make_slug(name)] = body
+        for word in [kind, *ROLE_WORD.findall(name.lower())]:
+            if word and (ORGANISATION_WORDS.fullmatch(word) or word in ORGANISATION_KINDS):
+                self.bodies[word] = body
+        return body
 
     def _anonymous(self, description: str) -> Speaker:
         speaker = Speaker(description, "anonymous", description)
