@@ -62,7 +62,8 @@ DEMONYMS = words(
     congolese malian turkish greek austrian hungarian czech slovak slovenian croatian
     serbian romanian bulgarian finnish icelandic israeli palestinian lebanese syrian
     iranian iraqi saudi pakistani korean south-korean vietnamese thai indonesian
-    filipino portuguese jamaican croat turk"""
+    filipino portuguese jamaican croat turk spaniard dutchman dutchwoman frenchwoman
+    englishwoman scotsman scotswoman welshwoman irishman irishwoman briton"""
 )
 # Words that start a sentence or a phrase without being part of a name beside them:
 # "Selon Météo-France", "According Sarah Lind", "After Holt".

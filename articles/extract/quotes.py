@@ -120,7 +120,7 @@ def _attribution(before: str, after: str, cast: Cast, *, words: int) -> Speaker 
         inverted = INVERTED.search(verb["verb"]) or INVERTED.search(verb["verb"].split()[0])
         if inverted is not None:
             if inverted["pronoun"] != "on":
-                return cast.pronoun()
+                return cast.pronoun(inverted["pronoun"])
             chez = re.match(r"\s{0,3}chez\s{1,3}(?P<who>.+)$", who)
             return cast.resolve(chez["who"]) if chez else None
         speaker = cast.resolve(who)
@@ -175,7 +175,7 @@ def _incise(text: str, cast: Cast) -> tuple[str, Speaker | None]:
     inverted = INVERTED.search(match["verb"])
     if inverted is not None and inverted["pronoun"] != "on":
         tail = rest.split(",", 1)[1] if "," in rest[:40] else rest.lstrip(" .")
-        speaker = cast.pronoun()
+        speaker = cast.pronoun(inverted["pronoun"])
         return (f"{text[: match.start()]} {tail.strip()}".strip(), speaker) if speaker else (
             text, None)  # fmt: skip
     end = CLAUSE_END.search(rest)

@@ -104,6 +104,11 @@ CIRCUMSTANCE = re.compile(
     re.IGNORECASE,
 )
 APPOSITION = re.compile(r"[\w'’\- ]{0,40},\s{1,3}[A-ZÀ-Þ]")
+GENDERED = {"elle": "f", "she": "f", "her": "f", "il": "m", "he": "m", "him": "m", "lui": "m"}
+RECENT = 10
+GENDER_WORDS = 8
+FEMININE = frozenset(["la", "une", "cette", "mme", "mrs", "ms", "miss", "madame", "lady", "dame"])
+MASCULINE = frozenset(["le", "un", "cet", "m", "mr", "monsieur", "sir", "lord"])
 PERSONAL = frozenset({"he", "she", "him", "her"})
 REMEMBERED_ANONYMOUS = 50  # looked back over when a role is said again
 
@@ -113,6 +118,7 @@ class Speaker:
     name: str
     kind: str = "person"
     description: str = ""
+    gender: str = ""  # "f" or "m" when the text says it ("la ministre", "Mrs", "le député")
 
 
 class Cast:
@@ -131,6 +137,7 @@ class Cast:
         # ("…," said Vasquez, who fell after Holt's forehand. "…," she said: Vasquez).
         self.focus: Speaker | None = None
         self.last_person: Speaker | None = None
+        self.recent: list[Speaker] = []  # the people named, the last one last
         self.bodies: dict[str, Speaker] = {}  # by slug, and by the words that name its kind
         self.subject_in_sentence: Speaker | None = None
         self.subject_before: Speaker | None = None
@@ -193,6 +200,7 @@ class Cast:
         self.last = self.mentioned_in_sentence = speaker
         if speaker.kind == "person":
             self.last_person = speaker
+            self.recent = [*(p for p in self.recent[-RECENT:] if p is not speaker), speaker]
 
     def _mention(self, run: str, before: str) -> Speaker | None:
         words = _name_words(run)
@@ -201,6 +209,7 @@ class Cast:
         if not words or ORGANISATION_WORDS.search(run) or NOT_A_PERSON.search(" ".join(words)):
             return None
         role = " ".join(_titles(run))
+        cue = " ".join([*re.split(r"[;:.!?]", before)[-1].split()[-6:], run])
         known = make_slug(" ".join(words)) in self.people
         if PLACE_BEFORE.search(before) and not role and not known:
             return None  # "in Cape Town", "on Water Lane": a place ("on Prime Minister X": him)
@@ -209,7 +218,7 @@ class Cast:
             while glued and not _is_title(glued[0]):
                 glued.pop(0)
             role = " ".join(glued)
-        return self._person(" ".join(words), role)
+        return self._person(" ".join(words), role, _gender(cue))
 
     def _subject(self, text: str) -> Speaker | None:
         """A sentence that starts with an unnamed subject ("Un concurrent, qui ...", "A senior
@@ -243,8 +252,16 @@ class Cast:
         person's ("il" and "elle" may be a body's: « … », indiquait-elle, the préfecture)."""
         about = self.focus or self.last
         if about is not None and about.kind == "organization" and word in PERSONAL:
-            return self.last_person or about
-        return about
+            about = self.last_person or about
+        wanted = GENDERED.get(word, "")
+        if about is None or not wanted or about.gender in ("", wanted):
+            return about
+        # The text says "elle" of a man it named ("le maire, Jean Roux, a reçu la ministre
+        # Anne Lavie. « … », a-t-elle dit"): the last one of hers, else the last not his.
+        recent = [person for person in reversed(self.recent) if person is not about]
+        return next((p for p in recent if p.gender == wanted), None) or next(
+            (p for p in recent if not p.gender), about
+        )
 
     def resolve(self, phrase: str) -> Speaker | None:
         """The speaker ``phrase`` names, or None when it names nobody."""
@@ -269,8 +286,9 @@ class Cast:
                 if len(words) < 2:
                     continue
                 role = parts[index - 1] if index else (parts[1] if len(parts) > 1 else "")
+                gender = _gender(part) or _gender(role if index else "")
                 role = " ".join(titles) or ARTICLES.sub("", role)
-                return self._person(" ".join(words), role)
+                return self._person(" ".join(words), role, gender)
         for part in parts:
             bare = ARTICLES.sub("", part)
             names = [
@@ -298,8 +316,9 @@ class Cast:
                     if known is not None:
                         return known
                     continue
+                gender = _gender(" ".join(part[: len(part) - len(bare) + name.end()].split()[-5:]))
                 role = " ".join(titles) or bare[: name.start()].strip(" ,")
-                return self._person(" ".join(words), ARTICLES.sub("", role))
+                return self._person(" ".join(words), ARTICLES.sub("", role), gender)
         return None
 
     def _organisation(self, parts: list[str]) -> Speaker | None:
@@ -366,7 +385,7 @@ class Cast:
         self.anonymous = [*self.anonymous[-REMEMBERED_ANONYMOUS:], speaker]
         return speaker
 
-    def _person(self, name: str, role: str) -> Speaker:
+    def _person(self, name: str, role: str, gender: str = "") -> Speaker:
         key = make_slug(name)
         speaker = self.people.get(key)
         if speaker is None:
@@ -378,6 +397,7 @@ class Cast:
                 self.surnames[name.split()[-1].lower()] = speaker
         elif role and not speaker.description:
             speaker.description = role.strip(" ,")
+        speaker.gender = speaker.gender or gender
         for word in ROLE_WORD.finditer(role.lower()):
             if word.group() not in NOT_ROLE_WORDS:
                 self.roles[word.group()] = speaker
@@ -423,6 +443,8 @@ def _split_name(run: str) -> tuple[list[str], list[str]]:
         words[-1] = re.sub(r"['’]s?$", "", words[-1])
     if len(words) > 1 and any(ACRONYM_WORD.fullmatch(word) for word in words):
         return titles, []  # "Délégué CGT", "ONG Oxfam": a body or a role, not a name
+    if len(words) > 1 and all(_is_title(word) for word in words):
+        return [*titles, *words], []  # "The Prime Minister": a role, not a name
     return titles, [word for word in words if word]
 
 
@@ -460,3 +482,18 @@ def _organisation_name(part: str) -> bool:
     if chain["link"].lower() in ("for", "pour"):
         return True
     return bool(re.match(r"the\s", part.strip(), re.IGNORECASE)) and not _is_title(bare.split()[0])
+
+
+def _gender(phrase: str) -> str:
+    """The gender the determiner or title nearest before the name in ``phrase`` gives ("la
+    ministre", "le député", "Mrs Marsh"), one of a complement skipped ("le gouverneur de la
+    région, X" is his), or "" when it gives none."""
+    words = re.findall(r"\w+", phrase.lower().replace("’", "'").replace("l'", " "))[-GENDER_WORDS:]
+    for index in range(len(words) - 1, -1, -1):
+        if index and words[index - 1] in ("de", "à", "of", "for", "pour"):
+            continue
+        if words[index] in FEMININE:
+            return "f"
+        if words[index] in MASCULINE:
+            return "m"
+    return ""
