@@ -87,6 +87,10 @@ TRAILING = re.compile(
     r"in\s{1,3}(?:a|an|his|her|its|their)\s{1,3}(?:statement|interview|call|post))\b.{0,300}$",
     re.DOTALL,
 )
+# An unnamed source described by a relative clause without a comma says who it is by it.
+RESTRICTIVE = re.compile(
+    r"^(?:un|une|a|an|one)\s[\w'’ \-]{1,60}?\s(?:who|qui)\s(?=\w)", re.IGNORECASE
+)
 AGE = re.compile(
     r",?\s{1,3}(?:de\s{1,3})?\d{1,3}\s{1,3}ans\b|,\s{1,3}(?:aged\s{1,3})?\d{1,3}(?=,|$)"
 )
@@ -408,6 +412,9 @@ def _trim(phrase: str) -> str:
     phrase = re.sub(r"^[\s…,—–\-]+|[\s…,—–\-]+$", "", phrase)
     if "…" in phrase:
         phrase = phrase.rsplit("…", 1)[-1].strip(" ,")
+    restrictive = RESTRICTIVE.match(phrase)
+    if restrictive is not None:  # "a curator who worked on the handover": who they are
+        return phrase[: restrictive.end()] + phrase[restrictive.end() :].split(",")[0].rstrip()
     return TRAILING.sub("", phrase).strip(" ,")
 
 

@@ -339,6 +339,11 @@ def test_quotations_and_their_speakers(paragraphs, expected):
           "« C'était utile », a-t-il estimé."], ["Jean Roux"]),
         (["Le président Paul Morel a félicité la navigatrice Lou Berthet.",
           "« Elle a été formidable », a-t-il salué."], ["Paul Morel"]),
+        # an unnamed source keeps the clause that says who it is, not the one after a comma
+        (["A nurse who works nights said the ward was “full every single evening”."],
+         ["A nurse who works nights"]),
+        (["Une habitante, qui a requis l'anonymat, raconte : « On a tout perdu en une heure. »"],
+         ["Une habitante"]),
         (["Mayor Joan Hill spoke first.", "One senior council officer said the mood was grim.",
           "“Nobody here wants this.”"], ["One senior council officer"]),
     ],
