@@ -80,7 +80,7 @@ NOT_A_PERSON = re.compile(
 )
 # What follows a speaker's description without being part of it.
 TRAILING = re.compile(
-    r"(?:,\s{0,3}|\s{1,3})(?:qui|who|which|lors|during|on|le\s{1,3}\d{1,2}|lundi|mardi|mercredi|jeudi|"
+    r"(?:,\s{0,3}|\s{1,3})(?:qui|who|whose|dont|which|lors|during|on|le\s{1,3}\d{1,2}|lundi|mardi|mercredi|jeudi|"
     r"vendredi|samedi|dimanche|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
     r"au\s{1,3}micro|à\s{1,3}la\s{1,3}sortie|en\s{1,3}séance|before|after|avant|après|"
     r"to\s{1,3}reporters|adding|ajoutant|dans\s{1,3}(?:un|une|son|sa|ses)|"

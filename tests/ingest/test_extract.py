@@ -339,6 +339,7 @@ def test_quotations_and_their_speakers(paragraphs, expected):
           "« C'était utile », a-t-il estimé."], ["Jean Roux"]),
         (["Le président Paul Morel a félicité la navigatrice Lou Berthet.",
           "« Elle a été formidable », a-t-il salué."], ["Paul Morel"]),
+        (["“I’m thrilled,” said Roe, whose father, Peter Roe, was in the crowd."], ["Roe"]),
         # an unnamed source keeps the clause that says who it is, not the one after a comma
         (["A nurse who works nights said the ward was “full every single evening”."],
          ["A nurse who works nights"]),
