@@ -6,9 +6,10 @@ l'entraîneur, Pierre Hamelin. … »"); right after it ("…", said X / X said 
 in "selon X" / "according to X"; before it (X a dénoncé « … », X said the results showed
 "…"); before a colon introducing it; and, for a sentence that is nothing but a quotation, it
 goes on the quotation of the sentence before (a split quote) or belongs to whoever the
-sentence before named. A quotation running over paragraphs (its opening mark repeated at the
-start of each) is one quotation. Pronouns, surnames and roles stand for the person named
-before (see ``speakers.Cast``). Every window read around a quotation is bounded, so finding
+sentence before named (its subject first). A quotation running over paragraphs (its opening
+mark repeated at the start of each) is one quotation. Pronouns, surnames and roles stand for
+the one the text is about: the last quotation's speaker or sentence's subject (see
+``speakers.Cast``). Every window read around a quotation is bounded, so finding
 quotations reads each character a bounded number of times.
 """
 

@@ -1,7 +1,9 @@
 """Who a phrase names, in the article read so far: "Bolton manager Dean Morris" is Dean
-Morris (the manager); "Okafor", "he", "the judge" and "la productrice" are the person named
-before; "un haut responsable" is an anonymous source, and a later "le responsable" is the same
-one. Every phrase given here is bounded (at most a few hundred characters)."""
+Morris (the manager), "Trade Minister Colette Rivard" Colette Rivard, "the union Unison"
+Unison, "in Cape Town" nobody; "Okafor", "he", "the judge" and "la productrice" are the one
+the text is about (the last quotation's speaker, a sentence's subject) or named before;
+"un haut responsable" is an anonymous source, and a later "le responsable" is the same one.
+Every phrase given here is bounded (at most a few hundred characters)."""
 
 from __future__ import annotations
 
