@@ -6,9 +6,10 @@ l'entraîneur, Pierre Hamelin. … »"); right after it ("…", said X / X said 
 in "selon X" / "according to X"; before it (X a dénoncé « … », X said the results showed
 "…"); before a colon introducing it; and, for a sentence that is nothing but a quotation, it
 goes on the quotation of the sentence before (a split quote) or belongs to whoever the
-sentence before named. A quotation running over paragraphs (its opening mark repeated at the
-start of each) is one quotation. Pronouns, surnames and roles stand for the person named
-before (see ``speakers.Cast``). Every window read around a quotation is bounded, so finding
+sentence before named (its subject first). A quotation running over paragraphs (its opening
+mark repeated at the start of each) is one quotation. Pronouns, surnames and roles stand for
+the one the text is about: the last quotation's speaker or sentence's subject (see
+``speakers.Cast``). Every window read around a quotation is bounded, so finding
 quotations reads each character a bounded number of times.
 """
 
@@ -93,12 +94,13 @@ def _sentence(
         if speaker is None:
             speaker = _attribution(before, after, cast, words=len(text.split()))
         if speaker is None and standalone:
-            speaker = cast.mentioned_before  # named in the sentence before
+            speaker = cast.named_before()  # named in the sentence before
         if speaker is None:
             continue
         made = {"source": speaker.name, "kind": speaker.kind,
                 "description": speaker.description, "text": text}  # fmt: skip
         found.append(made)
+        cast.spoke(speaker)
     cast.observe(sentence[cursor:])
     return made
 
@@ -119,7 +121,7 @@ def _attribution(before: str, after: str, cast: Cast, *, words: int) -> Speaker 
         inverted = INVERTED.search(verb["verb"]) or INVERTED.search(verb["verb"].split()[0])
         if inverted is not None:
             if inverted["pronoun"] != "on":
-                return cast.pronoun()
+                return cast.pronoun(inverted["pronoun"])
             chez = re.match(r"\s{0,3}chez\s{1,3}(?P<who>.+)$", who)
             return cast.resolve(chez["who"]) if chez else None
         speaker = cast.resolve(who)
@@ -138,7 +140,7 @@ def _attribution(before: str, after: str, cast: Cast, *, words: int) -> Speaker 
                 continue  # "pour" names a speaker only by name: "Pour l'économiste X, « … »"
             speaker = cast.resolve(according["who"])
             if speaker is not None and (
-                according["word"].lower() != "pour" or speaker.kind == "person"
+                according["word"].lower() != "pour" or speaker.kind != "anonymous"
             ):
                 return speaker
     stops = list(SENTENCE_STOP.finditer(before))
@@ -174,7 +176,7 @@ def _incise(text: str, cast: Cast) -> tuple[str, Speaker | None]:
     inverted = INVERTED.search(match["verb"])
     if inverted is not None and inverted["pronoun"] != "on":
         tail = rest.split(",", 1)[1] if "," in rest[:40] else rest.lstrip(" .")
-        speaker = cast.pronoun()
+        speaker = cast.pronoun(inverted["pronoun"])
         return (f"{text[: match.start()]} {tail.strip()}".strip(), speaker) if speaker else (
             text, None)  # fmt: skip
     end = CLAUSE_END.search(rest)

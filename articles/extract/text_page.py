@@ -12,6 +12,7 @@ from articles.extract.dates import DATE_LINE, parse_date
 from articles.extract.page import Extracted
 
 HEADER_LINE_CHARS = 80
+BREADCRUMB_WORDS = 6
 
 
 def from_text(content: str) -> Extracted:
@@ -27,6 +28,10 @@ def from_text(content: str) -> Extracted:
         page.section = furniture.section_from_breadcrumb(blocks[0][: -len(blocks[1])].strip())
         position = 1
     elif len(blocks) > 1 and furniture.is_breadcrumb(blocks[0]):
+        page.section = furniture.section_from_breadcrumb(blocks[0])
+        position = 1
+    elif len(blocks) > 2 and blocks[0] != blocks[1] == blocks[2] and _crumbs(blocks[0]):
+        # "Sport Rugby Union" above a title given twice: a breadcrumb without a known root
         page.section = furniture.section_from_breadcrumb(blocks[0])
         position = 1
     page.title = blocks[position]
@@ -67,6 +72,10 @@ def from_text(content: str) -> Extracted:
         body.append(line)
     page.paragraphs = body
     return page
+
+
+def _crumbs(line: str) -> bool:
+    return len(line.split()) <= BREADCRUMB_WORDS and line[-1] not in ".!?:,;"
 
 
 def clean_line(line: str) -> str:

@@ -283,3 +283,83 @@ def test_quotations_and_their_speakers(paragraphs, expected):
     from articles.extract import quotations
 
     assert [(q["source"], q["text"]) for q in quotations(paragraphs)] == expected
+
+
+# Speakers: the general rules, on sentences written for these tests (not from the evaluation
+# set): titles, descriptors, ages and party acronyms glued to a name; organisations named
+# whole or after their kind; places are nobody; pronouns and roles stand for the one the text
+# is about (the last quotation's speaker, the sentence's subject), not the last name seen.
+@pytest.mark.parametrize(
+    ("paragraphs", "expected"),
+    [
+        (["Nine-year-old Tom Price said: “I love it here.”"], ["Tom Price"]),
+        (["Shadow Health Secretary Wes Hardy said the plan was “a sham from start to finish”."],
+         ["Wes Hardy"]),
+        (["Retired teacher Alan Moss, 74, said: “Nobody asked us anything.”"], ["Alan Moss"]),
+        (["Le député RN Julien Masse a dénoncé « une mascarade totale »."], ["Julien Masse"]),
+        (["L'Italien Marco Rossi a confié : « C'était très dur. »"], ["Marco Rossi"]),
+        (["Former Wales coach Gareth Lewis said: “It was poor from the first minute.”"],
+         ["Gareth Lewis"]),
+        (["Selon Amnesty International, « la répression s'intensifie partout »."],
+         ["Amnesty International"]),
+        (["Maria José Carvalho said the vote was “a turning point for us”."],
+         ["Maria José Carvalho"]),
+        (["Le PDG d'Airbus, Guillaume Faury, a affirmé que « la demande reste forte »."],
+         ["Guillaume Faury"]),
+        (["The teachers’ union NEU said the offer was “an insult to the profession”."], ["NEU"]),
+        (["Campaign for Better Transport said the cuts were “short-sighted and cruel”."],
+         ["Campaign for Better Transport"]),
+        (["The Bank of England said inflation was “still too high for comfort”."],
+         ["Bank of England"]),
+        (["Professor Mark Hollis of Imperial College said it was “striking and unexpected”."],
+         ["Mark Hollis"]),
+        (["Au ministère de l'Intérieur, on assure que « tout est sous contrôle »."],
+         ["ministère de l'Intérieur"]),
+        (["Le groupe Valdor a publié ses comptes. « Nos ventes progressent », indique le groupe."],
+         ["Valdor"]),
+        (["Amina Diallo, who grew up in Saint Louis, said the town had changed.",
+          "“It is unrecognisable,” she said."], ["Amina Diallo"]),
+        (["“We were lucky today,” said Jonas Berg, who beat Karl Weiss in the final.",
+          "“Next time he may win,” he added."], ["Jonas Berg", "Jonas Berg"]),
+        (["La Française Claire Morin a battu l'Allemande Anna Vogel en finale.",
+          "« Je suis très fière », a déclaré la nageuse de 19 ans."], ["Claire Morin"]),
+        (["Mrs Okafor’s neighbour, Tunde Bakare, called the police.",
+          "“I heard screaming,” he said."], ["Tunde Bakare"]),
+        (["Pressure mounted on Prime Minister Keir Starmer.", "“We will not back down,” he said."],
+         ["Keir Starmer"]),
+        (["Arsenal manager Mikel Arteta praised his side.",
+          "“We were brilliant,” the Spaniard said."],
+         ["Mikel Arteta"]),
+        (["The Prime Minister, Rishi Sunak, arrived in Washington.",
+          "“This is a special relationship,” he said."], ["Rishi Sunak"]),
+        # a pronoun whose gender the text gave another way: "la ministre", "le maire"
+        (["Le maire, Jean Roux, a reçu la ministre Anne Lavie.",
+          "« Nous avons parlé du budget », a-t-elle précisé."], ["Anne Lavie"]),
+        (["La ministre, Anne Lavie, a rencontré le maire Jean Roux.",
+          "« C'était utile », a-t-il estimé."], ["Jean Roux"]),
+        (["Le président Paul Morel a félicité la navigatrice Lou Berthet.",
+          "« Elle a été formidable », a-t-il salué."], ["Paul Morel"]),
+        (["“I’m thrilled,” said Roe, whose father, Peter Roe, was in the crowd."], ["Roe"]),
+        # an unnamed source keeps the clause that says who it is, not the one after a comma
+        (["A nurse who works nights said the ward was “full every single evening”."],
+         ["A nurse who works nights"]),
+        (["Une habitante, qui a requis l'anonymat, raconte : « On a tout perdu en une heure. »"],
+         ["Une habitante"]),
+        (["Mayor Joan Hill spoke first.", "One senior council officer said the mood was grim.",
+          "“Nobody here wants this.”"], ["One senior council officer"]),
+    ],
+)  # fmt: skip
+def test_speakers_named_by_general_rules(paragraphs, expected):
+    from articles.extract import quotations
+
+    found = quotations(paragraphs)
+    assert [q["source"] for q in found] == expected, found
+
+
+def test_a_breadcrumb_without_a_known_root_above_a_title_given_twice():
+    page = (
+        "Sport Rugby Union\nKites win the cup\n\nKites win the cup\n\nBy Owain Pryce in Cardiff\n"
+        "Sport\n\nThe Kites came from behind to win the final on Saturday afternoon."
+    )
+    article = extract(page)
+    assert article["authors"] == ["Owain Pryce"] and article["title"] == "Kites win the cup"
