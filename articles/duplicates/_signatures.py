@@ -1,0 +1,153 @@
+"""MinHash signatures of an article's story text, and their LSH band keys.
+
+The story text is the body's plain text without its short paragraphs (bylines, datelines,
+credits, "Read more" lines: what outlets change when they run wire copy), folded to lower
+case, punctuation dropped. Its shingles are runs of ``SHINGLE_WORDS`` words, each hashed to
+32 bits from the words' CRC-32s (vectorised: one numpy pass per article). The signature is
+datasketch's ``MinHash`` of those hashes (scheme ``affine32``, ``NUM_PERM`` permutations),
+computed with datasketch's own permutations in one matrix operation, and stored as
+``NUM_PERM`` little-endian uint32 (``LeanMinHash`` reads it back). Band keys: the signature
+cut into ``bands`` rows of ``rows`` values (datasketch's ``_optimal_param`` for a threshold
+``LSH_MARGIN`` below ``DUPLICATE_THRESHOLD``, weighted towards recall), each band hashed to
+a signed 64-bit key that also says which band it is.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import zlib
+from collections.abc import Sequence
+
+import numpy as np
+from datasketch import LeanMinHash, MinHash
+from datasketch.lsh import _optimal_param
+from datasketch.minhash import _fmix
+from django.conf import settings
+
+from articles.text import looks_like_html, plain_text
+
+NUM_PERM = 128
+SEED = 20261202
+SCHEME = "affine32"
+SHINGLE_WORDS = 4
+# A paragraph of fewer words is furniture (a byline, a dateline, a credit, a "Read more").
+SHORT_PARAGRAPH = 10
+# Fewer story words than this: no signature (a one-line body is nobody's wire copy).
+MIN_WORDS = 25
+# Candidates are looked for below the threshold, so that pairs at it are rarely missed; every
+# candidate is then verified on its whole signature.
+LSH_MARGIN = 0.1
+LSH_WEIGHTS = (0.1, 0.9)  # false positives, false negatives
+
+_PARAGRAPH_BREAK = re.compile(
+    r"</?(?:p|div|h[1-6]|li|ul|ol|blockquote|figure|figcaption|table|tr|section|article)\b[^>]*>"
+    r"|<br\s*/?>",
+    re.IGNORECASE,
+)
+_BLANK_LINE = re.compile(r"\n\s*\n")
+_NOT_WORD = re.compile(r"[\W_]+")
+# Odd multipliers that mix each word of a shingle at its place (order matters).
+_PLACES = np.array([0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1, 0xD3A2646D],
+                   dtype=np.uint32)[:SHINGLE_WORDS]  # fmt: skip
+_SHIFT = np.uint32(15)
+
+
+@functools.lru_cache(maxsize=1)
+def _permutations() -> np.ndarray:
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+
+
+class _WordHashes(dict):
+    """CRC-32 of each word, remembered (a language's words repeat from article to article)."""
+
+    def __missing__(self, word: str) -> int:
+        if len(self) > 500_000:
+            self.clear()
+        value = self[word] = zlib.crc32(word.encode())
+        return value
+
+
+_WORD_HASHES = _WordHashes()
+
+
+def story_words(body: str) -> list[str]:
+    """The words of the body's long paragraphs (all of them when none is long), folded."""
+    if looks_like_html(body):
+        parts = [plain_text(part) for part in _PARAGRAPH_BREAK.split(body)]
+    else:
+        parts = _BLANK_LINE.split(body) if "\n" in body else [body]
+    paragraphs = [_NOT_WORD.sub(" ", part.casefold()).split() for part in parts]
+    long = [words for words in paragraphs if len(words) >= SHORT_PARAGRAPH]
+    return [word for words in (long or paragraphs) for word in words]
+
+
+def shingles(words: Sequence[str]) -> np.ndarray:
+    """The distinct 32-bit hashes of the runs of ``SHINGLE_WORDS`` words."""
+    hashes = np.fromiter(map(_WORD_HASHES.__getitem__, words), dtype=np.uint32, count=len(words))
+    count = len(hashes) - SHINGLE_WORDS + 1
+    if count < 1:
+        return np.empty(0, dtype=np.uint32)
+    mixed = np.zeros(count, dtype=np.uint32)
+    for place in range(SHINGLE_WORDS):
+        mixed ^= hashes[place : place + count]
+        mixed *= _PLACES[place]
+        mixed ^= mixed >> _SHIFT
+    return np.unique(mixed)
+
+
+def signature(body: str) -> np.ndarray | None:
+    """The MinHash of the body's story text (``NUM_PERM`` uint32), or None when it has too
+    few words to be anyone's copy."""
+    words = story_words(body or "")
+    if len(words) < MIN_WORDS:
+        return None
+    hashes = shingles(words)
+    a, b = _permutations()
+    # MinHash.update_batch's own arithmetic (affine32), on numpy arrays of hashes.
+    permuted = _fmix(hashes.reshape(-1, 1), 32) * a + b
+    return permuted.min(axis=0)
+
+
+def minhash(values: np.ndarray) -> LeanMinHash:
+    """The datasketch sketch of a signature (for ``jaccard`` and friends)."""
+    return LeanMinHash(seed=SEED, hashvalues=values, scheme=SCHEME)
+
+
+def to_bytes(values: np.ndarray) -> bytes:
+    return values.astype("<u4").tobytes()
+
+
+def from_bytes(data: bytes | memoryview) -> np.ndarray:
+    return np.frombuffer(bytes(data), dtype="<u4")
+
+
+@functools.lru_cache(maxsize=8)
+def lsh_layout(threshold: float) -> tuple[int, int]:
+    """(bands, rows) for candidates at ``threshold`` less the margin, favouring recall."""
+    return _optimal_param(max(threshold - LSH_MARGIN, 0.05), NUM_PERM, *LSH_WEIGHTS)
+
+
+def layout() -> tuple[int, int]:
+    return lsh_layout(settings.DUPLICATE_THRESHOLD)
+
+
+_BAND_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def band_keys(signatures: np.ndarray) -> np.ndarray:
+    """The band keys (int64) of signatures (one per row): shape (signatures, bands)."""
+    bands, rows = layout()
+    cut = signatures[:, : bands * rows].astype(np.uint64).reshape(len(signatures), bands, rows)
+    key = np.zeros((len(signatures), bands), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for row in range(rows):
+            key = (key ^ cut[:, :, row]) * _BAND_MIX
+            key ^= key >> np.uint64(29)
+        key ^= np.arange(bands, dtype=np.uint64) * _BAND_MIX
+    return key.view(np.int64)
+
+
+def similarities(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Estimated Jaccard similarity of each pair of rows (what ``LeanMinHash.jaccard`` says)."""
+    return (left == right).mean(axis=1)
