@@ -3,11 +3,12 @@
     .venv/bin/python bench/duplicates.py --stories 300
 
 1. Generates wire stories (English and French, ``run.py``'s vocabulary with its natural word
-   frequencies; 6 to 12 paragraphs of 35 to 90 words), each run by 1 to 8 outlets the way
-   outlets run wire copy: a headline of their own, and any of: a paragraph dropped, a
-   paragraph of their own added, the last paragraph trimmed, a few words edited, always
-   their own byline and boilerplate (a line of 12 to 25 words: "This article first appeared
-   on ...", a newsletter pitch). Beside them, the hard negatives: different stories on the
+   frequencies; 6 to 12 paragraphs of 35 to 90 words), published by the agency and by 0 to
+   7 outlets the way outlets run wire copy: a headline of their own, one change of the
+   story (none, a paragraph dropped, a paragraph of their own added, the last trimmed, each
+   as likely), in 3 copies out of 10 one to three words edited, and always their own byline
+   and boilerplate (a line of 12 to 25 words: "This article first appeared on ...", a
+   newsletter pitch). Beside them, the hard negatives: different stories on the
    same topic (its words, a statement quoted word for word in each, the same opening
    phrase), and follow-ups that reuse two background paragraphs of an earlier story.
 2. Imports them, shuffled, through the import's code path (batches of 500: copies meet
@@ -89,16 +90,18 @@ class Maker:
         return self.sentence(language, topic).rstrip(".")
 
     def copy(self, paragraphs: list[str], language: str, topic: list[str]) -> list[str]:
-        """An outlet's version of wire copy."""
+        """An outlet's version of wire copy: one change of the story (none, a paragraph
+        dropped, one of its own added, the last trimmed) and sometimes a few words edited."""
         rng, kept = self.rng, list(paragraphs)
-        if rng.random() < 0.4 and len(kept) > 3:
+        change = rng.choice(["none", "drop", "add", "trim"])
+        if change == "drop":
             del kept[rng.randrange(1, len(kept))]
-        if rng.random() < 0.3:
+        elif change == "add":
             kept.insert(rng.randrange(1, len(kept) + 1), self.paragraph(language, topic))
-        if rng.random() < 0.3 and len(kept) > 3:
+        elif change == "trim":
             kept.pop()
         if rng.random() < 0.3:  # a copy editor changed a few words
-            for _ in range(rng.randint(1, 4)):
+            for _ in range(rng.randint(1, 3)):
                 place = rng.randrange(len(kept))
                 words = kept[place].split()
                 words[rng.randrange(len(words))] = self.vocab[language].draw(rng, 1)[0]
@@ -131,8 +134,9 @@ def generate(args: argparse.Namespace) -> tuple[list[dict], list[int]]:
         wire = maker.story(language, words, [statement])
         wires.append((language, words, wire))
         number = next(story_number)
-        for outlet in rng.sample(OUTLETS, rng.randint(1, 8)):
-            paragraphs = maker.copy(wire, language, words)
+        for place, outlet in enumerate(["Wire", *rng.sample(OUTLETS, rng.randint(0, 7))]):
+            # The agency's own version, then the outlets'.
+            paragraphs = wire if place == 0 else maker.copy(wire, language, words)
             records.append(
                 {
                     "title": maker.headline(language, words),

@@ -31,8 +31,11 @@ NUM_PERM = 128
 SEED = 20261202
 SCHEME = "affine32"
 SHINGLE_WORDS = 4
-# A paragraph of fewer words is furniture (a byline, a dateline, a credit, a "Read more").
+# A paragraph of fewer words is furniture (a byline, a dateline, a credit, a "Read more"),
+# and so is a run of paragraphs shorter than EDGE_PARAGRAPH at the start or end of a body
+# (boilerplate: "This article first appeared on ...", a newsletter pitch, a copyright).
 SHORT_PARAGRAPH = 10
+EDGE_PARAGRAPH = 30
 # Fewer story words than this: no signature (a one-line body is nobody's wire copy).
 MIN_WORDS = 25
 # Candidates are looked for below the threshold, so that pairs at it are rarely missed; every
@@ -46,7 +49,7 @@ _PARAGRAPH_BREAK = re.compile(
     re.IGNORECASE,
 )
 _BLANK_LINE = re.compile(r"\n\s*\n")
-_NOT_WORD = re.compile(r"[\W_]+")
+_NOT_WORD = re.compile(r"[^\w\n]+|_+")
 # Odd multipliers that mix each word of a shingle at its place (order matters).
 _PLACES = np.array([0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1, 0xD3A2646D],
                    dtype=np.uint32)[:SHINGLE_WORDS]  # fmt: skip
@@ -72,14 +75,23 @@ _WORD_HASHES = _WordHashes()
 
 
 def story_words(body: str) -> list[str]:
-    """The words of the body's long paragraphs (all of them when none is long), folded."""
+    """The words of the body's story paragraphs (all of them when none is), folded: not the
+    short runs at its start and end (under ``EDGE_PARAGRAPH`` words: bylines, datelines,
+    boilerplate, newsletter pitches) nor very short ones inside (``SHORT_PARAGRAPH``)."""
     if looks_like_html(body):
-        parts = [plain_text(part) for part in _PARAGRAPH_BREAK.split(body)]
+        text = plain_text(_PARAGRAPH_BREAK.sub("\n\n", body))
     else:
-        parts = _BLANK_LINE.split(body) if "\n" in body else [body]
-    paragraphs = [_NOT_WORD.sub(" ", part.casefold()).split() for part in parts]
-    long = [words for words in paragraphs if len(words) >= SHORT_PARAGRAPH]
-    return [word for words in (long or paragraphs) for word in words]
+        text = body
+    folded = _NOT_WORD.sub(" ", text.casefold())  # keeps the line breaks
+    paragraphs = [part.split() for part in _BLANK_LINE.split(folded)]
+    paragraphs = [words for words in paragraphs if words]
+    start, end = 0, len(paragraphs)
+    while start < end and len(paragraphs[start]) < EDGE_PARAGRAPH:
+        start += 1
+    while end > start and len(paragraphs[end - 1]) < EDGE_PARAGRAPH:
+        end -= 1
+    story = [words for words in paragraphs[start:end] if len(words) >= SHORT_PARAGRAPH]
+    return [word for words in (story or paragraphs) for word in words]
 
 
 def shingles(words: Sequence[str]) -> np.ndarray:
