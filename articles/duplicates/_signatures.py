@@ -78,10 +78,7 @@ def story_words(body: str) -> list[str]:
     """The words of the body's story paragraphs (all of them when none is), folded: not the
     short runs at its start and end (under ``EDGE_PARAGRAPH`` words: bylines, datelines,
     boilerplate, newsletter pitches) nor very short ones inside (``SHORT_PARAGRAPH``)."""
-    if looks_like_html(body):
-        text = plain_text(_PARAGRAPH_BREAK.sub("\n\n", body))
-    else:
-        text = body
+    text = plain_text(_PARAGRAPH_BREAK.sub("\n\n", body)) if looks_like_html(body) else body
     folded = _NOT_WORD.sub(" ", text.casefold())  # keeps the line breaks
     paragraphs = [part.split() for part in _BLANK_LINE.split(folded)]
     paragraphs = [words for words in paragraphs if words]
