@@ -213,10 +213,10 @@ def reachable(truth: dict[str, int]) -> float:
     import numpy as np
     from django.conf import settings
 
-    from articles.duplicates._signatures import shingles, story_words
+    from articles.duplicates._signatures import shingles, story_text
     from articles.models import Article
 
-    sets = {url: shingles(story_words(b)) for url, b in Article.objects.values_list("url", "body")}
+    sets = {url: shingles(story_text(b)) for url, b in Article.objects.values_list("url", "body")}
     actual = pairs(truth)
     above = 0
     for a, b in actual:

@@ -147,21 +147,33 @@ def empty_tables() -> None:
         )
 
 
+def _cpu_seconds() -> float:
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # reaped: the pools shut down
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def compare_duplicates(data: Path, args: argparse.Namespace) -> None:
     """The import with near-duplicates off and on, side by side: the cost on the import path
     (goal: at most 15% slower)."""
     from django.conf import settings
 
     times: dict[bool, list[float]] = {False: [], True: []}
+    cpu: dict[bool, list[float]] = {False: [], True: []}
     for round_number in range(args.compare_duplicates):
         for enabled in (False, True) if round_number % 2 == 0 else (True, False):
             empty_tables()
             settings.DUPLICATES_ENABLED = enabled
+            used = _cpu_seconds()
             seconds, report = import_file(data, args.workers, args.batch_size)
+            used = _cpu_seconds() - used
             assert report.indexed == args.articles, report.summary()
             times[enabled].append(seconds)
+            cpu[enabled].append(used)
             print(f"round {round_number + 1}, duplicates {'on' if enabled else 'off'}: "
-                  f"{seconds:.1f} s", flush=True)  # fmt: skip
+                  f"{seconds:.1f} s, {used:.1f} CPU s", flush=True)  # fmt: skip
     ratios = sorted(on / off for on, off in zip(times[True], times[False], strict=True))
     result = {
         "articles": args.articles,
@@ -173,6 +185,11 @@ def compare_duplicates(data: Path, args: argparse.Namespace) -> None:
         "on_best_s": round(min(times[True]), 2),
         "median_on_over_off": round(ratios[len(ratios) // 2], 3),
         "best_on_over_best_off": round(min(times[True]) / min(times[False]), 3),
+        # CPU of this process and its writers and follower (not PostgreSQL's): steadier than
+        # wall time on a shared machine.
+        "cpu_off_s": [round(t, 2) for t in cpu[False]],
+        "cpu_on_s": [round(t, 2) for t in cpu[True]],
+        "cpu_on_over_off": round(sum(cpu[True]) / sum(cpu[False]), 3),
     }
     search_bench.RESULTS.mkdir(exist_ok=True)
     (search_bench.RESULTS / "ingest_duplicates.json").write_text(json.dumps(result, indent=2))

@@ -29,11 +29,11 @@ from articles.duplicates._signatures import (
     band_keys,
     from_bytes,
     shingles,
-    signature,
     similarities,
-    story_words,
+    story_text,
     to_bytes,
 )
+from articles.duplicates._signatures import signatures as compute
 
 # Estimates closer than this to the threshold are checked on the shingles themselves.
 UNSURE = 0.12
@@ -78,7 +78,7 @@ def bodies_written(bodies: Mapping[int, str], *, new: Collection[int] = ()) -> N
     those just created (they have no fingerprint to drop)."""
     if not bodies or not enabled():
         return
-    signatures = {pk: signature(body) for pk, body in bodies.items()}
+    signatures = dict(zip(bodies, compute(list(bodies.values())), strict=True))
     kept = {pk: values for pk, values in signatures.items() if values is not None}
     emptied = [pk for pk, values in signatures.items() if values is None and pk not in new]
     left_groups = _forget(emptied)
@@ -183,7 +183,7 @@ def near_duplicates(
     if len(unsure):
         rows = np.unique(np.r_[left[unsure], right[unsure]])
         found = bodies([int(ids[row]) for row in rows])
-        sets = {row: shingles(story_words(found.get(int(ids[row])) or "")) for row in rows}
+        sets = {row: shingles(story_text(found.get(int(ids[row])) or "")) for row in rows}
         for pair in unsure:
             a, b = sets[left[pair]], sets[right[pair]]
             common = len(np.intersect1d(a, b, assume_unique=True))
@@ -241,8 +241,7 @@ def rebuild(*, batch_size: int = 2000) -> tuple[int, int]:
         if not rows:
             break
         last = rows[-1][0]
-        for pk, body in rows:
-            values = signature(body)
+        for (pk, _), values in zip(rows, compute([body for _, body in rows]), strict=True):
             if values is not None:
                 ids.append(pk)
                 signatures.append(values)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import re
-import zlib
 from collections.abc import Sequence
 
 import numpy as np
@@ -41,6 +40,8 @@ MIN_WORDS = 25
 # Candidates are looked for below the threshold, so that pairs at it are rarely missed; every
 # candidate is then verified on its whole signature.
 LSH_MARGIN = 0.1
+# Articles whose signatures are computed together (their matrix stays in the CPU's cache).
+SIGNATURE_CHUNK = 8
 LSH_WEIGHTS = (0.1, 0.9)  # false positives, false negatives
 
 _PARAGRAPH_BREAK = re.compile(
@@ -61,23 +62,11 @@ def _permutations() -> np.ndarray:
     return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
 
 
-class _WordHashes(dict):
-    """CRC-32 of each word, remembered (a language's words repeat from article to article)."""
-
-    def __missing__(self, word: str) -> int:
-        if len(self) > 500_000:
-            self.clear()
-        value = self[word] = zlib.crc32(word.encode())
-        return value
-
-
-_WORD_HASHES = _WordHashes()
-
-
-def story_words(body: str) -> list[str]:
-    """The words of the body's story paragraphs (all of them when none is), folded: not the
-    short runs at its start and end (under ``EDGE_PARAGRAPH`` words: bylines, datelines,
-    boilerplate, newsletter pitches) nor very short ones inside (``SHORT_PARAGRAPH``)."""
+def story_text(body: str) -> str:
+    """The body's story paragraphs (all of them when none is), folded, words joined by one
+    space: not the short runs at its start and end (under ``EDGE_PARAGRAPH`` words: bylines,
+    datelines, boilerplate, newsletter pitches) nor very short ones inside
+    (``SHORT_PARAGRAPH``)."""
     text = plain_text(_PARAGRAPH_BREAK.sub("\n\n", body)) if looks_like_html(body) else body
     folded = _NOT_WORD.sub(" ", text.casefold())  # keeps the line breaks
     paragraphs = [part.split() for part in _BLANK_LINE.split(folded)]
@@ -88,34 +77,89 @@ def story_words(body: str) -> list[str]:
     while end > start and len(paragraphs[end - 1]) < EDGE_PARAGRAPH:
         end -= 1
     story = [words for words in paragraphs[start:end] if len(words) >= SHORT_PARAGRAPH]
-    return [word for words in (story or paragraphs) for word in words]
+    return " ".join(" ".join(words) for words in story or paragraphs)
 
 
-def shingles(words: Sequence[str]) -> np.ndarray:
-    """The distinct 32-bit hashes of the runs of ``SHINGLE_WORDS`` words."""
-    hashes = np.fromiter(map(_WORD_HASHES.__getitem__, words), dtype=np.uint32, count=len(words))
-    count = len(hashes) - SHINGLE_WORDS + 1
-    if count < 1:
+def story_words(body: str) -> list[str]:
+    return story_text(body).split()
+
+
+# Words are hashed all at once: a polynomial hash of their UTF-8 bytes, from prefix sums
+# (uint32 arithmetic wraps: modulo 2**32, where an odd base has an inverse).
+_BASE = 0x01000193
+_INVERSE = pow(_BASE, -1, 1 << 32)
+
+
+@functools.lru_cache(maxsize=4)
+def _powers(size: int) -> tuple[np.ndarray, np.ndarray]:
+    base = np.full(size, _BASE, dtype=np.uint32)
+    base[0] = 1
+    inverse = np.full(size, _INVERSE, dtype=np.uint32)
+    inverse[0] = 1
+    return np.cumprod(base, dtype=np.uint32), np.cumprod(inverse, dtype=np.uint32)
+
+
+def word_hashes(text: str) -> np.ndarray:
+    """A 32-bit hash of each word of ``text`` (words joined by one space), in order."""
+    data = np.frombuffer(text.encode(), dtype=np.uint8)
+    if not len(data):
         return np.empty(0, dtype=np.uint32)
-    mixed = np.zeros(count, dtype=np.uint32)
+    size = 1 << max(12, (len(data) + 1).bit_length())  # a few sizes, cached
+    powers, inverse = _powers(size)
+    sums = np.zeros(len(data) + 1, dtype=np.uint32)
+    np.cumsum(data.astype(np.uint32) * powers[: len(data)], dtype=np.uint32, out=sums[1:])
+    spaces = np.flatnonzero(data == 32)
+    starts = np.r_[0, spaces + 1]
+    ends = np.r_[spaces, len(data)]
+    return _fmix((sums[ends] - sums[starts]) * inverse[starts], 32)
+
+
+def shingles(text: str) -> np.ndarray:
+    """The distinct 32-bit hashes of the runs of ``SHINGLE_WORDS`` words of ``text``
+    (``story_text``)."""
+    return np.unique(_mixed_runs(word_hashes(text)))
+
+
+def _mixed_runs(hashes: np.ndarray) -> np.ndarray:
+    """A 32-bit hash of each run of ``SHINGLE_WORDS`` word hashes, in order."""
+    count = len(hashes) - SHINGLE_WORDS + 1
+    mixed = np.zeros(max(count, 0), dtype=np.uint32)
     for place in range(SHINGLE_WORDS):
-        mixed ^= hashes[place : place + count]
+        mixed ^= hashes[place : place + len(mixed)]
         mixed *= _PLACES[place]
         mixed ^= mixed >> _SHIFT
-    return np.unique(mixed)
+    return mixed
 
 
 def signature(body: str) -> np.ndarray | None:
     """The MinHash of the body's story text (``NUM_PERM`` uint32), or None when it has too
     few words to be anyone's copy."""
-    words = story_words(body or "")
-    if len(words) < MIN_WORDS:
-        return None
-    hashes = shingles(words)
+    return signatures([body])[0]
+
+
+def signatures(bodies: Sequence[str]) -> list[np.ndarray | None]:
+    """``signature`` of each body, computed a few articles at a time: their words hashed in
+    one pass, their shingles in one, and the permutations (datasketch's ``update_batch``
+    arithmetic, affine32) applied to all of them in one matrix, reduced per article."""
+    texts = [story_text(body or "") for body in bodies]
+    counts = [text.count(" ") + 1 if text else 0 for text in texts]
+    kept = [number for number, count in enumerate(counts) if count >= MIN_WORDS]
+    found: list[np.ndarray | None] = [None] * len(bodies)
     a, b = _permutations()
-    # MinHash.update_batch's own arithmetic (affine32), on numpy arrays of hashes.
-    permuted = _fmix(hashes.reshape(-1, 1), 32) * a + b
-    return permuted.min(axis=0)
+    for start in range(0, len(kept), SIGNATURE_CHUNK):
+        chunk = kept[start : start + SIGNATURE_CHUNK]
+        words = word_hashes(" ".join(texts[number] for number in chunk))
+        owners = np.repeat(np.arange(len(chunk), dtype=np.uint64), [counts[n] for n in chunk])
+        mixed = _mixed_runs(words)
+        within = owners[: len(mixed)] == owners[SHINGLE_WORDS - 1 :]  # not across articles
+        keys = np.unique((owners[: len(mixed)][within] << np.uint64(32)) | mixed[within])
+        owner_of = keys >> np.uint64(32)
+        hashes = (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+        permuted = _fmix(hashes.reshape(-1, 1), 32) * a + b
+        firsts = np.flatnonzero(np.r_[True, owner_of[1:] != owner_of[:-1]])
+        for number, values in zip(chunk, np.minimum.reduceat(permuted, firsts), strict=True):
+            found[number] = values
+    return found
 
 
 def minhash(values: np.ndarray) -> LeanMinHash:

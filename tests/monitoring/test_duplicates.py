@@ -404,3 +404,29 @@ def test_rebuild_groups_an_archive_stored_without_it(settings, api_client):
     assert api_client.get(ARTICLES, {"collapse": "duplicates"}).json()["count"] == 2
     call_command("rebuild_duplicates", stdout=io.StringIO())  # again: the same groups
     assert {group_of(article) for article in [first, *copies]} == {first.pk}
+
+
+def test_signatures_are_datasketchs_minhash_of_the_shingles():
+    """The batched computation gives what datasketch's own ``update_batch`` gives."""
+    from datasketch import MinHash
+
+    from articles.duplicates import _signatures as sig
+
+    bodies = [copy_of(story(seed), outlet="Wire") for seed in range(12)] + ["Too short."]
+    computed = sig.signatures(bodies)
+    assert computed[-1] is None
+    for body, values in zip(bodies[:-1], computed[:-1], strict=True):
+        minhash = MinHash(num_perm=sig.NUM_PERM, seed=sig.SEED, scheme=sig.SCHEME, hashfunc=int)
+        minhash.update_batch(sig.shingles(sig.story_text(body)).tolist())
+        assert (minhash.hashvalues == values).all()
+        assert (sig.signature(body) == values).all()
+    assert sig.minhash(computed[0]).jaccard(sig.minhash(computed[0])) == 1.0
+
+
+def test_story_text_leaves_out_bylines_and_boilerplate():
+    from articles.duplicates import story_words
+
+    paragraphs = story(3)[:3]
+    words = story_words(copy_of(paragraphs, outlet="Daily Planet"))
+    assert words[:3] == paragraphs[0].casefold().replace(".", "").split()[:3]
+    assert "copyright" not in words and "staff" not in words
