@@ -50,8 +50,11 @@ SELECT u.id, u.signature, u.bands::bigint[], NULL
 # The written articles' neighbourhood: whoever shares a band key with them, and every member
 # of their groups (and of the groups the written ones left).
 _NEIGHBOURHOOD_SQL = """
-WITH near AS (
-    SELECT article_id, group_id FROM articles_fingerprint WHERE bands && %s::bigint[]
+WITH near AS (  -- one GIN lookup per key: an overlap with thousands of keys is a seq scan
+    SELECT DISTINCT f.article_id, f.group_id
+      FROM unnest(%s::bigint[]) AS k(key)
+      CROSS JOIN LATERAL (SELECT article_id, group_id FROM articles_fingerprint
+                           WHERE bands @> ARRAY[k.key]) AS f
 ), groups AS (
     SELECT group_id FROM near WHERE group_id IS NOT NULL
      UNION SELECT unnest(%s::bigint[])

@@ -24,7 +24,8 @@ class Fingerprint(models.Model):
 
     class Meta:
         indexes = [
-            GinIndex(fields=["bands"], name="fingerprint_bands"),
+            # No pending list: every batch asks the index, and would scan it whole.
+            GinIndex(fields=["bands"], name="fingerprint_bands", fastupdate=False),
             models.Index(
                 fields=["group_id"], name="fingerprint_group", condition=Q(group_id__isnull=False)
             ),

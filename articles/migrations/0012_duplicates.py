@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('group_id', models.BigIntegerField(blank=True, null=True)),
             ],
             options={
-                'indexes': [django.contrib.postgres.indexes.GinIndex(fields=['bands'], name='fingerprint_bands'), models.Index(condition=models.Q(('group_id__isnull', False)), fields=['group_id'], name='fingerprint_group')],
+                'indexes': [django.contrib.postgres.indexes.GinIndex(fastupdate=False, fields=['bands'], name='fingerprint_bands'), models.Index(condition=models.Q(('group_id__isnull', False)), fields=['group_id'], name='fingerprint_group')],
             },
         ),
     ]
