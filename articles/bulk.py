@@ -28,7 +28,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from articles import events, lifecycle, names, search, services
+from articles import duplicates, events, lifecycle, names, search, services
 from articles.models import Article, Author, Byline, NamedEntity, Quotation, QuotedSource, Tag
 from articles.services import QuoteInput
 from articles.text import strip_controls
@@ -301,6 +301,13 @@ def _write(
         [record.article.pk for record in written if record.quotes is not None]
     )
     changed = lifecycle.record([r.article.pk for r in written], actor=actor, before=before)
+    created = {record.article.pk for record in new.values()}
+    bodies = {
+        r.article.pk: r.article.body
+        for r in written
+        if r.article.pk in changed and (r.article.pk in created or "body" in r.fields)
+    }
+    duplicates.bodies_written(bodies, new=created)
     # Updates that stored what was there keep their version and tell nobody.
     unchanged = {pk for pk, _ in updates.values()} - changed
     _untouch([article for article in existing.values() if article.pk in unchanged])

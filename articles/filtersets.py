@@ -161,6 +161,11 @@ class ArticleFilterSet(filters.FilterSet):
     updated_after = DateOrDateTimeFilter(
         help_text="Changed on or after this (for clients that sync incrementally)."
     )
+    collapse = filters.ChoiceFilter(
+        choices=[("duplicates", "duplicates")],
+        help_text="`duplicates`: one article per group of near-duplicates (syndicated copies "
+        "of one story), the earliest of the group's that match, and counts of groups.",
+    )
 
     class Meta:
         model = Article
@@ -221,6 +226,7 @@ def article_search_from(
         published_after=data.get("published_after"),
         published_before=data.get("published_before"),
         updated_after=data.get("updated_after"),
+        collapse=data.get("collapse") == "duplicates",
         ordering=ordering,
     )
 

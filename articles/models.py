@@ -340,6 +340,7 @@ class SynonymSet(models.Model):
         return " = ".join(self.terms)
 
 
+from articles.duplicates.models import Fingerprint  # noqa: E402, F401  (near-duplicates)
 from articles.events.models import (  # noqa: E402, F401  (the events app-within-the-app)
     Event,
     FeedState,

@@ -33,6 +33,7 @@ from articles.models import (
     Article,
     Author,
     Byline,
+    Fingerprint,
     Folded,
     NamedEntity,
     Quotation,
@@ -67,6 +68,26 @@ def live(prefix: str = "") -> Q:
     return Q(**{f"{prefix}status": PUBLISHED, f"{prefix}published_at__lte": Now()}) & (
         Q(**{f"{prefix}expires_at__isnull": True}) | Q(**{f"{prefix}expires_at__gt": Now()})
     )
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who reads, as far as visibility goes: an editor sees every article, a contributor
+    (``owner``) the live ones and their own, everybody else the live ones."""
+
+    editor: bool = False
+    owner: int | None = None
+
+    @classmethod
+    def of(cls, user: User | AnonymousUser) -> Viewer:
+        return cls(editor=can_see_unpublished(user), owner=contributor_id(user))
+
+    def params(self) -> list[Any]:
+        """The parameters of ``_VISIBLE_MEMBER``."""
+        return [self.editor, self.owner]
+
+
+READER = Viewer()
 
 
 def visible_articles(user: User | AnonymousUser) -> QuerySet[Article]:
@@ -257,6 +278,8 @@ class ArticleRow:
     authors: list[dict[str, str]]
     tags: list[dict[str, str]]
     quotes: list[dict[str, Any]]
+    duplicate_of: int | None = None
+    duplicates_count: int = 0
     body: str = ""
     rank: float | None = None
     highlights: dict[str, Any] | None = field(default=None)
@@ -276,6 +299,8 @@ class ArticleRow:
                 for q in article.quotes.all()
             ],
             body=article.__dict__.get("body", ""),
+            duplicate_of=getattr(article, "duplicate_of", None),
+            duplicates_count=getattr(article, "duplicates_count", 0),
             rank=getattr(article, "rank", None),
             highlights=getattr(article, "highlights", None),
         )  # fmt: skip
@@ -288,7 +313,7 @@ _ROW_COLUMNS = (
 )  # fmt: skip
 # The relations in the order the prefetches of ``with_relations`` give them.
 _ROWS_SQL = """
-SELECT {columns}, {body},
+SELECT {columns}, {body}, {duplicate_of}, {duplicates_count},
        COALESCE((SELECT json_agg(json_build_object('name', au.name, 'slug', au.slug)
                                  ORDER BY b.position, b.id)
                    FROM articles_byline b JOIN articles_author au ON au.id = b.author_id
@@ -308,42 +333,92 @@ SELECT {columns}, {body},
  WHERE a.id = ANY(%s)
 """
 
+# Near-duplicates as a viewer sees them (``Viewer.params``): of the article ``{outer}``'s
+# group, the members the viewer may see (drafts, scheduled and expired ones only to whom
+# may see them; ``live()`` in SQL, at the statement's time).
+_VISIBLE_MEMBERS = """
+  FROM articles_fingerprint mine
+  JOIN articles_fingerprint other ON other.group_id = mine.group_id
+  JOIN articles_article m ON m.id = other.article_id
+ WHERE mine.article_id = {outer}.id AND mine.group_id IS NOT NULL
+   AND (%s OR m.created_by_id = %s
+        OR (m.status = 'published' AND m.published_at <= statement_timestamp()
+            AND (m.expires_at IS NULL OR m.expires_at > statement_timestamp())))
+"""
+# duplicate_of: the group's earliest such member (by published_at, undated last, then id),
+# null when that is the article itself; duplicates_count: the other such members.
+DUPLICATE_OF_SQL = (
+    "NULLIF((SELECT m.id" + _VISIBLE_MEMBERS
+    + " ORDER BY m.published_at ASC NULLS LAST, m.id LIMIT 1), {outer}.id)"
+)  # fmt: skip
+DUPLICATES_COUNT_SQL = "(SELECT count(*)" + _VISIBLE_MEMBERS + " AND m.id <> {outer}.id)"
 
-def article_rows(ids: Sequence[int], *, body: bool = False) -> dict[int, ArticleRow]:
-    """The articles with these ids, with their authors, tags and quotes: one statement."""
+
+def with_duplicates(articles: QuerySet[Article], viewer: Viewer) -> QuerySet[Article]:
+    """Annotate ``duplicate_of`` and ``duplicates_count`` as ``viewer`` sees them."""
+    outer = Article._meta.db_table
+    return articles.annotate(
+        duplicate_of=RawSQL(DUPLICATE_OF_SQL.format(outer=outer), viewer.params()),
+        duplicates_count=RawSQL(DUPLICATES_COUNT_SQL.format(outer=outer), viewer.params()),
+    )
+
+
+def duplicates_of(article: Article, viewer: Viewer) -> QuerySet[Article]:
+    """The other articles of ``article``'s group that ``viewer`` may see, earliest first."""
+    group = Fingerprint.objects.filter(article_id=article.pk, group_id__isnull=False)
+    members = Article.objects.filter(fingerprint__group_id__in=group.values("group_id")).exclude(
+        pk=article.pk
+    )
+    if not viewer.editor:
+        either = live() if viewer.owner is None else live() | Q(created_by_id=viewer.owner)
+        members = members.filter(either)
+    return members.order_by(F("published_at").asc(nulls_last=True), "id")
+
+
+def article_rows(
+    ids: Sequence[int], *, body: bool = False, viewer: Viewer = READER
+) -> dict[int, ArticleRow]:
+    """The articles with these ids, with their authors, tags and quotes, and their
+    near-duplicates as ``viewer`` sees them: one statement."""
     if not ids:
         return {}
     sql = _ROWS_SQL.format(
         columns=", ".join(f"a.{name}" for name in _ROW_COLUMNS),
         body="a.body" if body else "''",
+        duplicate_of=DUPLICATE_OF_SQL.format(outer="a"),
+        duplicates_count=DUPLICATES_COUNT_SQL.format(outer="a"),
     )
+    params = [*viewer.params(), *viewer.params(), list(ids)]
     alias = replicas.read_alias()
     with connections[alias].cursor() as cursor:
-        cursor.execute(sql, [list(ids)])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     if alias != replicas.PRIMARY and len(rows) < len(set(ids)):
         # The index (built from the primary) knows articles a lagging replica has not yet
         # received: those are read from the primary.
         missing = set(ids) - {row[0] for row in rows}
         with connections[replicas.PRIMARY].cursor() as cursor:
-            cursor.execute(sql, [sorted(missing)])
+            cursor.execute(sql, [*params[:-1], sorted(missing)])
             rows += cursor.fetchall()
     width = len(_ROW_COLUMNS)
     found = {}
     for row in rows:
         article = ArticleRow(
-            *row[:width], body=row[width], authors=row[width + 1], tags=row[width + 2],
-            quotes=row[width + 3],
+            *row[:width], body=row[width], duplicate_of=row[width + 1],
+            duplicates_count=row[width + 2], authors=row[width + 3], tags=row[width + 4],
+            quotes=row[width + 5],
         )  # fmt: skip
         found[article.id] = article
     return found
 
 
-def article_page(page: search.Page, *, highlight: bool) -> list[ArticleRow]:
+def article_page(
+    page: search.Page, *, highlight: bool, viewer: Viewer = READER
+) -> list[ArticleRow]:
     """The articles of a search page, in its order, with their ranks: one statement. Pages
     of a search are highlighted (their bodies read for it). An id the index still had but
     PostgreSQL no longer has (deleted meanwhile) is left out."""
-    found = article_rows(page.ids, body=highlight)
+    found = article_rows(page.ids, body=highlight, viewer=viewer)
     rows = [found[pk] for pk in page.ids if pk in found]
     for row in rows:
         row.rank = page.ranks.get(row.id)
@@ -355,9 +430,10 @@ def article_page(page: search.Page, *, highlight: bool) -> list[ArticleRow]:
 def article_results(params: search.ArticleSearch) -> search.Results:
     """The articles ``params`` find, lazily: pages are sliced from it (see ``search.Results``),
     highlighted when searching."""
+    viewer = Viewer(editor=params.editor, owner=params.owner)
     return search.Results(
         lambda offset, limit: search.search_articles(params, offset=offset, limit=limit),
-        lambda page: article_page(page, highlight=params.searching),
+        lambda page: article_page(page, highlight=params.searching, viewer=viewer),
     )
 
 

@@ -28,7 +28,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, QuerySet, RestrictedError
 from django.utils import timezone
 
-from articles import events, lifecycle, search
+from articles import duplicates, events, lifecycle, search
 from articles import names as naming
 from articles.models import Article, Author, Byline, NamedEntity, Quotation, QuotedSource, Tag
 from articles.selectors import article_ids_using, article_tag_slugs
@@ -292,7 +292,8 @@ def article_create(
     check_field_names(fields)
     article = Article(**fields, created_by_id=actor.user_id)
     lifecycle.check(actor, None, lifecycle.State.of(article))
-    return _store(article, new_slug=True, actor=actor, authors=authors, tags=tags, quotes=quotes)
+    return _store(article, new_slug=True, actor=actor, body_written=True, authors=authors,
+                  tags=tags, quotes=quotes)  # fmt: skip
 
 
 @retrying
@@ -317,7 +318,8 @@ def article_update(
     for field, value in fields.items():
         setattr(current, field, value)
     lifecycle.check(actor, before, lifecycle.State.of(current))
-    return _store(current, new_slug=False, actor=actor, authors=authors, tags=tags, quotes=quotes)
+    return _store(current, new_slug=False, actor=actor, body_written="body" in fields,
+                  authors=authors, tags=tags, quotes=quotes)  # fmt: skip
 
 
 def _locked(article: Article, if_match: Collection[str] | None) -> Article:
@@ -328,15 +330,26 @@ def _locked(article: Article, if_match: Collection[str] | None) -> Article:
 
 
 def _store(
-    article: Article, *, new_slug: bool, actor: lifecycle.Actor, **relations: Any
+    article: Article,
+    *,
+    new_slug: bool,
+    actor: lifecycle.Actor,
+    body_written: bool,
+    **relations: Any,
 ) -> Article:
     """Save the article, replace the relations given, keep the revision and log it for the
-    search index and the outbox; a save that changes nothing is undone."""
+    search index and the outbox; a save that changes nothing is undone. A body written is
+    fingerprinted and its near-duplicates regrouped (``duplicates``)."""
     before = lifecycle.snapshot([article.pk] if article.pk else [])
+    created = article.pk is None
     try:
         with transaction.atomic():
             _save_article(article, new_slug=new_slug)
             _replace_relations(article, **relations)
+            if body_written:
+                duplicates.bodies_written(
+                    {article.pk: article.body}, new=[article.pk] if created else []
+                )
             if not lifecycle.record([article.pk], actor=actor, before=before):
                 raise _Unchanged
             _articles_changed([article.pk])
@@ -377,6 +390,7 @@ def article_delete(
         raise lifecycle.Forbidden(refusal)
     current = _locked(article, if_match)
     article_id = current.pk
+    duplicates.articles_deleted([article_id])
     current.delete()
     _articles_changed([article_id])
 
@@ -435,6 +449,7 @@ def article_admin_write(
         article,
         new_slug=False,
         actor=actor,
+        body_written=True,
         authors=None if authors is None else [_chosen(author) for author in authors],
         tags=None if tags is None else [_chosen(tag) for tag in tags],
         quotes=None if quotes is None else [_admin_quote(source, text) for source, text in quotes],

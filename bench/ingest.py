@@ -43,6 +43,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=20261125)
     parser.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1))
     parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument(
+        "--compare-duplicates",
+        type=int,
+        metavar="ROUNDS",
+        default=0,
+        help="Import the same file ROUNDS times with near-duplicate detection off and on "
+        "(alternating which goes first, tables emptied before each) and report the cost.",
+    )
     return parser.parse_args()
 
 
@@ -129,6 +137,65 @@ def copy_limit() -> float:
     return seconds
 
 
+def empty_tables() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"TRUNCATE {', '.join(TABLES)}, articles_fingerprint, articles_revision, "
+            "articles_event, articles_knownobject, newsapi_search_change RESTART IDENTITY CASCADE"
+        )
+
+
+def _cpu_seconds() -> float:
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # reaped: the pools shut down
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def compare_duplicates(data: Path, args: argparse.Namespace) -> None:
+    """The import with near-duplicates off and on, side by side: the cost on the import path
+    (goal: at most 15% slower)."""
+    from django.conf import settings
+
+    times: dict[bool, list[float]] = {False: [], True: []}
+    cpu: dict[bool, list[float]] = {False: [], True: []}
+    for round_number in range(args.compare_duplicates):
+        for enabled in (False, True) if round_number % 2 == 0 else (True, False):
+            empty_tables()
+            settings.DUPLICATES_ENABLED = enabled
+            used = _cpu_seconds()
+            seconds, report = import_file(data, args.workers, args.batch_size)
+            used = _cpu_seconds() - used
+            assert report.indexed == args.articles, report.summary()
+            times[enabled].append(seconds)
+            cpu[enabled].append(used)
+            print(f"round {round_number + 1}, duplicates {'on' if enabled else 'off'}: "
+                  f"{seconds:.1f} s, {used:.1f} CPU s", flush=True)  # fmt: skip
+    ratios = sorted(on / off for on, off in zip(times[True], times[False], strict=True))
+    result = {
+        "articles": args.articles,
+        "workers": args.workers,
+        "rounds": args.compare_duplicates,
+        "off_s": [round(t, 2) for t in times[False]],
+        "on_s": [round(t, 2) for t in times[True]],
+        "off_best_s": round(min(times[False]), 2),
+        "on_best_s": round(min(times[True]), 2),
+        "median_on_over_off": round(ratios[len(ratios) // 2], 3),
+        "best_on_over_best_off": round(min(times[True]) / min(times[False]), 3),
+        # CPU of this process and its writers and follower (not PostgreSQL's): steadier than
+        # wall time on a shared machine.
+        "cpu_off_s": [round(t, 2) for t in cpu[False]],
+        "cpu_on_s": [round(t, 2) for t in cpu[True]],
+        "cpu_on_over_off": round(sum(cpu[True]) / sum(cpu[False]), 3),
+    }
+    search_bench.RESULTS.mkdir(exist_ok=True)
+    (search_bench.RESULTS / "ingest_duplicates.json").write_text(json.dumps(result, indent=2))
+    print(json.dumps(result, indent=2))
+
+
 def main() -> None:
     args = parse_args()
     search_bench.BENCH_DATABASE = DATABASE
@@ -136,6 +203,10 @@ def main() -> None:
     data = search_bench.ROOT / ".data" / f"bench-import-{args.articles}.ndjson"
     data.parent.mkdir(exist_ok=True)
     generated = generate(data, args.articles, args.seed)
+    if args.compare_duplicates:
+        compare_duplicates(data, args)
+        data.unlink()
+        return
     import_seconds, report = import_file(data, args.workers, args.batch_size)
     copy_seconds = copy_limit()
     result = {

@@ -302,6 +302,14 @@ WEBHOOK_RETRY_SCALE = env_float("WEBHOOK_RETRY_SCALE", 1.0)
 # Saved searches a user may keep (see README, Monitoring).
 SAVED_SEARCH_MAX_PER_USER = env_int("SAVED_SEARCH_MAX_PER_USER", 100)
 WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", False)
+# Near-duplicates (articles/duplicates/): bodies whose word shingles have at least this
+# Jaccard similarity are one group. Changing it takes `manage.py rebuild_duplicates` (the
+# LSH bands stored depend on it). DUPLICATES_ENABLED=false skips the work on writes (the
+# import benchmark's switch; groups are then stale until a rebuild).
+DUPLICATE_THRESHOLD = env_float("DUPLICATE_THRESHOLD", 0.8)
+if DUPLICATE_THRESHOLD > 1:
+    raise ImproperlyConfigured("DUPLICATE_THRESHOLD is a Jaccard similarity: at most 1.")
+DUPLICATES_ENABLED = env_bool("DUPLICATES_ENABLED", True)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

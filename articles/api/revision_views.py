@@ -132,6 +132,8 @@ class ArticleRevisionViewSet(viewsets.GenericViewSet):
         restored = lifecycle.restore(
             self.article(), number, actor=actor(request, "restore"), if_match=if_match(request)
         )
-        row = selectors.article_rows([restored.pk], body=True)[restored.pk]
+        row = selectors.article_rows(
+            [restored.pk], body=True, viewer=selectors.Viewer.of(request.user)
+        )[restored.pk]
         data = ArticleDetailSerializer(row, context={"request": request}).data
         return Response(data, headers={"ETag": etag(restored)})

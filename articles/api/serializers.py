@@ -19,7 +19,7 @@ from articles import names, services, synonyms
 from articles.api import times
 from articles.api.strictness import KnownFields
 from articles.models import WIKIDATA_ID, Article, Author, QuotedSource, SynonymSet, Tag
-from articles.selectors import ArticleRow, article_rows
+from articles.selectors import READER, ArticleRow, Viewer, article_rows
 from articles.text import MarkupTooComplex, check_markup, looks_like_html, make_slug
 
 
@@ -70,6 +70,18 @@ class ArticleSummarySerializer(times.ModelSerializer):
         help_text="Minutes to read the body at `READING_WORDS_PER_MINUTE` words a minute "
         "(default 230), rounded up."
     )
+    duplicate_of = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="The id of the earliest article (by `published_at`, then id) of its group of "
+        "near-duplicates that you may see (syndicated copies of one story); null when it is "
+        "that article or has none.",
+    )
+    duplicates_count = serializers.IntegerField(
+        read_only=True,
+        help_text="How many other articles of its group of near-duplicates you may see "
+        "(`/articles/{id}/duplicates/` lists them).",
+    )
     links = serializers.SerializerMethodField()
     rank = serializers.SerializerMethodField(help_text="Relevance to `q`; null without `q`.")
     highlights = serializers.SerializerMethodField(help_text="Matches of `q`; null without `q`.")
@@ -80,7 +92,8 @@ class ArticleSummarySerializer(times.ModelSerializer):
             "id", "title", "slug", "standfirst", "language", "section", "edition", "url",
             "image_url", "image_caption", "image_credit", "image_alt", "status", "published_at",
             "expires_at", "created_at", "updated_at", "word_count", "reading_time_minutes",
-            "authors", "tags", "quotes", "links", "rank", "highlights",
+            "authors", "tags", "quotes", "duplicate_of", "duplicates_count", "links", "rank",
+            "highlights",
         ]  # fmt: skip
         read_only_fields = fields
         extra_kwargs = {"word_count": {"help_text": "Words of the body."}}
@@ -295,7 +308,9 @@ class ArticleWriteSerializer(KnownFields, FastTextChecks, times.ModelSerializer)
 
     def to_representation(self, article: Article) -> dict[str, Any]:
         """The stored article as the detail shows it, read back in one statement."""
-        row = article_rows([article.pk], body=True)[article.pk]
+        request = self.context.get("request")
+        viewer = Viewer.of(request.user) if request is not None else READER
+        row = article_rows([article.pk], body=True, viewer=viewer)[article.pk]
         return ArticleDetailSerializer(row, context=self.context).data
 
 

@@ -29,7 +29,7 @@ from articles import bulk, ingest, search, selectors, services, synonyms
 from articles.api import name_views
 from articles.api import serializers as s
 from articles.api.filters import ArticleOrdering, ordering_param
-from articles.api.pagination import SearchPagination
+from articles.api.pagination import PageNumberWithSize, SearchPagination
 from articles.api.parsers import RawPageParser, SafeJSONParser
 from articles.api.strictness import QueryParameters
 from articles.api.throttling import LoginAddressThrottle, LoginUsernameThrottle
@@ -147,7 +147,8 @@ class ArticleViewSet(QueryParameters, viewsets.ModelViewSet):
     def get_queryset(self):
         articles = selectors.visible_articles(self.request.user)
         if self.action == "retrieve":  # the detail is written from this instance
-            return selectors.with_relations(articles)
+            viewer = selectors.Viewer.of(self.request.user)
+            return selectors.with_duplicates(selectors.with_relations(articles), viewer)
         # Lists come from the index; writes lock and re-read the row and answer from one
         # statement (ArticleWriteSerializer); related needs only the id.
         return articles
@@ -325,6 +326,26 @@ class ArticleViewSet(QueryParameters, viewsets.ModelViewSet):
         related = selectors.related_articles(article, limit=params.validated_data["limit"])
         data = s.ArticleSummarySerializer(related, many=True, context={"request": request}).data
         return Response({"results": data})
+
+    @extend_schema(
+        summary="Its near-duplicates",
+        description="The other articles of its group of near-duplicates (syndicated copies of "
+        "the same story: Jaccard similarity of their bodies' word shingles of at least "
+        "`DUPLICATE_THRESHOLD`), those you may see, earliest first (by `published_at`, then "
+        "id). Empty when it has none; 404 for an article you may not see.",
+        responses=s.ArticleSummarySerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=PageNumberWithSize)
+    def duplicates(self, request: Request, pk: str | None = None) -> Response:
+        article = self.get_object()
+        viewer = selectors.Viewer.of(request.user)
+        ids = self.paginate_queryset(
+            selectors.duplicates_of(article, viewer).values_list("pk", flat=True)
+        )
+        found = selectors.article_rows(ids, viewer=viewer)
+        rows = [found[pk] for pk in ids if pk in found]
+        data = s.ArticleSummarySerializer(rows, many=True, context={"request": request}).data
+        return self.get_paginated_response(data)
 
 
 def _bulk_result(

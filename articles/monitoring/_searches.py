@@ -19,7 +19,8 @@ from articles.monitoring.models import SavedSearch
 
 # Filters that take several values (the list repeats them: ``?tag=a&tag=b``).
 REPEATED = frozenset({"tag", "any_tag", "exclude_tag"})
-FILTERS = frozenset(ArticleFilterSet.base_filters) - {"q"}
+# ``collapse`` shapes a list, not which articles match: a saved search has no use for it.
+FILTERS = frozenset(ArticleFilterSet.base_filters) - {"q", "collapse"}
 
 
 def max_per_user() -> int:

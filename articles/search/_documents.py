@@ -63,10 +63,10 @@ def quote_order(row: ArticleRow, position: int) -> int:
 # One statement per table for a batch of articles: set-based joins, no per-article subquery
 # and no JSON to encode and decode (the rebuild reads every article this way).
 _ARTICLES_SQL = """
-SELECT id, title, standfirst, body, language, section, status, published_at, updated_at,
-       created_by_id,
-       expires_at
-  FROM articles_article WHERE id = ANY(%s)
+SELECT a.id, a.title, a.standfirst, a.body, a.language, a.section, a.status, a.published_at,
+       a.updated_at, a.created_by_id, a.expires_at, f.group_id
+  FROM articles_article a LEFT JOIN articles_fingerprint f ON f.article_id = a.id
+ WHERE a.id = ANY(%s)
 """
 _TAGS_SQL = """
 SELECT at.article_id, t.id, t.slug, t.name, '{}'::text[], '{}'::text[], t.wikidata_id
@@ -99,6 +99,7 @@ class ArticleRow:
     updated_at: datetime.datetime
     created_by_id: int | None
     expires_at: datetime.datetime | None
+    duplicate_group: int | None = None  # its group of near-duplicates
     # Names: [id, slug, name, aliases, alias slugs, wikidata id] (tags: no aliases), in any order.
     tags: list[list] = field(default_factory=list)
     authors: list[list] = field(default_factory=list)
@@ -148,7 +149,9 @@ def article_documents(row: ArticleRow, *, matching: bool = False) -> Iterator[ta
             doc.add_text("section", row.section)
         doc.add_text("section_key", fold(row.section))
     doc.add_integer("updated", microseconds(row.updated_at))
-    if not matching:
+    if not matching:  # percolation ignores collapse and sorting
+        if row.duplicate_group is not None:
+            doc.add_unsigned("duplicate_group", row.duplicate_group)
         doc.add_text("title_sort", fold(row.title))
         doc.add_text("label", row.title)
         doc.add_text("label_whole", row.title)

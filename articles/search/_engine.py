@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 # 2: section_key folded (case and accents), a fast field; 3: the words as written beside the
 # stemmed fields (typo tolerance); 4: who created each article (contributors' own), published and
 # expires on articles and quotations (scheduling and expiry), aliases and wikidata ids (speakers)
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 STATE_FILE = "state.json"
 CURRENT = "current"
 PRUNE_EVERY = datetime.timedelta(hours=1)

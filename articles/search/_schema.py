@@ -180,6 +180,9 @@ def build_schema() -> tantivy.Schema:
     builder.add_integer_field("published_asc", fast=True)
     builder.add_integer_field("quote_order", fast=True)
     builder.add_text_field("title_sort", tokenizer_name="raw", fast=True, index_option="basic")
+    # An article's group of near-duplicates (``duplicates``), absent when it has none:
+    # ``collapse=duplicates`` keeps one article of each.
+    builder.add_unsigned_field("duplicate_group", indexed=True, fast=True)
     # Suggestions: the title or name, its words, and the whole of it, folded.
     builder.add_text_field("label", stored=True, tokenizer_name=WORDS, index_option="basic")
     builder.add_text_field("label_whole", tokenizer_name=WHOLE, index_option="basic")

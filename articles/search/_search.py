@@ -7,6 +7,7 @@ import datetime
 import itertools
 from dataclasses import dataclass, field
 
+import numpy as np
 import tantivy
 from django.conf import settings
 from django.utils import timezone
@@ -82,6 +83,7 @@ class ArticleSearch:
     published_before: datetime.datetime | None = None
     updated_after: datetime.datetime | None = None
     ordering: str | None = None
+    collapse: bool = False  # one article per group of near-duplicates
 
     @property
     def searching(self) -> bool:
@@ -290,11 +292,38 @@ def filtered_text_query(
 def article_query(
     params: ArticleSearch, searcher: tantivy.Searcher, synonyms: Synonyms | None = None
 ) -> Compiled:
-    """The whole query (text and filters)."""
-    return filtered_text_query(
+    """The whole query (text and filters), collapsed when asked."""
+    compiled = filtered_text_query(
         params.q, article_filters(params), language=params.language, boosts=ARTICLE_FIELDS,
         searcher=searcher, synonyms=synonyms,
     )  # fmt: skip
+    if params.collapse and compiled.query is not None:
+        compiled.query = collapsed(compiled.query, searcher)
+    return compiled
+
+
+def collapsed(query: tantivy.Query, searcher: tantivy.Searcher) -> tantivy.Query:
+    """``query`` less every match that is not the first (by ``published_at``, then id) of
+    its group of near-duplicates among the matches: the index answers pages, counts and
+    facets of it as of any query. Only the matches that have a group are read (their group
+    and date, fast fields); articles without one are their own."""
+    grouped = tantivy.Query.boolean_query(
+        [(Occur.Must, query), _filter(tantivy.Query.exists_query("duplicate_group"))]
+    )
+    count = searcher.search(grouped, 1, count=True).count or 0
+    if count < 2:
+        return query
+    addresses = [address for _, address in searcher.search(grouped, count, count=False).hits]
+    groups = np.array(searcher.fast_field_values("duplicate_group", addresses), dtype=np.uint64)
+    dates = np.array(searcher.fast_field_values("published_asc", addresses), dtype=np.int64)
+    ids = np.array(searcher.fast_field_values("id", addresses), dtype=np.uint64)
+    order = np.lexsort((ids, dates, groups))  # by group, then date, then id
+    groups, ids = groups[order], ids[order]
+    later = np.r_[False, groups[1:] == groups[:-1]]  # not the first of its group
+    if not later.any():
+        return query
+    hidden = tantivy.Query.term_set_query(SCHEMA, "id", [int(i) for i in ids[later]])
+    return tantivy.Query.boolean_query([(Occur.Must, query), (Occur.MustNot, hidden)])
 
 
 def search_articles(params: ArticleSearch, *, offset: int, limit: int) -> Page:
