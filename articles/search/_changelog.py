@@ -37,7 +37,7 @@ class Status:
     # The index saw none of some pruned changes, or is ahead of this database (a restored
     # backup): it must be rebuilt.
     stale: bool
-    # Bumped by every change of the synonym sets (a trigger; migration 0014).
+    # Bumped by every change of the synonym sets (a trigger; migration 0013).
     synonyms_version: int = 0
 
 

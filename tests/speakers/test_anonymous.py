@@ -162,7 +162,7 @@ def test_the_migration_splits_shared_anonymous_sources_per_article():
 
 @pytest.mark.django_db(transaction=True)
 def test_the_split_is_told_to_the_feed_as_a_write_would():
-    """0009 seeded the feed as knowing the shared source; 0013 tells what 0010 changed."""
+    """0009 seeded the feed as knowing the shared source; 0016 tells what 0010 changed."""
     import datetime
     import importlib
 
@@ -186,9 +186,9 @@ def test_the_split_is_told_to_the_feed_as_a_write_would():
         with connection.cursor() as cursor:
             cursor.execute(seed_sql)  # what 0009 does with the articles stored before it
         executor = MigrationExecutor(connection)
-        executor.migrate([("articles", "0012_taken_slugs")])
+        executor.migrate([("articles", "0015_duplicates")])
         executor = MigrationExecutor(connection)
-        executor.migrate([("articles", "0013_anonymous_split_events")])
+        executor.migrate([("articles", "0016_anonymous_split_events")])
         from articles.events.models import Event
 
         told = sorted(Event.objects.values_list("type", "slug", "public"))
@@ -204,7 +204,7 @@ def test_the_split_is_told_to_the_feed_as_a_write_would():
         # Run again (a database past it): nothing more to tell.
         from articles.migrations import __name__ as package
 
-        importlib.import_module(f"{package}.0013_anonymous_split_events").tell(None, None)
+        importlib.import_module(f"{package}.0016_anonymous_split_events").tell(None, None)
         assert Event.objects.count() == len(told)
     finally:
         executor = MigrationExecutor(connection)

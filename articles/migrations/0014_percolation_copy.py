@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0014_synonyms_version'),
+        ('articles', '0013_synonyms_version'),
     ]
 
     operations = [

@@ -33,6 +33,6 @@ DROP = [
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0013_anonymous_split_events")]
+    dependencies = [("articles", "0012_taken_slugs")]
 
     operations = [migrations.RunSQL(ADD, DROP)]

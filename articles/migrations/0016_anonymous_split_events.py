@@ -50,7 +50,7 @@ def tell(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0012_taken_slugs'),
+        ('articles', '0015_duplicates'),
     ]
 
     operations = [

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0015_percolation_copy'),
+        ('articles', '0014_percolation_copy'),
     ]
 
     operations = [
