@@ -147,6 +147,11 @@ class ArticleSummarySerializer(times.ModelSerializer):
         return data
 
 
+class NearDuplicateSerializer(ArticleSummarySerializer):
+    """An article of a group of near-duplicates (its summary, as a list gives it). A class of
+    its own so that the group's page has a schema of its own: it has no ``corrected``."""
+
+
 class ArticleDetailSerializer(ArticleSummarySerializer):
     """An article with its body, authors, tags and quotations."""
 

@@ -333,7 +333,7 @@ class ArticleViewSet(QueryParameters, viewsets.ModelViewSet):
         "the same story: Jaccard similarity of their bodies' word shingles of at least "
         "`DUPLICATE_THRESHOLD`), those you may see, earliest first (by `published_at`, then "
         "id). Empty when it has none; 404 for an article you may not see.",
-        responses=s.ArticleSummarySerializer(many=True),
+        responses=s.NearDuplicateSerializer(many=True),
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=PageNumberWithSize)
     def duplicates(self, request: Request, pk: str | None = None) -> Response:
@@ -344,7 +344,7 @@ class ArticleViewSet(QueryParameters, viewsets.ModelViewSet):
         )
         found = selectors.article_rows(ids, viewer=viewer)
         rows = [found[pk] for pk in ids if pk in found]
-        data = s.ArticleSummarySerializer(rows, many=True, context={"request": request}).data
+        data = s.NearDuplicateSerializer(rows, many=True, context={"request": request}).data
         return self.get_paginated_response(data)
 
 
