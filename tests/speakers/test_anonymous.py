@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -114,18 +118,31 @@ def test_an_anonymous_source_stays_anonymous(editor_client):
     assert renamed.status_code == 200, renamed.content
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_splits_shared_anonymous_sources_per_article():
+@contextlib.contextmanager
+def before_the_split() -> Iterator[tuple[Any, Any]]:
+    """The database as 0009 left it, with a shared anonymous source "un officiel" (yields the
+    migration state's apps and that source); migrated to the newest migration afterwards."""
     before = [("articles", "0009_events")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     try:
         apps = executor.loader.project_state(before).apps
+        shared = apps.get_model("articles", "QuotedSource").objects.create(
+            name="un officiel", slug="un-officiel", kind="anonymous", description="un officiel"
+        )
+        yield apps, shared
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_splits_shared_anonymous_sources_per_article():
+    with before_the_split() as (apps, shared):
         Article = apps.get_model("articles", "Article")
         Source = apps.get_model("articles", "QuotedSource")
         Quotation = apps.get_model("articles", "Quotation")
-        shared = Source.objects.create(name="un officiel", slug="un-officiel", kind="anonymous",
-                                       description="un officiel")  # fmt: skip
         Source.objects.create(name="unused", slug="unused", kind="anonymous")
         person = Source.objects.create(name="A Person", slug="a-person", kind="person")
         one = Article.objects.create(title="One", slug="one", body="B", language="fr")
@@ -154,10 +171,6 @@ def test_the_migration_splits_shared_anonymous_sources_per_article():
         with connection.cursor() as cursor:
             cursor.execute("SELECT DISTINCT object_id FROM newsapi_search_change WHERE kind = 'a'")
             assert {row[0] for row in cursor.fetchall()} >= {one.pk, two.pk}
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)
@@ -167,16 +180,9 @@ def test_the_split_is_told_to_the_feed_as_a_write_would():
     import importlib
 
     seed_sql = importlib.import_module("articles.migrations.0009_events").SEED_SQL
-    before = [("articles", "0009_events")]
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    try:
-        apps = executor.loader.project_state(before).apps
+    with before_the_split() as (apps, shared):
         Article = apps.get_model("articles", "Article")
-        Source = apps.get_model("articles", "QuotedSource")
         Quotation = apps.get_model("articles", "Quotation")
-        shared = Source.objects.create(name="un officiel", slug="un-officiel", kind="anonymous",
-                                       description="un officiel")  # fmt: skip
         now = datetime.datetime.now(datetime.UTC)
         one = Article.objects.create(title="One", slug="one", body="B", language="fr",
                                      status="published", published_at=now)  # fmt: skip
@@ -206,7 +212,3 @@ def test_the_split_is_told_to_the_feed_as_a_write_would():
 
         importlib.import_module(f"{package}.0016_anonymous_split_events").tell(None, None)
         assert Event.objects.count() == len(told)
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(executor.loader.graph.leaf_nodes())
