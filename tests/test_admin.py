@@ -225,3 +225,19 @@ def test_an_author_named_twice_in_the_byline_is_kept_once(admin_client_logged_in
     url = reverse("admin:articles_article_change", args=[article.pk])
     assert admin_client_logged_in.post(url, data).status_code == 302
     assert [b.author_id for b in article.bylines.all()] == [ann.pk]
+
+
+def test_the_article_form_lays_out_every_writable_field_once():
+    """The change form's layout is written out (its order is the editors'); every writable
+    field of ``articles.fields`` (and the tags) is in it exactly once, and in the form."""
+    from django.contrib.admin.utils import flatten_fieldsets
+
+    from articles.admin.article import ArticleAdmin
+    from articles.admin.article_form import FIELDSETS, ArticleForm
+    from articles.fields import FIELD_NAMES
+
+    laid_out = flatten_fieldsets(FIELDSETS)
+    stored_or_uploaded = {*ArticleAdmin.readonly_fields, "image_file"}
+    writable = [name for name in laid_out if name not in stored_or_uploaded]
+    assert sorted(writable) == sorted([*FIELD_NAMES, "tags"])  # each once, none missing
+    assert ArticleForm._meta.fields == writable  # in the layout's order

@@ -199,7 +199,7 @@ def test_saving_an_invalid_name_in_the_admin_shows_a_form_error(live_server, edi
     assert "is not a usable name" in page.content()
 
 
-# --- the article form's editing aids (articles/admin_widgets.py, static/articles/admin/) ----
+# --- the article form's editing aids (articles/admin/widgets.py, static/articles/admin/) ----
 
 
 def type_body(page, text: str) -> None:

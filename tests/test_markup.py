@@ -229,9 +229,18 @@ EXTRACTION = {
 
 @pytest.mark.parametrize("shape", EXTRACTION)
 def test_extraction_takes_steps_in_proportion_to_its_input(monkeypatch, shape):
-    from articles.extract import bylines, dates, furniture, quotes, speakers, text_page, verbs
+    from articles.extract import (
+        bylines,
+        dates,
+        furniture,
+        name_rules,
+        quotes,
+        speakers,
+        text_page,
+        verbs,
+    )
 
-    modules = (quotes, speakers, verbs, text_page, furniture, bylines, dates)
+    modules = (quotes, speakers, name_rules, verbs, text_page, furniture, bylines, dates)
 
     def run(n: int) -> int:
         with monkeypatch.context() as patch:

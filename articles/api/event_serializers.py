@@ -12,7 +12,8 @@ from articles.api import times
 from articles.api.cursors import cursor_page, cursor_query
 from articles.api.strictness import KnownFields
 from articles.events import EVENT_TYPES
-from articles.events.models import WebhookDelivery, WebhookEndpoint
+from articles.events.models import ARTICLE, WebhookDelivery, WebhookEndpoint
+from articles.kinds import NAMED_KINDS
 
 
 def _as_drf(check: Any, value: Any) -> Any:
@@ -33,7 +34,7 @@ ChangesQuerySerializer = cursor_query(
 class EventSerializer(serializers.Serializer):
     cursor = serializers.CharField(help_text="Resume after this event with `?after=`.")
     type = serializers.ChoiceField(choices=sorted(EVENT_TYPES))
-    object = serializers.ChoiceField(choices=["article", "tag", "author", "source"])
+    object = serializers.ChoiceField(choices=[ARTICLE, *(kind.name for kind in NAMED_KINDS)])
     id = serializers.IntegerField(help_text="The object's id.")
     slug = serializers.CharField()
     occurred_at = times.DateTimeField()

@@ -6,6 +6,7 @@ readers call ``page``; the worker calls ``publish_due``, ``sequence``, ``dispatc
 ``deliver_due`` and ``prune``.
 """
 
+from articles.events._endpoints import checked_filter, checked_url, new_secret, rotate_secret
 from articles.events._feed import (
     EDITOR,
     READER,
@@ -18,16 +19,7 @@ from articles.events._feed import (
 )
 from articles.events._outbox import EVENT_TYPES, articles_changed, names_changed
 from articles.events._schedule import publish_due
-from articles.events._webhooks import (
-    checked_filter,
-    checked_url,
-    deliver_due,
-    dispatch,
-    new_secret,
-    queue_status,
-    rotate_secret,
-    send_test,
-)
+from articles.events._webhooks import deliver_due, dispatch, queue_status, send_test
 from articles.events._webhooks import payload as webhook_payload
 from articles.events._worker import run as run_worker
 from articles.events._worker import work_once

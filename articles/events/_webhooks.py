@@ -1,4 +1,5 @@
-"""Webhooks: endpoints, the deliveries the worker makes, Standard Webhooks signatures.
+"""Webhooks: the deliveries the worker makes (an endpoint's checks and filter are
+``_endpoints``, one attempt's signed POST ``_http``).
 
 ``dispatch`` turns numbered events into deliveries (one per endpoint that wants the event),
 in the order of the feed, one dispatcher at a time (the feed state's row is locked).
@@ -14,142 +15,39 @@ the same on every attempt.
 
 from __future__ import annotations
 
-import base64
 import datetime
-import ipaddress
 import json
 import random
 import secrets
-import socket
 import time
-from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import httpx
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
-from standardwebhooks import Webhook
 
 from articles import selectors
+from articles.events._endpoints import matches, resolve
 from articles.events._feed import ensure_state
-from articles.events.models import ARTICLE, Event, FeedState, WebhookDelivery, WebhookEndpoint
-from articles.text import make_slug
+from articles.events._http import TIMEOUT_S, Attempt, send
+from articles.events.models import Event, FeedState, WebhookDelivery, WebhookEndpoint
 
-TIMEOUT_S = 10.0
 # Seconds after each failed attempt; then every 2 h until a day has passed.
 RETRY_DELAYS_S = (5, 30, 120, 600, 1800, 3600)
 RETRY_EVERY_S = 7200
 GIVE_UP_AFTER_S = 24 * 3600
 DISABLE_AFTER_S = 5 * 24 * 3600
-ROTATION_GRACE = datetime.timedelta(hours=24)
-RESPONSE_KEPT = 1024
 TEST_EVENT = "webhook.test"
-FILTER_KEYS = {
-    "tag": "tags", "any_tag": "tags", "exclude_tag": "tags", "author": "authors",
-    "source": "sources", "language": "language", "section": "section",
-}  # fmt: skip
 # Deliveries sent side by side in one round (each with a thread and a kept-alive connection).
 ROUND = 64
 # How long a claimed delivery stays the claimer's: longer than an attempt (TIMEOUT_S) and the
 # recording of its result; a worker killed mid-way leaves its deliveries due again after it.
 LEASE_S = 30.0
 LEASE_MARGIN_S = 5.0
-
-
-def new_secret() -> str:
-    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
-
-
-# --- checks -----------------------------------------------------------------------------------
-
-
-def _allow_private() -> bool:
-    return bool(getattr(settings, "WEBHOOK_ALLOW_PRIVATE_NETWORKS", False))
-
-
-def _public_address(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
-
-
-def resolve(host: str, port: int) -> list[str]:
-    """The addresses ``host`` resolves to now, or a ValueError saying why it cannot be used."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as error:
-        raise ValueError(f"{host!r} does not resolve ({error}).") from None
-    addresses = list(dict.fromkeys(info[4][0] for info in infos))
-    if not _allow_private():
-        private = [a for a in addresses if not _public_address(a)]
-        if private:
-            raise ValueError(
-                f"{host!r} resolves to a private, loopback or link-local address "
-                f"({', '.join(private)}): refused (WEBHOOK_ALLOW_PRIVATE_NETWORKS)."
-            )
-    return addresses
-
-
-def checked_url(url: str) -> str:
-    """An http(s) URL that resolves only to public addresses (unless private networks are
-    allowed), else a ValidationError; it is checked again at each delivery."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationError("Use an http:// or https:// URL.")
-    if parts.username or parts.password:
-        raise ValidationError("Put no credentials in the URL.")
-    try:
-        resolve(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
-    except ValueError as error:
-        raise ValidationError(str(error)) from None
-    return url
-
-
-def checked_filter(value: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = sorted(set(value) - set(FILTER_KEYS))
-    if unknown:
-        raise ValidationError(f"Unknown filters {unknown}: use {sorted(FILTER_KEYS)}.")
-    clean: dict[str, Any] = {}
-    for key, given in value.items():
-        values = given if isinstance(given, list) else [given]
-        if not values or not all(isinstance(v, str) and v.strip() for v in values):
-            raise ValidationError(f"{key}: give a non-empty string or a list of them.")
-        clean[key] = [make_slug(v) for v in values]
-    return clean
-
-
-def matches(endpoint: WebhookEndpoint, event_type: str, obj: str, data: Mapping[str, Any]) -> bool:
-    """Whether the endpoint wants this event: its types, and for articles its filter."""
-    if "*" not in endpoint.events and event_type not in endpoint.events:
-        return False
-    if obj != ARTICLE or not endpoint.filter or set(data) <= {"id", "slug"}:
-        return True  # names, and tombstones (which no longer say what they were), pass
-    have = {
-        "tags": {t["slug"] for t in data.get("tags", ())},
-        "authors": {a["slug"] for a in data.get("authors", ())},
-        "sources": {q["source"]["slug"] for q in data.get("quotes", ())},
-        "language": {make_slug(data.get("language") or "")},
-        "section": {make_slug(data.get("section") or "")},
-    }
-    for key, wanted in endpoint.filter.items():
-        present = have[FILTER_KEYS[key]]
-        if key == "any_tag":
-            ok = bool(present & set(wanted))
-        elif key == "exclude_tag":
-            ok = not present & set(wanted)
-        elif key in ("language", "section"):
-            ok = bool(present & set(wanted))
-        else:
-            ok = set(wanted) <= present
-        if not ok:
-            return False
-    return True
 
 
 # --- dispatch: events to deliveries ------------------------------------------------------------
@@ -206,86 +104,7 @@ def send_test(endpoint: WebhookEndpoint) -> WebhookDelivery:
     return delivery
 
 
-def rotate_secret(endpoint: WebhookEndpoint) -> str:
-    """A new secret; the old one stays valid (and signs too) for 24 hours."""
-    endpoint.previous_secret = endpoint.secret
-    endpoint.previous_secret_until = timezone.now() + ROTATION_GRACE
-    endpoint.secret = new_secret()
-    endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_until"])
-    return endpoint.secret
-
-
 # --- delivery ----------------------------------------------------------------------------------
-
-
-@dataclass
-class Attempt:
-    status_code: int | None = None
-    response_body: str = ""
-    error: str = ""
-    duration_ms: int = 0
-
-    @property
-    def succeeded(self) -> bool:
-        return self.status_code is not None and 200 <= self.status_code < 300
-
-
-def signature(endpoint: WebhookEndpoint, message_id: str, at: datetime.datetime, body: str) -> str:
-    """``v1,<sig>`` with the secret, and with the previous one during its 24 hours."""
-    secrets_now = [endpoint.secret]
-    if endpoint.previous_secret and (endpoint.previous_secret_until or at) > at:
-        secrets_now.append(endpoint.previous_secret)
-    return " ".join(Webhook(secret).sign(message_id, at, body) for secret in secrets_now)
-
-
-def send(
-    client: httpx.Client, endpoint: WebhookEndpoint, delivery: Claimed,
-    resolved: list[str] | ValueError,
-) -> Attempt:  # fmt: skip
-    """POST the delivery to the first address its host resolved to in this round (checked
-    again at each round: a name that resolved to a public address when registered may not
-    any more); redirects are not followed."""
-    started = time.monotonic()
-    attempt = Attempt()
-    at = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
-    headers = {
-        "content-type": "application/json",
-        "user-agent": "newsapi-webhooks/1",
-        "webhook-id": delivery.message_id,
-        "webhook-timestamp": str(int(at.timestamp())),
-        "webhook-signature": signature(endpoint, delivery.message_id, at, delivery.payload),
-    }
-    parts = urlsplit(endpoint.url)
-    try:
-        if isinstance(resolved, ValueError):
-            raise resolved
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        address = resolved[0]
-        host = f"[{address}]" if ":" in address else address
-        target = urlunsplit((parts.scheme, f"{host}:{port}", parts.path or "/", parts.query, ""))
-        headers["host"] = parts.netloc
-        extensions = {"sni_hostname": parts.hostname} if parts.scheme == "https" else {}
-        with client.stream(
-            "POST", target, content=delivery.payload.encode(), headers=headers,
-            extensions=extensions, follow_redirects=False,
-        ) as response:  # fmt: skip
-            attempt.status_code = response.status_code
-            kept = b""
-            for chunk in response.iter_bytes():
-                kept += chunk
-                if len(kept) >= RESPONSE_KEPT or time.monotonic() - started > TIMEOUT_S:
-                    break
-            attempt.response_body = kept[:RESPONSE_KEPT].decode("utf-8", "replace")
-        if not attempt.succeeded:
-            attempt.error = f"HTTP {attempt.status_code}"
-        elif time.monotonic() - started > TIMEOUT_S:
-            attempt.status_code, attempt.error = None, f"Timeout: no answer within {TIMEOUT_S:g} s"
-    except ValueError as error:
-        attempt.error = str(error)[:500]
-    except httpx.HTTPError as error:
-        attempt.error = f"{type(error).__name__}: {error}"[:500]
-    attempt.duration_ms = int((time.monotonic() - started) * 1000)
-    return attempt
 
 
 def new_client() -> httpx.Client:

@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from articles.events._outbox import EVENT_TYPES
-from articles.events._webhooks import (
+from articles.events import (
+    EVENT_TYPES,
     checked_filter,
     checked_url,
     new_secret,

@@ -3,7 +3,8 @@
 HTML goes through trafilatura (``html_page``); plain text shaped like a scraped page is read
 line by line (``text_page``); page furniture (boilerplate, breadcrumbs, tag lines, captions)
 is ``furniture``, bylines ``bylines``, dates ``dates``; quotations and their speakers are
-``quotes`` (verbs of saying in ``verbs``, who a phrase names in ``speakers``).
+``quotes`` (verbs of saying in ``verbs``, who a phrase names in ``speakers``, what a name's
+own words say in ``name_rules``).
 """
 
 from __future__ import annotations

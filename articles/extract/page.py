@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
+from articles.fields import FIELD_NAMES
 from articles.text import looks_like_html
 
 
@@ -34,18 +35,12 @@ class Extracted:
         return "\n\n".join(self.paragraphs)
 
     def as_write_format(self) -> dict[str, Any]:
+        """The article fields it found (``articles.fields``, in their order), as a draft, then
+        the names and quotations."""
+        found = {each.name: getattr(self, each.name) for each in fields(self)}
+        found.update(body=self.body(), status="draft")
         return {
-            "title": self.title,
-            "body": self.body(),
-            "language": self.language,
-            "section": self.section,
-            "edition": self.edition,
-            "url": self.url,
-            "image_caption": self.image_caption,
-            "image_credit": self.image_credit,
-            "status": "draft",
-            "published_at": self.published_at,
-            "expires_at": self.expires_at,
+            **{name: found[name] for name in FIELD_NAMES if name in found},
             "authors": self.authors,
             "tags": self.tags,
             "quotes": self.quotes,

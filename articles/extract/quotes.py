@@ -19,7 +19,8 @@ import re
 
 from django.conf import settings
 
-from articles.extract.speakers import PROPER_NAME, Cast, Speaker
+from articles.extract.name_rules import PROPER_NAME
+from articles.extract.speakers import Cast, Speaker
 from articles.extract.verbs import INVERTED, SAYING, VERB
 
 # Bounded throughout (lines are cleaned: white space comes one character at a time).

@@ -3,47 +3,38 @@ Morris (the manager), "Trade Minister Colette Rivard" Colette Rivard, "the union
 Unison, "in Cape Town" nobody; "Okafor", "he", "the judge" and "la productrice" are the one
 the text is about (the last quotation's speaker, a sentence's subject) or named before;
 "un haut responsable" is an anonymous source, and a later "le responsable" is the same one.
-Every phrase given here is bounded (at most a few hundred characters)."""
+The rules on a phrase's own words (titles, places, bodies, gender) are ``name_rules``;
+``Cast`` remembers who the article named. Every phrase given here is bounded (at most a
+few hundred characters)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from articles.extract.lexicon import (
-    DEMONYMS,
-    FUNCTION_WORDS,
-    NOT_ROLE_WORDS,
-    ORGANISATION_KINDS,
-    PRONOUNS,
-    SHORT_TITLES,
-    TITLES,
+from articles.extract.lexicon import DEMONYMS, NOT_ROLE_WORDS, ORGANISATION_KINDS, PRONOUNS
+from articles.extract.name_rules import (
+    ACRONYM,
+    ARTICLES,
+    CAPITALISED,
+    NAME_WORD,
+    NOT_A_PERSON,
+    ORGANISATION_WORDS,
+    PARTICLE,
+    PLACE_BEFORE,
+    PROPER_NAME,
+    describes,
+    gender_of,
+    is_title,
+    name_words,
+    organisation_name,
+    split_name,
+    titles_before,
+    trim,
 )
 from articles.extract.verbs import VERB
 from articles.text import make_slug
 
-NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’\-]{1,30}"
-PARTICLE = r"(?:de|du|des|van|von|der|den|da|di|dos|del|al|bin|ibn|la)"
-PROPER_NAME = re.compile(rf"{NAME_WORD}(?:\s{{1,3}}(?:{PARTICLE}\s{{1,3}})?{NAME_WORD}){{1,5}}")
-CAPITALISED = re.compile(rf"{NAME_WORD}(?:\s{{1,3}}(?:{PARTICLE}\s{{1,3}})?{NAME_WORD}){{0,5}}")
-ACRONYM = re.compile(r"\(([A-Z][A-Z0-9]{1,9})\)|\b([A-Z]{2,9})\b")
-ACRONYM_WORD = re.compile(r"[A-Z][A-Z0-9]{1,9}")  # "LFI", "PDG", "ONG": not a name's word
-AGE_WORD = re.compile(r"(?:\d{1,3}|[a-z]{3,12})-years?-old", re.IGNORECASE)  # "Ten-year-old"
-# Before a capitalised run, words that make it a place or a body's name, not a person:
-# "in Cape Town", "on Water Lane", "sur la Grande Boucle", "University of Cape Town".
-PLACE_BEFORE = re.compile(
-    r"(?:(?<![\w'’])(?i:in|at|from|on|near|into|across|outside|en|dans|sur|vers|depuis|"
-    r"près\s{1,3}de)\s{1,3}|[A-ZÀ-Þ][\w'’\-]*\s{1,3}(?:of|de|du|des|d['’]|for|pour)\s{0,3})"
-    r"(?i:the\s{1,3}|la\s{1,3}|le\s{1,3}|les\s{1,3}|l['’]\s{0,3})?$"
-)
-# Lower-case words between two capitalised runs, a title among them: the first run
-# describes the second ("Former England captain Andrew Pell").
-GLUE = re.compile(r"\s{1,3}(?P<words>(?:[a-zà-ÿ][\w'’\-]*\s{1,3}){1,3})")
-# "The Dairy Farmers of Canada", "Transport for Greater Manchester": a body's name.
-ORGANISATION_CHAIN = re.compile(
-    rf"^{NAME_WORD}(?:\s{{1,3}}{NAME_WORD}){{0,4}}\s{{1,3}}(?P<link>for|pour|of)\s{{1,3}}"
-    r"(?:the\s{1,3})?[A-ZÀ-Þ]"
-)
 # "the union Unison", "l'ONG Oxfam", "le groupe Valdor": the body's name after its kind.
 KIND_THEN_NAME = re.compile(
     rf"(?<![\w'’])(?:{'|'.join(sorted(ORGANISATION_KINDS, key=len, reverse=True))}|ONG|NGO)"
@@ -55,44 +46,8 @@ DEFINITE_BEFORE = re.compile(
     r"(?:\s{1,3}[\w'’\-]+)?\s{1,3}|(?<![\w'’])l['’]\s{0,3}|['’]s\s{1,3})$",
     re.IGNORECASE,
 )
-ARTICLES = re.compile(
-    r"^(?:(?:le|la|les|un|une|des|the|a|an|son|sa|ses|cet|cette|ce|its|his|her|their|leur)\s+"
-    r"|l['’]\s*)",
-    re.IGNORECASE,
-)
 INDEFINITE = re.compile(r"^(?:un|une|des|a|an|one)\s", re.IGNORECASE)
 DEFINITE = re.compile(r"^(?:le|la|les|the|l['’])", re.IGNORECASE)
-ORGANISATION_WORDS = re.compile(
-    r"\b(?:services?|ministère|ministry|gouvernement|government|armée|army|police|agence|agency|"
-    r"office|bureau|commission|council|conseil|parti|party|company|société|groupe|group|"
-    r"department|département|forces|état-major|renseignement|intelligence|court|tribunal|"
-    r"institut|institute|université|university|association|fédération|federation|syndicat|"
-    r"union|banque|bank|centre|center|observatoire|observatory|chambre|chamber|mairie|"
-    r"préfecture|college|organization|organisation|authority|autorité|committee|comité|"
-    r"label|club|fondation|foundation|board|direction|commissariat|hôpital|hospital)\b",
-    re.IGNORECASE,
-)
-NOT_A_PERSON = re.compile(
-    r"\b(?:road|street|avenue|arena|stadium|stade|park|parc|square|hall|league|cup|coupe|"
-    r"festival|theatre|théâtre|championship|tour|bridge|river|lake|island|coast|rue|place|"
-    r"boulevard|quai|gare|station|airport|aéroport|palais|palace|museum|musée|prix|prize|"
-    r"award|general|crown|state|états|nations|union|ocean|océan|mer|sea|north|south|east|"
-    r"west|nord|sud|est|ouest|grand)\b",
-    re.IGNORECASE,
-)
-# What follows a speaker's description without being part of it.
-TRAILING = re.compile(
-    r"(?:,\s{0,3}|\s{1,3})(?:qui|who|whose|dont|which|lors|during|on|le\s{1,3}\d{1,2}|lundi|mardi|mercredi|jeudi|"
-    r"vendredi|samedi|dimanche|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
-    r"au\s{1,3}micro|à\s{1,3}la\s{1,3}sortie|en\s{1,3}séance|before|after|avant|après|"
-    r"to\s{1,3}reporters|adding|ajoutant|dans\s{1,3}(?:un|une|son|sa|ses)|"
-    r"in\s{1,3}(?:a|an|his|her|its|their)\s{1,3}(?:statement|interview|call|post))\b.{0,300}$",
-    re.DOTALL,
-)
-# An unnamed source described by a relative clause without a comma says who it is by it.
-RESTRICTIVE = re.compile(
-    r"^(?:un|une|a|an|one)\s[\w'’ \-]{1,60}?\s(?:who|qui)\s(?=\w)", re.IGNORECASE
-)
 AGE = re.compile(
     r",?\s{1,3}(?:de\s{1,3})?\d{1,3}\s{1,3}ans\b|,\s{1,3}(?:aged\s{1,3})?\d{1,3}(?=,|$)"
 )
@@ -112,9 +67,6 @@ CIRCUMSTANCE = re.compile(
 APPOSITION = re.compile(r"[\w'’\- ]{0,40},\s{1,3}[A-ZÀ-Þ]")
 GENDERED = {"elle": "f", "she": "f", "her": "f", "il": "m", "he": "m", "him": "m", "lui": "m"}
 RECENT = 10
-GENDER_WORDS = 8
-FEMININE = frozenset(["la", "une", "cette", "mme", "mrs", "ms", "miss", "madame", "lady", "dame"])
-MASCULINE = frozenset(["le", "un", "cet", "m", "mr", "monsieur", "sir", "lord"])
 PERSONAL = frozenset({"he", "she", "him", "her"})
 REMEMBERED_ANONYMOUS = 50  # looked back over when a role is said again
 
@@ -171,7 +123,7 @@ class Cast:
         runs = list(CAPITALISED.finditer(text))
         for index, run in enumerate(runs):
             following = runs[index + 1].start() if index + 1 < len(runs) else None
-            if following is not None and _describes(text[run.end() : following]):
+            if following is not None and describes(text[run.end() : following]):
                 continue  # "Greater Manchester mayor Karen Whitlow": Karen Whitlow
             speaker = self._mention(run.group(), text[max(0, run.start() - 60) : run.start()])
             if speaker is not None:
@@ -209,22 +161,22 @@ class Cast:
             self.recent = [*(p for p in self.recent[-RECENT:] if p is not speaker), speaker]
 
     def _mention(self, run: str, before: str) -> Speaker | None:
-        words = _name_words(run)
+        words = name_words(run)
         if len(words) == 1:
             return self.surnames.get(words[0].lower())
         if not words or ORGANISATION_WORDS.search(run) or NOT_A_PERSON.search(" ".join(words)):
             return None
-        role = " ".join(_titles(run))
+        role = " ".join(titles_before(run))
         cue = " ".join([*re.split(r"[;:.!?]", before)[-1].split()[-6:], run])
         known = make_slug(" ".join(words)) in self.people
         if PLACE_BEFORE.search(before) and not role and not known:
             return None  # "in Cape Town", "on Water Lane": a place ("on Prime Minister X": him)
         if not role:  # "Republican senator Curtis Boone": the words glued before the name
             glued = re.split(r"[,;:.!?]", before)[-1].split()[-3:]
-            while glued and not _is_title(glued[0]):
+            while glued and not is_title(glued[0]):
                 glued.pop(0)
             role = " ".join(glued)
-        return self._person(" ".join(words), role, _gender(cue))
+        return self._person(" ".join(words), role, gender_of(cue))
 
     def _subject(self, text: str) -> Speaker | None:
         """A sentence that starts with an unnamed subject ("Un concurrent, qui ...", "A senior
@@ -271,7 +223,7 @@ class Cast:
 
     def resolve(self, phrase: str) -> Speaker | None:
         """The speaker ``phrase`` names, or None when it names nobody."""
-        phrase = _trim(phrase)
+        phrase = trim(phrase)
         if not phrase or len(phrase) > 160:
             return None
         if phrase.lower() in PRONOUNS:
@@ -283,16 +235,16 @@ class Cast:
         return speaker
 
     def _named(self, parts: list[str]) -> Speaker | None:
-        parts = [part for part in parts if not _organisation_name(part)]
+        parts = [part for part in parts if not organisation_name(part)]
         # "<role>, <Name>" or "<Name>, <role>": the role is the apposition beside the name.
         for index, part in enumerate(parts):
             bare = ARTICLES.sub("", part)
             if PROPER_NAME.fullmatch(bare) and not ORGANISATION_WORDS.search(part):
-                titles, words = _split_name(bare)
+                titles, words = split_name(bare)
                 if len(words) < 2:
                     continue
                 role = parts[index - 1] if index else (parts[1] if len(parts) > 1 else "")
-                gender = _gender(part) or _gender(role if index else "")
+                gender = gender_of(part) or gender_of(role if index else "")
                 role = " ".join(titles) or ARTICLES.sub("", role)
                 return self._person(" ".join(words), role, gender)
         for part in parts:
@@ -314,15 +266,16 @@ class Cast:
                 if ORGANISATION_WORDS.search(name.group()) or NOT_A_PERSON.search(name.group()):
                     continue
                 following = names[index + 1].start() if index + 1 < len(names) else None
-                if following is not None and _describes(bare[name.end() : following]):
+                if following is not None and describes(bare[name.end() : following]):
                     continue  # "Former England captain Andrew Pell"
-                titles, words = _split_name(name.group())
+                titles, words = split_name(name.group())
                 if len(words) < 2:
                     known = self.surnames.get(words[0].lower()) if words else None
                     if known is not None:
                         return known
                     continue
-                gender = _gender(" ".join(part[: len(part) - len(bare) + name.end()].split()[-5:]))
+                before_name = part[: len(part) - len(bare) + name.end()]
+                gender = gender_of(" ".join(before_name.split()[-5:]))
                 role = " ".join(titles) or bare[: name.start()].strip(" ,")
                 return self._person(" ".join(words), ARTICLES.sub("", role), gender)
         return None
@@ -334,7 +287,7 @@ class Cast:
                 part = part[located.end() :]  # "Au ministère des Transports, on assure"
             elif CIRCUMSTANCE.match(part):
                 continue  # "In a statement read outside court": where, not who
-            if ORGANISATION_WORDS.search(part) or ACRONYM.search(part) or _organisation_name(part):
+            if ORGANISATION_WORDS.search(part) or ACRONYM.search(part) or organisation_name(part):
                 name = re.sub(r"^(?:chez|at)\s+", "", ARTICLES.sub("", part), flags=re.IGNORECASE)
                 words = name.lower().split()
                 if DEFINITE.match(part) and len(words) == 1 and words[0] in self.bodies:
@@ -408,101 +361,3 @@ class Cast:
             if word.group() not in NOT_ROLE_WORDS:
                 self.roles[word.group()] = speaker
         return speaker
-
-
-def _trim(phrase: str) -> str:
-    phrase = re.sub(r"^[\s…,—–\-]+|[\s…,—–\-]+$", "", phrase)
-    if "…" in phrase:
-        phrase = phrase.rsplit("…", 1)[-1].strip(" ,")
-    restrictive = RESTRICTIVE.match(phrase)
-    if restrictive is not None:  # "a curator who worked on the handover": who they are
-        return phrase[: restrictive.end()] + phrase[restrictive.end() :].split(",")[0].rstrip()
-    return TRAILING.sub("", phrase).strip(" ,")
-
-
-def _titles(name: str) -> list[str]:
-    """The title words glued before a name: "Housing Secretary" in "Housing Secretary
-    Rachel Osei"."""
-    return _split_name(name)[0]
-
-
-def _split_name(run: str) -> tuple[list[str], list[str]]:
-    """A capitalised run's words glued before the name (titles, roles, nationality, age,
-    a party's acronym, a preposition that starts the sentence), and the name's words less a
-    possessive after it: "Brazil’s Lucas Mendes" is Lucas Mendes, "Trade Minister Colette
-    Rivard" Colette Rivard, "LFI Thomas Verdier" Thomas Verdier, "Selon Météo-France"
-    Météo-France."""
-    words = ARTICLES.sub("", run).split()
-    titles: list[str] = []
-    while words:
-        first = words[0]
-        if len(words) > 1 and first.lower() in FUNCTION_WORDS:
-            words.pop(0)  # not a title: "Selon", "Au"
-        elif _strippable(words) or (
-            len(words) > 2 and (ACRONYM_WORD.fullmatch(first) or AGE_WORD.fullmatch(first))
-        ):
-            titles.append(words.pop(0))
-        else:
-            break
-    if len(words) > 2:  # a title among the words before the last two: all of them go
-        cut = max((i for i, word in enumerate(words[:-2]) if _is_title(word)), default=-1)
-        titles += words[: cut + 1]
-        words = words[cut + 1 :]
-    if words:
-        words[-1] = re.sub(r"['’]s?$", "", words[-1])
-    if len(words) > 1 and any(ACRONYM_WORD.fullmatch(word) for word in words):
-        return titles, []  # "Délégué CGT", "ONG Oxfam": a body or a role, not a name
-    if len(words) > 1 and all(_is_title(word) for word in words):
-        return [*titles, *words], []  # "The Prime Minister": a role, not a name
-    return titles, [word for word in words if word]
-
-
-def _strippable(words: list[str]) -> bool:
-    """Whether the first word is a title to strip: a name keeps two words unless its title
-    is one that stands before a surname alone ("Dr Okafor")."""
-    if len(words) > 2:
-        return _is_title(words[0])
-    return len(words) == 2 and words[0].lower().strip(".") in SHORT_TITLES
-
-
-def _is_title(word: str) -> bool:
-    lowered = word.lower().strip(".")
-    return lowered in TITLES or lowered in DEMONYMS or bool(re.search(r"['’]s$", word))
-
-
-def _name_words(run: str) -> list[str]:
-    return _split_name(run)[1]
-
-
-def _describes(between: str) -> bool:
-    """Whether the lower-case words between two capitalised runs make the first describe
-    the second: " captain " in "Former England captain Andrew Pell"."""
-    glue = GLUE.fullmatch(between)
-    return glue is not None and any(word in TITLES for word in glue["words"].split())
-
-
-def _organisation_name(part: str) -> bool:
-    """ "Transport for Greater Manchester", "The Dairy Farmers of Canada": a body's name,
-    not a person's with words after it ("Mark Hollis of Imperial College" keeps his)."""
-    bare = ARTICLES.sub("", part.strip())
-    chain = ORGANISATION_CHAIN.match(bare)
-    if chain is None:
-        return False
-    if chain["link"].lower() in ("for", "pour"):
-        return True
-    return bool(re.match(r"the\s", part.strip(), re.IGNORECASE)) and not _is_title(bare.split()[0])
-
-
-def _gender(phrase: str) -> str:
-    """The gender the determiner or title nearest before the name in ``phrase`` gives ("la
-    ministre", "le député", "Mrs Marsh"), one of a complement skipped ("le gouverneur de la
-    région, X" is his), or "" when it gives none."""
-    words = re.findall(r"\w+", phrase.lower().replace("’", "'").replace("l'", " "))[-GENDER_WORDS:]
-    for index in range(len(words) - 1, -1, -1):
-        if index and words[index - 1] in ("de", "à", "of", "for", "pour"):
-            continue
-        if words[index] in FEMININE:
-            return "f"
-        if words[index] in MASCULINE:
-            return "m"
-    return ""

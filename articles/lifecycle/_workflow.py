@@ -23,6 +23,8 @@ WHAT_CONTRIBUTORS_MAY = (
     "and submit them for review (status 'review'); an editor publishes, schedules, deletes and "
     "changes others' articles."
 )
+# Why a contributor may neither change nor read the history of another's article.
+ANOTHER_USERS_ARTICLE = f"This is another user's article. {WHAT_CONTRIBUTORS_MAY}"
 
 
 class Forbidden(Exception):
@@ -73,7 +75,7 @@ def refusal(actor: Actor, before: State | None, after: State) -> str | None:
     """Why ``actor`` may not turn ``before`` (None: a new article) into ``after``, or None."""
     if not actor.may_change_any:
         if before is not None and before.created_by_id != actor.user_id:
-            return f"This is another user's article. {WHAT_CONTRIBUTORS_MAY}"
+            return ANOTHER_USERS_ARTICLE
         if before is not None and before.status not in CONTRIBUTOR_STATUSES:
             return f"This article is {before.status}. {WHAT_CONTRIBUTORS_MAY}"
         if after.status not in CONTRIBUTOR_STATUSES:
@@ -109,7 +111,7 @@ def history_refusal(actor: Actor, created_by_id: int | None) -> str | None:
     editors read every history, contributors their own articles'."""
     if actor.may_change_any or (actor.user_id is not None and created_by_id == actor.user_id):
         return None
-    return f"This is another user's article. {WHAT_CONTRIBUTORS_MAY}"
+    return ANOTHER_USERS_ARTICLE
 
 
 def _same_time(published_at: Any, before: State) -> bool:

@@ -1,5 +1,5 @@
 'use strict';
-// The article form's editing aids (articles/admin_widgets.py): names created by typing them
+// The article form's editing aids (articles/admin/widgets.py): names created by typing them
 // in their autocomplete box, inline rows (bylines, quotes) ordered by dragging, the body's
 // word count as it is typed. Served from here: no CDN.
 //

@@ -15,6 +15,8 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from articles import images, selectors
+from articles.admin.article_form import kept_rows
+from articles.fields import ARTICLE_FIELDS
 from articles.models import Article, Byline, Quotation
 from articles.text import body_as_html
 
@@ -85,10 +87,7 @@ def of_form(model_admin: ModelAdmin, request: HttpRequest, article: Article | No
     for formset in formsets:
         if not formset.is_valid():
             errors.append(f"{formset.prefix}: {' '.join(map(str, formset.errors))}")
-        rows[formset.model] = sorted(
-            (f.cleaned_data for f in formset.forms if _kept(f)),
-            key=lambda row: row.get("position") or 0,
-        )
+        rows[formset.model] = kept_rows(formset)
     data = {**{name: form.data.get(name, "") for name in _PLAIN}, **form.cleaned_data}
     return Preview(
         **{name: data.get(name) or "" for name in _PLAIN if name != "image_url"},
@@ -109,15 +108,13 @@ def of_form(model_admin: ModelAdmin, request: HttpRequest, article: Article | No
     )
 
 
-_PLAIN = [
-    "title", "standfirst", "language", "status", "section", "edition", "image_url",
-    "image_caption", "image_credit", "image_alt",
-]  # fmt: skip
-
-
-def _kept(form: Any) -> bool:
-    cleaned = getattr(form, "cleaned_data", None)
-    return bool(cleaned) and not cleaned.get("DELETE")
+# The article's text fields the preview shows as they are (``articles.fields``); the body is
+# drawn as HTML, the dates as dates.
+_PLAIN = tuple(
+    each.name
+    for each in ARTICLE_FIELDS
+    if each.sql_type == "text" and each.name in Preview.__dataclass_fields__
+)
 
 
 def render(

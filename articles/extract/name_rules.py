@@ -1,0 +1,171 @@
+"""What the words of a phrase say about a name, whoever the article has named: the name in
+"Trade Minister Colette Rivard" (Colette Rivard, her titles before it), whether a capitalised
+run is a place, a body or a person, what trails a speaker's description, the gender a
+determiner or title gives. Rules only: ``speakers.Cast`` remembers who was named. Every
+phrase given here is bounded (at most a few hundred characters)."""
+
+from __future__ import annotations
+
+import re
+
+from articles.extract.lexicon import DEMONYMS, FUNCTION_WORDS, SHORT_TITLES, TITLES
+
+NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’\-]{1,30}"
+PARTICLE = r"(?:de|du|des|van|von|der|den|da|di|dos|del|al|bin|ibn|la)"
+PROPER_NAME = re.compile(rf"{NAME_WORD}(?:\s{{1,3}}(?:{PARTICLE}\s{{1,3}})?{NAME_WORD}){{1,5}}")
+CAPITALISED = re.compile(rf"{NAME_WORD}(?:\s{{1,3}}(?:{PARTICLE}\s{{1,3}})?{NAME_WORD}){{0,5}}")
+ACRONYM = re.compile(r"\(([A-Z][A-Z0-9]{1,9})\)|\b([A-Z]{2,9})\b")
+ACRONYM_WORD = re.compile(r"[A-Z][A-Z0-9]{1,9}")  # "LFI", "PDG", "ONG": not a name's word
+AGE_WORD = re.compile(r"(?:\d{1,3}|[a-z]{3,12})-years?-old", re.IGNORECASE)  # "Ten-year-old"
+# Before a capitalised run, words that make it a place or a body's name, not a person:
+# "in Cape Town", "on Water Lane", "sur la Grande Boucle", "University of Cape Town".
+PLACE_BEFORE = re.compile(
+    r"(?:(?<![\w'’])(?i:in|at|from|on|near|into|across|outside|en|dans|sur|vers|depuis|"
+    r"près\s{1,3}de)\s{1,3}|[A-ZÀ-Þ][\w'’\-]*\s{1,3}(?:of|de|du|des|d['’]|for|pour)\s{0,3})"
+    r"(?i:the\s{1,3}|la\s{1,3}|le\s{1,3}|les\s{1,3}|l['’]\s{0,3})?$"
+)
+# Lower-case words between two capitalised runs, a title among them: the first run
+# describes the second ("Former England captain Andrew Pell").
+GLUE = re.compile(r"\s{1,3}(?P<words>(?:[a-zà-ÿ][\w'’\-]*\s{1,3}){1,3})")
+# "The Dairy Farmers of Canada", "Transport for Greater Manchester": a body's name.
+ORGANISATION_CHAIN = re.compile(
+    rf"^{NAME_WORD}(?:\s{{1,3}}{NAME_WORD}){{0,4}}\s{{1,3}}(?P<link>for|pour|of)\s{{1,3}}"
+    r"(?:the\s{1,3})?[A-ZÀ-Þ]"
+)
+ARTICLES = re.compile(
+    r"^(?:(?:le|la|les|un|une|des|the|a|an|son|sa|ses|cet|cette|ce|its|his|her|their|leur)\s+"
+    r"|l['’]\s*)",
+    re.IGNORECASE,
+)
+ORGANISATION_WORDS = re.compile(
+    r"\b(?:services?|ministère|ministry|gouvernement|government|armée|army|police|agence|agency|"
+    r"office|bureau|commission|council|conseil|parti|party|company|société|groupe|group|"
+    r"department|département|forces|état-major|renseignement|intelligence|court|tribunal|"
+    r"institut|institute|université|university|association|fédération|federation|syndicat|"
+    r"union|banque|bank|centre|center|observatoire|observatory|chambre|chamber|mairie|"
+    r"préfecture|college|organization|organisation|authority|autorité|committee|comité|"
+    r"label|club|fondation|foundation|board|direction|commissariat|hôpital|hospital)\b",
+    re.IGNORECASE,
+)
+NOT_A_PERSON = re.compile(
+    r"\b(?:road|street|avenue|arena|stadium|stade|park|parc|square|hall|league|cup|coupe|"
+    r"festival|theatre|théâtre|championship|tour|bridge|river|lake|island|coast|rue|place|"
+    r"boulevard|quai|gare|station|airport|aéroport|palais|palace|museum|musée|prix|prize|"
+    r"award|general|crown|state|états|nations|union|ocean|océan|mer|sea|north|south|east|"
+    r"west|nord|sud|est|ouest|grand)\b",
+    re.IGNORECASE,
+)
+# What follows a speaker's description without being part of it.
+TRAILING = re.compile(
+    r"(?:,\s{0,3}|\s{1,3})(?:qui|who|whose|dont|which|lors|during|on|le\s{1,3}\d{1,2}|lundi|mardi|mercredi|jeudi|"
+    r"vendredi|samedi|dimanche|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    r"au\s{1,3}micro|à\s{1,3}la\s{1,3}sortie|en\s{1,3}séance|before|after|avant|après|"
+    r"to\s{1,3}reporters|adding|ajoutant|dans\s{1,3}(?:un|une|son|sa|ses)|"
+    r"in\s{1,3}(?:a|an|his|her|its|their)\s{1,3}(?:statement|interview|call|post))\b.{0,300}$",
+    re.DOTALL,
+)
+# An unnamed source described by a relative clause without a comma says who it is by it.
+RESTRICTIVE = re.compile(
+    r"^(?:un|une|a|an|one)\s[\w'’ \-]{1,60}?\s(?:who|qui)\s(?=\w)", re.IGNORECASE
+)
+GENDER_WORDS = 8
+FEMININE = frozenset(["la", "une", "cette", "mme", "mrs", "ms", "miss", "madame", "lady", "dame"])
+MASCULINE = frozenset(["le", "un", "cet", "m", "mr", "monsieur", "sir", "lord"])
+
+
+def trim(phrase: str) -> str:
+    phrase = re.sub(r"^[\s…,—–\-]+|[\s…,—–\-]+$", "", phrase)
+    if "…" in phrase:
+        phrase = phrase.rsplit("…", 1)[-1].strip(" ,")
+    restrictive = RESTRICTIVE.match(phrase)
+    if restrictive is not None:  # "a curator who worked on the handover": who they are
+        return phrase[: restrictive.end()] + phrase[restrictive.end() :].split(",")[0].rstrip()
+    return TRAILING.sub("", phrase).strip(" ,")
+
+
+def titles_before(name: str) -> list[str]:
+    """The title words glued before a name: "Housing Secretary" in "Housing Secretary
+    Rachel Osei"."""
+    return split_name(name)[0]
+
+
+def split_name(run: str) -> tuple[list[str], list[str]]:
+    """A capitalised run's words glued before the name (titles, roles, nationality, age,
+    a party's acronym, a preposition that starts the sentence), and the name's words less a
+    possessive after it: "Brazil’s Lucas Mendes" is Lucas Mendes, "Trade Minister Colette
+    Rivard" Colette Rivard, "LFI Thomas Verdier" Thomas Verdier, "Selon Météo-France"
+    Météo-France."""
+    words = ARTICLES.sub("", run).split()
+    titles: list[str] = []
+    while words:
+        first = words[0]
+        if len(words) > 1 and first.lower() in FUNCTION_WORDS:
+            words.pop(0)  # not a title: "Selon", "Au"
+        elif _strippable(words) or (
+            len(words) > 2 and (ACRONYM_WORD.fullmatch(first) or AGE_WORD.fullmatch(first))
+        ):
+            titles.append(words.pop(0))
+        else:
+            break
+    if len(words) > 2:  # a title among the words before the last two: all of them go
+        cut = max((i for i, word in enumerate(words[:-2]) if is_title(word)), default=-1)
+        titles += words[: cut + 1]
+        words = words[cut + 1 :]
+    if words:
+        words[-1] = re.sub(r"['’]s?$", "", words[-1])
+    if len(words) > 1 and any(ACRONYM_WORD.fullmatch(word) for word in words):
+        return titles, []  # "Délégué CGT", "ONG Oxfam": a body or a role, not a name
+    if len(words) > 1 and all(is_title(word) for word in words):
+        return [*titles, *words], []  # "The Prime Minister": a role, not a name
+    return titles, [word for word in words if word]
+
+
+def _strippable(words: list[str]) -> bool:
+    """Whether the first word is a title to strip: a name keeps two words unless its title
+    is one that stands before a surname alone ("Dr Okafor")."""
+    if len(words) > 2:
+        return is_title(words[0])
+    return len(words) == 2 and words[0].lower().strip(".") in SHORT_TITLES
+
+
+def is_title(word: str) -> bool:
+    lowered = word.lower().strip(".")
+    return lowered in TITLES or lowered in DEMONYMS or bool(re.search(r"['’]s$", word))
+
+
+def name_words(run: str) -> list[str]:
+    return split_name(run)[1]
+
+
+def describes(between: str) -> bool:
+    """Whether the lower-case words between two capitalised runs make the first describe
+    the second: " captain " in "Former England captain Andrew Pell"."""
+    glue = GLUE.fullmatch(between)
+    return glue is not None and any(word in TITLES for word in glue["words"].split())
+
+
+def organisation_name(part: str) -> bool:
+    """ "Transport for Greater Manchester", "The Dairy Farmers of Canada": a body's name,
+    not a person's with words after it ("Mark Hollis of Imperial College" keeps his)."""
+    bare = ARTICLES.sub("", part.strip())
+    chain = ORGANISATION_CHAIN.match(bare)
+    if chain is None:
+        return False
+    if chain["link"].lower() in ("for", "pour"):
+        return True
+    return bool(re.match(r"the\s", part.strip(), re.IGNORECASE)) and not is_title(bare.split()[0])
+
+
+def gender_of(phrase: str) -> str:
+    """The gender the determiner or title nearest before the name in ``phrase`` gives ("la
+    ministre", "le député", "Mrs Marsh"), one of a complement skipped ("le gouverneur de la
+    région, X" is his), or "" when it gives none."""
+    words = re.findall(r"\w+", phrase.lower().replace("’", "'").replace("l'", " "))[-GENDER_WORDS:]
+    for index in range(len(words) - 1, -1, -1):
+        if index and words[index - 1] in ("de", "à", "of", "for", "pour"):
+            continue
+        if words[index] in FEMININE:
+            return "f"
+        if words[index] in MASCULINE:
+            return "m"
+    return ""
