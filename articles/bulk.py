@@ -1,8 +1,8 @@
 """Many articles at once, for the import command and ``POST /articles/bulk/``.
 
 A batch is written set-based, in one transaction: one statement finds the articles its URLs
-name, names are read and created a kind at a time (in the fixed order of ``services``, so no
-two writers wait on each other in a cycle), new articles are inserted together, their
+name, names are read and created a kind at a time (in the fixed order of ``articles.kinds``, so
+no two writers wait on each other in a cycle), new articles are inserted together, their
 relations too, their revisions in one statement (``lifecycle.record``), and the change log
 and the outbox get the articles that changed (an update that stored what was there keeps its
 ``updated_at`` and tells nobody). An item its actor may not write (``lifecycle.refusal``: a
@@ -29,7 +29,9 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from articles import duplicates, events, lifecycle, names, search, services
-from articles.models import Article, Author, Byline, NamedEntity, Quotation, QuotedSource, Tag
+from articles.fields import ARTICLE_FIELDS, DERIVED_FIELDS
+from articles.kinds import AUTHOR, NAMED_KINDS, SOURCE, TAG, NamedKind
+from articles.models import Article, NamedEntity, QuotedSource
 from articles.services import QuoteInput
 from articles.text import strip_controls
 
@@ -230,13 +232,14 @@ def _checked(item: Mapping[str, Any]) -> _Record:
     if "body" in fields:  # derived from it
         fields["word_count"] = article.word_count
     record = _Record(fields=fields, article=article)
-    for model, key in ((Author, "authors"), (Tag, "tags")):
+    for kind in (AUTHOR, TAG):  # named by lists of their own (sources: by quotes)
+        key = kind.plural
         if item.get(key) is None:
             continue
         slugs = []
         for name in services.unique_in_order(item[key]):
             clean, slug = services.checked_name(name, field=key)
-            record.names.setdefault((model, slug), (clean, {}))
+            record.names.setdefault((kind.model, slug), (clean, {}))
             slugs.append(slug)
         setattr(record, key, slugs)
     if item.get("quotes") is not None:
@@ -251,7 +254,7 @@ def _checked(item: Mapping[str, Any]) -> _Record:
                 record.anonymous.setdefault(slug, (clean, description))
                 record.quotes.append((slug, text, True))
                 continue
-            record.names.setdefault((QuotedSource, slug), (clean, services.source_defaults(quote)))
+            record.names.setdefault((SOURCE.model, slug), (clean, services.source_defaults(quote)))
             record.quotes.append((slug, text, False))
     return record
 
@@ -344,12 +347,10 @@ def _untouch(articles: list[Article]) -> None:
             )
 
 
-_NAME_COLUMNS: dict[type[NamedEntity], dict[str, str]] = {
-    Tag: {"name": "text", "slug": "text", "created_at": "timestamptz", "updated_at": "timestamptz"},
-}
-_NAME_COLUMNS[Author] = {**_NAME_COLUMNS[Tag], "bio": "text", "url": "text"}
-_NAME_COLUMNS[QuotedSource] = {**_NAME_COLUMNS[Tag], "kind": "text", "description": "text"}
-_NAME_DEFAULTS = {QuotedSource: {"kind": QuotedSource.Kind.PERSON}}
+def _name_columns(kind: NamedKind) -> dict[str, str]:
+    """The columns of a new name, and their PostgreSQL types for unnest()."""
+    return {"name": "text", "slug": "text", "created_at": "timestamptz",
+            "updated_at": "timestamptz", **dict.fromkeys(kind.own_fields, "text")}  # fmt: skip
 
 
 def _name_ids(records: list[_Record]) -> dict[tuple[type[NamedEntity], str], int]:
@@ -359,15 +360,16 @@ def _name_ids(records: list[_Record]) -> dict[tuple[type[NamedEntity], str], int
         for key, value in record.names.items():
             wanted.setdefault(key, value)
     ids: dict[tuple[type[NamedEntity], str], int] = {}
-    for model in sorted(services.CREATION_ORDER, key=services.CREATION_ORDER.__getitem__):
-        slugs = sorted(slug for kind, slug in wanted if kind is model)
+    for kind in NAMED_KINDS:  # in their order (``NamedKind.order``)
+        model = kind.model
+        slugs = sorted(slug for of, slug in wanted if of is model)
         if not slugs:
             continue
         found = {slug: entity.pk for slug, entity in names.holders(model, slugs).items()}
         missing = [slug for slug in slugs if slug not in found]
         if missing:
-            columns, now = _NAME_COLUMNS[model], timezone.now()
-            defaults = {column: "" for column in columns} | _NAME_DEFAULTS.get(model, {})
+            columns, now = _name_columns(kind), timezone.now()
+            defaults = {field: model._meta.get_field(field).get_default() for field in columns}
             rows = []
             for slug in missing:
                 name, given = wanted[model, slug]
@@ -382,12 +384,9 @@ def _name_ids(records: list[_Record]) -> dict[tuple[type[NamedEntity], str], int
 
 # Columns of a new article, and their PostgreSQL types for unnest().
 _ARTICLE_COLUMNS = {
-    "title": "text", "slug": "text", "standfirst": "text", "body": "text", "language": "text",
-    "section": "text", "edition": "text", "url": "text", "image_url": "text",
-    "image_caption": "text", "image_credit": "text", "image_alt": "text", "status": "text",
-    "published_at": "timestamptz", "expires_at": "timestamptz", "created_at": "timestamptz",
-    "updated_at": "timestamptz", "word_count": "integer", "created_by_id": "bigint",
-}  # fmt: skip
+    **{each.name: each.sql_type for each in (*ARTICLE_FIELDS, *DERIVED_FIELDS)},
+    "created_by_id": "bigint",
+}
 
 
 def _insert(records: list[_Record], *, created_by: int | None) -> None:
@@ -463,7 +462,7 @@ def _anonymous_ids(records: list[_Record]) -> dict[tuple[int, str], int]:
     }
     if not wanted:
         return {}
-    columns = {**_NAME_COLUMNS[QuotedSource], "article_id": "bigint"}
+    columns = {**_name_columns(SOURCE), "article_id": "bigint"}
     now = timezone.now()
     rows = []
     for stored, (article_id, _, name, description) in wanted.items():
@@ -486,27 +485,28 @@ def _replace_relations(
     with_authors = [r for r in records if r.authors is not None]
     with_tags = [r for r in records if r.tags is not None]
     with_quotes = [r for r in records if r.quotes is not None]
-    tagging = Article.tags.through
-    for model, given in ((Byline, with_authors), (tagging, with_tags), (Quotation, with_quotes)):
+    for kind, given in ((AUTHOR, with_authors), (TAG, with_tags), (SOURCE, with_quotes)):
         stale = [r.article.pk for r in given if r.article.pk in updated]
         if stale:
-            model.objects.filter(article_id__in=stale).delete()
+            kind.link_model.objects.filter(article_id__in=stale).delete()
+
+    def link(kind: NamedKind, **more: str) -> tuple[str, dict[str, str]]:
+        return kind.link_model._meta.db_table, {"article_id": "bigint",
+                                                kind.link_column: "bigint", **more}  # fmt: skip
+
     _insert_rows(
-        Byline._meta.db_table,
-        {"article_id": "bigint", "author_id": "bigint", "position": "smallint"},
-        [[r.article.pk, ids[Author, slug], position]
+        *link(AUTHOR, position="smallint"),
+        [[r.article.pk, ids[AUTHOR.model, slug], position]
          for r in with_authors for position, slug in enumerate(r.authors or ())],
     )  # fmt: skip
     _insert_rows(
-        tagging._meta.db_table,
-        {"article_id": "bigint", "tag_id": "bigint"},
-        [[r.article.pk, ids[Tag, slug]] for r in with_tags for slug in r.tags or ()],
+        *link(TAG),
+        [[r.article.pk, ids[TAG.model, slug]] for r in with_tags for slug in r.tags or ()],
     )
     _insert_rows(
-        Quotation._meta.db_table,
-        {"article_id": "bigint", "source_id": "bigint", "text": "text", "position": "smallint"},
+        *link(SOURCE, text="text", position="smallint"),
         [[r.article.pk,
-          anonymous_ids[r.article.pk, slug] if anonymous else ids[QuotedSource, slug],
+          anonymous_ids[r.article.pk, slug] if anonymous else ids[SOURCE.model, slug],
           text, position]
          for r in with_quotes for position, (slug, text, anonymous) in enumerate(r.quotes or ())],
     )  # fmt: skip

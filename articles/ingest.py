@@ -30,6 +30,7 @@ from articles import bulk, lifecycle, search
 from articles.api.parsers import TOO_DEEP, check_json
 from articles.api.serializers import ArticleWriteSerializer
 from articles.extract import extract
+from articles.fields import ARTICLE_FIELDS, FIELD_NAMES
 from articles.lifeline import die_with_parent
 from articles.models import Article
 from articles.text import MarkupTooComplex
@@ -413,10 +414,8 @@ def import_raw_page(
 
 # --- export --------------------------------------------------------------------------------------
 
-EXPORTED_FIELDS = [
-    "title", "standfirst", "body", "language", "section", "edition", "url", "image_url",
-    "image_caption", "image_credit", "image_alt", "status", "published_at", "expires_at",
-]  # fmt: skip
+EXPORTED_FIELDS = FIELD_NAMES  # every field a write takes: an export imports back
+_TIMES = tuple(each.name for each in ARTICLE_FIELDS if each.sql_type == "timestamptz")
 
 
 def export_records(articles: Iterable[Article]) -> Iterator[dict[str, Any]]:
@@ -424,7 +423,7 @@ def export_records(articles: Iterable[Article]) -> Iterator[dict[str, Any]]:
     ``articles`` must prefetch bylines' authors, tags and quotes' sources."""
     for article in articles:
         record = {name: getattr(article, name) for name in EXPORTED_FIELDS}
-        for name in ("published_at", "expires_at"):
+        for name in _TIMES:
             if record[name] is not None:
                 record[name] = record[name].isoformat()
         record["authors"] = [byline.author.name for byline in article.bylines.all()]

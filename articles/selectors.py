@@ -28,7 +28,8 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Now
 
-from articles import search
+from articles import kinds, search
+from articles.fields import DERIVED_FIELDS, FIELD_NAMES
 from articles.models import (
     Article,
     Author,
@@ -155,12 +156,8 @@ def tags_in_order() -> QuerySet[Tag]:
 
 def article_links(model: type) -> tuple[type[Model], str]:
     """Where articles name a tag, author or quoted source: the link model and its column."""
-    links = {
-        Tag: (Article.tags.through, "tag_id"),
-        Author: (Byline, "author_id"),
-        QuotedSource: (Quotation, "source_id"),
-    }
-    return links[model]
+    kind = kinds.of_model(model)
+    return kind.link_model, kind.link_column
 
 
 def article_ids_using(entity: NamedEntity) -> list[int]:
@@ -211,6 +208,13 @@ def sources_with_counts() -> QuerySet[QuotedSource]:
     return QuotedSource.objects.annotate(
         quote_count=Count("quotes", filter=live("quotes__article__"), distinct=True)
     ).order_by(ALPHABETICAL, "id")
+
+
+def names_with_counts(model: type[NamedEntity]) -> QuerySet:
+    """Tags, authors or sources as their lists show them, with their counts."""
+    if model is Tag:
+        return tags_with_counts()
+    return authors_with_counts() if model is Author else sources_with_counts()
 
 
 def quotes_with_relations() -> QuerySet[Quotation]:
@@ -306,11 +310,13 @@ class ArticleRow:
         )  # fmt: skip
 
 
+# The article's columns lists show (``ArticleRow``'s first fields): every field a write takes
+# but the body, and the derived ones.
 _ROW_COLUMNS = (
-    "id", "title", "slug", "standfirst", "language", "section", "edition", "url", "image_url",
-    "image_caption", "image_credit", "image_alt", "status", "published_at", "expires_at",
-    "created_at", "updated_at", "word_count",
-)  # fmt: skip
+    "id",
+    *(name for name in FIELD_NAMES if name != "body"),
+    *(each.name for each in DERIVED_FIELDS),
+)
 # The relations in the order the prefetches of ``with_relations`` give them.
 _ROWS_SQL = """
 SELECT {columns}, {body}, {duplicate_of}, {duplicates_count},
@@ -404,9 +410,9 @@ def article_rows(
     found = {}
     for row in rows:
         article = ArticleRow(
-            *row[:width], body=row[width], duplicate_of=row[width + 1],
-            duplicates_count=row[width + 2], authors=row[width + 3], tags=row[width + 4],
-            quotes=row[width + 5],
+            **dict(zip(_ROW_COLUMNS, row[:width], strict=True)), body=row[width],
+            duplicate_of=row[width + 1], duplicates_count=row[width + 2],
+            authors=row[width + 3], tags=row[width + 4], quotes=row[width + 5],
         )  # fmt: skip
         found[article.id] = article
     return found

@@ -28,8 +28,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, QuerySet, RestrictedError
 from django.utils import timezone
 
-from articles import duplicates, events, lifecycle, search
+from articles import duplicates, events, kinds, lifecycle, search
 from articles import names as naming
+from articles.fields import FIELD_NAMES, LINE_FIELDS, MULTILINE_FIELDS
 from articles.models import Article, Author, Byline, NamedEntity, Quotation, QuotedSource, Tag
 from articles.selectors import article_ids_using, article_tag_slugs
 from articles.text import (
@@ -44,12 +45,6 @@ from articles.transactions import retrying
 
 Named = TypeVar("Named", bound=NamedEntity)
 
-ARTICLE_FIELDS = frozenset(
-    {
-        "title", "standfirst", "body", "language", "section", "edition", "url", "image_url",
-        "image_caption", "image_credit", "image_alt", "status", "published_at", "expires_at",
-    }
-)  # fmt: skip
 SLUG_ATTEMPTS = 5
 ARTICLE_URL_UNIQUE = "articles_article_url_key"
 ARTICLE_SLUG_UNIQUE = "articles_article_slug_key"
@@ -163,11 +158,10 @@ def get_or_create_named(
     return entity
 
 
-_CHANGE_KINDS = {Tag: search.TAG, Author: search.AUTHOR, QuotedSource: search.SOURCE}
-
-
-def _record_named(entity: NamedEntity) -> None:
-    search.record_changes(_CHANGE_KINDS[type(entity)], [entity.pk])
+def _record_named(entity: NamedEntity, entity_id: int | None = None) -> None:
+    """Log the name for the search index (``entity_id``: its id before it was deleted)."""
+    code = kinds.of_model(type(entity)).change_code
+    search.record_changes(code, [entity.pk if entity_id is None else entity_id])
 
 
 def _articles_changed(article_ids: list[int], *, touch: bool = False) -> None:
@@ -248,13 +242,14 @@ def named_delete(entity: NamedEntity) -> None:
         raise Conflict(
             f"{entity.name!r} is quoted in {len(article_ids)} article(s): delete the quotes first."
         ) from None
-    search.record_changes(_CHANGE_KINDS[type(entity)], [entity_id])
+    _record_named(entity, entity_id)
     _articles_changed(article_ids, touch=True)
     events.names_changed(type(entity), [entity_id])
 
 
 def _save_named(entity: NamedEntity) -> None:
-    _strip_unsafe(entity, *_NAMED_TEXT.get(type(entity), ((), ())))
+    kind = kinds.of_model(type(entity))
+    _strip_unsafe(entity, kind.line_fields, kind.multiline_fields)
     entity.full_clean(validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
@@ -471,15 +466,9 @@ def _chosen(entity: NamedEntity) -> str:
 
 
 def check_field_names(fields: Mapping[str, Any]) -> None:
-    unknown = set(fields) - ARTICLE_FIELDS
+    unknown = set(fields) - set(FIELD_NAMES)
     if unknown:
         raise TypeError(f"unknown article fields: {sorted(unknown)}")
-
-
-# Text fields by kind: one line (control characters become spaces or go) or several.
-_ARTICLE_LINES = ("title", "section", "edition", "image_caption", "image_credit", "image_alt")
-_ARTICLE_TEXTS = ("standfirst", "body")
-_NAMED_TEXT = {QuotedSource: (("description",), ()), Author: ((), ("bio",))}
 
 
 def _strip_unsafe(entity: Any, lines: Iterable[str], texts: Iterable[str]) -> None:
@@ -494,7 +483,7 @@ def normalise_article(article: Article) -> None:
     """What every writer does to an article's fields before storing them: control characters
     out, HTML sanitised, empty URLs NULL, a published article dated, dates in UTC, the
     words counted."""
-    _strip_unsafe(article, _ARTICLE_LINES, _ARTICLE_TEXTS)
+    _strip_unsafe(article, LINE_FIELDS, MULTILINE_FIELDS)
     if article.body:
         try:
             article.body = clean_body(article.body)
@@ -611,10 +600,6 @@ class _NameWanted:
     defaults: Mapping[str, Any]
 
 
-# Every writer creates missing names in this order, then by slug: no waiting in a cycle.
-CREATION_ORDER = {Tag: 0, Author: 1, QuotedSource: 2}
-
-
 def _names_in_fixed_order(wanted: Iterable[_NameWanted]) -> dict[tuple[type, str], NamedEntity]:
     """Get or create every wanted name, in one order whatever the article lists; the first
     wish for a slug gives its spelling and defaults."""
@@ -622,7 +607,11 @@ def _names_in_fixed_order(wanted: Iterable[_NameWanted]) -> dict[tuple[type, str
     for wish in wanted:
         _, slug = checked_name(wish.name, field=wish.field)
         by_key.setdefault((wish.model, slug), wish)
-    ordered = sorted(by_key.items(), key=lambda item: (CREATION_ORDER[item[0][0]], item[0][1]))
+    # Every writer creates missing names in one order (``NamedKind.order``, then by slug):
+    # no waiting in a cycle.
+    ordered = sorted(
+        by_key.items(), key=lambda item: (kinds.of_model(item[0][0]).order, item[0][1])
+    )
     return {
         key: get_or_create_named(wish.model, wish.name, field=wish.field, defaults=wish.defaults)
         for key, wish in ordered

@@ -15,9 +15,10 @@ from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
-from articles import names, services, synonyms
+from articles import kinds, names, services, synonyms
 from articles.api import times
 from articles.api.strictness import KnownFields
+from articles.fields import DERIVED_FIELDS, FIELD_NAMES
 from articles.models import WIKIDATA_ID, Article, Author, QuotedSource, SynonymSet, Tag
 from articles.selectors import READER, ArticleRow, Viewer, article_rows
 from articles.text import MarkupTooComplex, check_markup, looks_like_html, make_slug
@@ -88,12 +89,13 @@ class ArticleSummarySerializer(times.ModelSerializer):
 
     class Meta:
         model = Article
+        # The article's fields (the body apart: the detail's), then what is derived or read.
         fields = [
-            "id", "title", "slug", "standfirst", "language", "section", "edition", "url",
-            "image_url", "image_caption", "image_credit", "image_alt", "status", "published_at",
-            "expires_at", "created_at", "updated_at", "word_count", "reading_time_minutes",
-            "authors", "tags", "quotes", "duplicate_of", "duplicates_count", "links", "rank",
-            "highlights",
+            "id", "title", "slug",
+            *(name for name in FIELD_NAMES if name not in ("title", "body")),
+            *(each.name for each in DERIVED_FIELDS if each.name != "slug"),
+            "reading_time_minutes", "authors", "tags", "quotes", "duplicate_of",
+            "duplicates_count", "links", "rank", "highlights",
         ]  # fmt: skip
         read_only_fields = fields
         extra_kwargs = {"word_count": {"help_text": "Words of the body."}}
@@ -278,11 +280,7 @@ class ArticleWriteSerializer(KnownFields, FastTextChecks, times.ModelSerializer)
 
     class Meta:
         model = Article
-        fields = [
-            "title", "standfirst", "body", "language", "section", "edition", "url", "image_url",
-            "image_caption", "image_credit", "image_alt", "status", "published_at", "expires_at",
-            "authors", "tags", "quotes",
-        ]  # fmt: skip
+        fields = [*FIELD_NAMES, "authors", "tags", "quotes"]
         extra_kwargs = {"published_at": {"help_text": times.WRITTEN_TIMES}}
 
     def validate_authors(self, names: list[str]) -> list[str]:
@@ -429,13 +427,11 @@ class NamedEntitySerializer(KnownFields, times.ModelSerializer):
         "Not looked up.",
     )
     links = serializers.SerializerMethodField()
-    route = ""  # the URL name's prefix: "tag" for tag-detail
 
     @extend_schema_field(LinksSerializer)
     def get_links(self, entity) -> dict[str, str]:
-        return {
-            "self": api_url(self, reverse(f"{self.route}-detail", kwargs={"slug": entity.slug}))
-        }
+        route = f"{kinds.of_model(self.Meta.model).name}-detail"  # "tag-detail"
+        return {"self": api_url(self, reverse(route, kwargs={"slug": entity.slug}))}
 
     def create(self, validated_data: dict[str, Any]):
         return services.named_create(self.Meta.model, **validated_data)
@@ -451,7 +447,6 @@ class NamedEntitySerializer(KnownFields, times.ModelSerializer):
 
 class TagSerializer(NamedEntitySerializer):
     article_count = serializers.IntegerField(read_only=True, help_text="Published articles.")
-    route = "tag"
 
     class Meta:
         model = Tag
@@ -473,7 +468,6 @@ def _aliases() -> serializers.ListField:
 class AuthorSerializer(NamedEntitySerializer):
     aliases = _aliases()
     article_count = serializers.IntegerField(read_only=True, help_text="Published articles.")
-    route = "author"
 
     class Meta:
         model = Author
@@ -492,7 +486,6 @@ class QuotedSourceSerializer(NamedEntitySerializer):
         allow_null=True,
         help_text="An anonymous source's article (it belongs to that one); null for others.",
     )
-    route = "source"
 
     class Meta:
         model = QuotedSource
@@ -518,6 +511,11 @@ class QuotedSourceDetailSerializer(QuotedSourceSerializer):
     class Meta(QuotedSourceSerializer.Meta):
         fields = [*QuotedSourceSerializer.Meta.fields[:-1], "first_quoted_at",
                   "last_quoted_at", "links"]  # fmt: skip
+
+
+def named_serializer(model: type) -> type[NamedEntitySerializer]:
+    """The serializer of a tag, author or quoted source (as its list shows it)."""
+    return next(s for s in NamedEntitySerializer.__subclasses__() if s.Meta.model is model)
 
 
 class QuotationArticleSerializer(serializers.Serializer):
