@@ -86,7 +86,7 @@ def upsert_many(
     may_create: bool = True,
     may_update: bool = True,
 ) -> list[Outcome]:
-    """Create or update (by canonical ``url``) each validated write (``ArticleWriteSerializer``)
+    """Create or update (by canonical ``url``) each validated write (``contract.ArticleContract``)
     as ``POST /articles/`` would; one outcome per item, in order. ``may_create`` and
     ``may_update`` carry the caller's permissions: an item that needs the other is an error,
     and so is one the ``actor`` may not make (``lifecycle``: a contributor publishing)."""
@@ -223,7 +223,7 @@ def _checked(item: Mapping[str, Any]) -> _Record:
     article = Article(**fields)
     services.normalise_article(article)
     article.clean()  # the one-row rules of the fields given (the database checks the rest)
-    # The write serializer checked each field; what normalising can empty is checked again.
+    # The write contract checked each field; what normalising can empty is checked again.
     blank = [name for name in ("title", "body") if not getattr(article, name).strip()]
     if blank:
         raise ValidationError({name: ["This field cannot be blank."] for name in blank})

@@ -27,8 +27,7 @@ from rest_framework.exceptions import ParseError
 from rest_framework.exceptions import ValidationError as DrfValidationError
 
 from articles import bulk, lifecycle, search
-from articles.api.parsers import TOO_DEEP, check_json
-from articles.api.serializers import ArticleWriteSerializer
+from articles.contract import TOO_DEEP, ArticleContract, check_json
 from articles.extract import extract
 from articles.fields import ARTICLE_FIELDS, FIELD_NAMES
 from articles.lifeline import die_with_parent
@@ -232,10 +231,10 @@ def upsert_values(
     may_update: bool = True,
     actor: lifecycle.Actor = IMPORT,
 ) -> list[bulk.Outcome]:
-    """Articles in the write format, each checked with the API's write serializer (errors as a
+    """Articles in the write format, each checked with the write contract (errors as the API's
     400 gives them) and the valid ones stored together (``bulk.upsert_many``): an outcome for
     each, in order. Used by the import and by ``POST /articles/bulk/``."""
-    serializer = ArticleWriteSerializer()
+    serializer = ArticleContract()
     outcomes: list[bulk.Outcome | None] = [None] * len(values)
     valid: dict[int, dict[str, Any]] = {}
     for number, value in enumerate(values):
@@ -400,7 +399,7 @@ def import_raw_page(
         return bulk.Outcome(bulk.ERROR, errors=str(error))
     except Exception as error:  # a page that makes extraction fail is this page's failure
         return bulk.unexpected(error)
-    serializer = ArticleWriteSerializer(data=page)
+    serializer = ArticleContract(data=page)
     if not serializer.is_valid():
         return bulk.Outcome(bulk.ERROR, errors=reason(serializer.errors))
     return bulk.upsert_one(
