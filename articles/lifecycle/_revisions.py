@@ -166,9 +166,9 @@ def as_write(content: Mapping[str, Any], *, current_names: Mapping[str, dict[int
 
 
 def as_row(content: Mapping[str, Any], *, article: Any, saved_at: datetime.datetime) -> Any:
-    """A revision's content as the detail shows an article (``selectors.ArticleRow``): the
+    """A revision's content as the detail shows an article (``rows.ArticleRow``): the
     article's id and creation, ``updated_at`` the revision's time."""
-    from articles.selectors import ArticleRow
+    from articles.rows import ArticleRow
 
     def ref(item: Mapping[str, Any]) -> dict[str, Any]:
         return {"name": item["name"], "slug": item["slug"]}

@@ -13,9 +13,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from articles.api import times
-from articles.fields import DERIVED_FIELDS, FIELD_NAMES
+from articles.fields import FIELD_NAMES
 from articles.models import Article
-from articles.selectors import ArticleRow
+from articles.rows import ArticleRow
 
 
 class NamedRefSerializer(serializers.Serializer):
@@ -87,7 +87,7 @@ class ArticleSummarySerializer(times.ModelSerializer):
         fields = [
             "id", "title", "slug",
             *(name for name in FIELD_NAMES if name not in ("title", "body")),
-            *(each.name for each in DERIVED_FIELDS if each.name != "slug"),
+            "created_at", "updated_at", "word_count",
             "reading_time_minutes", "authors", "tags", "quotes", "duplicate_of",
             "duplicates_count", "links", "rank", "highlights",
         ]  # fmt: skip
