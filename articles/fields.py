@@ -34,37 +34,30 @@ class ArticleField:
     text of several lines; empty: not free text (a choice, a URL, a time)."""
 
 
+_LINE, _MULTILINE = "line", "multiline"
 ARTICLE_FIELDS: tuple[ArticleField, ...] = (
-    ArticleField("title", text="line"),
-    ArticleField("standfirst", text="multiline"),
-    ArticleField("body", text="multiline"),
-    ArticleField("language"),
-    ArticleField("section", text="line"),
-    ArticleField("edition", text="line"),
-    ArticleField("url"),
-    ArticleField("image_url"),
-    ArticleField("image_caption", text="line"),
-    ArticleField("image_credit", text="line"),
-    ArticleField("image_alt", text="line"),
-    ArticleField("status"),
-    ArticleField("published_at", sql_type="timestamptz"),
+    ArticleField("title", text=_LINE), ArticleField("standfirst", text=_MULTILINE),
+    ArticleField("body", text=_MULTILINE), ArticleField("language"),
+    ArticleField("section", text=_LINE), ArticleField("edition", text=_LINE),
+    ArticleField("url"), ArticleField("image_url"), ArticleField("image_caption", text=_LINE),
+    ArticleField("image_credit", text=_LINE), ArticleField("image_alt", text=_LINE),
+    ArticleField("status"), ArticleField("published_at", sql_type="timestamptz"),
     ArticleField("expires_at", sql_type="timestamptz"),
-)
+)  # fmt: skip
 
 # In declaration order: the order serializers, forms and exports list them.
 FIELD_NAMES: tuple[str, ...] = tuple(each.name for each in ARTICLE_FIELDS)
-LINE_FIELDS: tuple[str, ...] = tuple(each.name for each in ARTICLE_FIELDS if each.text == "line")
+LINE_FIELDS: tuple[str, ...] = tuple(each.name for each in ARTICLE_FIELDS if each.text == _LINE)
 MULTILINE_FIELDS: tuple[str, ...] = tuple(
-    each.name for each in ARTICLE_FIELDS if each.text == "multiline"
+    each.name for each in ARTICLE_FIELDS if each.text == _MULTILINE
 )
 
 # Stored beside them, computed by the write path (never written by a client).
 DERIVED_FIELDS: tuple[ArticleField, ...] = (
-    ArticleField("slug"),
+    ArticleField("slug"), ArticleField("word_count", sql_type="integer"),
     ArticleField("created_at", sql_type="timestamptz"),
     ArticleField("updated_at", sql_type="timestamptz"),
-    ArticleField("word_count", sql_type="integer"),
-)
+)  # fmt: skip
 
 _BY_NAME = {each.name: each for each in (*ARTICLE_FIELDS, *DERIVED_FIELDS)}
 
