@@ -252,23 +252,26 @@ def _remember(
         cls=DjangoJSONEncoder,
     )
     with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO articles_knownobject
-                   (object, object_id, slug, public, tag_ids, author_ids, source_ids, changes_at)
-            SELECT %s, (r->>0)::bigint, r->>1, (r->>2)::boolean,
-                   ARRAY(SELECT jsonb_array_elements_text(r->3)::bigint),
-                   ARRAY(SELECT jsonb_array_elements_text(r->4)::bigint),
-                   ARRAY(SELECT jsonb_array_elements_text(r->5)::bigint),
-                   (r->>6)::timestamptz
-              FROM jsonb_array_elements(%s::jsonb) AS e(r)
-            ON CONFLICT (object, object_id) DO UPDATE
-               SET slug = EXCLUDED.slug, public = EXCLUDED.public, tag_ids = EXCLUDED.tag_ids,
-                   author_ids = EXCLUDED.author_ids, source_ids = EXCLUDED.source_ids,
-                   changes_at = EXCLUDED.changes_at
-            """,
-            [kind, document],
-        )
+        cursor.execute(_remember_sql(), [kind, document])
+
+
+@functools.cache
+def _remember_sql() -> str:
+    """The upsert of ``_remember``'s rows: ``[id, slug, public, *uses, changes_at]``."""
+    uses = ", ".join(
+        f"ARRAY(SELECT jsonb_array_elements_text(r->{3 + n})::bigint)" for n in range(len(_USES))
+    )
+    updated = ", ".join(f"{column} = EXCLUDED.{column}" for column in _USES)
+    return f"""
+        INSERT INTO articles_knownobject
+               (object, object_id, slug, public, {", ".join(_USES)}, changes_at)
+        SELECT %s, (r->>0)::bigint, r->>1, (r->>2)::boolean, {uses},
+               (r->>{3 + len(_USES)})::timestamptz
+          FROM jsonb_array_elements(%s::jsonb) AS e(r)
+        ON CONFLICT (object, object_id) DO UPDATE
+           SET slug = EXCLUDED.slug, public = EXCLUDED.public, {updated},
+               changes_at = EXCLUDED.changes_at
+        """
 
 
 def _forget(kind: str, ids: list[int]) -> None:
