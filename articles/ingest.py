@@ -1,51 +1,54 @@
-"""Reading and writing archives of articles: NDJSON or a JSON array in the API's write format,
-streamed in constant memory, checked record by record and stored batch by batch.
+"""Importing archives of articles (read by ``archives``) and raw pages: records checked with
+the write contract (``articles.contract``) and stored batch by batch (``bulk``), in forked
+workers when asked, with this host's search index following the import.
 
-A record is read under the API's own rules for a request body (nesting depth, valid Unicode,
-at most ``DATA_UPLOAD_MAX_MEMORY_SIZE`` bytes): one that breaks them, or that makes anything
-fail later, is reported as failed with its place and reason, and the import goes on."""
+A record that cannot be read, or that makes anything fail later, is reported as failed with its
+place and reason, and the import goes on."""
 
 from __future__ import annotations
 
 import contextlib
-import io
-import json
 import multiprocessing
 import os
 import zlib
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import Any
 
-import ijson
-from django.conf import settings
 from django.db import connection, connections
-from rest_framework.exceptions import ParseError
 from rest_framework.exceptions import ValidationError as DrfValidationError
 
 from articles import bulk, lifecycle, search
-from articles.api.parsers import TOO_DEEP, check_json
-from articles.api.serializers import ArticleWriteSerializer
+from articles.archives import Entry, entries, export_records
+from articles.contract import ArticleContract
 from articles.extract import extract
 from articles.lifeline import die_with_parent
 from articles.models import Article
 from articles.text import MarkupTooComplex
 
+# ``entries`` and ``export_records`` (``archives``) are taken from here too: the commands
+# read and write archives with them.
+__all__ = [
+    "BATCH_SIZE",
+    "IMPORT",
+    "Entry",
+    "IndexFollower",
+    "Report",
+    "entries",
+    "export_records",
+    "import_entries",
+    "import_raw_page",
+    "page_to_store",
+    "reason",
+    "store",
+    "upsert_values",
+]
+
 BATCH_SIZE = 500
 IMPORT = lifecycle.Actor("import")  # a command run without --user: every right
-
-
-@dataclass
-class Entry:
-    """One record of a file: where it is (a line, or a position in an array) and its value,
-    or why it could not be read."""
-
-    where: str
-    value: Any = None
-    error: str | None = None
 
 
 @dataclass
@@ -66,96 +69,6 @@ class Report:
             f"created {self.created}, updated {self.updated}, skipped {self.skipped}, "
             f"failed {len(self.failed)}"
         )
-
-
-def entries(stream: IO[bytes]) -> Iterator[Entry]:
-    """The records of NDJSON (one object per line) or of a JSON array, told apart by the
-    first character; an array is parsed incrementally (ijson), never loaded whole."""
-    buffered = io.BufferedReader(stream) if not hasattr(stream, "peek") else stream
-    head = buffered.peek(64).lstrip()
-    if head.startswith(b"\xef\xbb\xbf"):  # a byte order mark
-        buffered.read(3)
-        head = head[3:].lstrip()
-    if head.startswith(b"["):
-        yield from _array_entries(buffered)
-    else:
-        yield from _line_entries(buffered)
-
-
-def _line_entries(stream: IO[bytes]) -> Iterator[Entry]:
-    limit = _record_limit()
-    number = 0
-    while line := stream.readline(limit + 1 if limit else -1):
-        number += 1
-        if limit and len(line) > limit and not line.endswith(b"\n"):
-            while line and not line.endswith(b"\n"):  # skipped, never held whole
-                line = stream.readline(1 << 20)
-            yield Entry(f"line {number}", error=_too_large(limit))
-        elif line.strip():
-            yield _line_entry(f"line {number}", line)
-
-
-def _array_entries(stream: IO[bytes]) -> Iterator[Entry]:
-    number = 0
-    metered = _Metered(stream, _record_limit())
-    try:
-        for number, value in enumerate(ijson.items(metered, "item", use_float=True), start=1):
-            metered.record_read()
-            yield _checked_entry(f"record {number}", value)
-    except (ijson.JSONError, UnicodeDecodeError) as error:
-        yield Entry(f"record {number + 1}", error=f"not JSON: {error}; the rest is not read")
-    except _TooLarge as error:
-        yield Entry(f"record {number + 1}", error=f"{error}; the rest is not read")
-
-
-def _line_entry(where: str, line: bytes) -> Entry:
-    try:
-        value = json.loads(line)
-    except RecursionError:  # the decoder recurses once per level
-        return Entry(where, error=TOO_DEEP)
-    except ValueError as error:  # UnicodeDecodeError included
-        return Entry(where, error=f"not JSON: {error}")
-    return _checked_entry(where, value)
-
-
-def _checked_entry(where: str, value: Any) -> Entry:
-    """The record, or why the API would refuse it as a request body (depth, Unicode)."""
-    try:
-        check_json(value)
-    except ParseError as error:
-        return Entry(where, error=str(error.detail))
-    return Entry(where, value)
-
-
-def _record_limit() -> int:
-    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
-
-
-def _too_large(limit: int) -> str:
-    return f"larger than {limit:,} bytes, the largest request the API takes (MAX_BODY_MB)"
-
-
-class _TooLarge(Exception):
-    pass
-
-
-class _Metered:
-    """A stream that refuses to be read further once a record took more than ``limit`` bytes
-    (give or take the parser's buffer), so a huge record is never held whole."""
-
-    def __init__(self, stream: IO[bytes], limit: int) -> None:
-        self.stream, self.limit = stream, limit
-        self.read_so_far = self.record_start = 0
-
-    def read(self, size: int = -1) -> bytes:
-        if self.limit and self.read_so_far - self.record_start > self.limit:
-            raise _TooLarge(_too_large(self.limit))
-        data = self.stream.read(size)
-        self.read_so_far += len(data)
-        return data
-
-    def record_read(self) -> None:
-        self.record_start = self.read_so_far
 
 
 NOT_AN_OBJECT = "a record is a JSON object (an article in the API's write format)"
@@ -231,10 +144,10 @@ def upsert_values(
     may_update: bool = True,
     actor: lifecycle.Actor = IMPORT,
 ) -> list[bulk.Outcome]:
-    """Articles in the write format, each checked with the API's write serializer (errors as a
+    """Articles in the write format, each checked with the write contract (errors as the API's
     400 gives them) and the valid ones stored together (``bulk.upsert_many``): an outcome for
     each, in order. Used by the import and by ``POST /articles/bulk/``."""
-    serializer = ArticleWriteSerializer()
+    serializer = ArticleContract()
     outcomes: list[bulk.Outcome | None] = [None] * len(values)
     valid: dict[int, dict[str, Any]] = {}
     for number, value in enumerate(values):
@@ -399,7 +312,7 @@ def import_raw_page(
         return bulk.Outcome(bulk.ERROR, errors=str(error))
     except Exception as error:  # a page that makes extraction fail is this page's failure
         return bulk.unexpected(error)
-    serializer = ArticleWriteSerializer(data=page)
+    serializer = ArticleContract(data=page)
     if not serializer.is_valid():
         return bulk.Outcome(bulk.ERROR, errors=reason(serializer.errors))
     return bulk.upsert_one(
@@ -409,33 +322,3 @@ def import_raw_page(
         may_create=True,
         may_update=True,
     )
-
-
-# --- export --------------------------------------------------------------------------------------
-
-EXPORTED_FIELDS = [
-    "title", "standfirst", "body", "language", "section", "edition", "url", "image_url",
-    "image_caption", "image_credit", "image_alt", "status", "published_at", "expires_at",
-]  # fmt: skip
-
-
-def export_records(articles: Iterable[Article]) -> Iterator[dict[str, Any]]:
-    """Articles in the write format, relations by name: what ``import_entries`` reads back.
-    ``articles`` must prefetch bylines' authors, tags and quotes' sources."""
-    for article in articles:
-        record = {name: getattr(article, name) for name in EXPORTED_FIELDS}
-        for name in ("published_at", "expires_at"):
-            if record[name] is not None:
-                record[name] = record[name].isoformat()
-        record["authors"] = [byline.author.name for byline in article.bylines.all()]
-        record["tags"] = [tag.name for tag in article.tags.all()]
-        record["quotes"] = [
-            {
-                "source": quote.source.name,
-                "kind": quote.source.kind,
-                "description": quote.source.description,
-                "text": quote.text,
-            }
-            for quote in article.quotes.all()
-        ]
-        yield record

@@ -41,6 +41,13 @@ class NamedKind:
     """Its code in the search change log (one character, stored)."""
     verbose_name: str
     """As the admin and messages name it."""
+    own_fields: tuple[str, ...] = ()
+    """Its model's text fields beside the name that a write fills in (blank when not given):
+    bulk writes insert them."""
+    line_fields: tuple[str, ...] = ()
+    """Of those, one line of text (control characters become spaces or go)."""
+    multiline_fields: tuple[str, ...] = ()
+    """Of those, text of several lines."""
 
     @property
     def order(self) -> int:
@@ -80,11 +87,13 @@ TAG = NamedKind(
 AUTHOR = NamedKind(
     name="author", plural="authors", model_name="Author", link_model_name="Byline",
     link_column="author_id", relation="authors", change_code="p", verbose_name="author",
+    own_fields=("bio", "url"), multiline_fields=("bio",),
 )  # fmt: skip
 SOURCE = NamedKind(
     name="source", plural="sources", model_name="QuotedSource", link_model_name="Quotation",
     link_column="source_id", relation="quotes__source", change_code="s",
-    verbose_name="quoted source",
+    verbose_name="quoted source", own_fields=("kind", "description"),
+    line_fields=("description",),
 )  # fmt: skip
 
 NAMED_KINDS: tuple[NamedKind, ...] = (TAG, AUTHOR, SOURCE)

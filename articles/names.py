@@ -28,8 +28,8 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from articles import events, search, services
-from articles.models import Aliased, Article, Author, Byline, NamedEntity, Quotation, QuotedSource
+from articles import events, kinds, search, services
+from articles.models import Aliased, Article, Byline, NamedEntity, Quotation, QuotedSource
 from articles.selectors import article_ids_using
 from articles.text import make_slug, normalise_name
 from articles.transactions import retrying
@@ -274,8 +274,7 @@ def merge(entity: NamedEntity, *, into: str) -> NamedEntity:
     if target.wikidata_id is None:
         target.wikidata_id = entity.wikidata_id
     target.save()
-    kind = {Author: search.AUTHOR, QuotedSource: search.SOURCE}[model]
-    search.record_changes(kind, [old_id, target.pk])
+    search.record_changes(kinds.of_model(model).change_code, [old_id, target.pk])
     # The moved articles show the target now (their ETags change); the target's own articles
     # are found by its new aliases.
     if moved:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -28,7 +28,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Now
 
-from articles import search
+from articles import kinds, search
 from articles.models import (
     Article,
     Author,
@@ -40,6 +40,7 @@ from articles.models import (
     QuotedSource,
     Tag,
 )
+from articles.rows import DUPLICATE_OF_SQL, DUPLICATES_COUNT_SQL, ROW_COLUMNS, ROWS_SQL, ArticleRow
 from newsapi import replicas
 
 Row = TypeVar("Row", bound=Model)
@@ -155,12 +156,8 @@ def tags_in_order() -> QuerySet[Tag]:
 
 def article_links(model: type) -> tuple[type[Model], str]:
     """Where articles name a tag, author or quoted source: the link model and its column."""
-    links = {
-        Tag: (Article.tags.through, "tag_id"),
-        Author: (Byline, "author_id"),
-        QuotedSource: (Quotation, "source_id"),
-    }
-    return links[model]
+    kind = kinds.of_model(model)
+    return kind.link_model, kind.link_column
 
 
 def article_ids_using(entity: NamedEntity) -> list[int]:
@@ -213,6 +210,13 @@ def sources_with_counts() -> QuerySet[QuotedSource]:
     ).order_by(ALPHABETICAL, "id")
 
 
+def names_with_counts(model: type[NamedEntity]) -> QuerySet:
+    """Tags, authors or sources as their lists show them, with their counts."""
+    if model is Tag:
+        return tags_with_counts()
+    return authors_with_counts() if model is Author else sources_with_counts()
+
+
 def quotes_with_relations() -> QuerySet[Quotation]:
     """Quotations with their source and article, newest article first."""
     quotes = (
@@ -253,107 +257,6 @@ def in_order(rows: QuerySet[Row], ids: Sequence[int], ranks: dict[int, float]) -
     return ordered
 
 
-@dataclass
-class ArticleRow:
-    """An article as lists show it, read in one statement with its relations."""
-
-    id: int
-    title: str
-    slug: str
-    standfirst: str
-    language: str
-    section: str
-    edition: str
-    url: str | None
-    image_url: str | None
-    image_caption: str
-    image_credit: str
-    image_alt: str
-    status: str
-    published_at: datetime.datetime | None
-    expires_at: datetime.datetime | None
-    created_at: datetime.datetime
-    updated_at: datetime.datetime
-    word_count: int
-    authors: list[dict[str, str]]
-    tags: list[dict[str, str]]
-    quotes: list[dict[str, Any]]
-    duplicate_of: int | None = None
-    duplicates_count: int = 0
-    body: str = ""
-    rank: float | None = None
-    highlights: dict[str, Any] | None = field(default=None)
-
-    @classmethod
-    def from_article(cls, article: Article) -> ArticleRow:
-        """The same from a model instance with ``with_relations`` prefetched."""
-        scalars = {name: getattr(article, name) for name in _ROW_COLUMNS}
-        return cls(
-            **scalars,
-            authors=[{"name": b.author.name, "slug": b.author.slug} for b in article.bylines.all()],
-            tags=[{"name": t.name, "slug": t.slug} for t in article.tags.all()],
-            quotes=[
-                {"source": {"name": q.source.name, "slug": q.source.slug, "kind": q.source.kind,
-                            "description": q.source.description},
-                 "text": q.text}
-                for q in article.quotes.all()
-            ],
-            body=article.__dict__.get("body", ""),
-            duplicate_of=getattr(article, "duplicate_of", None),
-            duplicates_count=getattr(article, "duplicates_count", 0),
-            rank=getattr(article, "rank", None),
-            highlights=getattr(article, "highlights", None),
-        )  # fmt: skip
-
-
-_ROW_COLUMNS = (
-    "id", "title", "slug", "standfirst", "language", "section", "edition", "url", "image_url",
-    "image_caption", "image_credit", "image_alt", "status", "published_at", "expires_at",
-    "created_at", "updated_at", "word_count",
-)  # fmt: skip
-# The relations in the order the prefetches of ``with_relations`` give them.
-_ROWS_SQL = """
-SELECT {columns}, {body}, {duplicate_of}, {duplicates_count},
-       COALESCE((SELECT json_agg(json_build_object('name', au.name, 'slug', au.slug)
-                                 ORDER BY b.position, b.id)
-                   FROM articles_byline b JOIN articles_author au ON au.id = b.author_id
-                  WHERE b.article_id = a.id), '[]'),
-       COALESCE((SELECT json_agg(json_build_object('name', t.name, 'slug', t.slug)
-                                 ORDER BY at.id)
-                   FROM articles_article_tags at JOIN articles_tag t ON t.id = at.tag_id
-                  WHERE at.article_id = a.id), '[]'),
-       COALESCE((SELECT json_agg(json_build_object(
-                        'source', json_build_object('name', s.name, 'slug', s.slug,
-                                                    'kind', s.kind,
-                                                    'description', s.description),
-                        'text', q.text) ORDER BY q.position, q.id)
-                   FROM articles_quotation q JOIN articles_quotedsource s ON s.id = q.source_id
-                  WHERE q.article_id = a.id), '[]')
-  FROM articles_article a
- WHERE a.id = ANY(%s)
-"""
-
-# Near-duplicates as a viewer sees them (``Viewer.params``): of the article ``{outer}``'s
-# group, the members the viewer may see (drafts, scheduled and expired ones only to whom
-# may see them; ``live()`` in SQL, at the statement's time).
-_VISIBLE_MEMBERS = """
-  FROM articles_fingerprint mine
-  JOIN articles_fingerprint other ON other.group_id = mine.group_id
-  JOIN articles_article m ON m.id = other.article_id
- WHERE mine.article_id = {outer}.id AND mine.group_id IS NOT NULL
-   AND (%s OR m.created_by_id = %s
-        OR (m.status = 'published' AND m.published_at <= statement_timestamp()
-            AND (m.expires_at IS NULL OR m.expires_at > statement_timestamp())))
-"""
-# duplicate_of: the group's earliest such member (by published_at, undated last, then id),
-# null when that is the article itself; duplicates_count: the other such members.
-DUPLICATE_OF_SQL = (
-    "NULLIF((SELECT m.id" + _VISIBLE_MEMBERS
-    + " ORDER BY m.published_at ASC NULLS LAST, m.id LIMIT 1), {outer}.id)"
-)  # fmt: skip
-DUPLICATES_COUNT_SQL = "(SELECT count(*)" + _VISIBLE_MEMBERS + " AND m.id <> {outer}.id)"
-
-
 def with_duplicates(articles: QuerySet[Article], viewer: Viewer) -> QuerySet[Article]:
     """Annotate ``duplicate_of`` and ``duplicates_count`` as ``viewer`` sees them."""
     outer = Article._meta.db_table
@@ -382,8 +285,8 @@ def article_rows(
     near-duplicates as ``viewer`` sees them: one statement."""
     if not ids:
         return {}
-    sql = _ROWS_SQL.format(
-        columns=", ".join(f"a.{name}" for name in _ROW_COLUMNS),
+    sql = ROWS_SQL.format(
+        columns=", ".join(f"a.{name}" for name in ROW_COLUMNS),
         body="a.body" if body else "''",
         duplicate_of=DUPLICATE_OF_SQL.format(outer="a"),
         duplicates_count=DUPLICATES_COUNT_SQL.format(outer="a"),
@@ -400,13 +303,13 @@ def article_rows(
         with connections[replicas.PRIMARY].cursor() as cursor:
             cursor.execute(sql, [*params[:-1], sorted(missing)])
             rows += cursor.fetchall()
-    width = len(_ROW_COLUMNS)
+    width = len(ROW_COLUMNS)
     found = {}
     for row in rows:
         article = ArticleRow(
-            *row[:width], body=row[width], duplicate_of=row[width + 1],
-            duplicates_count=row[width + 2], authors=row[width + 3], tags=row[width + 4],
-            quotes=row[width + 5],
+            **dict(zip(ROW_COLUMNS, row[:width], strict=True)), body=row[width],
+            duplicate_of=row[width + 1], duplicates_count=row[width + 2],
+            authors=row[width + 3], tags=row[width + 4], quotes=row[width + 5],
         )  # fmt: skip
         found[article.id] = article
     return found

@@ -14,7 +14,7 @@ from django.urls import reverse
 from articles import services
 from articles.extract import quotations
 from articles.ingest import entries, import_entries
-from articles.models import Article, Quotation
+from articles.models import Article, Quotation, QuotedSource
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +88,7 @@ def test_the_admin_refuses_too_many_as_a_form_error(admin_client_logged_in, sett
     from tests.test_admin import article_form
 
     story = ArticleFactory(title="Admin limits", body="Plain body.", tags=[], authors=[])
-    source = services.get_or_create_named(services.QuotedSource, "Paul Martin")
+    source = services.get_or_create_named(QuotedSource, "Paul Martin")
     settings.ARTICLE_MAX_QUOTES = 5  # the request's field count stays below Django's own cap
     count = settings.ARTICLE_MAX_QUOTES + 1
     rows = {"quotes-TOTAL_FORMS": str(count)}

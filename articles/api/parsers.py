@@ -2,7 +2,8 @@
 
 Python's JSON decoder recurses once per nesting level and Python strings may hold lone
 surrogates ("\\ud800"), which nothing downstream can encode: both are refused here with a 400,
-before any view sees the data.
+before any view sees the data (the rule is ``articles.contract.check_json``, which the import
+applies to its records too).
 """
 
 from __future__ import annotations
@@ -12,27 +13,7 @@ from typing import Any
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser, JSONParser
 
-MAX_DEPTH = 32
-TOO_DEEP = f"JSON nested deeper than {MAX_DEPTH} levels."
-
-
-def check_json(value: Any, depth: int = 0) -> None:
-    """Refuse (``ParseError``) a parsed value nested too deep or holding a lone surrogate;
-    the import checks its records with it too."""
-    if depth > MAX_DEPTH:
-        raise ParseError(TOO_DEEP)
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ParseError("JSON string with an unpaired surrogate (invalid Unicode).") from None
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            check_json(key, depth + 1)
-            check_json(item, depth + 1)
-    elif isinstance(value, list):
-        for item in value:
-            check_json(item, depth + 1)
+from articles.contract import TOO_DEEP, check_json
 
 
 class SafeJSONParser(JSONParser):

@@ -13,33 +13,22 @@ is article 7), and any other parameter changes nothing there either.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
+
+# The body's rule is the write contract's, below the API (the import applies it too).
+from articles.contract import KnownFields as KnownFields
+from articles.contract import unknown_error
 
 # Routes whose answer no query parameter shapes (see the module's docstring).
 IGNORING_ACTIONS = frozenset({"retrieve", "update", "partial_update", "destroy", "create"})
 # Taken everywhere: DRF's format override (``?format=json``, ``?format=api``).
 UNIVERSAL = frozenset({api_settings.URL_FORMAT_OVERRIDE} - {None})
-# A form posted from the browsable API carries its CSRF token beside the fields.
-FORM_EXTRAS = frozenset({"csrfmiddlewaretoken"})
-
-
-def _unknown_error(
-    unknown: Iterable[str], known: Iterable[str], what: str, read_only: Iterable[str] = ()
-) -> ValidationError:
-    known_list = ", ".join(sorted(known)) or "none"
-    message = f"Unknown {what}. Known {what}s: {known_list}."
-    read_only_message = f"Read-only: the server sets it. Known {what}s: {known_list}."
-    read_only = set(read_only)
-    return ValidationError(
-        {name: [read_only_message if name in read_only else message] for name in sorted(unknown)}
-    )
 
 
 def refuse_unknown_parameters(params: Iterable[str], known: Iterable[str]) -> None:
@@ -48,7 +37,7 @@ def refuse_unknown_parameters(params: Iterable[str], known: Iterable[str]) -> No
     known = set(known)
     unknown = set(params) - known - UNIVERSAL
     if unknown:
-        raise _unknown_error(unknown, known, "parameter")
+        raise unknown_error(unknown, known, "parameter")
 
 
 # A view mixin: a query parameter the route does not take is a 400 that names it and lists
@@ -93,20 +82,3 @@ class QueryParameters:
         if taken is None:
             return
         refuse_unknown_parameters(request.query_params, taken - UNIVERSAL)
-
-
-# A serializer mixin: a body field the serializer does not take (an unknown name or a read-only
-# field) is a 400 that names it and lists the fields it takes. ``also_taken`` names other keys
-# that ``to_internal_value`` reads (aliases).
-class KnownFields:
-    also_taken: tuple[str, ...] = ()
-
-    def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, Mapping):
-            fields = self.fields.items()  # type: ignore[attr-defined]
-            read_only = {name for name, field in fields if field.read_only}
-            taken = {name for name, _ in fields} - read_only | set(self.also_taken)
-            unknown = set(data) - taken - FORM_EXTRAS
-            if unknown:
-                raise _unknown_error(unknown, taken, "field", read_only)
-        return super().to_internal_value(data)  # type: ignore[misc]

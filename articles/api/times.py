@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from rest_framework import serializers
 
+from articles import contract
+
 WRITTEN_TIMES = (
     "ISO 8601. Without an offset (`2026-11-20T07:00:00`) it is read in the newsroom's zone "
     "(`TIME_ZONE`, default UTC); answers are always in UTC."
@@ -22,11 +24,8 @@ def utc_text(value: datetime.datetime) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-class DateTimeField(serializers.DateTimeField):
-    def default_timezone(self) -> datetime.tzinfo:
-        # Not the active zone: the admin's requests (and their events' data) activate none.
-        return timezone.get_default_timezone()
-
+# The contract's (a time without an offset is read in the newsroom's zone), answered in UTC.
+class DateTimeField(contract.DateTimeField):
     def to_representation(self, value: Any) -> Any:
         if isinstance(value, datetime.datetime) and timezone.is_aware(value):
             return utc_text(value)

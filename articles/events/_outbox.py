@@ -19,6 +19,7 @@ publishing and unpublishing articles of one tag decide one after the other.
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,17 +32,18 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from articles import selectors
-from articles.events.models import ARTICLE, AUTHOR, SOURCE, TAG
-from articles.models import Author, NamedEntity, QuotedSource, Tag
+from articles.events.models import ARTICLE
+from articles.kinds import NAMED_KINDS, by_name, of_model
+from articles.models import NamedEntity
 
-NAME_MODELS: dict[str, type[NamedEntity]] = {TAG: Tag, AUTHOR: Author, SOURCE: QuotedSource}
-NAME_KINDS = {model: kind for kind, model in NAME_MODELS.items()}
-_USE_COLUMNS = {TAG: "tag_ids", AUTHOR: "author_ids", SOURCE: "source_ids"}
-_USES = ("tag_ids", "author_ids", "source_ids")
+# An event's object is a named kind's ``name`` (``tag``); ``KnownObject`` keeps the ids of the
+# names an article uses in a column a kind (``tag_ids``).
+_USE_COLUMNS = {kind.name: f"{kind.name}_ids" for kind in NAMED_KINDS}
+_USES = tuple(_USE_COLUMNS.values())
 READER = AnonymousUser()
 EVENT_TYPES = frozenset(
     [f"article.{verb}" for verb in ("created", "published", "updated", "unpublished", "deleted")]
-    + [f"{kind}.{verb}" for kind in NAME_MODELS for verb in ("created", "updated", "deleted")]
+    + [f"{kind.name}.{verb}" for kind in NAMED_KINDS for verb in ("created", "updated", "deleted")]
 )
 
 
@@ -112,7 +114,7 @@ def articles_changed(article_ids: Iterable[int], *, written: bool = True) -> Non
     )
     _forget(ARTICLE, [pk for pk in ids if pk not in rows])
     _insert(events)
-    touched: dict[str, set[int]] = {TAG: set(), AUTHOR: set(), SOURCE: set()}
+    touched: dict[str, set[int]] = {kind: set() for kind in _USE_COLUMNS}
     for pk in ids:
         for kind, column in _USE_COLUMNS.items():
             if pk in known:
@@ -124,7 +126,7 @@ def articles_changed(article_ids: Iterable[int], *, written: bool = True) -> Non
 
 def names_changed(model: type[NamedEntity], ids: Iterable[int]) -> None:
     """Events for tags, authors or sources this transaction created, changed or deleted."""
-    _names(NAME_KINDS[model], set(ids), explicit=True)
+    _names(of_model(model).name, set(ids), explicit=True)
 
 
 def _names(kind: str, name_ids: set[int], *, explicit: bool) -> None:
@@ -132,7 +134,7 @@ def _names(kind: str, name_ids: set[int], *, explicit: bool) -> None:
     if not ids:
         return
     known = _locked_known(kind, ids)
-    model = NAME_MODELS[kind]
+    model = by_name(kind).model
     chosen = model.objects.filter(pk__in=_among(ids))
     slugs = dict(chosen.values_list("pk", "slug"))
     public = set(selectors.visible_names(chosen, READER).values_list("pk", flat=True))
@@ -202,8 +204,8 @@ def _locked_known(kind: str, ids: list[int]) -> dict[int, _Known]:
     """What the feed told of these objects, their rows locked (in id order)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            """
-            SELECT object_id, slug, public, tag_ids, author_ids, source_ids
+            f"""
+            SELECT object_id, slug, public, {", ".join(_USES)}
               FROM articles_knownobject
              WHERE object = %s AND object_id = ANY(%s::bigint[])
              ORDER BY object_id
@@ -217,21 +219,20 @@ def _locked_known(kind: str, ids: list[int]) -> dict[int, _Known]:
 def _uses(article_ids: list[int]) -> dict[int, dict[str, list[int]]]:
     """The tags, authors and sources each article names now."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT a.id,
-                   ARRAY(SELECT tag_id FROM articles_article_tags WHERE article_id = a.id),
-                   ARRAY(SELECT author_id FROM articles_byline WHERE article_id = a.id),
-                   ARRAY(SELECT DISTINCT source_id FROM articles_quotation
-                          WHERE article_id = a.id)
-              FROM articles_article a WHERE a.id = ANY(%s)
-            """,
-            [article_ids],
-        )
-        return {
-            pk: {"tag_ids": tags, "author_ids": authors, "source_ids": sources}
-            for pk, tags, authors, sources in cursor.fetchall()
-        }
+        cursor.execute(_uses_sql(), [article_ids])
+        return {pk: dict(zip(_USES, ids, strict=True)) for pk, *ids in cursor.fetchall()}
+
+
+@functools.cache
+def _uses_sql() -> str:
+    """The ids of every kind's names each article links to (a source is quoted more than
+    once: each id once)."""
+    arrays = ", ".join(
+        f"ARRAY(SELECT DISTINCT {kind.link_column} FROM {kind.link_model._meta.db_table} "
+        "WHERE article_id = a.id)"
+        for kind in NAMED_KINDS
+    )
+    return f"SELECT a.id, {arrays} FROM articles_article a WHERE a.id = ANY(%s)"
 
 
 def _remember(
@@ -251,23 +252,26 @@ def _remember(
         cls=DjangoJSONEncoder,
     )
     with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO articles_knownobject
-                   (object, object_id, slug, public, tag_ids, author_ids, source_ids, changes_at)
-            SELECT %s, (r->>0)::bigint, r->>1, (r->>2)::boolean,
-                   ARRAY(SELECT jsonb_array_elements_text(r->3)::bigint),
-                   ARRAY(SELECT jsonb_array_elements_text(r->4)::bigint),
-                   ARRAY(SELECT jsonb_array_elements_text(r->5)::bigint),
-                   (r->>6)::timestamptz
-              FROM jsonb_array_elements(%s::jsonb) AS e(r)
-            ON CONFLICT (object, object_id) DO UPDATE
-               SET slug = EXCLUDED.slug, public = EXCLUDED.public, tag_ids = EXCLUDED.tag_ids,
-                   author_ids = EXCLUDED.author_ids, source_ids = EXCLUDED.source_ids,
-                   changes_at = EXCLUDED.changes_at
-            """,
-            [kind, document],
-        )
+        cursor.execute(_remember_sql(), [kind, document])
+
+
+@functools.cache
+def _remember_sql() -> str:
+    """The upsert of ``_remember``'s rows: ``[id, slug, public, *uses, changes_at]``."""
+    uses = ", ".join(
+        f"ARRAY(SELECT jsonb_array_elements_text(r->{3 + n})::bigint)" for n in range(len(_USES))
+    )
+    updated = ", ".join(f"{column} = EXCLUDED.{column}" for column in _USES)
+    return f"""
+        INSERT INTO articles_knownobject
+               (object, object_id, slug, public, {", ".join(_USES)}, changes_at)
+        SELECT %s, (r->>0)::bigint, r->>1, (r->>2)::boolean, {uses},
+               (r->>{3 + len(_USES)})::timestamptz
+          FROM jsonb_array_elements(%s::jsonb) AS e(r)
+        ON CONFLICT (object, object_id) DO UPDATE
+           SET slug = EXCLUDED.slug, public = EXCLUDED.public, {updated},
+               changes_at = EXCLUDED.changes_at
+        """
 
 
 def _forget(kind: str, ids: list[int]) -> None:
@@ -315,21 +319,13 @@ def _article_data(rows: dict[int, selectors.ArticleRow]) -> dict[int, dict[str, 
 
 
 def _counted(kind: str):
-    return {
-        TAG: selectors.tags_with_counts,
-        AUTHOR: selectors.authors_with_counts,
-        SOURCE: selectors.sources_with_counts,
-    }[kind]()
+    return selectors.names_with_counts(by_name(kind).model)
 
 
 def _name_data(kind: str, rows: list[NamedEntity]) -> dict[int, dict[str, Any]]:
     from articles.api import serializers
 
-    serializer = {
-        TAG: serializers.TagSerializer,
-        AUTHOR: serializers.AuthorSerializer,
-        SOURCE: serializers.QuotedSourceSerializer,
-    }[kind]
+    serializer = serializers.named_serializer(by_name(kind).model)
     # One serializer for all: DRF builds a serializer's fields anew for each instance.
     data = serializer(rows, many=True).data
     return {row.pk: dict(item) for row, item in zip(rows, data, strict=True)}

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from articles.fields import FIELD_NAMES
 from articles.lifecycle._workflow import Actor
 
 # Stored in ``content`` but not shown as changes of their own: they follow other fields.
@@ -57,10 +58,8 @@ _RELATIONS_SQL = """
 @functools.cache
 def content_columns() -> tuple[str, ...]:
     """The article's columns a revision keeps: every field a write takes (one declaration,
-    ``services.ARTICLE_FIELDS``), its slug and its word count."""
-    from articles.services import ARTICLE_FIELDS  # services call this module
-
-    return (*sorted(ARTICLE_FIELDS), "slug", *DERIVED)
+    ``articles.fields``), its slug and its word count."""
+    return (*sorted(FIELD_NAMES), "slug", *DERIVED)
 
 
 @functools.cache
@@ -145,9 +144,7 @@ def record(ids: Collection[int], *, actor: Actor, before: str = "{}") -> set[int
 def as_write(content: Mapping[str, Any], *, current_names: Mapping[str, dict[int, str]]) -> dict:
     """A revision's content as ``services.article_update`` takes it: fields, and the names of
     its authors, tags and quote sources (a name renamed since goes by its name now)."""
-    from articles.services import ARTICLE_FIELDS
-
-    fields: dict[str, Any] = {key: content[key] for key in ARTICLE_FIELDS if key in content}
+    fields: dict[str, Any] = {key: content[key] for key in FIELD_NAMES if key in content}
     if fields.get("published_at"):
         fields["published_at"] = datetime.datetime.fromisoformat(fields["published_at"])
 
@@ -169,9 +166,9 @@ def as_write(content: Mapping[str, Any], *, current_names: Mapping[str, dict[int
 
 
 def as_row(content: Mapping[str, Any], *, article: Any, saved_at: datetime.datetime) -> Any:
-    """A revision's content as the detail shows an article (``selectors.ArticleRow``): the
+    """A revision's content as the detail shows an article (``rows.ArticleRow``): the
     article's id and creation, ``updated_at`` the revision's time."""
-    from articles.selectors import ArticleRow
+    from articles.rows import ArticleRow
 
     def ref(item: Mapping[str, Any]) -> dict[str, Any]:
         return {"name": item["name"], "slug": item["slug"]}

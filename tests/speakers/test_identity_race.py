@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from rest_framework.test import APIClient
 
 from articles import bulk, names, services
-from articles.models import Author, QuotedSource, TakenSlug
+from articles.models import Article, Author, QuotedSource, TakenSlug
 from tests.conftest import EDITOR_PERMISSIONS
 from tests.factories import UserFactory
 
@@ -104,7 +104,7 @@ def test_a_write_naming_an_alias_being_added_gets_the_aliased_entity(model, name
     assert results["first"] == [alias], results
     assert isinstance(results["second"], int), results
     assert waited  # the write came while the alias was uncommitted, and waited for it
-    stored = services.Article.objects.get(pk=results["second"])
+    stored = Article.objects.get(pk=results["second"])
     if model is QuotedSource:
         assert [q.source_id for q in stored.quotes.all()] == [entity.pk]
     else:

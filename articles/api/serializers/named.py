@@ -1,0 +1,142 @@
+"""Tags, authors and quoted sources (the slug follows the name), and quotations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from articles import kinds, names, services
+from articles.api import times
+from articles.api.serializers.articles import LinksSerializer, SourceRefSerializer, api_url
+from articles.contract import KnownFields
+from articles.models import WIKIDATA_ID, Author, QuotedSource, Tag
+from articles.text import make_slug
+
+
+class NamedEntitySerializer(KnownFields, times.ModelSerializer):
+    """Shared by tags, authors and sources: the slug follows the name."""
+
+    slug = serializers.CharField(read_only=True)
+    wikidata_id = serializers.RegexField(
+        WIKIDATA_ID.regex,
+        max_length=20,
+        required=False,
+        allow_null=True,
+        error_messages={"invalid": WIKIDATA_ID.message},
+        help_text="Its Wikidata item (`Q` and digits, e.g. `Q3874799`), unique; null for none. "
+        "Not looked up.",
+    )
+    links = serializers.SerializerMethodField()
+
+    @extend_schema_field(LinksSerializer)
+    def get_links(self, entity) -> dict[str, str]:
+        route = f"{kinds.of_model(self.Meta.model).name}-detail"  # "tag-detail"
+        return {"self": api_url(self, reverse(route, kwargs={"slug": entity.slug}))}
+
+    def create(self, validated_data: dict[str, Any]):
+        return services.named_create(self.Meta.model, **validated_data)
+
+    def update(self, entity, validated_data: dict[str, Any]):
+        return services.named_update(entity, **validated_data)
+
+    def validate_name(self, name: str) -> str:
+        if not make_slug(name):
+            raise serializers.ValidationError("A name needs a letter or digit.")
+        return name
+
+
+class TagSerializer(NamedEntitySerializer):
+    article_count = serializers.IntegerField(read_only=True, help_text="Published articles.")
+
+    class Meta:
+        model = Tag
+        fields = ["name", "slug", "wikidata_id", "article_count", "links"]
+        extra_kwargs = {"name": {"validators": []}}
+
+
+def _aliases() -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.CharField(max_length=200),
+        required=False,
+        max_length=names.MAX_ALIASES,
+        help_text="Other spellings of the name: a write that names one (a quote's `source`, a "
+        "byline) gets this one, and so do `q` and suggestions. Unique across names and "
+        "aliases (409 naming the other one).",
+    )
+
+
+class AuthorSerializer(NamedEntitySerializer):
+    aliases = _aliases()
+    article_count = serializers.IntegerField(read_only=True, help_text="Published articles.")
+
+    class Meta:
+        model = Author
+        fields = ["name", "slug", "aliases", "wikidata_id", "bio", "url", "article_count", "links"]
+        extra_kwargs = {"name": {"validators": []}}
+
+
+class QuotedSourceSerializer(NamedEntitySerializer):
+    aliases = _aliases()
+    quote_count = serializers.IntegerField(
+        read_only=True, help_text="Quotations in published articles."
+    )
+    article = serializers.IntegerField(
+        source="article_id",
+        read_only=True,
+        allow_null=True,
+        help_text="An anonymous source's article (it belongs to that one); null for others.",
+    )
+
+    class Meta:
+        model = QuotedSource
+        fields = [
+            "name", "slug", "kind", "description", "aliases", "wikidata_id", "article",
+            "quote_count", "links",
+        ]  # fmt: skip
+        extra_kwargs = {
+            "name": {"validators": []},
+            "kind": {"help_text": "person, organization or other; anonymous sources are made "
+                                  'by quotes (`"kind": "anonymous"`), each in its article.'},
+        }  # fmt: skip
+
+
+class QuotedSourceDetailSerializer(QuotedSourceSerializer):
+    first_quoted_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="Publication of the first article quoting it."
+    )
+    last_quoted_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="Publication of the latest article quoting it."
+    )
+
+    class Meta(QuotedSourceSerializer.Meta):
+        fields = [*QuotedSourceSerializer.Meta.fields[:-1], "first_quoted_at",
+                  "last_quoted_at", "links"]  # fmt: skip
+
+
+def named_serializer(model: type) -> type[NamedEntitySerializer]:
+    """The serializer of a tag, author or quoted source (as its list shows it)."""
+    return next(s for s in NamedEntitySerializer.__subclasses__() if s.Meta.model is model)
+
+
+class QuotationArticleSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    language = serializers.CharField(read_only=True)
+    published_at = times.DateTimeField(read_only=True, allow_null=True)
+
+
+class QuotationSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    text = serializers.CharField(read_only=True)
+    position = serializers.IntegerField(read_only=True)
+    source = SourceRefSerializer(read_only=True)
+    article = QuotationArticleSerializer(read_only=True)
+    rank = serializers.SerializerMethodField(help_text="Relevance to `q`; null without `q`.")
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_rank(self, quote: Any) -> float | None:
+        rank = getattr(quote, "rank", None)
+        return None if rank is None else round(float(rank), 6)
