@@ -9,46 +9,26 @@ ordering (lists, facets), its pagination (``page``, ``page_size``) and its
 creates (``POST`` to a collection) take no query parameters and ignore any: they share their
 URL with a list, whose parameters clients and the browsable API carry over (``/articles/7/?q=x``
 is article 7), and any other parameter changes nothing there either.
+
+The refusal itself (``refuse_unknown_parameters``) lives below the API, in
+``articles.parameters``: the feeds refuse unknown parameters too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
-from rest_framework.settings import api_settings
+
+from articles.parameters import UNIVERSAL, refuse_unknown_parameters, unknown_error
 
 # Routes whose answer no query parameter shapes (see the module's docstring).
 IGNORING_ACTIONS = frozenset({"retrieve", "update", "partial_update", "destroy", "create"})
-# Taken everywhere: DRF's format override (``?format=json``, ``?format=api``).
-UNIVERSAL = frozenset({api_settings.URL_FORMAT_OVERRIDE} - {None})
 # A form posted from the browsable API carries its CSRF token beside the fields.
 FORM_EXTRAS = frozenset({"csrfmiddlewaretoken"})
-
-
-def _unknown_error(
-    unknown: Iterable[str], known: Iterable[str], what: str, read_only: Iterable[str] = ()
-) -> ValidationError:
-    known_list = ", ".join(sorted(known)) or "none"
-    message = f"Unknown {what}. Known {what}s: {known_list}."
-    read_only_message = f"Read-only: the server sets it. Known {what}s: {known_list}."
-    read_only = set(read_only)
-    return ValidationError(
-        {name: [read_only_message if name in read_only else message] for name in sorted(unknown)}
-    )
-
-
-def refuse_unknown_parameters(params: Iterable[str], known: Iterable[str]) -> None:
-    """A 400 naming each of ``params`` that is not ``known`` (DRF's format override is taken
-    everywhere), listing those that are."""
-    known = set(known)
-    unknown = set(params) - known - UNIVERSAL
-    if unknown:
-        raise _unknown_error(unknown, known, "parameter")
 
 
 # A view mixin: a query parameter the route does not take is a 400 that names it and lists
@@ -108,5 +88,5 @@ class KnownFields:
             taken = {name for name, _ in fields} - read_only | set(self.also_taken)
             unknown = set(data) - taken - FORM_EXTRAS
             if unknown:
-                raise _unknown_error(unknown, taken, "field", read_only)
+                raise unknown_error(unknown, taken, "field", read_only)
         return super().to_internal_value(data)  # type: ignore[misc]
