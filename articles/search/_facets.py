@@ -13,7 +13,8 @@ from collections import OrderedDict
 from dataclasses import astuple
 
 from articles.search._engine import engine
-from articles.search._search import ArticleSearch, article_query, next_change
+from articles.search._filters import ArticleSearch, next_change
+from articles.search._search import article_query
 from articles.search._synonyms import NO_SYNONYMS, Synonyms, current_synonyms
 from articles.text import fold
 

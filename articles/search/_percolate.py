@@ -31,6 +31,7 @@ import tantivy
 
 from articles.search._documents import ArticleRow, article_documents, read_articles
 from articles.search._engine import engine
+from articles.search._filters import ArticleSearch, article_filters
 from articles.search._query import (
     Alternative,
     FieldSet,
@@ -49,7 +50,7 @@ from articles.search._schema import (
     register_analysers,
     text_field,
 )
-from articles.search._search import ArticleSearch, article_filters, languages_present
+from articles.search._search import languages_present
 from articles.search._synonyms import Synonyms, current_synonyms
 from articles.search._typos import as_written, known, typo_distance, words_field
 
@@ -111,7 +112,7 @@ class Percolator:
         result = Percolation(updated_at={row.id: row.updated_at for row in rows})
         if not rows:
             return result
-        batch = _batch_searcher(rows)
+        batch = batch_searcher(rows)
         near = _Near(batch)
         # For this batch: typo candidates of the archive as it is now, and filters as of now.
         looked_up: dict[tuple[str, tuple[str, ...]], list] = {}
@@ -211,7 +212,7 @@ def article_terms(key: str, texts: Iterable[str]) -> set[Term]:
     return {(key, token) for text in texts for token in analyser.analyze(text)}
 
 
-def _batch_searcher(rows: list[ArticleRow]) -> tantivy.Searcher:
+def batch_searcher(rows: list[ArticleRow]) -> tantivy.Searcher:
     """The articles' documents (not their quotations') in an index in RAM."""
     index = tantivy.Index(SCHEMA)
     register_analysers(index)

@@ -15,8 +15,8 @@ from collections.abc import Callable
 import tantivy
 
 from articles.search._engine import engine
+from articles.search._filters import visibility
 from articles.search._schema import ANALYSERS, SCHEMA, Kind, term
-from articles.search._search import visibility
 from articles.search._typos import typo_distance
 
 Occur = tantivy.Occur
