@@ -52,7 +52,7 @@ from articles.search._schema import (
 )
 from articles.search._search import languages_present
 from articles.search._synonyms import Synonyms, current_synonyms
-from articles.search._typos import as_written, known, typo_distance, words_field
+from articles.search._typos import as_written, correctable, known, typo_distance, words_field
 
 Occur = tantivy.Occur
 Term = tuple[str, str]  # (analyser key, analysed term)
@@ -267,7 +267,7 @@ def plan(
         word
         for group in parsed.groups
         for item in group
-        if (word := _correctable(item, synonyms)) and item.text not in unknown
+        if (word := correctable(item, synonyms)) and item.text not in unknown
     }
     terms: set[Term] = set()
     near: set[str] = set()
@@ -286,16 +286,6 @@ def plan(
         params, keys, frozenset(terms), frozenset(near), everywhere, frozenset(watched),
         unknown=frozenset(as_written(text)[0] for text in unknown), text=compiled.query,
     )  # fmt: skip
-
-
-def _correctable(item: Item, synonyms: Synonyms) -> str | None:
-    """The word as written when typo tolerance could apply to it (see ``_query``)."""
-    if item.phrase or item.negated:
-        return None
-    written = as_written(item.text)
-    if len(written) != 1 or synonyms.sets_of(tuple(written)) or not typo_distance(written[0]):
-        return None
-    return written[0]
 
 
 def _required(

@@ -2,10 +2,9 @@
 
 A candidate matches when its name (or title) starts with what was typed, or any word of it
 does (earlier words whole, the last one as a prefix), any case, any accents; then when the
-last word is within ``typo_distance`` of the start of a word of it (the rule of search: 1
-edit for 5 to 8 letters, 2 for 9 or more). Matches that start
-the name come first, then word matches, then typo matches; names alphabetically, titles
-newest first.
+last word is within ``typo_distance`` of the start of a word of it (the rule of search, in
+``_typos``). Matches that start the name come first, then word matches, then typo matches;
+names alphabetically, titles newest first.
 """
 
 from __future__ import annotations
