@@ -10,9 +10,10 @@ from dataclasses import dataclass
 import tantivy
 from django.utils import timezone
 
+from articles.kinds import NAMED_KINDS
 from articles.search._documents import microseconds, moment_of
 from articles.search._engine import engine
-from articles.search._schema import SCHEMA, Kind, term
+from articles.search._schema import SCHEMA, Kind, term, wikidata_field
 from articles.text import fold
 
 Occur = tantivy.Occur
@@ -167,10 +168,10 @@ def article_filters(params: ArticleSearch) -> list:
         clauses.append(narrow(term("source", params.source)))
     if params.section:
         clauses.append(narrow(term("section_key", fold(params.section))))
-    for kind in ("tag", "author", "source"):
-        wikidata = getattr(params, f"{kind}_wikidata")
+    for kind in NAMED_KINDS:
+        wikidata = getattr(params, kind.wikidata_parameter)
         if wikidata:
-            clauses.append(narrow(term(f"{kind}_wikidata", wikidata)))
+            clauses.append(narrow(term(wikidata_field(kind), wikidata)))
     if params.published_after:
         clauses.append(narrow(_since("published", params.published_after)))
     if params.published_before:
