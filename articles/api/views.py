@@ -1,4 +1,5 @@
-"""Viewsets: each names its queryset, serializer and filterset; writes go to services."""
+"""Viewsets: each names its queryset, serializer and filterset; writes go to services. What
+the OpenAPI schema says of each (summaries, descriptions, parameters) is in ``docs.py``."""
 
 from __future__ import annotations
 
