@@ -19,18 +19,19 @@ API documents and answers exactly what the import applies.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from rest_framework import serializers
-from rest_framework.exceptions import ParseError, ValidationError
+from rest_framework.exceptions import ParseError
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from articles.fields import FIELD_NAMES
 from articles.models import Article, QuotedSource
+from articles.parameters import unknown_error
 from articles.text import make_slug
 
 # --- any JSON value ------------------------------------------------------------------------------
@@ -62,19 +63,6 @@ def check_json(value: Any, depth: int = 0) -> None:
 
 # A form posted from the browsable API carries its CSRF token beside the fields.
 FORM_EXTRAS = frozenset({"csrfmiddlewaretoken"})
-
-
-def unknown_error(
-    unknown: Iterable[str], known: Iterable[str], what: str, read_only: Iterable[str] = ()
-) -> ValidationError:
-    """A ValidationError naming each unknown field (or parameter) and listing those known."""
-    known_list = ", ".join(sorted(known)) or "none"
-    message = f"Unknown {what}. Known {what}s: {known_list}."
-    read_only_message = f"Read-only: the server sets it. Known {what}s: {known_list}."
-    read_only = set(read_only)
-    return ValidationError(
-        {name: [read_only_message if name in read_only else message] for name in sorted(unknown)}
-    )
 
 
 # A serializer mixin: a body field the serializer does not take (an unknown name or a read-only

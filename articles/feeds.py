@@ -22,8 +22,8 @@ from django.utils.http import http_date
 from rest_framework.exceptions import ValidationError
 
 from articles import search, selectors
-from articles.api.strictness import refuse_unknown_parameters
 from articles.filtersets import ArticleFilterSet, article_search_params
+from articles.parameters import refuse_unknown_parameters
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 100
 TITLE = "newsapi: articles"

@@ -258,10 +258,17 @@ class QuotationFilterSet(filters.FilterSet):
 
 
 def quote_search_params(request: Request) -> search.QuoteSearch:
-    data = _cleaned(QuotationFilterSet, request.query_params)
+    return quote_search_from(
+        request.query_params, editor=selectors.can_see_unpublished(request.user)
+    )
+
+
+def quote_search_from(params: QueryDict, *, editor: bool) -> search.QuoteSearch:
+    """The quotation list's parameters checked and turned into the selector's input."""
+    data = _cleaned(QuotationFilterSet, params)
     return search.QuoteSearch(
         q=data.get("q") or "",
-        editor=selectors.can_see_unpublished(request.user),
+        editor=editor,
         source=_nonempty(data.get("source")),
         article=data.get("article"),
         language=_nonempty(data.get("language")),

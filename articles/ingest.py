@@ -281,10 +281,8 @@ FOLLOW_EVERY_S = 5.0
 
 
 def _follow(stop: Any, parent: int) -> None:
-    from articles.search import _engine
-
     die_with_parent(parent)  # killed, the import cannot stop its follower
-    _engine.forget_engines()  # the parent's open readers are not this process's
+    search.forget_engines()  # the parent's open readers are not this process's
     try:
         while not stop.wait(FOLLOW_EVERY_S):
             search.engine().apply()

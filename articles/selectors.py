@@ -325,8 +325,8 @@ def article_page(
     rows = [found[pk] for pk in page.ids if pk in found]
     for row in rows:
         row.rank = page.ranks.get(row.id)
-    if highlight and page.query is not None and page.searcher is not None:
-        search.highlight(rows, page.searcher, page.query)
+    if highlight:
+        page.highlight(rows)
     return rows
 
 

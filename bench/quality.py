@@ -81,17 +81,21 @@ def main() -> None:
 
     settings.SEARCH_INDEX_PATH = run.INDEX
     from articles import search
-    from articles.search._schema import ANALYSERS, ARTICLE_FIELDS, analyser_key, text_field
-    from articles.search._search import (
-        ArticleSearch,
+    from articles.search import ArticleSearch
+    from articles.search.introspect import (
+        ANALYSERS,
+        ARTICLE_FIELDS,
         FieldSet,
-        _filter,
+        analyser_key,
         article_filters,
         article_query,
+        as_written,
         languages_present,
+        narrow,
         term,
+        text_field,
+        words_field,
     )
-    from articles.search._typos import as_written, words_field
 
     if not present:
         run.generate(args)
@@ -150,7 +154,7 @@ def main() -> None:
         parsed = index.parse_query_lenient(q, names, field_boosts=boosts,
                                            conjunction_by_default=True)[0]  # fmt: skip
         return tantivy.Query.boolean_query(
-            [_filter(term("kind", "article")), _filter(term("status", "published")),
+            [narrow(term("kind", "article")), narrow(term("status", "published")),
              (tantivy.Occur.Must, parsed)]
         )  # fmt: skip
 

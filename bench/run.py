@@ -269,7 +269,7 @@ def http_ms(base: str, path: str, params: dict) -> float:
 
 
 def engine_ms(searcher, params) -> float:
-    from articles.search._search import article_query
+    from articles.search.introspect import article_query
 
     started = time.perf_counter()
     compiled = article_query(params, searcher)
@@ -295,7 +295,7 @@ def pg_rank_ms(word: str, language: str) -> float:
 
 
 def document_frequencies(searcher, language: str, words: list[str]) -> dict[str, int]:
-    from articles.search._schema import ANALYSERS, analyser_key, text_field
+    from articles.search.introspect import ANALYSERS, analyser_key, text_field
 
     key = analyser_key(language)
     found = {}

@@ -20,9 +20,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsapi.settings")
 os.environ.setdefault("NEWSAPI_QUIET_DATABASE", "1")
 django.setup()
 
-from articles.search import _search  # noqa: E402
-from articles.search._documents import microseconds  # noqa: E402
-from articles.search._schema import SCHEMA, Kind, register_analysers, term  # noqa: E402
+from articles.search.introspect import (  # noqa: E402
+    SCHEMA,
+    Kind,
+    live_now,
+    microseconds,
+    narrow,
+    register_analysers,
+    term,
+)
 
 RUNS = 30
 Occur, INTEGER = tantivy.Occur, tantivy.FieldType.Integer
@@ -34,8 +40,8 @@ def ranged(name: str, *, inverted: bool = False, **bounds) -> tantivy.Query:
 
 def variants(now: int) -> dict[str, list]:
     base = [
-        _search._filter(term("kind", Kind.ARTICLE)),
-        _search._filter(term("status", "published")),
+        narrow(term("kind", Kind.ARTICLE)),
+        narrow(term("status", "published")),
     ]
     inside = {"published": {"upper_bound": now},
               "expires": {"lower_bound": now, "include_lower": False}}  # fmt: skip
@@ -43,12 +49,12 @@ def variants(now: int) -> dict[str, list]:
                "expires": {"upper_bound": now}}  # fmt: skip
     return {
         "status only": base,
-        "fast ranges": base + [_search._filter(ranged(n, **b)) for n, b in inside.items()],
+        "fast ranges": base + [narrow(ranged(n, **b)) for n, b in inside.items()],
         "inverted ranges": base
-        + [_search._filter(ranged(n, inverted=True, **b)) for n, b in inside.items()],
+        + [narrow(ranged(n, inverted=True, **b)) for n, b in inside.items()],
         "must-not inverted": base
         + [(Occur.MustNot, ranged(n, inverted=True, **b)) for n, b in outside.items()],
-        "must-not fast (used)": base + _search.live_now()[1:],
+        "must-not fast (used)": base + live_now()[1:],
     }
 
 

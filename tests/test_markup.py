@@ -14,7 +14,6 @@ from django.urls import reverse
 
 from articles import text
 from articles.models import Article
-from articles.search import _documents
 from tests.factories import ArticleFactory
 
 XSS = "Hello <img src=x onerror=\"document.title='XSS'\" and more words"
@@ -148,7 +147,7 @@ class _Metered:
 
 def steps(monkeypatch, function, value) -> int:
     with monkeypatch.context() as patch:
-        meter = RegexMeter(patch, text, _documents)
+        meter = RegexMeter(patch, text)
         with contextlib.suppress(text.MarkupTooComplex):  # refused: within the bound too
             function(value)
         return meter.steps
@@ -170,7 +169,7 @@ ADVERSARIAL = {
 def test_text_paths_take_steps_in_proportion_to_their_input(monkeypatch, shape, path):
     function = {
         "clean_body": text.clean_body,
-        "plain_text": _documents.plain_text,
+        "plain_text": text.plain_text,
         "looks_like_html": text.looks_like_html,
     }[path]
     small, large = (steps(monkeypatch, function, ADVERSARIAL[shape](n)) for n in (2**19, 2**20))

@@ -17,10 +17,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from articles import lifecycle, selectors
+from articles.api.docs import ETAG, IF_MATCH
 from articles.api.schema import ERRORS
 from articles.api.serializers import ArticleDetailSerializer
 from articles.api.strictness import refuse_unknown_parameters
-from articles.api.views import ETAG, IF_MATCH, etag, if_match
+from articles.api.views import etag, if_match
 from articles.api.workflow import actor
 from articles.lifecycle.models import Revision
 from articles.models import Article

@@ -9,35 +9,25 @@ ordering (lists, facets), its pagination (``page``, ``page_size``) and its
 creates (``POST`` to a collection) take no query parameters and ignore any: they share their
 URL with a list, whose parameters clients and the browsable API carry over (``/articles/7/?q=x``
 is article 7), and any other parameter changes nothing there either.
+
+The refusal itself (``refuse_unknown_parameters``) lives below the API, in
+``articles.parameters``: the feeds refuse unknown parameters too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
 from rest_framework.request import Request
-from rest_framework.settings import api_settings
 
 # The body's rule is the write contract's, below the API (the import applies it too).
 from articles.contract import KnownFields as KnownFields
-from articles.contract import unknown_error
+from articles.parameters import UNIVERSAL, refuse_unknown_parameters
 
 # Routes whose answer no query parameter shapes (see the module's docstring).
 IGNORING_ACTIONS = frozenset({"retrieve", "update", "partial_update", "destroy", "create"})
-# Taken everywhere: DRF's format override (``?format=json``, ``?format=api``).
-UNIVERSAL = frozenset({api_settings.URL_FORMAT_OVERRIDE} - {None})
-
-
-def refuse_unknown_parameters(params: Iterable[str], known: Iterable[str]) -> None:
-    """A 400 naming each of ``params`` that is not ``known`` (DRF's format override is taken
-    everywhere), listing those that are."""
-    known = set(known)
-    unknown = set(params) - known - UNIVERSAL
-    if unknown:
-        raise unknown_error(unknown, known, "parameter")
 
 
 # A view mixin: a query parameter the route does not take is a 400 that names it and lists

@@ -1,61 +1,52 @@
 """The one home of search: a tantivy index derived from PostgreSQL through a change log.
 
-Writers call ``record_article_changes`` (and friends) inside their transaction; readers call
-the selectors below, which bring this host's index up to the log first.
+Writers call ``record_changes`` inside their transaction; readers call the searches below
+(``search_articles``, ``facets``, ``suggest``...), which bring this host's index up to the log
+first. ``__all__`` is what the rest of the project uses, and all it may import: the modules
+with a leading underscore are the package's own. Benchmarks and white-box tests that look
+inside the index use ``articles.search.introspect``.
 """
 
 from articles.search._changelog import ARTICLE, AUTHOR, SOURCE, TAG
+from articles.search._changelog import prune as prune_changelog
 from articles.search._changelog import record as record_changes
-from articles.search._engine import Engine, SearchUnavailable, engine, forget_told
-from articles.search._facets import FACET_SIZE, facets
-from articles.search._highlight import highlight
-from articles.search._percolate import Percolation, Percolator
-from articles.search._query import parse, typo_distance
+from articles.search._engine import SearchUnavailable, engine, forget_engines, forget_told
+from articles.search._facets import facets
+from articles.search._filters import ArticleSearch, QuoteSearch, last_expiry
+from articles.search._maintenance import out_of_step
+from articles.search._paging import ORDERINGS, Page
+from articles.search._percolate import Percolator
 from articles.search._related import related
 from articles.search._results import Results
-from articles.search._search import (
-    ORDERINGS,
-    ArticleSearch,
-    Page,
-    QuoteSearch,
-    admin_search_ids,
-    last_expiry,
-    search_articles,
-    search_quotes,
-)
-from articles.search._suggest import SUGGEST_LIMIT, suggest
+from articles.search._search import admin_search_ids, search_articles, search_quotes
+from articles.search._suggest import suggest
 from articles.search._synonyms import MAX_TERM_WORDS
-from articles.search._timeline import INTERVALS, Bucket, Span, quoted_span, timeline
+from articles.search._timeline import INTERVALS, quoted_span, timeline
 from articles.search._typos import as_written
 
 __all__ = [
     "ARTICLE",
     "AUTHOR",
-    "FACET_SIZE",
     "INTERVALS",
     "MAX_TERM_WORDS",
     "ORDERINGS",
     "SOURCE",
-    "SUGGEST_LIMIT",
     "TAG",
     "ArticleSearch",
-    "Bucket",
-    "Engine",
     "Page",
-    "Percolation",
     "Percolator",
     "QuoteSearch",
     "Results",
     "SearchUnavailable",
-    "Span",
     "admin_search_ids",
     "as_written",
     "engine",
     "facets",
+    "forget_engines",
     "forget_told",
-    "highlight",
     "last_expiry",
-    "parse",
+    "out_of_step",
+    "prune_changelog",
     "quoted_span",
     "record_changes",
     "related",
@@ -63,5 +54,4 @@ __all__ = [
     "search_quotes",
     "suggest",
     "timeline",
-    "typo_distance",
 ]

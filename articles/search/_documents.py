@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import tantivy
 from django.db import connection
 
+from articles.kinds import NAMED_KINDS, SOURCE, NamedKind, by_name
 from articles.search._schema import (
     ARTICLE_FIELDS,
     NEVER,
@@ -17,6 +18,7 @@ from articles.search._schema import (
     Kind,
     analyser_key,
     text_field,
+    wikidata_field,
 )
 from articles.text import fold, plain_text
 
@@ -106,12 +108,17 @@ class ArticleRow:
     # [id, text, source id, slug, name, role, kind, aliases, alias slugs, wikidata id]
     quotes: list[list] = field(default_factory=list)
 
+    @property
     def sources(self) -> list[list]:
         """Distinct quoted sources, as names: [id, slug, name, aliases, alias slugs, wikidata]."""
         seen: dict[int, list] = {}
         for _, _, source_id, slug, name, _, _, aliases, alias_slugs, wikidata in self.quotes:
             seen.setdefault(source_id, [source_id, slug, name, aliases, alias_slugs, wikidata])
         return list(seen.values())
+
+    def names(self, kind: NamedKind) -> list[list]:
+        """Its names of ``kind``: ``tags``, ``authors`` or ``sources``, by the kind's plural."""
+        return getattr(self, kind.plural)
 
     def anonymous(self) -> set[int]:
         """Ids of its anonymous sources: its own, never counted as one person across articles."""
@@ -156,17 +163,17 @@ def article_documents(row: ArticleRow, *, matching: bool = False) -> Iterator[ta
         doc.add_text("label", row.title)
         doc.add_text("label_whole", row.title)
     anonymous = row.anonymous()
-    for kind, values in (("tag", row.tags), ("author", row.authors), ("source", row.sources())):
-        for entity_id, slug, name, _, alias_slugs, wikidata in values:
+    for kind in NAMED_KINDS:
+        for entity_id, slug, name, _, alias_slugs, wikidata in row.names(kind):
             # Filters find it by its slug or any alias's (an old slug after a merge).
             for each in (slug, *alias_slugs):
-                doc.add_text(kind, each)
+                doc.add_text(kind.name, each)
             if not matching:
                 if entity_id not in anonymous:  # facets count people, not "a senior official"
-                    doc.add_text(f"{kind}_label", f"{slug}\t{name}")
-                doc.add_unsigned(f"{kind}_id", entity_id)
+                    doc.add_text(kind.label_field, f"{slug}\t{name}")
+                doc.add_unsigned(kind.id_field, entity_id)
             if wikidata:
-                doc.add_text(f"{kind}_wikidata", wikidata)
+                doc.add_text(wikidata_field(kind), wikidata)
     texts = article_texts(row)
     for name in ARTICLE_FIELDS:
         if texts[name].strip():
@@ -229,19 +236,16 @@ def _add_shared(doc: tantivy.Document, row: ArticleRow, *, matching: bool = Fals
 
 # --- tags, authors and quoted sources ---------------------------------------------------------
 
-NAMED_TABLES = {
-    Kind.TAG: ("articles_tag", "articles_article_tags", "tag_id"),
-    Kind.AUTHOR: ("articles_author", "articles_byline", "author_id"),
-    Kind.SOURCE: ("articles_quotedsource", "articles_quotation", "source_id"),
-}
 
-
-def _named_sql(kind: str, *, every: bool) -> str:
-    table, link, column = NAMED_TABLES[kind]
+def _named_sql(kind: NamedKind, *, every: bool) -> str:
+    """The tables and the link column are the kind's (``articles.kinds``)."""
+    table, link = kind.model._meta.db_table, kind.link_model._meta.db_table
+    column = kind.link_column
     where = [] if every else ["e.id = ANY(%s)"]
-    if kind == Kind.SOURCE:  # anonymous sources are not suggested: each is one article's
-        where.append("e.kind <> 'anonymous'")
-    aliases = "'{}'::text[]" if kind == Kind.TAG else "e.aliases"
+    if kind is SOURCE:  # anonymous sources are not suggested: each is one article's
+        where.append(f"e.kind <> '{ANONYMOUS}'")
+    has_aliases = any(field.name == "aliases" for field in kind.model._meta.get_fields())
+    aliases = "e.aliases" if has_aliases else "'{}'::text[]"  # tags have none
     # Whether a published article uses it: readers see only such names (an embargoed draft's
     # names stay with editors).
     return f"""
@@ -258,7 +262,7 @@ def named_documents(kind: str, ids: Iterable[int] | None = None) -> Iterator[tan
     if ids is not None and not ids:
         return
     with connection.cursor() as cursor:
-        cursor.execute(_named_sql(kind, every=ids is None), [] if ids is None else [ids])
+        cursor.execute(_named_sql(by_name(kind), every=ids is None), [] if ids is None else [ids])
         for entity_id, slug, name, aliases, published in cursor.fetchall():
             doc = tantivy.Document()
             doc.add_text("kind", kind)

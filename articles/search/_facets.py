@@ -12,8 +12,10 @@ import threading
 from collections import OrderedDict
 from dataclasses import astuple
 
+from articles.kinds import NAMED_KINDS
 from articles.search._engine import engine
-from articles.search._search import ArticleSearch, article_query, next_change
+from articles.search._filters import ArticleSearch, next_change
+from articles.search._search import article_query
 from articles.search._synonyms import NO_SYNONYMS, Synonyms, current_synonyms
 from articles.text import fold
 
@@ -27,12 +29,10 @@ _EVERY_TERM = 1_000_000
 CACHED_RESULTS = 256
 _cache: OrderedDict[tuple, dict] = OrderedDict()
 _cache_lock = threading.Lock()
-NAMED_FACETS = ("tags", "authors", "sources")
+NAMED_FACETS = tuple(kind.plural for kind in NAMED_KINDS)
 VALUE_FACETS = ("languages", "sections", "months")
 _FIELDS = {
-    "tags": "tag_label",
-    "authors": "author_label",
-    "sources": "source_label",
+    **{kind.plural: kind.label_field for kind in NAMED_KINDS},
     "languages": "language",
     "sections": "section_key",  # counted folded, so that each value filters back exactly
     "months": "month",

@@ -35,9 +35,20 @@ def _marked(fragment: str, ranges: list[tuple[int, int]]) -> str:
 
 
 class Highlighter:
+    """The matches of ``query`` in texts, for the page ``searcher`` answered (a snippet
+    generator per field, made when first needed)."""
+
     def __init__(self, searcher: tantivy.Searcher, query: tantivy.Query) -> None:
         self.searcher, self.query = searcher, query
         self._generators: dict[str, tantivy.SnippetGenerator] = {}
+
+    def highlight(self, articles: Sequence[Any]) -> None:
+        """Set ``article.highlights`` on each article of the page (title and body loaded)."""
+        for article in articles:
+            article.highlights = {
+                "title": self.title(article.language, article.title),
+                "body": self.body(article.language, article.body),
+            }
 
     def _matches(self, field: str, text: str) -> list[tuple[int, int]]:
         """The byte ranges of ``text`` that match the query, from one pass over all of it."""
@@ -60,7 +71,7 @@ class Highlighter:
         data = text.encode()
         matches = self._matches(text_field("body", analyser_key(language)), text)
         fragments = []
-        for start, end in _windows(data, matches, BODY_FRAGMENTS):
+        for start, end in fragment_windows(data, matches, BODY_FRAGMENTS):
             inside = [(a - start, b - start) for a, b in matches if a >= start and b <= end]
             fragments.append(_marked(data[start:end].decode(errors="ignore"), inside))
         return fragments
@@ -69,7 +80,9 @@ class Highlighter:
 _LEAD = 40  # bytes of context kept before a fragment's first match
 
 
-def _windows(data: bytes, matches: list[tuple[int, int]], most: int) -> list[tuple[int, int]]:
+def fragment_windows(
+    data: bytes, matches: list[tuple[int, int]], most: int
+) -> list[tuple[int, int]]:
     """Byte ranges of at most ``FRAGMENT_CHARS`` that hold the most ``matches``, best first,
     not overlapping, cut at spaces."""
     chosen: list[tuple[int, int]] = []
@@ -104,13 +117,3 @@ def _cut_after(data: bytes, end: int, first: int) -> int:
         return len(data)
     space = data.rfind(b" ", first + 1, end)
     return end if space < 0 else space
-
-
-def highlight(articles: Sequence[Any], searcher: tantivy.Searcher, query: tantivy.Query) -> None:
-    """Set ``article.highlights`` on each article of the page (title and body loaded)."""
-    highlighter = Highlighter(searcher, query)
-    for article in articles:
-        article.highlights = {
-            "title": highlighter.title(article.language, article.title),
-            "body": highlighter.body(article.language, article.body),
-        }

@@ -31,6 +31,7 @@ import tantivy
 
 from articles.search._documents import ArticleRow, article_documents, read_articles
 from articles.search._engine import engine
+from articles.search._filters import ArticleSearch, article_filters
 from articles.search._query import (
     Alternative,
     FieldSet,
@@ -49,9 +50,9 @@ from articles.search._schema import (
     register_analysers,
     text_field,
 )
-from articles.search._search import ArticleSearch, article_filters, languages_present
+from articles.search._search import languages_present
 from articles.search._synonyms import Synonyms, current_synonyms
-from articles.search._typos import as_written, known, typo_distance, words_field
+from articles.search._typos import as_written, correctable, known, typo_distance, words_field
 
 Occur = tantivy.Occur
 Term = tuple[str, str]  # (analyser key, analysed term)
@@ -111,7 +112,7 @@ class Percolator:
         result = Percolation(updated_at={row.id: row.updated_at for row in rows})
         if not rows:
             return result
-        batch = _batch_searcher(rows)
+        batch = batch_searcher(rows)
         near = _Near(batch)
         # For this batch: typo candidates of the archive as it is now, and filters as of now.
         looked_up: dict[tuple[str, tuple[str, ...]], list] = {}
@@ -211,7 +212,7 @@ def article_terms(key: str, texts: Iterable[str]) -> set[Term]:
     return {(key, token) for text in texts for token in analyser.analyze(text)}
 
 
-def _batch_searcher(rows: list[ArticleRow]) -> tantivy.Searcher:
+def batch_searcher(rows: list[ArticleRow]) -> tantivy.Searcher:
     """The articles' documents (not their quotations') in an index in RAM."""
     index = tantivy.Index(SCHEMA)
     register_analysers(index)
@@ -266,7 +267,7 @@ def plan(
         word
         for group in parsed.groups
         for item in group
-        if (word := _correctable(item, synonyms)) and item.text not in unknown
+        if (word := correctable(item, synonyms)) and item.text not in unknown
     }
     terms: set[Term] = set()
     near: set[str] = set()
@@ -285,16 +286,6 @@ def plan(
         params, keys, frozenset(terms), frozenset(near), everywhere, frozenset(watched),
         unknown=frozenset(as_written(text)[0] for text in unknown), text=compiled.query,
     )  # fmt: skip
-
-
-def _correctable(item: Item, synonyms: Synonyms) -> str | None:
-    """The word as written when typo tolerance could apply to it (see ``_query``)."""
-    if item.phrase or item.negated:
-        return None
-    written = as_written(item.text)
-    if len(written) != 1 or synonyms.sets_of(tuple(written)) or not typo_distance(written[0]):
-        return None
-    return written[0]
 
 
 def _required(

@@ -22,8 +22,8 @@ from articles.search._typos import (
     Candidate,
     as_written,
     candidates,
+    correctable,
     known,
-    typo_distance,
 )
 
 Occur = tantivy.Occur
@@ -138,20 +138,18 @@ def typo_alternatives(
     found: dict[str, list[Alternative]] = {}
     for group in parsed.groups:
         for item in group:
-            if item.phrase or item.negated or item.text in found:
+            if item.text in found:
                 continue
-            written = as_written(item.text)
-            if len(written) != 1 or synonyms.sets_of(tuple(written)):
-                continue
-            if not typo_distance(written[0]) or known(searcher, written[0], keys):
+            word = correctable(item, synonyms)
+            if word is None or known(searcher, word, keys):
                 continue
             if len(found) == MAX_CORRECTED_WORDS:
                 return found
-            looked_up = None if cache is None else cache.get((written[0], tuple(keys)))
+            looked_up = None if cache is None else cache.get((word, tuple(keys)))
             if looked_up is None:
-                looked_up = candidates(searcher, written[0], keys)
+                looked_up = candidates(searcher, word, keys)
                 if cache is not None:
-                    cache[(written[0], tuple(keys))] = looked_up
+                    cache[(word, tuple(keys))] = looked_up
             found[item.text] = [
                 Alternative(c.word, TYPO_FACTOR[c.distance], correction=True) for c in looked_up
             ]

@@ -12,8 +12,9 @@ import tantivy
 from django.db import connection
 
 from articles.search._engine import engine
+from articles.search._filters import visibility
+from articles.search._paging import Page, ranked_hits
 from articles.search._schema import SCHEMA, Kind, analyser_key, term, text_field
-from articles.search._search import Page, ranked_hits, visibility
 
 Occur = tantivy.Occur
 SHARED = 1000.0

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from articles.search._search import Page
+from articles.search._paging import Page
 
 
 class Results:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import tantivy
 
+from articles.kinds import NAMED_KINDS, NamedKind
+
 # ISO 639-1 code -> tantivy (snowball) language. Codes that share a stemmer share fields.
 STEMMED_LANGUAGES: dict[str, str] = {
     "ar": "arabic", "da": "danish", "de": "german", "el": "greek", "en": "english",
@@ -52,10 +54,12 @@ class Kind:
 
     ARTICLE = "article"
     QUOTE = "quote"
-    TAG = "tag"
-    AUTHOR = "author"
-    SOURCE = "source"
-    NAMED = (TAG, AUTHOR, SOURCE)
+    NAMED = tuple(kind.name for kind in NAMED_KINDS)  # tag, author, source (articles.kinds)
+
+
+def wikidata_field(kind: NamedKind) -> str:
+    """The article document's field of the Wikidata ids of its names of this kind."""
+    return f"{kind.name}_wikidata"
 
 
 def analyser_key(language: str) -> str:
@@ -162,13 +166,13 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field("section", tokenizer_name="raw", fast=True, index_option="basic")
     builder.add_text_field("section_key", tokenizer_name="raw", fast=True, index_option="basic")
     builder.add_text_field("month", tokenizer_name="raw", fast=True, index_option="basic")
-    for name in ("tag", "author", "source"):
+    for kind in NAMED_KINDS:
         # The slug filters; the label ("slug<TAB>name") is counted by facets; the id lets a
         # change find which entities an article's old document named.
-        builder.add_text_field(name, tokenizer_name="raw", index_option="basic")
-        builder.add_text_field(f"{name}_label", tokenizer_name="raw", fast=True)
-        builder.add_unsigned_field(f"{name}_id", fast=True)
-        builder.add_text_field(f"{name}_wikidata", tokenizer_name="raw", index_option="basic")
+        builder.add_text_field(kind.name, tokenizer_name="raw", index_option="basic")
+        builder.add_text_field(kind.label_field, tokenizer_name="raw", fast=True)
+        builder.add_unsigned_field(kind.id_field, fast=True)
+        builder.add_text_field(wikidata_field(kind), tokenizer_name="raw", index_option="basic")
     # Dates as microseconds since 1970 (UTC): exact range filters.
     builder.add_integer_field("published", indexed=True, fast=True)
     builder.add_integer_field("updated", indexed=True, fast=True)

@@ -2,10 +2,9 @@
 
 A candidate matches when its name (or title) starts with what was typed, or any word of it
 does (earlier words whole, the last one as a prefix), any case, any accents; then when the
-last word is within ``typo_distance`` of the start of a word of it (the rule of search: 1
-edit for 5 to 8 letters, 2 for 9 or more). Matches that start
-the name come first, then word matches, then typo matches; names alphabetically, titles
-newest first.
+last word is within ``typo_distance`` of the start of a word of it (the rule of search, in
+``_typos``). Matches that start the name come first, then word matches, then typo matches;
+names alphabetically, titles newest first.
 """
 
 from __future__ import annotations
@@ -14,17 +13,15 @@ from collections.abc import Callable
 
 import tantivy
 
+from articles.kinds import NAMED_KINDS
 from articles.search._engine import engine
+from articles.search._filters import visibility
 from articles.search._schema import ANALYSERS, SCHEMA, Kind, term
-from articles.search._search import visibility
 from articles.search._typos import typo_distance
 
 Occur = tantivy.Occur
 SUGGEST_LIMIT = 5
 MIN_TITLE_PREFIX = 3
-_KINDS = {"tags": Kind.TAG, "authors": Kind.AUTHOR, "sources": Kind.SOURCE}
-# The article field that names a tag, author or source (by slug).
-_NAMED_BY = {Kind.TAG: "tag", Kind.AUTHOR: "author", Kind.SOURCE: "source"}
 # Candidates looked at per stage, at most, for each one shown: names used only by scheduled or
 # expired articles are passed over, up to this many.
 _EXAMINED_PER_SHOWN = 20
@@ -53,16 +50,16 @@ def _stages(words: list[str], whole: str) -> list[tantivy.Query]:
 def suggest(q: str, *, limit: int = SUGGEST_LIMIT, editor: bool = False) -> dict[str, list]:
     words = ANALYSERS.words.analyze(q)
     whole_tokens = ANALYSERS.whole.analyze(" ".join(q.split()))
-    result: dict[str, list] = {name: [] for name in (*_KINDS, "articles")}
+    result: dict[str, list] = {name: [] for name in (*(k.plural for k in NAMED_KINDS), "articles")}
     if not words or not whole_tokens:
         return result
     stages = _stages(words, whole_tokens[0])
     searcher = engine().searcher()
-    for name, kind in _KINDS.items():
-        keep = None if editor else _used_by_live_article(searcher, kind)
-        filters = visibility(kind, editor=editor)
+    for kind in NAMED_KINDS:  # a group per kind, by its plural; its documents are of its name
+        keep = None if editor else _used_by_live_article(searcher, kind.name)
+        filters = visibility(kind.name, editor=editor)
         docs = _collect(searcher, stages, filters, limit, "title_sort", keep=keep)
-        result[name] = [
+        result[kind.plural] = [
             {"name": doc.get_first("label"), "slug": doc.get_first("slug")} for doc in docs.values()
         ]
     if len(" ".join(q.split())) >= MIN_TITLE_PREFIX:
@@ -84,7 +81,7 @@ def _used_by_live_article(
     live = visibility(Kind.ARTICLE, editor=False)
 
     def used(doc: tantivy.Document) -> bool:
-        naming = (Occur.Must, term(_NAMED_BY[kind], doc.get_first("slug")))
+        naming = (Occur.Must, term(kind, doc.get_first("slug")))  # the article's slug field
         return bool(
             searcher.search(tantivy.Query.boolean_query([*live, naming]), 1, count=False).hits
         )

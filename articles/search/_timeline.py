@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import tantivy
 
 from articles.search._engine import engine
+from articles.search._filters import visibility
 from articles.search._schema import Kind, term
-from articles.search._search import visibility
 
 Occur = tantivy.Occur
 INTERVALS = ("day", "week", "month")

@@ -21,10 +21,15 @@ from __future__ import annotations
 import functools
 import string
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import tantivy
 
 from articles.search._schema import ANALYSERS, WRITTEN_FIELD, text_field
+
+if TYPE_CHECKING:
+    from articles.search._query import Item
+    from articles.search._synonyms import Synonyms
 
 # Expanded words per query (the others are matched as written) and candidates per word:
 # a query of 30 misspelt words makes at most 8 x 4 extra terms per language.
@@ -51,6 +56,18 @@ def words_field(key: str) -> str:
 def as_written(text: str) -> list[str]:
     """The words of ``text`` as the unstemmed fields hold them (lower case, folded)."""
     return ANALYSERS.written.analyze(text)
+
+
+def correctable(item: Item, synonyms: Synonyms) -> str | None:
+    """The item's word as written when typo tolerance may apply to it: a word (not a phrase),
+    not excluded, one word as written, in no synonym set, long enough (``typo_distance``).
+    Whether the archive knows it is the searcher's to say (``known``)."""
+    if item.phrase or item.negated:
+        return None
+    written = as_written(item.text)
+    if len(written) != 1 or synonyms.sets_of(tuple(written)) or not typo_distance(written[0]):
+        return None
+    return written[0]
 
 
 @dataclass(frozen=True)

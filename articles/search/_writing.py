@@ -11,17 +11,13 @@ import tantivy
 from django.conf import settings
 from django.db import connection
 
+from articles.kinds import NAMED_KINDS
 from articles.search import _changelog as changelog
 from articles.search._documents import article_documents, named_documents, read_articles
 from articles.search._schema import SCHEMA, Kind, term
 
 REBUILD_BATCH = 2000
 LARGE_ARCHIVE = 20_000
-NAMED_KINDS = {
-    changelog.TAG: Kind.TAG,
-    changelog.AUTHOR: Kind.AUTHOR,
-    changelog.SOURCE: Kind.SOURCE,
-}
 
 
 def kind_ids(kind: str, ids: list[int], field: str = "id") -> tantivy.Query:
@@ -117,7 +113,7 @@ def write_changes(
 ) -> None:
     """Replace the documents of the changed articles and of every name they used or use."""
     article_ids = sorted(changes[changelog.ARTICLE])
-    named = {kind: set(changes[code]) for code, kind in NAMED_KINDS.items()}
+    named = {kind.name: set(changes[kind.change_code]) for kind in NAMED_KINDS}
     if article_ids:
         index.reload()
         searcher = index.searcher()
@@ -129,9 +125,8 @@ def write_changes(
         for row in read_articles(article_ids):
             for doc in article_documents(row):
                 writer.add_document(doc)
-            named[Kind.TAG].update(tag[0] for tag in row.tags)
-            named[Kind.AUTHOR].update(author[0] for author in row.authors)
-            named[Kind.SOURCE].update(source[0] for source in row.sources())
+            for kind in NAMED_KINDS:
+                named[kind.name].update(entity[0] for entity in row.names(kind))
     for kind, ids in named.items():
         if ids:
             writer.delete_documents_by_query(kind_ids(kind, sorted(ids)))
@@ -143,9 +138,9 @@ def _named_ids_in_index(searcher: tantivy.Searcher, article_ids: list[int]) -> d
     """The tags, authors and sources that the indexed versions of these articles name."""
     query = kind_ids(Kind.ARTICLE, article_ids, field="article_id")
     size = 65_000
-    aggs = {kind: {"terms": {"field": f"{kind}_id", "size": size}} for kind in Kind.NAMED}
+    aggs = {kind.name: {"terms": {"field": kind.id_field, "size": size}} for kind in NAMED_KINDS}
     result = searcher.aggregate(query, aggs)
-    return {kind: {int(b["key"]) for b in result[kind]["buckets"]} for kind in Kind.NAMED}
+    return {name: {int(b["key"]) for b in result[name]["buckets"]} for name in aggs}
 
 
 def _close_connection() -> None:

@@ -15,11 +15,15 @@ from articles import events, monitoring, search, services
 from articles.models import Article
 from articles.monitoring import _percolate as percolation
 from articles.monitoring.models import PercolationState, SavedSearchMatch
-from articles.search import _percolate as percolator
-from articles.search._documents import article_texts, read_articles
-from articles.search._query import parse, typo_alternatives
-from articles.search._schema import analyser_key
-from articles.search._synonyms import current_synonyms
+from articles.search import introspect as percolator
+from articles.search.introspect import (
+    analyser_key,
+    article_texts,
+    current_synonyms,
+    parse,
+    read_articles,
+    typo_alternatives,
+)
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +63,7 @@ def test_batch_terms_are_the_analysed_texts():
     made = articles(12)
     search.engine().searcher()
     rows = read_articles([a.pk for a in made])
-    batch = percolator._batch_searcher(rows)
+    batch = percolator.batch_searcher(rows)
     keys = {analyser_key(row.language) for row in rows}
     expected = set()
     for row in rows:

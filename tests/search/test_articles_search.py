@@ -210,16 +210,16 @@ def test_rank_recent_multiplies_bm25_by_a_decay_on_age(api_client, settings):
 
 def test_rank_recent_pages_are_exact_beyond_the_first_fetch(api_client, settings):
     """A new weak match beats 250 strong old ones: it is found though BM25 ranks it last."""
-    from articles.search import _search
+    from articles.search.introspect import RECENT_FIRST_FETCH
 
     settings.SEARCH_RECENCY_HALF_LIFE_DAYS = 1
     ArticleFactory.create_batch(
-        _search.RECENT_FIRST_FETCH + 50,
+        RECENT_FIRST_FETCH + 50,
         title="Storm storm", body="Storm.", published_at=ago(400),
     )  # fmt: skip
     ArticleFactory(title="Markets", body="A storm is coming, then calm and sun.", published_at=NOW)
     data = api_client.get(LIST, {"q": "storm", "ordering": "rank_recent", "page_size": 3}).json()
-    assert data["count"] == _search.RECENT_FIRST_FETCH + 51
+    assert data["count"] == RECENT_FIRST_FETCH + 51
     assert data["results"][0]["title"] == "Markets"
     assert api_client.get(LIST, {"q": "storm"}).json()["results"][0]["title"] == "Storm storm"
 

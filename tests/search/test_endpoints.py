@@ -322,10 +322,10 @@ def test_search_answers_503_json_when_the_index_cannot_be_opened(api_client, set
 
 
 def test_facet_counts_stay_exact_when_a_segment_cut_a_term(api_client, monkeypatch):
-    from articles.search import _facets
+    from articles.search import introspect
 
-    monkeypatch.setattr(_facets, "_ASKED", 2)
-    monkeypatch.setattr(_facets, "_PER_SEGMENT", 20)  # each segment gives its top 20 only
+    # Each segment gives its top 20 only.
+    introspect.tune(monkeypatch, FACET_TERMS_ASKED=2, FACET_TERMS_PER_SEGMENT=20)
     for n in range(25):
         ArticleFactory(tags=[f"Filler {n:02}", *(["Rare"] if n == 24 else [])])
     assert api_client.get(FACETS).status_code == 200  # one index segment with all of these

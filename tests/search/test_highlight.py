@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from articles.search._highlight import FRAGMENT_CHARS, _windows
+from articles.search.introspect import FRAGMENT_CHARS, fragment_windows
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def _ranges(data: bytes, word: bytes) -> list[tuple[int, int]]:
 def test_the_window_with_most_matches_comes_first_and_windows_do_not_overlap():
     filler = b" ".join([b"mot"] * 60)
     data = filler + b" glacier " + filler + b" glacier fonte glacier " + filler
-    windows = _windows(data, _ranges(data, b"glacier"), 2)
+    windows = fragment_windows(data, _ranges(data, b"glacier"), 2)
     assert len(windows) == 2
     (a_start, a_end), (b_start, b_end) = windows
     assert data[a_start:a_end].count(b"glacier") == 2 and data[b_start:b_end].count(b"glacier") == 1
@@ -34,7 +34,7 @@ def test_the_window_with_most_matches_comes_first_and_windows_do_not_overlap():
 
 
 def test_no_match_no_window():
-    assert _windows(b"rien ici", [], 2) == []
+    assert fragment_windows(b"rien ici", [], 2) == []
 
 
 def test_two_fragments_of_a_long_body_through_the_api(api_client):

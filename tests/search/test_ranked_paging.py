@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from articles import search
+from articles.search import introspect
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +64,7 @@ def test_equal_scores_come_newest_first_then_by_id(api_client, wire_stories):
 def test_one_big_group_of_equal_scores_is_one_order_across_page_sizes(api_client, monkeypatch):
     """Past the tie group limit the index's own order breaks ties, across segments (each
     batch applied in a commit of its own): still one order whatever the page size."""
-    monkeypatch.setattr("articles.search._search.TIE_GROUP", 10, raising=False)
+    introspect.tune(monkeypatch, TIE_GROUP=10)
     stories = []
     for _ in range(4):
         stories += [ArticleFactory(title=WIRE, body=WIRE_BODY).id for _ in range(15)]

@@ -7,7 +7,6 @@ import pytest
 from django.core.paginator import EmptyPage, Paginator
 
 from articles import search
-from articles.search._search import Page
 
 pytestmark = pytest.mark.django_db  # the suite's own fixtures need it; these need no rows
 
@@ -15,9 +14,11 @@ pytestmark = pytest.mark.django_db  # the suite's own fixtures need it; these ne
 def counted(total: int) -> tuple[search.Results, list[tuple[int, int]]]:
     runs: list[tuple[int, int]] = []
 
-    def run(offset: int, limit: int) -> Page:
+    def run(offset: int, limit: int) -> search.Page:
         runs.append((offset, limit))
-        return Page(total, list(range(offset, min(offset + limit, total))), corrected=[{"w": 1}])
+        return search.Page(
+            total, list(range(offset, min(offset + limit, total))), corrected=[{"w": 1}]
+        )
 
     return search.Results(run), runs
 

@@ -7,10 +7,16 @@ from __future__ import annotations
 import pytest
 
 from articles.search import engine
-from articles.search._query import compile_query, parse
-from articles.search._schema import ARTICLE_FIELDS
-from articles.search._search import FieldSet, languages_present
-from articles.search._typos import MAX_CANDIDATES, MAX_CORRECTED_WORDS, TYPO_FACTOR
+from articles.search.introspect import (
+    ARTICLE_FIELDS,
+    MAX_CANDIDATES,
+    MAX_CORRECTED_WORDS,
+    TYPO_FACTOR,
+    FieldSet,
+    compile_query,
+    languages_present,
+    parse,
+)
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,18 +6,13 @@ import datetime
 import json
 from typing import Any
 
-import tantivy
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 from tqdm import tqdm
 
+from articles import search
 from articles.models import Article
 from articles.search import engine
-from articles.search._changelog import prune
-from articles.search._schema import SCHEMA, Kind, term
-
-CHECK_WINDOW = 50_000
 
 
 class Command(BaseCommand):
@@ -56,24 +51,12 @@ class Command(BaseCommand):
 
     def do_prune(self, **_: Any) -> None:
         days = settings.SEARCH_CHANGE_LOG_RETENTION_DAYS
-        self.stdout.write(f"Pruned {prune(datetime.timedelta(days=days))} change(s).")
+        pruned = search.prune_changelog(datetime.timedelta(days=days))
+        self.stdout.write(f"Pruned {pruned} change(s).")
 
     def do_check(self, **_: Any) -> None:
         """Compare article ids window by window: PostgreSQL's against the index's."""
-        searcher = engine().searcher()
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT COALESCE(max(id), 0) FROM articles_article")
-            highest = cursor.fetchone()[0]
-        indexed_max = _index_max_id(searcher)
-        missing, extra = [], []
-        for low in range(0, max(highest, indexed_max) + 1, CHECK_WINDOW):
-            high = low + CHECK_WINDOW
-            stored = set(
-                Article.objects.filter(id__gte=low, id__lt=high).values_list("id", flat=True)
-            )
-            indexed = _index_ids(searcher, low, high)
-            missing += sorted(stored - indexed)
-            extra += sorted(indexed - stored)
+        missing, extra = search.out_of_step()
         if missing or extra:
             raise CommandError(
                 f"Index out of step: {len(missing)} article(s) missing (e.g. {missing[:10]}), "
@@ -91,29 +74,3 @@ def holdings(described: dict[str, Any], *, applied: int) -> str:
         f"plus {described['names']} tag, author and source name(s) for suggestions "
         f"({described['documents']} documents), up to date{changes}."
     )
-
-
-def _articles_between(low: int, high: int) -> tantivy.Query:
-    return tantivy.Query.boolean_query(
-        [
-            (tantivy.Occur.Must, term("kind", Kind.ARTICLE)),
-            (
-                tantivy.Occur.Must,
-                tantivy.Query.range_query(
-                    SCHEMA, "id", tantivy.FieldType.Unsigned, low, high, include_upper=False
-                ),
-            ),
-        ]
-    )
-
-
-def _index_ids(searcher: tantivy.Searcher, low: int, high: int) -> set[int]:
-    hits = searcher.search(_articles_between(low, high), high - low, count=False).hits
-    addresses = [address for _, address in hits]
-    return {int(i) for i in searcher.fast_field_values("id", addresses)} if addresses else set()
-
-
-def _index_max_id(searcher: tantivy.Searcher) -> int:
-    query = term("kind", Kind.ARTICLE)
-    hits = searcher.search(query, 1, order_by_field="id", order=tantivy.Order.Desc).hits
-    return int(hits[0][0]) if hits else 0

@@ -1,0 +1,92 @@
+"""The search index's parts, public for what looks inside it: the benchmarks (``bench/``) and
+the white-box tests of ranking, typos, highlighting and percolation. The application itself
+uses ``articles.search`` only.
+
+``tune`` turns one of the index's knobs for a test (pytest's ``monkeypatch``), on the module
+that reads it: a test names the knob, not where it lives.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from articles.search import _facets, _paging
+from articles.search._documents import article_texts, microseconds, read_articles
+from articles.search._filters import article_filters, live_now, narrow
+from articles.search._highlight import FRAGMENT_CHARS, fragment_windows
+from articles.search._paging import RECENT_FIRST_FETCH, TIE_GROUP
+from articles.search._percolate import article_terms, batch_searcher, batch_terms
+from articles.search._query import FieldSet, compile_query, parse, typo_alternatives
+from articles.search._schema import (
+    ANALYSERS,
+    ARTICLE_FIELDS,
+    SCHEMA,
+    Kind,
+    analyser_key,
+    register_analysers,
+    term,
+    text_field,
+)
+from articles.search._search import article_query, languages_present
+from articles.search._synonyms import current_synonyms
+from articles.search._typos import (
+    MAX_CANDIDATES,
+    MAX_CORRECTED_WORDS,
+    TYPO_FACTOR,
+    as_written,
+    words_field,
+)
+
+# Knob -> (the module that reads it, its name there).
+KNOBS: dict[str, tuple[Any, str]] = {
+    "TIE_GROUP": (_paging, "TIE_GROUP"),
+    "RECENT_FIRST_FETCH": (_paging, "RECENT_FIRST_FETCH"),
+    "FACET_TERMS_ASKED": (_facets, "_ASKED"),
+    "FACET_TERMS_PER_SEGMENT": (_facets, "_PER_SEGMENT"),
+}
+
+
+def tune(monkeypatch: Any, **knobs: int) -> None:
+    """Set each knob (``TIE_GROUP=10``) for the test; pytest puts it back after."""
+    for name, value in knobs.items():
+        module, attribute = KNOBS[name]
+        monkeypatch.setattr(module, attribute, value)
+
+
+__all__ = [
+    "ANALYSERS",
+    "ARTICLE_FIELDS",
+    "FRAGMENT_CHARS",
+    "KNOBS",
+    "MAX_CANDIDATES",
+    "MAX_CORRECTED_WORDS",
+    "RECENT_FIRST_FETCH",
+    "SCHEMA",
+    "TIE_GROUP",
+    "TYPO_FACTOR",
+    "FieldSet",
+    "Kind",
+    "analyser_key",
+    "article_filters",
+    "article_query",
+    "article_terms",
+    "article_texts",
+    "as_written",
+    "batch_searcher",
+    "batch_terms",
+    "compile_query",
+    "current_synonyms",
+    "fragment_windows",
+    "languages_present",
+    "live_now",
+    "microseconds",
+    "narrow",
+    "parse",
+    "read_articles",
+    "register_analysers",
+    "term",
+    "text_field",
+    "tune",
+    "typo_alternatives",
+    "words_field",
+]
