@@ -31,7 +31,7 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from articles import selectors
+from articles import representation, selectors
 from articles.events.models import ARTICLE
 from articles.kinds import NAMED_KINDS, by_name, of_model
 from articles.models import NamedEntity
@@ -310,12 +310,7 @@ def _insert(events: list[_New]) -> None:
 
 
 def _article_data(rows: dict[int, selectors.ArticleRow]) -> dict[int, dict[str, Any]]:
-    # The API's own representation, by definition of an event's data (imported here, not at
-    # the top: the write path sits below the API's layer and calls this only to describe).
-    from articles.api.serializers import ArticleDetailSerializer
-
-    serializer = ArticleDetailSerializer()
-    return {pk: serializer.to_representation(row) for pk, row in rows.items()}
+    return representation.article_detail(rows)
 
 
 def _counted(kind: str):
@@ -323,9 +318,4 @@ def _counted(kind: str):
 
 
 def _name_data(kind: str, rows: list[NamedEntity]) -> dict[int, dict[str, Any]]:
-    from articles.api import serializers
-
-    serializer = serializers.named_serializer(by_name(kind).model)
-    # One serializer for all: DRF builds a serializer's fields anew for each instance.
-    data = serializer(rows, many=True).data
-    return {row.pk: dict(item) for row, item in zip(rows, data, strict=True)}
+    return representation.named(by_name(kind).model, rows)

@@ -32,7 +32,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from rest_framework.exceptions import ValidationError
 
-from articles import search, selectors, services
+from articles import representation, search, selectors, services
 from articles.events import webhook_payload
 from articles.monitoring._searches import search_params
 from articles.monitoring.models import PercolationState
@@ -281,9 +281,5 @@ def payload(matched_at: Any, data: dict[str, Any]) -> str:
 
 def article_summaries(ids: list[int]) -> dict[int, dict[str, Any]]:
     """The articles as the list shows them (the API's own representation, by definition of
-    the event's data: imported here, as the outbox does)."""
-    from articles.api.serializers import ArticleSummarySerializer
-
-    serializer = ArticleSummarySerializer()
-    rows = selectors.article_rows(sorted(set(ids)))
-    return {pk: serializer.to_representation(row) for pk, row in rows.items()}
+    the event's data)."""
+    return representation.article_summary(selectors.article_rows(sorted(set(ids))))

@@ -1,0 +1,47 @@
+"""What clients see of an object, for the layers below the API that store it.
+
+An event's data (the outbox) and a saved search's match (percolation) are, by definition, the
+object as the API shows it: its detail, or its row in a list. The write path sits below the
+API, so it does not import the API's serializers: it asks here, and the API provides the
+functions when the app is ready (``articles.api.representations``, from ``ArticlesConfig``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+Shown = dict[int, dict[str, Any]]
+_provided: dict[str, Callable[..., Shown]] = {}
+
+
+def provide(
+    *,
+    article_detail: Callable[[dict[int, Any]], Shown],
+    article_summary: Callable[[dict[int, Any]], Shown],
+    named: Callable[[type, list[Any]], Shown],
+) -> None:
+    """The API's representations (rows by id -> their JSON by id)."""
+    _provided.update(article_detail=article_detail, article_summary=article_summary, named=named)
+
+
+def _the(name: str) -> Callable[..., Shown]:
+    try:
+        return _provided[name]
+    except KeyError:
+        raise RuntimeError("The API provides its representations when the app is ready.") from None
+
+
+def article_detail(rows: dict[int, Any]) -> Shown:
+    """Article rows (``selectors.ArticleRow`` by id) as ``/articles/{id}/`` shows them."""
+    return _the("article_detail")(rows)
+
+
+def article_summary(rows: dict[int, Any]) -> Shown:
+    """Article rows as the article list shows them."""
+    return _the("article_summary")(rows)
+
+
+def named(model: type, rows: list[Any]) -> Shown:
+    """Tags, authors or sources (of ``model``, with their counts) as their detail shows them."""
+    return _the("named")(model, rows)
