@@ -341,3 +341,8 @@ def word_count(body: str) -> int:
     """Words of the body as readers count them: runs between spaces with a letter or digit
     in them ("l'armée" is one word, "4 %" one, a dash alone none)."""
     return sum(1 for token in plain_text(body).split() if any(c.isalnum() for c in token))
+
+
+def an(noun: str) -> str:
+    """ "a tag", "an author"."""
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"

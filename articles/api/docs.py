@@ -15,9 +15,9 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 
-from articles import services
 from articles.api import name_views
 from articles.api import serializers as s
+from articles.text import an
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -168,7 +168,7 @@ SUGGEST = extend_schema(
 
 
 def _named_docs(noun: str, count: str) -> dict[str, Any]:
-    a_noun = services.an(noun)
+    a_noun = an(noun)
     slug = OpenApiParameter(
         "slug",
         str,

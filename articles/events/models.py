@@ -8,8 +8,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 
-ARTICLE, TAG, AUTHOR, SOURCE = "article", "tag", "author", "source"
-OBJECTS = (ARTICLE, TAG, AUTHOR, SOURCE)
+# What an event is about: an article, or one of the named kinds (``articles.kinds``: tag, ...).
+ARTICLE = "article"
 
 
 class Event(models.Model):

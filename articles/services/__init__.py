@@ -42,7 +42,7 @@ from articles.services.checks import (
     unique_in_order,
 )
 from articles.services.cleaning import normalise_article
-from articles.services.errors import Conflict, PreconditionFailed, an, constraint_name
+from articles.services.errors import Conflict, PreconditionFailed, constraint_name
 from articles.services.named import (
     get_or_create_named,
     named_check,
@@ -57,7 +57,6 @@ __all__ = [
     "Conflict",
     "PreconditionFailed",
     "QuoteInput",
-    "an",
     "article_admin_write",
     "article_create",
     "article_delete",

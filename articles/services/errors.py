@@ -18,8 +18,3 @@ class PreconditionFailed(Exception):
 def constraint_name(error: IntegrityError) -> str | None:
     """The constraint PostgreSQL names in ``error``."""
     return getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
-
-
-def an(noun: str) -> str:
-    """ "a tag", "an author"."""
-    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"

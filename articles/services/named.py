@@ -17,8 +17,8 @@ from articles.selectors import article_ids_using
 from articles.services.changes import articles_changed, record_named
 from articles.services.checks import checked_name
 from articles.services.cleaning import strip_unsafe
-from articles.services.errors import Conflict, an, constraint_name
-from articles.text import normalise_name
+from articles.services.errors import Conflict, constraint_name
+from articles.text import an, normalise_name
 from articles.transactions import retrying
 
 Named = TypeVar("Named", bound=NamedEntity)
