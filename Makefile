@@ -88,9 +88,11 @@ run: install
 test: install browser typescript
 	$(PY) -m pytest --durations=20 $(PYTEST_ARGS)
 
-# The quick loop: everything but the tests marked slow.
+# The quick loop: everything but the tests marked slow, spread over the cores (pytest-xdist;
+# each worker has its own test database). TEST_WORKERS=0 runs them in this one process.
+TEST_WORKERS ?= auto
 test-fast: install
-	$(PY) -m pytest -m 'not slow' --durations=20 $(PYTEST_ARGS)
+	$(PY) -m pytest -m 'not slow' --durations=20 -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Redocly's CLI comes from the npm registry (needs Node.js and npx); the version is pinned.
 REDOCLY := npx --yes @redocly/cli@2.77.0

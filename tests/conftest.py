@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
+from articles.search import _engine, _storage
 from tests.factories import UserFactory
 
 EDITOR_PERMISSIONS = [
@@ -10,6 +11,17 @@ EDITOR_PERMISSIONS = [
     for action in ("add", "change", "delete", "view")
     for model in ("article", "author", "tag", "quotedsource", "quotation", "synonymset")
 ] + ["articles.publish_article"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Settings that make each test cheaper without changing what it checks: PBKDF2 with one
+    iteration (the default spends a quarter of a second per user on purpose), and WhiteNoise
+    looking static files up when asked rather than listing every app's files (some nine
+    thousand) each time a test client loads the middleware."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["tests.hashers.OneIterationPBKDF2PasswordHasher"]
+    settings.WHITENOISE_AUTOREFRESH = True
 
 
 @pytest.fixture
@@ -53,10 +65,18 @@ def admin_client_logged_in(client, superuser):
 
 
 @pytest.fixture(autouse=True)
-def _own_search_index(settings, tmp_path):
-    """Each test gets an index folder of its own: a test's rolled-back writes must not stay in
-    an index that the next test reads (the first search builds it from the test's data)."""
-    settings.SEARCH_INDEX_PATH = tmp_path / "search"
+def _own_search_index(request, settings):
+    """Each test gets an index of its own: a test's rolled-back writes must not stay in an
+    index that the next test reads (the first search builds it from the test's data). It is
+    kept in memory, unless the test is marked ``index_on_disk`` (it looks at the index's
+    files) or ``slow`` (other processes share the index through its folder)."""
+    if request.node.get_closest_marker("index_on_disk") or request.node.get_closest_marker("slow"):
+        settings.SEARCH_INDEX_PATH = request.getfixturevalue("tmp_path") / "search"
+    else:
+        settings.SEARCH_INDEX_PATH = _storage.MEMORY
+    _engine.forget_engines()
+    yield
+    _engine.forget_engines()  # its open index and readers go with it
 
 
 @pytest.fixture(autouse=True)

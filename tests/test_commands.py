@@ -37,6 +37,7 @@ def test_load_demo_is_idempotent(capsys):
     assert "0 article(s) loaded" in capsys.readouterr().out
 
 
+@pytest.mark.index_on_disk  # the status reports the size of its files
 def test_search_index_rebuild_status_and_check(capsys):
     call_command("load_demo")
     call_command("search_index", "rebuild", "--no-progress")

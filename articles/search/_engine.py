@@ -1,18 +1,11 @@
-"""The index on disk: opening it fresh for each search, applying the change log, rebuilding.
-
-Layout of ``SEARCH_INDEX_PATH``::
-
-    lock                    held while the live index is written (one writer per host)
-    rebuild.lock            held while a rebuild builds its new index (one at a time)
-    current -> gen-<name>   the live index (a symlink, swapped atomically by a rebuild)
-    gen-<name>/             tantivy's files, and state.json: the database it was built
-                            from, its position in the change log, its generation
+"""The index kept up to the change log: read-your-writes before each search, applying the
+log, rebuilding (where the index is kept, and how, is ``_storage``'s).
 
 Before every search, one SQL statement asks whether the log has changes this index has not
-applied; if so they are applied first (under the lock, in chunks that each save their
+applied; if so they are applied first (under the writer lock, in chunks that each save their
 position), so once a write has answered, the next search on this host, from any process,
 reflects it. A search waits for a lock at most ``SEARCH_LOCK_WAIT_MS``, then answers 503.
-Each process reloads its reader when the generation in state.json moves. Missing,
+Each process reloads its reader when the generation in the saved state moves. Missing,
 unreadable, foreign (another database) or stale (pruned log, restored backup) indexes are
 rebuilt from PostgreSQL.
 """
@@ -21,41 +14,30 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import fcntl
-import json
 import logging
-import os
-import shutil
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
-from pathlib import Path
-from typing import IO
 
 import tantivy
 from django.conf import settings
 
 from articles.search import _changelog as changelog
 from articles.search import _writing
-from articles.search._schema import SCHEMA, Kind, register_analysers, term
+from articles.search._schema import Kind, term
+from articles.search._storage import (
+    SCHEMA_VERSION,
+    IndexState,
+    SearchUnavailable,
+    Storage,
+    Take,
+    storage_at,
+)
 from articles.search._synonyms import told_version
 
 log = logging.getLogger(__name__)
 
-# Bump when the schema or the documents change: older indexes are rebuilt.
-# 2: section_key folded (case and accents), a fast field; 3: the words as written beside the
-# stemmed fields (typo tolerance); 4: who created each article (contributors' own), published and
-# expires on articles and quotations (scheduling and expiry), aliases and wikidata ids (speakers)
-SCHEMA_VERSION = 6
-STATE_FILE = "state.json"
-CURRENT = "current"
 PRUNE_EVERY = datetime.timedelta(hours=1)
-
-
-class SearchUnavailable(Exception):
-    """The index cannot answer now (it could not be built or written)."""
 
 
 class IndexBusy(SearchUnavailable):
@@ -67,30 +49,17 @@ class _CaughtUpMeanwhile(Exception):
     """While this process waited for a lock, another brought the index up to the log."""
 
 
-@dataclass(frozen=True)
-class IndexState:
-    database_id: str
-    snapshot: str
-    last_id: int
-    generation: int
-    schema_version: int = SCHEMA_VERSION
-    pruned_at: float = 0.0
-
-    @property
-    def position(self) -> changelog.Position:
-        return changelog.Position(self.snapshot, self.last_id)
-
-
 class Engine:
-    """One per process and index folder."""
+    """One per process and index (``storage``)."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+        self.root = storage.location()
         self._mutex = threading.RLock()
         self._index: tantivy.Index | None = None
-        self._folder: Path | None = None
+        self._name: str | None = None  # the generation ``_index`` reads
         self._generation = -1
-        self._held: set[str] = set()  # file locks this process holds (they are re-entrant)
+        self._held: set[str] = set()  # locks this process holds (they are re-entrant)
 
     # --- reading --------------------------------------------------------------------------
 
@@ -150,7 +119,7 @@ class Engine:
         _told.status = (position, status)
         told_version((status.database_id, status.synonyms_version))
 
-    def _need(self, live: tuple[Path, IndexState] | None) -> str | None:
+    def _need(self, live: tuple[str, IndexState] | None) -> str | None:
         """What the live index needs before it answers: None, "apply" or "rebuild"."""
         if live is None:
             return "rebuild"
@@ -168,61 +137,47 @@ class Engine:
     def version(self) -> tuple[str, int]:
         """Which index state this process reads: it changes with every applied change and
         every rebuild (what caches of search results are keyed by)."""
-        return str(self._folder), self._generation
+        return self.storage.location(self._name), self._generation
 
-    def _open_live(self, live: tuple[Path, IndexState] | None = None) -> tantivy.Index:
+    def _open_live(self, live: tuple[str, IndexState] | None = None) -> tantivy.Index:
         """The live index, reloaded when its generation moved (``live``: already read)."""
         live = live or self._live()
         if live is None:
             raise SearchUnavailable("The search index is not built.")
-        folder, state = live
-        if self._index is None or folder != self._folder:
+        name, state = live
+        if self._index is None or name != self._name:
             try:
-                index = _open_index(folder)
+                index = self.storage.open(name)
             except SearchUnavailable:
                 # A rebuild in another process swapped generations and removed this one
                 # between reading the link and opening the folder: open the new one.
                 newer = self._live()
-                if newer is None or newer[0] == folder:
+                if newer is None or newer[0] == name:
                     raise
                 return self._open_live(newer)
             self._index = index
-            self._folder, self._generation = folder, state.generation
+            self._name, self._generation = name, state.generation
         elif state.generation != self._generation:
             self._index.reload()
             self._generation = state.generation
         return self._index
 
-    def _live_folder(self) -> Path | None:
-        link = self.root / CURRENT
-        try:
-            return self.root / os.readlink(link)
-        except OSError:
-            return None
-
-    def _live(self) -> tuple[Path, IndexState] | None:
-        """The live folder and its state; None when there is no usable index. A folder that
-        a concurrent rebuild removed between reading the link and its state is read again
-        from the link (which then names the new one)."""
+    def _live(self) -> tuple[str, IndexState] | None:
+        """The live generation and its state; None when there is no usable index. A
+        generation that a concurrent rebuild removed between reading the link and its state
+        is read again from the link (which then names the new one)."""
         for _ in range(3):
-            folder = self._live_folder()
-            state = self._read_state(folder) if folder else None
-            if state is not None or folder is None or self._live_folder() == folder:
+            name = self.storage.live_name()
+            state = self.storage.read_state(name) if name else None
+            if state is not None or name is None or self.storage.live_name() == name:
                 break
         if state is None or state.schema_version != SCHEMA_VERSION:
             return None
-        return folder, state
+        return name, state
 
     def _live_state(self) -> IndexState | None:
         live = self._live()
         return live[1] if live else None
-
-    @staticmethod
-    def _read_state(folder: Path) -> IndexState | None:
-        try:
-            return IndexState(**json.loads((folder / STATE_FILE).read_text()))
-        except (OSError, ValueError, TypeError):
-            return None
 
     # --- writing --------------------------------------------------------------------------
 
@@ -230,7 +185,7 @@ class Engine:
     def _locked(
         self, name: str = "lock", *, wait: float | None = None, unless_current: bool = True
     ) -> Iterator[None]:
-        """The file lock ``name`` (across processes) and the mutex (across threads).
+        """The storage's lock ``name`` (across processes) and the mutex (across threads).
         ``wait``: seconds to wait for it at most (None: without limit); past them,
         IndexBusy. While it waits, ``unless_current``: _CaughtUpMeanwhile when another
         process saved a state that is up to the log (a search may then answer without
@@ -239,31 +194,24 @@ class Engine:
             if name in self._held:
                 yield
                 return
-            self.root.mkdir(parents=True, exist_ok=True)
-            with open(self.root / name, "a+") as handle:
-                self._acquire(handle, name, wait, unless_current)
+            with self.storage.lock(name) as take:
+                self._acquire(take, name, wait, unless_current)
                 self._held.add(name)
                 try:
                     yield
                 finally:
                     self._held.discard(name)
-                    fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def _acquire(
-        self, handle: IO[str], name: str, wait: float | None, unless_current: bool
-    ) -> None:
+    def _acquire(self, take: Take, name: str, wait: float | None, unless_current: bool) -> None:
         if wait is None:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            take(True)
             return
         deadline = time.monotonic() + wait
         seen = self._live()
         pause = 0.005
         while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if take(False):
                 return
-            except BlockingIOError:
-                pass
             live = self._live()
             if unless_current and live != seen:  # a new state saved: all this search needs?
                 seen = live
@@ -298,15 +246,16 @@ class Engine:
                 return applied
 
     def _apply_chunk(self, state: IndexState) -> changelog.Pending:
-        chunk = _writing.catch_up(_open_index(self.root / CURRENT), state.position)
+        name = self.storage.live_name()
+        chunk = _writing.catch_up(self.storage.open(name), state.position)
         pruned_at = state.pruned_at
         if not chunk.more and time.time() - pruned_at > PRUNE_EVERY.total_seconds():
             changelog.prune(datetime.timedelta(days=settings.SEARCH_CHANGE_LOG_RETENTION_DAYS))
             self.remove_dead_generations()
             pruned_at = time.time()
         if chunk.count or pruned_at != state.pruned_at:
-            self._write_state(
-                self._live_folder(),
+            self.storage.write_state(
+                name,
                 IndexState(
                     database_id=state.database_id,
                     snapshot=chunk.position.snapshot,
@@ -326,15 +275,11 @@ class Engine:
         and swap. Folders that dead rebuilds left are removed first. ``wait``: as
         ``_locked``'s. Returns the number of articles indexed."""
         with self._locked("rebuild.lock", wait=wait):
-            self._remove_old_generations(keep=self._live_name())
-            name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
-            folder = self.root / name
-            folder.mkdir()
+            self.storage.remove_generations(keep=self.storage.live_name())
+            name, index = self.storage.create()
             try:
                 position = changelog.head()
                 database_id = changelog.database_id()
-                index = tantivy.Index(SCHEMA, path=str(folder), reuse=False)
-                register_analysers(index)
                 indexed = _writing.write_archive(index, progress)
                 # The changes written during the build, first without the writer lock (the
                 # new index is this rebuild's own), then the last ones under it, and swap.
@@ -342,8 +287,8 @@ class Engine:
                 with self._locked(wait=wait, unless_current=False):
                     position = _writing.catch_up_all(index, position)
                     previous = self._live_state()
-                    self._write_state(
-                        folder,
+                    self.storage.write_state(
+                        name,
                         IndexState(
                             database_id=database_id,
                             snapshot=position.snapshot,
@@ -352,18 +297,12 @@ class Engine:
                             pruned_at=time.time(),
                         ),
                     )
-                    self._swap(name)
+                    self.storage.swap(name)
             except BaseException:
-                shutil.rmtree(folder, ignore_errors=True)
+                self.storage.discard(name)
                 raise
-            self._remove_old_generations(keep=name)
+            self.storage.remove_generations(keep=name)
             return indexed
-
-    def _swap(self, name: str) -> None:
-        temporary = self.root / f".{CURRENT}-{name}"
-        temporary.unlink(missing_ok=True)
-        os.symlink(name, temporary)
-        os.replace(temporary, self.root / CURRENT)
 
     def remove_dead_generations(self) -> int:
         """Remove the folders that dead rebuilds left (a rebuild killed mid-way), unless a
@@ -373,37 +312,9 @@ class Engine:
             return 0  # this process is the rebuild
         try:
             with self._locked("rebuild.lock", wait=0, unless_current=False):
-                return self._remove_old_generations(keep=self._live_name())
+                return self.storage.remove_generations(keep=self.storage.live_name())
         except IndexBusy:
             return 0
-
-    def _remove_old_generations(self, *, keep: str | None) -> int:
-        """Every generation folder but ``keep`` (and swaps left half-done); the caller holds
-        the rebuild lock. Readers in other processes keep their open (memory-mapped) files
-        after removal."""
-        removed = 0
-        for folder in self.root.glob("gen-*"):
-            if folder.name != keep:
-                shutil.rmtree(folder, ignore_errors=True)
-                removed += 1
-        for link in self.root.glob(f".{CURRENT}-gen-*"):
-            link.unlink(missing_ok=True)
-        return removed
-
-    def _live_name(self) -> str | None:
-        folder = self._live_folder()
-        return folder.name if folder else None
-
-    @staticmethod
-    def _write_state(folder: Path | None, state: IndexState) -> None:
-        if folder is None:
-            raise SearchUnavailable("The search index has no live folder.")
-        temporary = folder / f".{STATE_FILE}.tmp"
-        with open(temporary, "w") as handle:
-            json.dump(asdict(state), handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, folder / STATE_FILE)
 
     # --- operations -----------------------------------------------------------------------
 
@@ -415,17 +326,17 @@ class Engine:
         if live is None:
             return {
                 "state": "missing",
-                "path": str(self.root),
-                "total_size_bytes": _disk_usage(self.root),
-                "generations": len(list(self.root.glob("gen-*"))),
+                "path": self.storage.location(),
+                "total_size_bytes": self.storage.size(),
+                "generations": self.storage.generations(),
                 "log_rows": rows,
             }
-        folder, state = live
+        name, state = live
         searcher = self._open_live(live).searcher()
         lag = changelog.pending(state.position).count
         return {
             "state": "ok" if lag == 0 else "behind",
-            "path": str(folder),
+            "path": self.storage.location(name),
             "documents": searcher.num_docs,
             # ``documents`` = articles + quotes (searched by /quotes/) + names (tags, authors
             # and sources, for suggestions).
@@ -433,11 +344,11 @@ class Engine:
             "quotes": _count(searcher, term("kind", Kind.QUOTE)),
             "names": sum(_count(searcher, term("kind", kind)) for kind in Kind.NAMED),
             "segments": searcher.num_segments,
-            "size_bytes": _disk_usage(folder),
+            "size_bytes": self.storage.size(name),
             # Everything in SEARCH_INDEX_PATH: the live generation, a rebuild's under way,
             # any that dead rebuilds left (the next rebuild, `apply` or `status` removes them).
-            "total_size_bytes": _disk_usage(self.root),
-            "generations": len(list(self.root.glob("gen-*"))),
+            "total_size_bytes": self.storage.size(),
+            "generations": self.storage.generations(),
             "generation": state.generation,
             "last_change_applied": state.last_id,
             "newest_change": newest,
@@ -446,31 +357,12 @@ class Engine:
         }
 
 
-def _disk_usage(folder: Path) -> int:
-    total = 0
-    for parent, _, files in os.walk(folder):
-        for name in files:
-            with contextlib.suppress(FileNotFoundError):  # a rebuild removing it now
-                total += os.lstat(os.path.join(parent, name)).st_size
-    return total
-
-
 def _lock_wait() -> float:
     return settings.SEARCH_LOCK_WAIT_MS / 1000
 
 
 def _count(searcher: tantivy.Searcher, query: tantivy.Query) -> int:
     return searcher.search(query, 1, count=True).count or 0
-
-
-def _open_index(folder: Path) -> tantivy.Index:
-    try:
-        index = tantivy.Index.open(str(folder))
-    except ValueError as error:
-        raise SearchUnavailable(f"The search index at {folder} cannot be opened: {error}") from None
-    register_analysers(index)
-    index.config_reader("manual")
-    return index
 
 
 # The status the request's first statement read (``Engine.told``), per thread; forgotten at
@@ -483,20 +375,22 @@ def forget_told(**kwargs: object) -> None:
     told_version(None)
 
 
-_engines: dict[Path, Engine] = {}
+_engines: dict[str, Engine] = {}
 _engines_mutex = threading.Lock()
 
 
 def forget_engines() -> None:
-    """For a forked process: open the index afresh rather than through the parent's objects."""
+    """For a forked process: open the index afresh rather than through the parent's objects
+    (and for tests: an index in memory starts empty again)."""
     with _engines_mutex:
         _engines.clear()
 
 
 def engine() -> Engine:
     """The engine of ``settings.SEARCH_INDEX_PATH`` for this process."""
-    root = Path(settings.SEARCH_INDEX_PATH).resolve()
+    storage = storage_at(settings.SEARCH_INDEX_PATH)
+    key = storage.location()
     with _engines_mutex:
-        if root not in _engines:
-            _engines[root] = Engine(root)
-        return _engines[root]
+        if key not in _engines:
+            _engines[key] = Engine(storage)
+        return _engines[key]

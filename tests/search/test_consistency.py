@@ -20,7 +20,7 @@ from tests.conftest import EDITOR_PERMISSIONS
 from tests.factories import ArticleFactory, UserFactory, indexed
 from tests.live import ROOT, environment, gunicorn, request, run_python
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.index_on_disk]
 
 
 def titles(base: str, q: str) -> list[str]:
@@ -128,7 +128,7 @@ def test_searches_keep_answering_while_the_index_is_rebuilt(tmp_path):
 
 
 def _generation() -> str:
-    return str(search.engine()._live_folder())
+    return str(search.engine().storage.live_folder())
 
 
 def test_an_index_of_another_database_is_rebuilt():
@@ -155,13 +155,13 @@ def test_an_index_ahead_of_its_database_is_rebuilt(settings):
     """A restored backup: the database's transaction counter is behind the index's."""
     ArticleFactory(title="Restored")
     assert indexed("restored")
-    folder = search.engine()._live_folder()
+    folder = search.engine().storage.live_folder()
     state = json.loads((folder / "state.json").read_text())
     xmin, xmax, _ = state["snapshot"].split(":")
     state["snapshot"] = f"{int(xmin) + 10**9}:{int(xmax) + 10**9}:"
     (folder / "state.json").write_text(json.dumps(state))
     assert indexed("restored")
-    assert search.engine()._live_folder() != folder
+    assert search.engine().storage.live_folder() != folder
 
 
 def test_a_deleted_or_corrupt_index_is_rebuilt(settings):
@@ -169,7 +169,7 @@ def test_a_deleted_or_corrupt_index_is_rebuilt(settings):
     assert indexed("phoenix")
     shutil.rmtree(settings.SEARCH_INDEX_PATH)
     assert indexed("phoenix")
-    folder = search.engine()._live_folder()
+    folder = search.engine().storage.live_folder()
     (folder / "meta.json").write_text("not json at all")
     search.engine()._index = None  # as a process starting now would
     assert indexed("phoenix")

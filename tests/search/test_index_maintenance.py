@@ -18,11 +18,11 @@ import pytest
 from django.db import close_old_connections, connection, transaction
 
 from articles import search, services
-from articles.search import _engine
+from articles.search import _storage
 from tests.factories import ArticleFactory, indexed
 from tests.live import ROOT, environment, gunicorn, request
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.index_on_disk]
 
 
 def start(code: str, env: dict[str, str], **kwargs) -> subprocess.Popen:
@@ -107,7 +107,7 @@ def test_folders_of_rebuilds_killed_with_kill_9_are_removed(archive, tmp_path):
     assert described["dead_generations_removed"] == 1
     assert generations(archive) == live and described["generations"] == 1
     assert 0 < described["size_bytes"] <= described["total_size_bytes"]
-    assert described["total_size_bytes"] == _engine._disk_usage(archive)
+    assert described["total_size_bytes"] == _storage.disk_usage(archive)
     assert len(indexed("archived")) == 30
 
 
@@ -272,13 +272,13 @@ def test_a_backlog_is_applied_in_chunks_each_saved_with_its_position(settings, m
         ArticleFactory(title=f"Backlog {n}")
     rows = _change_rows() - before
     saved: list[int] = []
-    write_state = _engine.Engine._write_state
+    write_state = _storage.DiskStorage.write_state
 
-    def counted(folder: Path, state: _engine.IndexState) -> None:
+    def counted(storage: _storage.DiskStorage, name: str, state: _storage.IndexState) -> None:
         saved.append(state.last_id)
-        write_state(folder, state)
+        write_state(storage, name, state)
 
-    monkeypatch.setattr(_engine.Engine, "_write_state", staticmethod(counted))
+    monkeypatch.setattr(_storage.DiskStorage, "write_state", counted)
     assert len(indexed("backlog")) == 13
     assert len(saved) == math.ceil(rows / 4) and saved == sorted(set(saved))
 
@@ -288,16 +288,16 @@ APPLY_UNTIL_KILLED = """
 import os, time, django
 django.setup()
 from articles import search
-from articles.search import _engine, _writing
-write_state = _engine.Engine._write_state
+from articles.search import _storage, _writing
+write_state = _storage.DiskStorage.write_state
 saved = []
-def counted(folder, state):
-    write_state(folder, state)
+def counted(storage, name, state):
+    write_state(storage, name, state)
     saved.append(state)
     if len(saved) == {stop_after}:
         open({marker!r}, "w").close()
         time.sleep(600)
-_engine.Engine._write_state = staticmethod(counted)
+_storage.DiskStorage.write_state = counted
 search.engine().apply()
 """
 
