@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from articles.search import _engine, _storage
+from articles import search
 from tests.factories import UserFactory
 
 EDITOR_PERMISSIONS = [
@@ -73,10 +73,10 @@ def _own_search_index(request, settings):
     if request.node.get_closest_marker("index_on_disk") or request.node.get_closest_marker("slow"):
         settings.SEARCH_INDEX_PATH = request.getfixturevalue("tmp_path") / "search"
     else:
-        settings.SEARCH_INDEX_PATH = _storage.MEMORY
-    _engine.forget_engines()
+        settings.SEARCH_INDEX_PATH = ":memory:"  # articles.search._storage.MEMORY: the index in RAM
+    search.forget_engines()
     yield
-    _engine.forget_engines()  # its open index and readers go with it
+    search.forget_engines()  # its open index and readers go with it
 
 
 @pytest.fixture(autouse=True)
