@@ -37,6 +37,11 @@ class DatabaseUnavailable(Unavailable):
     default_code = "database_unavailable"
 
 
+class SearchIndexUnavailable(Unavailable):
+    default_detail = "The search index is unavailable right now; try again shortly."
+    default_code = "search_unavailable"
+
+
 class StaleVersion(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_detail = "The article changed since that version: read it again (its ETag)."
@@ -47,11 +52,6 @@ class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The request body is too large."
     default_code = "payload_too_large"
-
-
-class SearchIndexUnavailable(Unavailable):
-    default_detail = "The search index is unavailable right now; try again shortly."
-    default_code = "search_unavailable"
 
 
 class ConflictError(exceptions.APIException):
