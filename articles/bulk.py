@@ -69,31 +69,17 @@ def upsert_many(
     as ``POST /articles/`` would; one outcome per item, in order. ``may_create`` and
     ``may_update`` carry the caller's permissions: an item that needs the other is an error,
     and so is one the ``actor`` may not make (``lifecycle``: a contributor publishing)."""
-    return write(
-        prepare(
-            items,
-            actor=actor,
-            skip_existing=skip_existing,
-            may_create=may_create,
-            may_update=may_update,
-        )
-    )
-
-
-def prepare(
-    items: Sequence[Mapping[str, Any]],
-    *,
-    actor: lifecycle.Actor = services.SYSTEM,
-    skip_existing: bool = False,
-    may_create: bool = True,
-    may_update: bool = True,
-) -> Batch:
     rules = {
         "actor": actor,
         "skip_existing": skip_existing,
         "may_create": may_create,
         "may_update": may_update,
     }
+    return write(prepare(items, rules))
+
+
+def prepare(items: Sequence[Mapping[str, Any]], rules: dict[str, Any]) -> Batch:
+    """Check each item; ``rules`` are ``upsert_many``'s keywords, handed on to the writes."""
     batch = Batch(items, rules, outcomes=[None] * len(items), records={}, later=[])
     urls: set[str] = set()
     for number, item in enumerate(items):

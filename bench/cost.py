@@ -19,6 +19,7 @@ import os
 import pstats
 import time
 
+import archive
 import load
 import run
 
@@ -38,7 +39,7 @@ def main() -> None:
     args = parser.parse_args()
     args.no_pg = True
     os.environ.update(run.SERVER_SETTINGS)  # before Django reads its settings
-    run.prepare(args)
+    archive.prepare(args)
     from django.db import connection
     from django.test import Client
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import random
 import sys
 import time
@@ -33,7 +32,8 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import run as search_bench  # the search benchmark's vocabulary and database helpers
+import _common  # the bench database and results
+import archive  # the search benchmark's vocabulary
 
 DATABASE = "newsapi_bench_duplicates"
 OUTLETS = ["Daily Planet", "The Courier", "Evening Gazette", "Le Matin", "La Dépêche",
@@ -62,7 +62,7 @@ def parse_args() -> argparse.Namespace:
 class Maker:
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
-        self.vocab = {lang: search_bench.Vocabulary(lang) for lang in search_bench.LANGUAGES}
+        self.vocab = {lang: archive.Vocabulary(lang) for lang in archive.LANGUAGES}
 
     def sentence(self, language: str, topic: list[str]) -> str:
         words = self.vocab[language].draw(self.rng, self.rng.randint(9, 22))
@@ -124,7 +124,7 @@ def generate(args: argparse.Namespace) -> tuple[list[dict], list[int]]:
     story_number = itertools.count()
     topics = []
     for _ in range(args.topics):
-        language = rng.choice(search_bench.LANGUAGES)
+        language = rng.choice(archive.LANGUAGES)
         words = maker.vocab[language].draw(rng, 12)
         statement = maker.sentence(language, words) + " " + maker.sentence(language, words)
         topics.append((language, words, statement))
@@ -227,8 +227,8 @@ def reachable(truth: dict[str, int]) -> float:
 
 def main() -> None:
     args = parse_args()
-    search_bench.BENCH_DATABASE = DATABASE
-    search_bench.use_bench_database(reuse=False)
+    _common.BENCH_DATABASE = DATABASE
+    _common.use_bench_database(reuse=False)
     import io
 
     from django.conf import settings
@@ -238,7 +238,7 @@ def main() -> None:
 
     records, labels = generate(args)
     truth = {record["url"]: label for record, label in zip(records, labels, strict=True)}
-    settings.SEARCH_INDEX_PATH = Path(search_bench.ROOT / ".data" / "bench-duplicates-index")
+    settings.SEARCH_INDEX_PATH = Path(_common.ROOT / ".data" / "bench-duplicates-index")
     started = time.perf_counter()
     entries = [Entry(f"line {n}", record) for n, record in enumerate(records, start=1)]
     report = import_entries(entries, workers=1)
@@ -258,9 +258,7 @@ def main() -> None:
         "rebuild_s": round(rebuilt_s, 1),
         "true_pairs_at_or_above_threshold": reachable(truth),
     }
-    search_bench.RESULTS.mkdir(exist_ok=True)
-    (search_bench.RESULTS / "duplicates.json").write_text(json.dumps(result, indent=2))
-    print(json.dumps(result, indent=2))
+    _common.save("duplicates", result)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ local receiver, and change-feed pages of 1,000 events.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 import time
@@ -28,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _common  # the bench database and percentiles
 import ingest as ingest_bench  # the archive generator
-import run as search_bench  # the bench database and percentiles
 
 DATABASE = "newsapi_bench_events"
 EMPTIED = [*ingest_bench.TABLES, "articles_event", "articles_knownobject",
@@ -53,7 +52,6 @@ def store_all(path: Path, outbox: bool) -> float:
     from django.db import connection
 
     from articles import events
-    from articles.ingest import entries, store
 
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {', '.join(EMPTIED)} CASCADE")
@@ -62,15 +60,8 @@ def store_all(path: Path, outbox: bool) -> float:
         events.articles_changed = lambda ids: None
     try:
         started = time.perf_counter()
-        batch = []
         with path.open("rb") as stream:
-            for entry in entries(stream):
-                batch.append(entry)
-                if len(batch) == 500:
-                    store(batch, False)
-                    batch = []
-            if batch:
-                store(batch, False)
+            _common.store_ndjson(stream)
         return time.perf_counter() - started
     finally:
         events.articles_changed = original
@@ -96,7 +87,7 @@ def _base_deliver(commit: str):
     import subprocess
 
     source = subprocess.run(
-        ["git", "show", f"{commit}:articles/events/_webhooks.py"], cwd=search_bench.ROOT,
+        ["git", "show", f"{commit}:articles/events/_webhooks.py"], cwd=_common.ROOT,
         check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
     name = "articles.events._webhooks_base"
@@ -204,7 +195,7 @@ def page_ms(pages: int, audience: str, rng: random.Random) -> dict[str, float]:
         page = events.page(cursor_text, limit=1000, audience=audience)
         samples.append((time.perf_counter() - started) * 1000)
         assert page.json.count('"cursor"') >= min(1000, highest) - 1 or highest < 1000
-    return search_bench.percentiles(samples)
+    return _common.percentiles(samples)
 
 
 def main() -> None:
@@ -212,9 +203,9 @@ def main() -> None:
     if args.receiver:
         serve_receiver()
         return
-    search_bench.BENCH_DATABASE = DATABASE
-    search_bench.use_bench_database(reuse=False)
-    data = search_bench.ROOT / ".data" / f"bench-events-{args.articles}.ndjson"
+    _common.BENCH_DATABASE = DATABASE
+    _common.use_bench_database(reuse=False)
+    data = _common.ROOT / ".data" / f"bench-events-{args.articles}.ndjson"
     data.parent.mkdir(exist_ok=True)
     ingest_bench.generate(data, args.articles, args.seed)
     off = store_all(data, outbox=False)
@@ -236,9 +227,7 @@ def main() -> None:
         "feed_page_1000_ms_editor": page_ms(args.pages, "e", rng),
     }
     data.unlink()
-    search_bench.RESULTS.mkdir(exist_ok=True)
-    (search_bench.RESULTS / "events.json").write_text(json.dumps(result, indent=2))
-    print(json.dumps(result, indent=2))
+    _common.save("events", result)
 
 
 if __name__ == "__main__":

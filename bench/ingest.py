@@ -30,7 +30,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import run as search_bench  # the search benchmark's archive and database helpers
+import _common  # the bench database and results
+import archive  # the search benchmark's vocabulary and names
 
 DATABASE = "newsapi_bench_import"
 TABLES = ["articles_tag", "articles_author", "articles_quotedsource", "articles_article",
@@ -57,16 +58,16 @@ def parse_args() -> argparse.Namespace:
 def generate(path: Path, count: int, seed: int) -> float:
     started = time.perf_counter()
     rng = random.Random(seed)
-    vocab = {language: search_bench.Vocabulary(language) for language in search_bench.LANGUAGES}
-    tags = search_bench.names(rng, vocab["en"], search_bench.TAGS, 2)
-    authors = search_bench.names(rng, vocab["fr"], search_bench.AUTHORS, 2)
-    sources = search_bench.names(rng, vocab["en"], search_bench.SOURCES, 2)
-    tag_weights = search_bench.zipf_cumulative(len(tags))
-    source_weights = search_bench.zipf_cumulative(len(sources))
+    vocab = {language: archive.Vocabulary(language) for language in archive.LANGUAGES}
+    tags = archive.names(rng, vocab["en"], archive.TAGS, 2)
+    authors = archive.names(rng, vocab["fr"], archive.AUTHORS, 2)
+    sources = archive.names(rng, vocab["en"], archive.SOURCES, 2)
+    tag_weights = archive.zipf_cumulative(len(tags))
+    source_weights = archive.zipf_cumulative(len(sources))
     now = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
     with path.open("w", encoding="utf-8") as out:
         for number in range(1, count + 1):
-            language = search_bench.LANGUAGES[number % 2]
+            language = archive.LANGUAGES[number % 2]
             words = vocab[language]
             paragraphs = [
                 " ".join(words.draw(rng, rng.randint(40, 120))) for _ in range(rng.randint(3, 7))
@@ -191,16 +192,14 @@ def compare_duplicates(data: Path, args: argparse.Namespace) -> None:
         "cpu_on_s": [round(t, 2) for t in cpu[True]],
         "cpu_on_over_off": round(sum(cpu[True]) / sum(cpu[False]), 3),
     }
-    search_bench.RESULTS.mkdir(exist_ok=True)
-    (search_bench.RESULTS / "ingest_duplicates.json").write_text(json.dumps(result, indent=2))
-    print(json.dumps(result, indent=2))
+    _common.save("ingest_duplicates", result)
 
 
 def main() -> None:
     args = parse_args()
-    search_bench.BENCH_DATABASE = DATABASE
-    search_bench.use_bench_database(reuse=False)
-    data = search_bench.ROOT / ".data" / f"bench-import-{args.articles}.ndjson"
+    _common.BENCH_DATABASE = DATABASE
+    _common.use_bench_database(reuse=False)
+    data = _common.ROOT / ".data" / f"bench-import-{args.articles}.ndjson"
     data.parent.mkdir(exist_ok=True)
     generated = generate(data, args.articles, args.seed)
     if args.compare_duplicates:
@@ -224,9 +223,7 @@ def main() -> None:
         "indexed": report.indexed,
     }
     data.unlink()
-    search_bench.RESULTS.mkdir(exist_ok=True)
-    (search_bench.RESULTS / "ingest.json").write_text(json.dumps(result, indent=2))
-    print(json.dumps(result, indent=2))
+    _common.save("ingest", result)
 
 
 if __name__ == "__main__":

@@ -366,20 +366,22 @@ def sequences(
 def main() -> None:
     import json
 
+    import _common
+    import archive
     import run
 
     from tests.live import free_port
 
     args = run.parser().parse_args()
     args.no_pg = True
-    run.prepare(args)
+    archive.prepare(args)
     _, queries, article_ids, tags = run.workload(args)
     port, env = args.ports or free_port(), run.api_environment()
     with gunicorn("newsapi.wsgi", env, port) as server:
         result = compare(args, port, server.pid, sequences(args, queries, article_ids, tags), env)
     result = {"articles": args.articles, "date": time.strftime("%Y-%m-%d"), **result}
-    run.RESULTS.mkdir(exist_ok=True)
-    (run.RESULTS / "load.json").write_text(json.dumps(result, indent=2))
+    _common.RESULTS.mkdir(exist_ok=True)
+    (_common.RESULTS / "load.json").write_text(json.dumps(result, indent=2))
     print(table(result))
 
 

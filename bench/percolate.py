@@ -42,8 +42,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _common  # the bench database and results
+import archive as search_archive  # the search benchmark's vocabulary
 import ingest as ingest_bench  # the archive generator
-import run as search_bench  # the bench database and the vocabulary
 
 DATABASE = "newsapi_bench_percolate"
 SETUP = "newsapi_bench_percolate_setup"  # the database after the saved searches (a template)
@@ -69,17 +70,7 @@ def parse_args() -> argparse.Namespace:
 def store(lines: list[str]) -> None:
     import io
 
-    from articles.ingest import entries, store
-
-    stream = io.BytesIO("".join(lines).encode())
-    batch = []
-    for entry in entries(stream):
-        batch.append(entry)
-        if len(batch) == 500:
-            store(batch, False)
-            batch = []
-    if batch:
-        store(batch, False)
+    _common.store_ndjson(io.BytesIO("".join(lines).encode()))
 
 
 def misspell(word: str, rng: random.Random) -> str:
@@ -93,7 +84,7 @@ def watched_words(rng: random.Random, language: str, articles: int) -> list[str]
     language (topics and names, neither the commonest nor absent)."""
     from articles import search
 
-    words = search_bench.Vocabulary(language).words[300:]
+    words = search_archive.Vocabulary(language).words[300:]
     rng.shuffle(words)
     low, high = max(1, articles // 2 // 2000), articles // 2 // 50
     pool = []
@@ -274,22 +265,22 @@ def check(sample: int, new_ids: set[int], rng: random.Random) -> dict:
 
 def main() -> None:
     args = parse_args()
-    search_bench.BENCH_DATABASE = DATABASE
-    index = search_bench.ROOT / ".data" / "bench-percolate-search"
-    kept = search_bench.ROOT / ".data" / "bench-percolate-setup-search"
+    _common.BENCH_DATABASE = DATABASE
+    index = _common.ROOT / ".data" / "bench-percolate-search"
+    kept = _common.ROOT / ".data" / "bench-percolate-setup-search"
     if args.reuse:
         import django
 
         django.setup()
         restore_setup(args, index, kept)
-    search_bench.use_bench_database(reuse=args.reuse)
+    _common.use_bench_database(reuse=args.reuse)
     from django.conf import settings
 
     from articles import search
     from articles.models import Article, SavedSearchMatch
 
     settings.SEARCH_INDEX_PATH = index
-    data = search_bench.ROOT / ".data" / "bench-percolate.ndjson"
+    data = _common.ROOT / ".data" / "bench-percolate.ndjson"
     data.parent.mkdir(exist_ok=True)
     warm = 200
     ingest_bench.generate(data, args.archive + warm + args.new, args.seed)
@@ -339,9 +330,7 @@ def main() -> None:
         "matches_per_article": round(matches / len(new_ids), 1),
         "exactness": check(args.check, new_ids, random.Random(args.seed + 1)),
     }
-    search_bench.RESULTS.mkdir(exist_ok=True)
-    (search_bench.RESULTS / "percolate.json").write_text(json.dumps(result, indent=2))
-    print(json.dumps(result, indent=2))
+    _common.save("percolate", result)
 
 
 if __name__ == "__main__":

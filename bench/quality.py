@@ -31,7 +31,8 @@ import types
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import run
+import _common
+import archive
 
 
 def parse_args() -> argparse.Namespace:
@@ -48,7 +49,7 @@ def old_compiler(ref: str):
     """The query module as it was at ``ref``, loaded beside the new one."""
     source = subprocess.run(
         ["git", "show", f"{ref}:articles/search/_query.py"],
-        cwd=run.ROOT, check=True, capture_output=True, text=True,
+        cwd=_common.ROOT, check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
     module = types.ModuleType("articles.search._old_query")
     sys.modules[module.__name__] = module  # dataclasses look their module up
@@ -76,10 +77,10 @@ def misspell(word: str, rng: random.Random) -> str:
 
 def main() -> None:
     args = parse_args()
-    present = run.use_bench_database(args.reuse)
+    present = _common.use_bench_database(args.reuse)
     from django.conf import settings
 
-    settings.SEARCH_INDEX_PATH = run.INDEX
+    settings.SEARCH_INDEX_PATH = _common.INDEX
     from articles import search
     from articles.search import ArticleSearch
     from articles.search.introspect import (
@@ -98,8 +99,8 @@ def main() -> None:
     )
 
     if not present:
-        run.generate(args)
-    if not present or not (run.INDEX / "current").exists():
+        archive.generate(args)
+    if not present or not (_common.INDEX / "current").exists():
         started = time.perf_counter()
         search.engine().rebuild()
         print(f"index built in {time.perf_counter() - started:.0f} s", flush=True)

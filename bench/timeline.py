@@ -15,7 +15,6 @@ p50/p95/p99 in ms and writes ``bench/results/timeline.json``.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import sys
@@ -24,7 +23,8 @@ from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import run as search_bench  # the archive, its database and percentiles
+import _common  # the bench database, percentiles and results
+import archive  # the archive
 
 
 def parse_args() -> argparse.Namespace:
@@ -39,10 +39,10 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     os.environ["THROTTLE_ANON"] = "100000000/minute"  # read when the settings load
-    present = search_bench.use_bench_database(args.reuse)
+    present = _common.use_bench_database(args.reuse)
     from django.conf import settings
 
-    settings.SEARCH_INDEX_PATH = search_bench.INDEX
+    settings.SEARCH_INDEX_PATH = _common.INDEX
     settings.ALLOWED_HOSTS = ["*"]
     from django.db import connection
     from django.test import Client
@@ -51,8 +51,8 @@ def main() -> None:
 
     if not present:
         print(f"generating {args.articles} articles...", flush=True)
-        print(f"generated in {search_bench.generate(args):.1f} s", flush=True)
-    if not present or not (search_bench.INDEX / "current").exists():
+        print(f"generated in {archive.generate(args):.1f} s", flush=True)
+    if not present or not (_common.INDEX / "current").exists():
         started = time.perf_counter()
         search.engine().rebuild()
         print(f"index built in {time.perf_counter() - started:.1f} s", flush=True)
@@ -94,11 +94,9 @@ def main() -> None:
         "top_source_quotes": counted[0][1],
         "sources_timed": len(slugs),
         "rounds": args.rounds,
-        **{name: search_bench.percentiles(values) for name, values in samples.items()},
+        **{name: _common.percentiles(values) for name, values in samples.items()},
     }
-    search_bench.RESULTS.mkdir(exist_ok=True)
-    (search_bench.RESULTS / "timeline.json").write_text(json.dumps(result, indent=2))
-    print(json.dumps(result, indent=2))
+    _common.save("timeline", result)
 
 
 if __name__ == "__main__":

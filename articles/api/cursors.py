@@ -21,6 +21,11 @@ def cursor_query(name: str, *, after: str, items: str) -> type[serializers.Seria
     return type(name, (serializers.Serializer,), {"__module__": __name__, **fields})
 
 
+def item_cursor(item: str) -> serializers.CharField:
+    """An item's ``cursor`` field: where ``?after=`` resumes after it."""
+    return serializers.CharField(help_text=f"Resume after this {item} with `?after=`.")
+
+
 def cursor_page(
     name: str, item: type[serializers.Serializer], *, items: str
 ) -> type[serializers.Serializer]:

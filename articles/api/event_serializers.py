@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from articles import events
 from articles.api import times
-from articles.api.cursors import cursor_page, cursor_query
+from articles.api.cursors import cursor_page, cursor_query, item_cursor
 from articles.api.strictness import KnownFields
 from articles.events import EVENT_TYPES
 from articles.events.models import ARTICLE, WebhookDelivery, WebhookEndpoint
@@ -32,7 +32,7 @@ ChangesQuerySerializer = cursor_query(
 
 
 class EventSerializer(serializers.Serializer):
-    cursor = serializers.CharField(help_text="Resume after this event with `?after=`.")
+    cursor = item_cursor("event")
     type = serializers.ChoiceField(choices=sorted(EVENT_TYPES))
     object = serializers.ChoiceField(choices=[ARTICLE, *(kind.name for kind in NAMED_KINDS)])
     id = serializers.IntegerField(help_text="The object's id.")

@@ -18,19 +18,28 @@ from articles.search import SearchUnavailable
 from articles.services import Conflict, PreconditionFailed
 
 
-class ServiceUnavailable(exceptions.APIException):
+class Unavailable(exceptions.APIException):
+    """A 503: the client may try again (``Retry-After``)."""
+
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+
+
+class ServiceUnavailable(Unavailable):
     default_detail = "The database took too long to answer; try a narrower query."
     default_code = "query_timeout"
 
 
-class DatabaseUnavailable(exceptions.APIException):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+class DatabaseUnavailable(Unavailable):
     default_detail = (
         "The database is unavailable; try again shortly. A write that got this answer may or "
         "may not have been stored: re-posting an article with the same url is safe."
     )
     default_code = "database_unavailable"
+
+
+class SearchIndexUnavailable(Unavailable):
+    default_detail = "The search index is unavailable right now; try again shortly."
+    default_code = "search_unavailable"
 
 
 class StaleVersion(exceptions.APIException):
@@ -43,12 +52,6 @@ class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The request body is too large."
     default_code = "payload_too_large"
-
-
-class SearchIndexUnavailable(exceptions.APIException):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = "The search index is unavailable right now; try again shortly."
-    default_code = "search_unavailable"
 
 
 class ConflictError(exceptions.APIException):

@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from articles import monitoring
-from articles.api.cursors import cursor_page, cursor_query
+from articles.api.cursors import cursor_page, cursor_query, item_cursor
 from articles.api.serializers import ArticleSummarySerializer
 from articles.api.strictness import KnownFields, refuse_unknown_parameters
 from articles.events.models import WebhookEndpoint
@@ -83,7 +83,7 @@ MatchesQuerySerializer = cursor_query(
 
 
 class MatchSerializer(serializers.Serializer):
-    cursor = serializers.CharField(help_text="Resume after this match with `?after=`.")
+    cursor = item_cursor("match")
     matched_at = serializers.DateTimeField()
     version = serializers.CharField(help_text="The article's version (`ETag`) that matched.")
     article = ArticleSummarySerializer()

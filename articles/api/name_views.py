@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from articles import names, search, selectors
 from articles.api import name_serializers as ns
+from articles.api.strictness import detail_read
 
 SLUG = OpenApiParameter(
     "slug",
@@ -118,13 +119,7 @@ class SourceTimeline:
         parameters=[SLUG, ns.TimelineQuerySerializer],
         responses=ns.TimelineSerializer,
     )
-    @action(
-        detail=True,
-        methods=["get"],
-        filter_backends=[],
-        pagination_class=None,
-        query_serializer_class=ns.TimelineQuerySerializer,
-    )
+    @detail_read(ns.TimelineQuerySerializer)
     def timeline(self, request: Request, slug: str | None = None) -> Response:
         source = self.get_object()  # type: ignore[attr-defined]
         params = ns.TimelineQuerySerializer(data=request.query_params)

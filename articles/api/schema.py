@@ -25,35 +25,31 @@ VALIDATION_ERROR = {
 }
 
 
+# The errors whose body is ErrorSerializer's ``{"detail": ...}``, with their descriptions.
+_DETAIL_ERRORS = {
+    "301": "The slug is an alias now (another spelling, or a merged author or source): "
+    "`Location` is the entity's own URL.",
+    "401": "No valid credentials: send `Authorization: Bearer <token>` (or `Token <token>`).",
+    "403": "Authenticated, but without the permission this needs.",
+    "404": "No such resource, or not visible to you, or a page past the last.",
+    "412": "`If-Match` named a version the article no longer has.",
+    "413": "The request body is larger than the server accepts.",
+    "429": "Too many requests: wait as `Retry-After` says.",
+    "503": "The database or the search index cannot answer now, or the query took too long: "
+    "try again as `Retry-After` says.",
+}
+# Status code -> (its body, its description).
 ERRORS = {
-    "301": (
-        ErrorSerializer,
-        "The slug is an alias now (another spelling, or a merged author or source): "
-        "`Location` is the entity's own URL.",
-    ),
+    **{code: (ErrorSerializer, description) for code, description in _DETAIL_ERRORS.items()},
     "304": (
         None,
         "Not modified: `If-None-Match` named the `ETag` this answer has now (no body).",
     ),
     "400": (VALIDATION_ERROR, "Invalid input: the body says which field and why."),
-    "401": (
-        ErrorSerializer,
-        "No valid credentials: send `Authorization: Bearer <token>` (or `Token <token>`).",
-    ),
-    "403": (ErrorSerializer, "Authenticated, but without the permission this needs."),
-    "404": (ErrorSerializer, "No such resource, or not visible to you, or a page past the last."),
-    "429": (ErrorSerializer, "Too many requests: wait as `Retry-After` says."),
     "409": (
         VALIDATION_ERROR,
         "It clashes with what is stored: a name another tag, author or source has, a source "
         "still quoted, a URL another article has.",
-    ),
-    "412": (ErrorSerializer, "`If-Match` named a version the article no longer has."),
-    "413": (ErrorSerializer, "The request body is larger than the server accepts."),
-    "503": (
-        ErrorSerializer,
-        "The database or the search index cannot answer now, or the query took too long: "
-        "try again as `Retry-After` says.",
     ),
 }
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import serializers
+from rest_framework import decorators, serializers
 from rest_framework.request import Request
 
 # The body's rule is the write contract's, below the API (the import applies it too).
@@ -72,3 +72,15 @@ class QueryParameters:
         if taken is None:
             return
         refuse_unknown_parameters(request.query_params, taken - UNIVERSAL)
+
+
+def detail_read(query_serializer: type[serializers.Serializer]) -> Any:
+    """``@action`` for a GET of one object's derived answer (related, timeline) that takes the
+    parameters of ``query_serializer``: no list filters, not paged."""
+    return decorators.action(
+        detail=True,
+        methods=["get"],
+        filter_backends=[],
+        pagination_class=None,
+        query_serializer_class=query_serializer,
+    )

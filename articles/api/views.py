@@ -24,7 +24,7 @@ from articles.api import serializers as s
 from articles.api.filters import ArticleOrdering, ordering_param
 from articles.api.pagination import PageNumberWithSize, SearchPagination
 from articles.api.parsers import RawPageParser, SafeJSONParser
-from articles.api.strictness import QueryParameters
+from articles.api.strictness import QueryParameters, detail_read
 from articles.api.throttling import LoginAddressThrottle, LoginUsernameThrottle
 from articles.api.workflow import ArticlePermission, actor
 from articles.extract import extract as extract_article
@@ -188,13 +188,7 @@ class ArticleViewSet(QueryParameters, viewsets.ModelViewSet):
         return Response(search.facets(article_search_params(request)))
 
     @docs.ARTICLE_RELATED
-    @action(
-        detail=True,
-        methods=["get"],
-        filter_backends=[],
-        pagination_class=None,
-        query_serializer_class=s.LimitSerializer,
-    )
+    @detail_read(s.LimitSerializer)
     def related(self, request: Request, pk: str | None = None) -> Response:
         article = self.get_object()
         params = s.LimitSerializer(data=request.query_params)

@@ -36,21 +36,6 @@ def languages_present(searcher: tantivy.Searcher) -> list[str]:
     return [key for key in ANALYSER_KEYS if key in keys]
 
 
-def text_query(
-    q: str,
-    *,
-    language: str | None,
-    boosts: dict[str, float],
-    searcher: tantivy.Searcher,
-    synonyms: Synonyms | None = None,
-) -> Compiled:
-    keys = [analyser_key(language)] if language else languages_present(searcher)
-    return compile_query(
-        parse(q), keys=keys, fields=FieldSet(boosts), searcher=searcher,
-        synonyms=current_synonyms() if synonyms is None else synonyms,
-    )  # fmt: skip
-
-
 def _corrected(compiled: Compiled, filters: list, searcher: tantivy.Searcher) -> list[dict]:
     """Corrected words whose corrections match something the caller may see (with the
     filters): ``[{"word": typed, "matched": [words]}]``."""
@@ -81,7 +66,11 @@ def filtered_text_query(
     nothing."""
     if not q.strip():
         return Compiled(tantivy.Query.boolean_query(filters))
-    compiled = text_query(q, language=language, boosts=boosts, searcher=searcher, synonyms=synonyms)
+    keys = [analyser_key(language)] if language else languages_present(searcher)
+    compiled = compile_query(
+        parse(q), keys=keys, fields=FieldSet(boosts), searcher=searcher,
+        synonyms=current_synonyms() if synonyms is None else synonyms,
+    )  # fmt: skip
     compiled.corrected = _corrected(compiled, filters, searcher)
     if compiled.query is not None:
         compiled.query = tantivy.Query.boolean_query([*filters, (Occur.Must, compiled.query)])
