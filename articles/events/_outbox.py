@@ -28,6 +28,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
+from django.db.models import Exists, OuterRef
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -135,9 +136,17 @@ def _names(kind: str, name_ids: set[int], *, explicit: bool) -> None:
         return
     known = _locked_known(kind, ids)
     model = by_name(kind).model
-    chosen = model.objects.filter(pk__in=_among(ids))
-    slugs = dict(chosen.values_list("pk", "slug"))
-    public = set(selectors.visible_names(chosen, READER).values_list("pk", flat=True))
+    # Each name's slug and whether readers see it, in one query.
+    seen_by_readers = Exists(
+        selectors.visible_names(model.objects.filter(pk=OuterRef("pk")), READER)
+    )
+    rows = model.objects.filter(pk__in=_among(ids)).values_list("pk", "slug", seen_by_readers)
+    slugs: dict[int, str] = {}
+    public: set[int] = set()
+    for pk, slug, visible in rows:
+        slugs[pk] = slug
+        if visible:
+            public.add(pk)
     events: list[_New] = []
     for pk in ids:
         events += _transition(kind, _Seen.of(pk, slugs.get(pk), public, known), None, explicit)
