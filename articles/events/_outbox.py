@@ -105,7 +105,7 @@ def articles_changed(article_ids: Iterable[int], *, written: bool = True) -> Non
     public = {pk for pk, (live, _) in visibility.items() if live}
     uses = _uses(ids)
     events: list[_New] = []
-    data = _article_data(rows)
+    data = representation.article_detail(rows)  # the object as its detail endpoint gives it
     for pk in ids:
         seen = _Seen.of(pk, rows[pk].slug if pk in rows else None, public, known)
         events += _transition(ARTICLE, seen, data.get(pk), explicit=written)
@@ -140,13 +140,9 @@ def _names(kind: str, name_ids: set[int], *, explicit: bool) -> None:
     seen_by_readers = Exists(
         selectors.visible_names(model.objects.filter(pk=OuterRef("pk")), READER)
     )
-    rows = model.objects.filter(pk__in=_among(ids)).values_list("pk", "slug", seen_by_readers)
-    slugs: dict[int, str] = {}
-    public: set[int] = set()
-    for pk, slug, visible in rows:
-        slugs[pk] = slug
-        if visible:
-            public.add(pk)
+    rows = list(model.objects.filter(pk__in=_among(ids)).values_list("pk", "slug", seen_by_readers))
+    slugs = {pk: slug for pk, slug, _ in rows}
+    public = {pk for pk, _, visible in rows if visible}
     events: list[_New] = []
     for pk in ids:
         events += _transition(kind, _Seen.of(pk, slugs.get(pk), public, known), None, explicit)
@@ -154,7 +150,8 @@ def _names(kind: str, name_ids: set[int], *, explicit: bool) -> None:
     # read with their counts (which cost a count over their articles).
     described = {e.object_id for e in events if e.data is None}
     if described:
-        data = _name_data(kind, list(_counted(kind).filter(pk__in=_among(described))))
+        counted = selectors.names_with_counts(model).filter(pk__in=_among(described))
+        data = representation.named(model, list(counted))
         for event in events:
             if event.data is None:
                 event.data = data[event.object_id]
@@ -313,18 +310,3 @@ def _insert(events: list[_New]) -> None:
             """,
             [json.dumps(rows, cls=DjangoJSONEncoder)],
         )
-
-
-# --- data: the object as its detail endpoint gives it -------------------------------------------
-
-
-def _article_data(rows: dict[int, selectors.ArticleRow]) -> dict[int, dict[str, Any]]:
-    return representation.article_detail(rows)
-
-
-def _counted(kind: str):
-    return selectors.names_with_counts(by_name(kind).model)
-
-
-def _name_data(kind: str, rows: list[NamedEntity]) -> dict[int, dict[str, Any]]:
-    return representation.named(by_name(kind).model, rows)
