@@ -20,7 +20,6 @@ __all__ = [
     "LINE_FIELDS",
     "MULTILINE_FIELDS",
     "ArticleField",
-    "field",
 ]
 
 
@@ -58,10 +57,3 @@ DERIVED_FIELDS: tuple[ArticleField, ...] = (
     ArticleField("created_at", sql_type="timestamptz"),
     ArticleField("updated_at", sql_type="timestamptz"),
 )  # fmt: skip
-
-_BY_NAME = {each.name: each for each in (*ARTICLE_FIELDS, *DERIVED_FIELDS)}
-
-
-def field(name: str) -> ArticleField:
-    """The declaration of a writable or derived field (KeyError for anything else)."""
-    return _BY_NAME[name]

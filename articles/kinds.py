@@ -18,7 +18,7 @@ from functools import cached_property
 from django.apps import apps
 from django.db.models import Model
 
-__all__ = ["NAMED_KINDS", "NamedKind", "by_change_code", "by_name", "by_plural", "of_model"]
+__all__ = ["NAMED_KINDS", "NamedKind", "by_name", "of_model"]
 
 
 @dataclass(frozen=True)
@@ -99,8 +99,7 @@ SOURCE = NamedKind(
 NAMED_KINDS: tuple[NamedKind, ...] = (TAG, AUTHOR, SOURCE)
 
 _BY_NAME = {kind.name: kind for kind in NAMED_KINDS}
-_BY_PLURAL = {kind.plural: kind for kind in NAMED_KINDS}
-_BY_CODE = {kind.change_code: kind for kind in NAMED_KINDS}
+_BY_MODEL_NAME = {kind.model_name: kind for kind in NAMED_KINDS}
 
 
 def by_name(name: str) -> NamedKind:
@@ -108,18 +107,7 @@ def by_name(name: str) -> NamedKind:
     return _BY_NAME[name]
 
 
-def by_plural(plural: str) -> NamedKind:
-    """``"tags"`` -> the tag's record."""
-    return _BY_PLURAL[plural]
-
-
-def by_change_code(code: str) -> NamedKind:
-    return _BY_CODE[code]
-
-
 def of_model(model: type[Model]) -> NamedKind:
-    """The record of a model (or of an instance's class): ``of_model(Tag)``."""
-    for kind in NAMED_KINDS:
-        if kind.model is model or kind.model_name == model.__name__:
-            return kind
-    raise KeyError(model)
+    """The record of a model (or of an instance's class): ``of_model(Tag)``; a migration's
+    historical model finds its record too (by name)."""
+    return _BY_MODEL_NAME[model.__name__]
