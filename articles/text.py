@@ -337,6 +337,20 @@ def plain_text(body: str) -> str:
     return html_module.unescape(_READER_TAG.sub(_tag_text, body))
 
 
+_BLOCK_NAMES = "|".join(sorted(BLOCK_TAGS))
+_BLOCK_TAG = re.compile(rf"<\s*+/?\s*+(?:{_BLOCK_NAMES})\b[^<>]*+>", re.IGNORECASE)
+
+
+def paragraphs(body: str) -> list[str]:
+    """The body's paragraphs as text, spaces folded: the blocks of its HTML (between its
+    block tags), or the lines of plain text."""
+    if looks_like_html(body):
+        parts = [plain_text(part) for part in _BLOCK_TAG.split(body)]
+    else:
+        parts = body.splitlines()
+    return [" ".join(part.split()) for part in parts if part.strip()]
+
+
 def word_count(body: str) -> int:
     """Words of the body as readers count them: runs between spaces with a letter or digit
     in them ("l'armée" is one word, "4 %" one, a dash alone none)."""

@@ -7,7 +7,7 @@ from django.db import connection
 from hypothesis import given
 from hypothesis import strategies as st
 
-from articles.text import fold, is_slug, make_slug, normalise_name, strip_controls
+from articles.text import fold, is_slug, make_slug, normalise_name, paragraphs, strip_controls
 
 # Latin letters with and without diacritics, ligatures, spaces and hyphens: names of people,
 # places and topics in the languages we publish.
@@ -86,3 +86,13 @@ def test_control_characters_and_bidi_overrides_are_stripped():
 def test_french_ligatures_are_spelled_out():
     assert make_slug("Cœur de Sœur") == make_slug("coeur de soeur") == "coeur-de-soeur"
     assert make_slug("Ærøskøbing") == "aeroskobing"
+
+
+def test_paragraphs_are_the_blocks_of_html_or_the_lines_of_text():
+    html = (
+        "<h2>Le  titre</h2><p>Un <em>mot</em> ici.<br>Puis là.</p><ul><li>un</li></ul><pre>x</pre>"
+    )
+    assert paragraphs(html) == ["Le titre", "Un mot ici.", "Puis là.", "un", "x"]
+    assert paragraphs("First line.\n\n  Second   line.\nThird.") == [
+        "First line.", "Second line.", "Third."
+    ]  # fmt: skip

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from articles import events
 from articles.api import times
-from articles.api.cursors import cursor_page, cursor_query, item_cursor
+from articles.api.cursors import cursor_feed, item_cursor
 from articles.api.strictness import KnownFields
 from articles.events import EVENT_TYPES
 from articles.events.models import ARTICLE, WebhookDelivery, WebhookEndpoint
@@ -21,14 +21,6 @@ def _as_drf(check: Any, value: Any) -> Any:
         return check(value)
     except DjangoValidationError as error:
         raise serializers.ValidationError(error.messages) from None
-
-
-ChangesQuerySerializer = cursor_query(
-    "ChangesQuerySerializer",
-    after="A `next_cursor` (or an event's `cursor`) this feed gave; without it, the feed "
-    "starts at the oldest event kept.",
-    items="events",
-)
 
 
 class EventSerializer(serializers.Serializer):
@@ -44,7 +36,7 @@ class EventSerializer(serializers.Serializer):
     )
 
 
-ChangesPageSerializer = cursor_page("ChangesPageSerializer", EventSerializer, items="events")
+ChangesQuerySerializer, ChangesPageSerializer = cursor_feed("Changes", EventSerializer)
 
 
 class ResyncSerializer(serializers.Serializer):

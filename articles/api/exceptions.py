@@ -42,22 +42,11 @@ class SearchIndexUnavailable(Unavailable):
     default_code = "search_unavailable"
 
 
-class StaleVersion(exceptions.APIException):
-    status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "The article changed since that version: read it again (its ETag)."
-    default_code = "precondition_failed"
-
-
-class PayloadTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The request body is too large."
-    default_code = "payload_too_large"
-
-
-class ConflictError(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "It clashes with what is stored."
-    default_code = "conflict"
+def _refused(status_code: int, code: str, detail: Any) -> exceptions.APIException:
+    """An error of a status DRF has no class for (409, 412, 413)."""
+    error = exceptions.APIException(detail, code)
+    error.status_code = status_code
+    return error
 
 
 def _messages(error: DjangoValidationError) -> dict[str, Any]:
@@ -67,11 +56,15 @@ def _messages(error: DjangoValidationError) -> dict[str, Any]:
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     current = None  # the article's version, on a 412
     if isinstance(exc, Conflict):
-        exc = ConflictError(_messages(exc))
+        exc = _refused(status.HTTP_409_CONFLICT, "conflict", _messages(exc))
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_messages(exc))
     elif isinstance(exc, ProtectedError | RestrictedError):
-        exc = ConflictError({"detail": ["It is still in use; remove its uses first."]})
+        exc = _refused(
+            status.HTTP_409_CONFLICT,
+            "conflict",
+            {"detail": ["It is still in use; remove its uses first."]},
+        )
     elif isinstance(exc, OperationalError) and isinstance(exc.__cause__, pg_errors.QueryCanceled):
         exc = ServiceUnavailable()
     elif isinstance(exc, OperationalError | InterfaceError):
@@ -79,10 +72,18 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         # retries: the client may try again.
         exc = DatabaseUnavailable()
     elif isinstance(exc, RequestDataTooBig):
-        exc = PayloadTooLarge()
+        exc = _refused(
+            status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            "payload_too_large",
+            "The request body is too large.",
+        )
     elif isinstance(exc, PreconditionFailed):
         current = exc.args[0] if exc.args else None
-        exc = StaleVersion()
+        exc = _refused(
+            status.HTTP_412_PRECONDITION_FAILED,
+            "precondition_failed",
+            "The article changed since that version: read it again (its ETag).",
+        )
     elif isinstance(exc, SearchUnavailable):
         exc = SearchIndexUnavailable()
     elif isinstance(exc, Forbidden):

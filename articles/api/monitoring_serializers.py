@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from articles import monitoring
-from articles.api.cursors import cursor_page, cursor_query, item_cursor
+from articles.api.cursors import cursor_feed, item_cursor
 from articles.api.serializers import ArticleSummarySerializer
 from articles.api.strictness import KnownFields, refuse_unknown_parameters
 from articles.events.models import WebhookEndpoint
@@ -36,6 +36,9 @@ class NotifySerializer(KnownFields, serializers.Serializer):
 
 
 class SavedSearchSerializer(KnownFields, serializers.ModelSerializer):
+    """A query and filters its owner keeps: the new and changed articles they match are its
+    matches (`/saved-searches/{id}/matches/`), also sent to `webhook` when it names one."""
+
     q = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -74,14 +77,6 @@ class SavedSearchSerializer(KnownFields, serializers.ModelSerializer):
         return monitoring.saved_search_update(instance, **validated_data)
 
 
-MatchesQuerySerializer = cursor_query(
-    "MatchesQuerySerializer",
-    after="A `next_cursor` (or a match's `cursor`) of this saved search; without it, from its "
-    "first match.",
-    items="matches",
-)
-
-
 class MatchSerializer(serializers.Serializer):
     cursor = item_cursor("match")
     matched_at = serializers.DateTimeField()
@@ -89,4 +84,4 @@ class MatchSerializer(serializers.Serializer):
     article = ArticleSummarySerializer()
 
 
-MatchesPageSerializer = cursor_page("MatchesPageSerializer", MatchSerializer, items="matches")
+MatchesQuerySerializer, MatchesPageSerializer = cursor_feed("Matches", MatchSerializer)

@@ -24,7 +24,8 @@ from datasketch.lsh import _optimal_param
 from datasketch.minhash import _fmix
 from django.conf import settings
 
-from articles.text import looks_like_html, plain_text
+from articles.text import looks_like_html
+from articles.text import paragraphs as text_paragraphs
 
 NUM_PERM = 128
 SEED = 20261202
@@ -44,11 +45,6 @@ LSH_MARGIN = 0.1
 SIGNATURE_CHUNK = 8
 LSH_WEIGHTS = (0.1, 0.9)  # false positives, false negatives
 
-_PARAGRAPH_BREAK = re.compile(
-    r"</?(?:p|div|h[1-6]|li|ul|ol|blockquote|figure|figcaption|table|tr|section|article)\b[^>]*>"
-    r"|<br\s*/?>",
-    re.IGNORECASE,
-)
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _NOT_WORD = re.compile(r"[^\w\n]+|_+")
 # Odd multipliers that mix each word of a shingle at its place (order matters).
@@ -67,17 +63,16 @@ def story_text(body: str) -> str:
     space: not the short runs at its start and end (under ``EDGE_PARAGRAPH`` words: bylines,
     datelines, boilerplate, newsletter pitches) nor very short ones inside
     (``SHORT_PARAGRAPH``)."""
-    text = plain_text(_PARAGRAPH_BREAK.sub("\n\n", body)) if looks_like_html(body) else body
+    text = "\n\n".join(text_paragraphs(body)) if looks_like_html(body) else body
     folded = _NOT_WORD.sub(" ", text.casefold())  # keeps the line breaks
-    paragraphs = [part.split() for part in _BLANK_LINE.split(folded)]
-    paragraphs = [words for words in paragraphs if words]
-    start, end = 0, len(paragraphs)
-    while start < end and len(paragraphs[start]) < EDGE_PARAGRAPH:
+    blocks = [words for words in (part.split() for part in _BLANK_LINE.split(folded)) if words]
+    start, end = 0, len(blocks)
+    while start < end and len(blocks[start]) < EDGE_PARAGRAPH:
         start += 1
-    while end > start and len(paragraphs[end - 1]) < EDGE_PARAGRAPH:
+    while end > start and len(blocks[end - 1]) < EDGE_PARAGRAPH:
         end -= 1
-    story = [words for words in paragraphs[start:end] if len(words) >= SHORT_PARAGRAPH]
-    return " ".join(" ".join(words) for words in story or paragraphs)
+    story = [words for words in blocks[start:end] if len(words) >= SHORT_PARAGRAPH]
+    return " ".join(" ".join(words) for words in story or blocks)
 
 
 def story_words(body: str) -> list[str]:

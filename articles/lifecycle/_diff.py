@@ -5,7 +5,6 @@ other fields old and new."""
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -13,9 +12,8 @@ from typing import Any
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.text import looks_like_html, plain_text
+from articles.text import paragraphs
 
-_BLOCK_END = re.compile(r"(?i)</(?:p|h[1-6]|li|blockquote|pre|div)\s*>|<br\s*/?>|<hr\s*/?>")
 _PARAGRAPHS = ("body", "quotes")
 # The order an editor reads an article in; other fields follow alphabetically.
 _ORDER = ("title", "standfirst", "body", "authors", "tags", "quotes", "status", "published_at")
@@ -25,15 +23,6 @@ _ORDER = ("title", "standfirst", "body", "authors", "tags", "quotes", "status", 
 class FieldChange:
     field: str
     html: SafeString  # escaped text, with <del>/<ins> for what went and came
-
-
-def paragraphs(body: str) -> list[str]:
-    """The body's paragraphs as text: blocks of its HTML, or its lines."""
-    if looks_like_html(body):
-        parts = [plain_text(part) for part in _BLOCK_END.split(body)]
-    else:
-        parts = body.splitlines()
-    return [" ".join(part.split()) for part in parts if part.strip()]
 
 
 def readable(changes: Mapping[str, Any]) -> list[FieldChange]:

@@ -74,7 +74,10 @@ class AuthorSerializer(NamedEntitySerializer):
 
     class Meta:
         model = Author
-        fields = ["name", "slug", "aliases", "wikidata_id", "bio", "url", "article_count", "links"]
+        fields = [
+            "name", "slug", "aliases", "wikidata_id", *kinds.AUTHOR.own_fields, "article_count",
+            "links",
+        ]  # fmt: skip
         extra_kwargs = {"name": {"validators": []}}
 
 
@@ -93,7 +96,7 @@ class QuotedSourceSerializer(NamedEntitySerializer):
     class Meta:
         model = QuotedSource
         fields = [
-            "name", "slug", "kind", "description", "aliases", "wikidata_id", "article",
+            "name", "slug", *kinds.SOURCE.own_fields, "aliases", "wikidata_id", "article",
             "quote_count", "links",
         ]  # fmt: skip
         extra_kwargs = {

@@ -1,4 +1,6 @@
-"""Import articles from NDJSON or JSON array files (or stdin), in the API's write format."""
+"""Import articles: NDJSON or a JSON array in the API's write format, '-' for stdin. A known
+canonical url updates its article (or is skipped with --skip-existing). Bad records are reported
+with their line and reason; the others are stored."""
 
 from __future__ import annotations
 
@@ -28,11 +30,7 @@ from articles.models import Article
 
 
 class Command(BaseCommand):
-    help = (
-        "Import articles: NDJSON or a JSON array in the API's write format, '-' for stdin. "
-        "A known canonical url updates its article (or is skipped with --skip-existing). "
-        "Bad records are reported with their line and reason; the others are stored."
-    )
+    help = __doc__
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("paths", nargs="+", metavar="PATH", help="a file, or - for stdin")

@@ -1,5 +1,6 @@
-"""Run a background worker: scheduled articles' events, webhook deliveries and the events'
-upkeep (see README, Events and Lifecycle)."""
+"""Run a background worker: write the events of scheduled articles whose time came, deliver
+webhooks and prune old events until SIGTERM or Ctrl-C (a round in progress is finished). Run any
+number of them, on any number of hosts (see README, Events and Lifecycle)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,7 @@ from articles.events import run_worker
 
 
 class Command(BaseCommand):
-    help = (
-        "Write the events of scheduled articles whose time came, deliver webhooks and prune "
-        "old events until SIGTERM or Ctrl-C (a round in progress "
-        "is finished). Run any number of them, on any number of hosts."
-    )
+    help = __doc__
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
