@@ -88,15 +88,22 @@ def _statement_timeout_marker_in_step():
     connection.newsapi_statement_timeout = 0
 
 
+_DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
 @pytest.fixture(autouse=True)
-def _fresh_throttle_counts(django_db_setup, django_db_blocker):
+def _fresh_throttle_counts(request, django_db_setup, django_db_blocker):
     """Throttling counts are shared by every process (PostgreSQL): each test starts from
-    zero, whatever servers earlier tests ran."""
+    zero, whatever servers earlier tests ran. (A session of tests that use no database has
+    no test database: the counts left alone are then the configured database's.)"""
     from django.core.cache import cache
     from django.db import connection
 
     cache.clear()
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM newsapi_throttle")
+    if request.node.get_closest_marker("django_db") or _DATABASE_FIXTURES & set(
+        request.fixturenames
+    ):
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM newsapi_throttle")
     yield
     cache.clear()
