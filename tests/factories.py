@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import itertools
 from typing import Any
 
 import factory
@@ -83,6 +84,25 @@ class ArticleFactory(factory.Factory):
     @classmethod
     def _build(cls, model_class: type, *args: Any, **kwargs: Any) -> dict[str, Any]:
         return dict(kwargs)
+
+
+_BULK_URLS = itertools.count()
+
+
+def articles_in_bulk(items: list[dict[str, Any]]) -> list[int]:
+    """Ids of articles written in one batch (``POST /articles/bulk/``'s path), each item's
+    fields over ArticleFactory's defaults: for tests that need many (a batch is ten times
+    quicker than as many single writes)."""
+    from articles import bulk
+
+    defaults = {"body": ArticleFactory.body, "language": "en", "status": "published"}
+    batch = [
+        {"title": f"Bulk article {n}", "url": f"https://bulk.example/{n}", **defaults, **item}
+        for n, item in zip(_BULK_URLS, items, strict=False)
+    ]
+    outcomes = bulk.upsert_many(batch)
+    assert {outcome.status for outcome in outcomes} == {"created"}, outcomes
+    return [outcome.id for outcome in outcomes]
 
 
 def indexed(q: str, **params: Any) -> set[int]:

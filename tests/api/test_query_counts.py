@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import ArticleFactory, indexed
+from tests.factories import ArticleFactory, articles_in_bulk, indexed
 
 pytestmark = pytest.mark.django_db
 
@@ -30,14 +30,18 @@ LIST_QUERIES = {
 
 
 def make_articles(count: int, offset: int) -> None:
-    for number in range(offset, offset + count):
-        ArticleFactory(
-            title=f"Des soldats {number}",
-            language="fr",
-            tags=[f"Tag {number}", "Commun"],
-            authors=[f"Auteur {number}", "Rédaction"],
-            quotes=[{"source": f"Source {number}", "text": "Les soldats parlent."}],
-        )
+    articles_in_bulk(
+        [
+            {
+                "title": f"Des soldats {number}",
+                "language": "fr",
+                "tags": [f"Tag {number}", "Commun"],
+                "authors": [f"Auteur {number}", "Rédaction"],
+                "quotes": [{"source": f"Source {number}", "text": "Les soldats parlent."}],
+            }
+            for number in range(offset, offset + count)
+        ]
+    )
 
 
 def queries_for(client, path: str, page_size: int) -> int:

@@ -333,7 +333,9 @@ def test_redirects_are_not_followed(hook_client, settings):
             self.end_headers()
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+    ).start()
     settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS = True
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}/"

@@ -55,6 +55,7 @@ def test_hostile_lines_are_reported_and_every_good_record_stored(tmp_path, setti
     assert sorted(Article.objects.values_list("title", flat=True)) == ["Story 1", "Story 8"]
 
 
+@pytest.mark.slow  # forks writer processes
 @pytest.mark.django_db(transaction=True)
 def test_hostile_records_in_an_array_do_not_stop_the_forked_writers(tmp_path):
     """ijson builds a record nested 50,000 deep without recursing; sent as is to a writer

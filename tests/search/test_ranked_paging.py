@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles import search
 from articles.search import introspect
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, articles_in_bulk
 
 pytestmark = pytest.mark.django_db
 
@@ -33,19 +33,27 @@ def page_through(api_client, size: int, **params) -> tuple[list[int], set[int]]:
         page += 1
 
 
+def wire_copies(dates: list[datetime.datetime], **fields) -> list[int]:
+    """Ids of copies of one wire story, one a date, written in one batch."""
+    return articles_in_bulk(
+        [{"title": WIRE, "body": WIRE_BODY, "published_at": date, **fields} for date in dates]
+    )
+
+
+def hours_ago(count: int, *, start: int = 0) -> list[datetime.datetime]:
+    now = timezone.now().replace(microsecond=0)
+    return [now - datetime.timedelta(hours=start + n + 1) for n in range(count)]
+
+
 @pytest.fixture
 def wire_stories():
     """60 copies of one story (equal scores), half of them published at the same second."""
     moment = timezone.now().replace(microsecond=0)
-    same = [ArticleFactory(title=WIRE, body=WIRE_BODY, published_at=moment) for _ in range(30)]
-    spread = [
-        ArticleFactory(
-            title=WIRE, body=WIRE_BODY, published_at=moment - datetime.timedelta(minutes=n + 1)
-        )
-        for n in range(30)
-    ]
+    ids = wire_copies(
+        [moment] * 30 + [moment - datetime.timedelta(minutes=n + 1) for n in range(30)]
+    )
     ArticleFactory(title="Weather", body="Rain.")  # not a match
-    return [article.id for article in same + spread]
+    return ids
 
 
 @pytest.mark.parametrize("size", [1, 7, 13, 20, 61, 100])
@@ -67,7 +75,7 @@ def test_one_big_group_of_equal_scores_is_one_order_across_page_sizes(api_client
     introspect.tune(monkeypatch, TIE_GROUP=10)
     stories = []
     for _ in range(4):
-        stories += [ArticleFactory(title=WIRE, body=WIRE_BODY).id for _ in range(15)]
+        stories += wire_copies(hours_ago(15, start=len(stories)))
         page_through(api_client, 100, q="central banks")  # applied: a segment more
     assert search.engine().searcher().num_segments > 1
     by_one, _ = page_through(api_client, 1, q="central banks")
@@ -88,11 +96,7 @@ def test_distinct_scores_and_ties_mixed(api_client, wire_stories):
 
 def test_quotes_paging_through_equal_scores_visits_each_once(api_client):
     moment = timezone.now().replace(microsecond=0)
-    for n in range(60):
-        ArticleFactory(
-            title=f"Story {n}", published_at=moment,
-            quotes=[{"source": "Ann Lee", "text": "Rates hold."}],
-        )  # fmt: skip
+    wire_copies([moment] * 60, quotes=[{"source": "Ann Lee", "text": "Rates hold."}])
     seen, page = [], 1
     while True:
         data = api_client.get(
@@ -112,8 +116,7 @@ def _article(article_id: int):
 
 
 def test_the_search_function_pages_the_same_way():
-    for _ in range(45):
-        ArticleFactory(title=WIRE, body=WIRE_BODY)
+    wire_copies(hours_ago(45))
     params = search.ArticleSearch(q="steady")
     every = [
         i for offset in range(0, 45, 4)
