@@ -14,11 +14,21 @@ local receiver, and change-feed pages of 1,000 events.
 3. Times change-feed pages of 1,000 events (``events.page``, as the view serves them) from
    random cursors, for readers and editors; p50/p95.
 4. Prints the results and writes ``bench/results/events.json``.
+
+The feed's goal is stated at a million events, which no import of a few thousand articles
+writes. ``--feed-events N`` then fills the event table up to N rows (set-based: copies of the
+import's events, in their order, numbered on as ``events.sequence`` numbers committed events),
+ANALYZEs it and times pages of 1,000 from ``--feed-pages`` random cursors, the first page and
+the last full one. ``--feed-reuse`` times the feed again on the table such a run left::
+
+    nice -n 10 .venv/bin/python bench/events.py --articles 2000 --feed-events 1000000
+    nice -n 10 .venv/bin/python bench/events.py --feed-reuse
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import random
 import sys
 import time
@@ -31,8 +41,9 @@ import _common  # the bench database and percentiles
 import ingest as ingest_bench  # the archive generator
 
 DATABASE = "newsapi_bench_events"
-EMPTIED = [*ingest_bench.TABLES, "articles_event", "articles_knownobject",
+EMPTIED = [*ingest_bench.TABLES, "articles_event", "articles_knownobject", "articles_takenslug",
            "articles_webhookdelivery", "articles_webhookendpoint"]  # fmt: skip
+ORIGIN = "https://bench.example"  # the view answers links on the request's host
 
 
 def parse_args() -> argparse.Namespace:
@@ -40,6 +51,16 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--articles", type=int, default=5_000)
     parser.add_argument("--seed", type=int, default=20261201)
     parser.add_argument("--pages", type=int, default=60)
+    parser.add_argument("--database", default=DATABASE, help="the bench database's name")
+    parser.add_argument(
+        "--feed-events", type=int, metavar="N",
+        help="fill the event table up to N events (copies of the import's) and time the feed",
+    )  # fmt: skip
+    parser.add_argument("--feed-pages", type=int, default=300)
+    parser.add_argument(
+        "--feed-reuse", action="store_true",
+        help="only time the feed, on the event table a --feed-events run left",
+    )  # fmt: skip
     parser.add_argument(
         "--deliveries-base", metavar="COMMIT",
         help="also time the deliveries with the worker of COMMIT, alternated with this one",
@@ -178,24 +199,133 @@ def serve_receiver() -> None:
     server.serve_forever()
 
 
-def page_ms(pages: int, audience: str, rng: random.Random) -> dict[str, float]:
+def _highest(audience: str) -> int:
     from django.db import connection
 
     from articles import events
-    from articles.events import _feed
 
     column = "seq" if audience == events.EDITOR else "public_seq"
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT max({column}) FROM articles_event")
-        highest = cursor.fetchone()[0] or 0
+        return cursor.fetchone()[0] or 0
+
+
+def _timed_page(position: int | None, audience: str) -> tuple[float, int]:
+    """One page of 1,000 after ``position`` (None: the first) as the view asks for it:
+    milliseconds and bytes."""
+    from articles import events
+    from articles.events import _feed
+
+    cursor_text = None if position is None else _feed.encode(audience, position)
+    started = time.perf_counter()
+    page = events.page(cursor_text, limit=1000, audience=audience, origin=ORIGIN)
+    return (time.perf_counter() - started) * 1000, len(page.json.encode())
+
+
+def page_ms(pages: int, audience: str, rng: random.Random) -> dict[str, float]:
+    highest = _highest(audience)
     samples = []
     for _ in range(pages):
-        cursor_text = _feed.encode(audience, rng.randint(0, max(0, highest - 1000)))
-        started = time.perf_counter()
-        page = events.page(cursor_text, limit=1000, audience=audience)
-        samples.append((time.perf_counter() - started) * 1000)
-        assert page.json.count('"cursor"') >= min(1000, highest) - 1 or highest < 1000
+        samples.append(_timed_page(rng.randint(0, max(0, highest - 1000)), audience)[0])
     return _common.percentiles(samples)
+
+
+def fill_feed(total: int) -> dict[str, Any]:
+    """Fill the event table up to ``total`` events: the import's article events copied over
+    and over, in their order (their types, objects, audience and data: the article's detail
+    representation, a few KB; an archive's names are told of once, its articles again at
+    every change, so a million events are mostly these, the feed's heaviest), each copy
+    numbered after the last as ``events.sequence`` numbers committed events (``seq`` for
+    all, ``public_seq`` for readers' in the same order), the counters moved on; then VACUUM
+    ANALYZE. Set-based, in chunks of 100,000 rows (each one statement)."""
+    from django.db import connection
+
+    from articles import events
+
+    while events.sequence():
+        pass
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*), max(seq), max(public_seq) FROM articles_event")
+        count, seq, public_seq = cursor.fetchone()
+        cursor.execute("DROP TABLE IF EXISTS bench_event_template")
+        cursor.execute(
+            """
+            CREATE TEMP TABLE bench_event_template AS
+            SELECT row_number() OVER (ORDER BY seq) AS n,
+                   count(*) FILTER (WHERE public) OVER (ORDER BY seq) AS public_n,
+                   type, object, object_id, slug, public, data
+              FROM articles_event WHERE object = 'article'
+            """
+        )
+        cursor.execute("SELECT count(*), count(*) FILTER (WHERE public) FROM bench_event_template")
+        cycle, cycle_public = cursor.fetchone()
+        # a week of events before now, oldest first: inside the retention, in seq order
+        span = datetime.timedelta(days=7)
+        for first in range(count + 1, total + 1, 100_000):
+            last = min(total, first + 99_999)
+            cursor.execute(
+                """
+                INSERT INTO articles_event
+                       (seq, public_seq, type, object, object_id, slug, occurred_at, data,
+                        public)
+                SELECT %(seq)s + g - %(count)s,
+                       CASE WHEN t.public THEN %(public_seq)s
+                            + (g - %(count)s - 1) / %(cycle)s * %(cycle_public)s + t.public_n
+                       END,
+                       t.type, t.object, t.object_id, t.slug,
+                       now() - %(span)s * (1 - g::float8 / %(total)s), t.data, t.public
+                  FROM generate_series(%(first)s, %(last)s) AS g
+                  JOIN bench_event_template t ON t.n = (g - %(count)s - 1) %% %(cycle)s + 1
+                 ORDER BY g
+                """,
+                {"seq": seq, "public_seq": public_seq, "count": count, "total": total,
+                 "cycle": cycle, "cycle_public": cycle_public, "first": first, "last": last,
+                 "span": span},
+            )  # fmt: skip
+        cursor.execute(
+            "SELECT setval('articles_event_seq_counter', max(seq)),"
+            " setval('articles_event_public_seq_counter', max(public_seq)) FROM articles_event"
+        )
+        cursor.execute("DROP TABLE bench_event_template")
+    filled = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE articles_event")
+        cursor.execute(
+            "SELECT count(*), count(*) FILTER (WHERE public),"
+            " pg_total_relation_size('articles_event'), avg(pg_column_size(data)),"
+            " avg(octet_length(data::text)) FROM articles_event"
+        )
+        events_count, public, size, stored, text = cursor.fetchone()
+    return {
+        "feed_events": events_count,
+        "feed_public_events": public,
+        "feed_fill_s": round(filled, 1),
+        "feed_table_mb": round(size / 1e6),
+        "feed_data_bytes_stored_avg": round(stored),
+        "feed_data_bytes_text_avg": round(text),
+    }
+
+
+def feed_at_scale(pages: int, rng: random.Random) -> dict[str, Any]:
+    """Pages of 1,000 from ``pages`` random cursors per audience (with their bytes), the first
+    page and the last full one (the median of 20 each)."""
+    from articles import events
+
+    result: dict[str, Any] = {}
+    for audience, name in ((events.READER, "reader"), (events.EDITOR, "editor")):
+        highest = _highest(audience)
+        samples, sizes = [], []
+        for _ in range(pages):
+            ms, size = _timed_page(rng.randint(0, highest - 1000), audience)
+            samples.append(ms)
+            sizes.append(size)
+        result[f"feed_page_1000_ms_{name}"] = _common.percentiles(samples)
+        result[f"feed_page_1000_kb_{name}"] = round(sum(sizes) / len(sizes) / 1000)
+        for where, position in (("first", None), ("end", highest - 1000)):
+            times = sorted(_timed_page(position, audience)[0] for _ in range(20))
+            result[f"feed_page_1000_ms_{name}_{where}"] = round(times[10], 2)
+    return result
 
 
 def main() -> None:
@@ -203,8 +333,12 @@ def main() -> None:
     if args.receiver:
         serve_receiver()
         return
-    _common.BENCH_DATABASE = DATABASE
-    _common.use_bench_database(reuse=False)
+    _common.BENCH_DATABASE = args.database
+    _common.use_bench_database(reuse=args.feed_reuse)
+    rng = random.Random(args.seed)
+    if args.feed_reuse:
+        _common.save("events_feed", feed_at_scale(args.feed_pages, rng))
+        return
     data = _common.ROOT / ".data" / f"bench-events-{args.articles}.ndjson"
     data.parent.mkdir(exist_ok=True)
     ingest_bench.generate(data, args.articles, args.seed)
@@ -214,7 +348,6 @@ def main() -> None:
 
     written = Event.objects.count()
     delivered = deliveries_per_s(args.deliveries_base)
-    rng = random.Random(args.seed)
     result = {
         "articles": args.articles,
         "store_outbox_off_articles_per_s": round(args.articles / off),
@@ -227,6 +360,9 @@ def main() -> None:
         "feed_page_1000_ms_editor": page_ms(args.pages, "e", rng),
     }
     data.unlink()
+    if args.feed_events:
+        result.update(fill_feed(args.feed_events))
+        result.update({f"filled_{k}": v for k, v in feed_at_scale(args.feed_pages, rng).items()})
     _common.save("events", result)
 
 
