@@ -19,10 +19,11 @@ The feed's goal is stated at a million events, which no import of a few thousand
 writes. ``--feed-events N`` then fills the event table up to N rows (set-based: copies of the
 import's events, in their order, numbered on as ``events.sequence`` numbers committed events),
 ANALYZEs it and times pages of 1,000 from ``--feed-pages`` random cursors, the first page and
-the last full one. ``--feed-reuse`` times the feed again on the table such a run left::
+the last full one. ``--feed-reuse`` times the feed again on the table such a run left, and
+``--feed-base COMMIT`` that commit's ``_feed`` beside this one's on the same cursors::
 
     nice -n 10 .venv/bin/python bench/events.py --articles 2000 --feed-events 1000000
-    nice -n 10 .venv/bin/python bench/events.py --feed-reuse
+    nice -n 10 .venv/bin/python bench/events.py --feed-reuse --feed-base 46cf483
 """
 
 from __future__ import annotations
@@ -65,6 +66,10 @@ def parse_args() -> argparse.Namespace:
         "--deliveries-base", metavar="COMMIT",
         help="also time the deliveries with the worker of COMMIT, alternated with this one",
     )  # fmt: skip
+    parser.add_argument(
+        "--feed-base", metavar="COMMIT",
+        help="also time the feed's pages with the _feed module of COMMIT, on the same cursors",
+    )  # fmt: skip
     parser.add_argument("--receiver", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -101,22 +106,22 @@ class _Ok(BaseHTTPRequestHandler):
         self.end_headers()
 
 
-def _base_deliver(commit: str):
-    """``deliver_due`` as of ``commit`` (its ``_webhooks`` module, loaded from ``git show``),
-    to time it beside this tree's on the same deliveries."""
+def _base_module(commit: str, module: str):
+    """``articles.events.<module>`` as of ``commit`` (loaded from ``git show``), to time it
+    beside this tree's on the same data."""
     import importlib.util
     import subprocess
 
     source = subprocess.run(
-        ["git", "show", f"{commit}:articles/events/_webhooks.py"], cwd=_common.ROOT,
+        ["git", "show", f"{commit}:articles/events/{module}.py"], cwd=_common.ROOT,
         check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
-    name = "articles.events._webhooks_base"
+    name = f"articles.events.{module}_base"
     spec = importlib.util.spec_from_loader(name, loader=None)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    exec(compile(source, f"{commit}:_webhooks.py", "exec"), module.__dict__)
-    return module.deliver_due
+    loaded = importlib.util.module_from_spec(spec)
+    sys.modules[name] = loaded
+    exec(compile(source, f"{commit}:{module}.py", "exec"), loaded.__dict__)
+    return loaded
 
 
 def _send_all(deliver) -> float:
@@ -173,7 +178,7 @@ def deliveries_per_s(base: str | None) -> dict[str, float]:
         count = WebhookDelivery.objects.count()
         variants = {"this": events.deliver_due}
         if base:
-            variants["base"] = _base_deliver(base)
+            variants["base"] = _base_module(base, "_webhooks").deliver_due
         rates: dict[str, list[float]] = {name: [] for name in variants}
         for _ in range(2 if base else 1):
             for name, deliver in variants.items():
@@ -210,16 +215,16 @@ def _highest(audience: str) -> int:
         return cursor.fetchone()[0] or 0
 
 
-def _timed_page(position: int | None, audience: str) -> tuple[float, int]:
-    """One page of 1,000 after ``position`` (None: the first) as the view asks for it:
-    milliseconds and bytes."""
+def _timed_page(position: int | None, audience: str, page=None) -> tuple[float, int]:
+    """One page of 1,000 after ``position`` (None: the first) as the view asks for it (with
+    ``page``, another tree's ``events.page``): milliseconds and bytes."""
     from articles import events
     from articles.events import _feed
 
     cursor_text = None if position is None else _feed.encode(audience, position)
     started = time.perf_counter()
-    page = events.page(cursor_text, limit=1000, audience=audience, origin=ORIGIN)
-    return (time.perf_counter() - started) * 1000, len(page.json.encode())
+    served = (page or events.page)(cursor_text, limit=1000, audience=audience, origin=ORIGIN)
+    return (time.perf_counter() - started) * 1000, len(served.json.encode())
 
 
 def page_ms(pages: int, audience: str, rng: random.Random) -> dict[str, float]:
@@ -307,28 +312,37 @@ def fill_feed(total: int) -> dict[str, Any]:
     }
 
 
-def feed_at_scale(pages: int, rng: random.Random) -> dict[str, Any]:
+def feed_at_scale(pages: int, rng: random.Random, base: str | None) -> dict[str, Any]:
     """Pages of 1,000 from ``pages`` random cursors per audience (with their bytes), readers'
     and editors' alternated (a shared machine's load and the cache then weigh on both alike),
-    then the first page and the last full one (the median of 21 each)."""
+    then the first page and the last full one (the median of 21 each). With ``base``, the
+    page of that commit's ``_feed`` too, on the same cursors, first every other time."""
     from articles import events
 
     audiences = {events.READER: "reader", events.EDITOR: "editor"}
+    variants = {"": events.page}
+    if base:
+        variants[f"_at_{base}"] = _base_module(base, "_feed").page
     highest = {audience: _highest(audience) for audience in audiences}
-    samples: dict[str, list[float]] = {audience: [] for audience in audiences}
-    sizes: dict[str, list[int]] = {audience: [] for audience in audiences}
-    for _ in range(pages):
+    samples = {(a, v): [] for a in audiences for v in variants}
+    sizes = {(a, v): [] for a in audiences for v in variants}
+    for number in range(pages):
         for audience in audiences:
-            ms, size = _timed_page(rng.randint(0, highest[audience] - 1000), audience)
-            samples[audience].append(ms)
-            sizes[audience].append(size)
+            position = rng.randint(0, highest[audience] - 1000)
+            order = list(variants.items())
+            for variant, page in order[number % 2 :] + order[: number % 2]:
+                ms, size = _timed_page(position, audience, page)
+                samples[audience, variant].append(ms)
+                sizes[audience, variant].append(size)
     result: dict[str, Any] = {}
-    for audience, name in audiences.items():
-        result[f"feed_page_1000_ms_{name}"] = _common.percentiles(samples[audience])
-        result[f"feed_page_1000_kb_{name}"] = round(sum(sizes[audience]) / pages / 1000)
+    for (audience, variant), times in samples.items():
+        name = audiences[audience] + variant
+        page = variants[variant]
+        result[f"feed_page_1000_ms_{name}"] = _common.percentiles(times)
+        result[f"feed_page_1000_kb_{name}"] = round(sum(sizes[audience, variant]) / pages / 1000)
         for where, position in (("first", None), ("end", highest[audience] - 1000)):
-            times = sorted(_timed_page(position, audience)[0] for _ in range(21))
-            result[f"feed_page_1000_ms_{name}_{where}"] = round(times[10], 2)
+            ends = sorted(_timed_page(position, audience, page)[0] for _ in range(21))
+            result[f"feed_page_1000_ms_{name}_{where}"] = round(ends[10], 2)
     return result
 
 
@@ -341,7 +355,7 @@ def main() -> None:
     _common.use_bench_database(reuse=args.feed_reuse)
     rng = random.Random(args.seed)
     if args.feed_reuse:
-        _common.save("events_feed", feed_at_scale(args.feed_pages, rng))
+        _common.save("events_feed", feed_at_scale(args.feed_pages, rng, args.feed_base))
         return
     data = _common.ROOT / ".data" / f"bench-events-{args.articles}.ndjson"
     data.parent.mkdir(exist_ok=True)
@@ -366,7 +380,12 @@ def main() -> None:
     data.unlink()
     if args.feed_events:
         result.update(fill_feed(args.feed_events))
-        result.update({f"filled_{k}": v for k, v in feed_at_scale(args.feed_pages, rng).items()})
+        result.update(
+            {
+                f"filled_{k}": v
+                for k, v in feed_at_scale(args.feed_pages, rng, args.feed_base).items()
+            }
+        )
     _common.save("events", result)
 
 
