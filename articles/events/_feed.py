@@ -116,7 +116,8 @@ SELECT (SELECT count(*) FROM page) > %(limit)s,
                                        to_jsonb(%(origin)s || (data #>> '{{links,self}}')))
                         ELSE data END) ORDER BY position)
          -- data (a few KB: stored apart, compressed) read once, not at each of its three
-         -- uses above: each would fetch and decompress it again (most of a page's time)
+         -- uses above: each would fetch and decompress it again (most of a page's time);
+         -- || '{{}}' makes that copy (data is always an object: the copy is equal to it)
          FROM (SELECT position, type, object, object_id, slug, occurred_at,
                       data || '{{}}' AS data
                  FROM shown OFFSET 0) AS read), '[]')::text
