@@ -12,14 +12,15 @@ local receiver, and change-feed pages of 1,000 events.
    sending them all; with ``--deliveries-base COMMIT`` the worker of COMMIT too, alternated
    with this one on the same deliveries (twice each).
 3. Times change-feed pages of 1,000 events (``events.page``, as the view serves them) from
-   random cursors, for readers and editors; p50/p95.
+   random cursors, for readers and editors (links on an origin, as the view asks); p50/p95/p99.
 4. Prints the results and writes ``bench/results/events.json``.
 
 The feed's goal is stated at a million events, which no import of a few thousand articles
 writes. ``--feed-events N`` then fills the event table up to N rows (set-based: copies of the
-import's events, in their order, numbered on as ``events.sequence`` numbers committed events),
-ANALYZEs it and times pages of 1,000 from ``--feed-pages`` random cursors, the first page and
-the last full one. ``--feed-reuse`` times the feed again on the table such a run left, and
+import's article events, in their order, numbered on as ``events.sequence`` numbers committed
+events), VACUUM ANALYZEs it and times pages of 1,000 from ``--feed-pages`` random cursors, the
+first page and the last full one (``filled_*`` in the results). ``--feed-reuse`` times the
+feed again on the table such a run left (``bench/results/events_feed.json``), and
 ``--feed-base COMMIT`` that commit's ``_feed`` beside this one's on the same cursors::
 
     nice -n 10 .venv/bin/python bench/events.py --articles 2000 --feed-events 1000000
