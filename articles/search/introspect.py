@@ -34,6 +34,7 @@ from articles.search._typos import (
     MAX_CORRECTED_WORDS,
     TYPO_FACTOR,
     as_written,
+    edit_distance,
     words_field,
 )
 
@@ -76,6 +77,7 @@ __all__ = [
     "batch_terms",
     "compile_query",
     "current_synonyms",
+    "edit_distance",
     "fragment_windows",
     "languages_present",
     "live_now",
