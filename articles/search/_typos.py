@@ -160,8 +160,16 @@ def candidates(searcher: tantivy.Searcher, word: str, keys: list[str]) -> list[C
             prefix = word[:PREFIX_LETTERS]
             for term, count in searcher.terms_with_prefix(name, prefix, limit=MAX_PREFIX_TERMS):
                 listed[term] = listed.get(term, 0) + count
+        # Each edit brings at most one letter into the word's set of letters and takes at
+        # most one out, so a word whose set differs by more than four is not two edits away:
+        # a cheap test that spares most of the listed words the distance.
+        letters = set(word)
         for term, count in listed.items():
-            if term not in found and edit_distance(word, term, 2) <= 2:
+            if (
+                term not in found
+                and len(letters.symmetric_difference(term)) <= 4
+                and edit_distance(word, term, 2) <= 2
+            ):
                 frequency[term], found[term] = count, 2
     ranked = sorted(found, key=lambda term: (found[term], -frequency[term], term))
     return [Candidate(term, found[term], frequency[term]) for term in ranked[:MAX_CANDIDATES]]
