@@ -13,7 +13,8 @@ Candidates one edit away are found exactly: every string one edit away is looked
 term dictionary (a few hundred look-ups of a few microseconds). Two edits away (words of 9
 letters or more), the candidates are the one-edit words and the words that share the typed
 word's first three letters, compared by edit distance: the term dictionary lists those by
-prefix, and typos in the first letters of long words are rare.
+prefix, and typos in the first letters of long words are rare; that listing also answers the
+one-edit strings that share the prefix, so only the others are looked up one by one.
 """
 
 from __future__ import annotations
@@ -144,22 +145,30 @@ def candidates(searcher: tantivy.Searcher, word: str, keys: list[str]) -> list[C
     distance = typo_distance(word)
     if not distance:
         return []
+    fields = [words_field(key) for key in keys]
+    prefix = word[:PREFIX_LETTERS]
+    listed: dict[str, int] = {}  # two edits: the words that share the prefix, with their counts
+    complete = False  # listed holds every word of the prefix (none left out by the limit)
+    if distance > 1:
+        complete = True
+        for name in fields:
+            terms = searcher.terms_with_prefix(name, prefix, limit=MAX_PREFIX_TERMS)
+            complete = complete and len(terms) < MAX_PREFIX_TERMS
+            for term, count in terms:
+                listed[term] = listed.get(term, 0) + count
     frequency: dict[str, int] = {}
     found: dict[str, int] = {}
-    fields = [words_field(key) for key in keys]
     doc_freq = searcher.doc_freq
     for edit in one_edit(word):
-        count = 0
-        for name in fields:
-            count += doc_freq(name, edit)
+        if complete and edit.startswith(prefix):
+            count = listed.get(edit, 0)  # the listing's counts are the document frequencies
+        else:
+            count = 0
+            for name in fields:
+                count += doc_freq(name, edit)
         if count:
             frequency[edit], found[edit] = count, 1
     if distance > 1:
-        listed: dict[str, int] = {}
-        for name in fields:
-            prefix = word[:PREFIX_LETTERS]
-            for term, count in searcher.terms_with_prefix(name, prefix, limit=MAX_PREFIX_TERMS):
-                listed[term] = listed.get(term, 0) + count
         # Each edit brings at most one letter into the word's set of letters and takes at
         # most one out, so a word whose set differs by more than four is not two edits away:
         # a cheap test that spares most of the listed words the distance.
