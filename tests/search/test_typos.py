@@ -19,6 +19,7 @@ from articles.search.introspect import (
     edit_distance,
     languages_present,
     parse,
+    tune,
 )
 from tests.factories import ArticleFactory
 
@@ -152,6 +153,22 @@ def test_suggest_follows_the_same_rule(api_client):
     assert suggested == []  # four letters: no typo, as in search
     suggested = api_client.get(SUGGEST, {"q": "glacers"}).json()["tags"]
     assert [tag["name"] for tag in suggested] == ["Glaciers"]
+
+
+@pytest.mark.parametrize("listed", [5000, 1])
+def test_a_long_word_one_edit_away_is_found_whether_its_prefix_listing_is_whole_or_cut(
+    api_client, monkeypatch, listed
+):
+    # Nine letters or more: the words sharing the first three letters are listed (the most
+    # frequent first, at most TYPO_PREFIX_TERMS), and a cut listing cannot say that a
+    # one-edit string is not a word.
+    tune(monkeypatch, TYPO_PREFIX_TERMS=listed)
+    ArticleFactory(title="Consequences for the harbour", language="en")
+    ArticleFactory(title="Consequences for the railways", language="en")
+    ArticleFactory(title="A consequence of the storm", language="en")
+    data = search(api_client, "consequecne", language="en")
+    assert data["corrected"] == [{"word": "consequecne", "matched": ["consequence"]}]
+    assert len(data["results"]) == 3
 
 
 def optimal_string_alignment(a: str, b: str) -> int:
