@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsapi.settings")
 os.environ["NEWSAPI_QUIET_DATABASE"] = "1"
-BENCH_DATABASE = "newsapi_bench"  # a benchmark with a database of its own sets its name here
+# A benchmark with a database of its own sets its name here; NEWSAPI_BENCH_DATABASE gives the
+# shared one another name, so that two checkouts on one server do not drop each other's archive.
+BENCH_DATABASE = os.environ.get("NEWSAPI_BENCH_DATABASE", "newsapi_bench")
 INDEX = ROOT / ".data" / "bench-search"
 RESULTS = ROOT / "bench" / "results"
 

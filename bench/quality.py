@@ -15,12 +15,18 @@ is that article:
 - the same for in-process tantivy (its own query parser, AND of the words over the article's
   language fields with the app's boosts) and for the previous query compiler (git HEAD~N,
   ``--old-ref``), whose time per query (compile, top 20 and exact count) is measured
-  interleaved with the new one's on the same queries.
+  interleaved with the new one's on the same queries, before the quality measures run them
+  (so that each misspelt word is looked up for the first time); p50/p95/p99 are printed for
+  all queries and for the exact and the misspelt ones apart, with the new compiler's slowest
+  queries, and the times go to ``bench/results/quality-<articles>.json``.
+
+``NEWSAPI_BENCH_DATABASE`` names the bench database (default ``newsapi_bench``).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import statistics
 import string
@@ -166,7 +172,11 @@ def main() -> None:
         return len(set(found) & set(right)) / len(right) if right else 1.0
 
     scores: dict[str, list[float]] = {}
-    times: dict[str, list[float]] = {"new": [], "old": []}
+    # milliseconds per query, by compiler and by kind of query (exact, misspelt)
+    times: dict[tuple[str, str], list[float]] = {
+        (who, kind): [] for who in ("new", "old") for kind in ("exact", "typo")
+    }
+    slowest: list[tuple[float, str]] = []  # the new compiler's, to see where its tail comes from
 
     def add(name: str, value: float) -> None:
         scores.setdefault(name, []).append(value)
@@ -177,6 +187,22 @@ def main() -> None:
             continue
         exact = " ".join(words)
         typo = " ".join(misspell(w, rng) for w in words)
+        # Timed first, before the quality measures run the same queries: a misspelt word's
+        # look-ups are then done for the first time, as for a query a reader just typed (the
+        # typo module keeps some of them). Old and new alternate, each going first in turn.
+        for kind, q in (("exact", exact), ("typo", typo)):
+            for who in ("new", "old") if len(slowest) % 2 else ("old", "new"):
+                started = time.perf_counter()
+                query = (
+                    old_query(q)
+                    if who == "old"
+                    else article_query(ArticleSearch(q=q), searcher).query
+                )
+                if query is not None:
+                    searcher.search(query, 20, count=True)  # compile + top 20 + exact count
+                elapsed = (time.perf_counter() - started) * 1000
+                times[who, kind].append(elapsed)
+            slowest.append((times["new", kind][-1], q))
         right_new, right_old = new_top(exact), ids_of(old_query(exact))
         right_tantivy = ids_of(tantivy_query(exact, language))
         typo_new, typo_old = new_top(typo), ids_of(old_query(typo))
@@ -190,27 +216,32 @@ def main() -> None:
         add("typo recall@10: new", recall(typo_new, right_new))
         add("typo recall@10: old", recall(typo_old, right_old))
         add("typo recall@10: tantivy", recall(typo_tantivy, right_tantivy))
-        for q in (exact, typo):  # interleaved, same queries: compile + top 20 + exact count
-            started = time.perf_counter()
-            compiled = article_query(ArticleSearch(q=q), searcher)
-            if compiled.query is not None:
-                searcher.search(compiled.query, 20, count=True)
-            times["new"].append((time.perf_counter() - started) * 1000)
-            started = time.perf_counter()
-            query = old_query(q)
-            if query is not None:
-                searcher.search(query, 20, count=True)
-            times["old"].append((time.perf_counter() - started) * 1000)
     print(f"{len(scores['MRR@10 exact: new'])} queries, {args.articles} articles")
     print("| measure | new | old | in-process tantivy |\n| --- | ---: | ---: | ---: |")
     for measure in ("MRR@10 exact", "MRR@10 typos", "typo recall@10"):
         cells = [statistics.mean(scores[f"{measure}: {who}"]) for who in ("new", "old", "tantivy")]
         print(f"| {measure} | " + " | ".join(f"{c:.3f}" for c in cells) + " |")
-    for who in ("new", "old"):
-        ordered = sorted(times[who])
-        p50 = ordered[len(ordered) // 2]
-        p95 = ordered[int(len(ordered) * 0.95)]
-        print(f"| engine ms per query, {who} (p50 / p95) | {p50:.1f} / {p95:.1f} |")
+    print("\n| ms per query | queries | new p50 / p95 / p99 | old p50 / p95 / p99 | p95 new/old |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for kind in ("all", "exact", "typo"):
+        kinds = ("exact", "typo") if kind == "all" else (kind,)
+        cells = {
+            who: _common.percentiles([t for k in kinds for t in times[who, k]])
+            for who in ("new", "old")
+        }
+        mine, before = cells["new"], cells["old"]
+        print(
+            f"| {kind} | {mine['n']} | {mine['p50']} / {mine['p95']} / {mine['p99']} "
+            f"| {before['p50']} / {before['p95']} / {before['p99']} "
+            f"| {mine['p95'] / before['p95']:.2f} |"
+        )
+    print("\nslowest queries, new compiler (ms):")
+    for elapsed, q in sorted(slowest, reverse=True)[:15]:
+        print(f"  {elapsed:7.1f}  {q}")
+    _common.RESULTS.mkdir(exist_ok=True)
+    (_common.RESULTS / f"quality-{args.articles}.json").write_text(
+        json.dumps({f"{who} {kind}": ms for (who, kind), ms in times.items()})
+    )
 
 
 if __name__ == "__main__":

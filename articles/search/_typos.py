@@ -13,7 +13,8 @@ Candidates one edit away are found exactly: every string one edit away is looked
 term dictionary (a few hundred look-ups of a few microseconds). Two edits away (words of 9
 letters or more), the candidates are the one-edit words and the words that share the typed
 word's first three letters, compared by edit distance: the term dictionary lists those by
-prefix, and typos in the first letters of long words are rare.
+prefix, and typos in the first letters of long words are rare; that listing also answers the
+one-edit strings that share the prefix, so only the others are looked up one by one.
 """
 
 from __future__ import annotations
@@ -108,24 +109,34 @@ def one_edit(word: str) -> frozenset[str]:
     return frozenset(edits)
 
 
-@functools.lru_cache(maxsize=200_000)
 def edit_distance(a: str, b: str, limit: int) -> int:
-    """Optimal string alignment distance of ``a`` and ``b``; ``limit + 1`` when above it."""
+    """Optimal string alignment distance of ``a`` and ``b``; ``limit + 1`` when above it.
+
+    Past their common prefix, an alignment within ``limit`` edits starts with one of four
+    edits of the first letters that differ (delete, insert, substitute, swap) and aligns the
+    rest within ``limit - 1``; with one edit left, the rest is compared as strings. A word of
+    9 letters is compared with the hundreds of archive words that share its first letters,
+    most of them far from it: this rejects each in a few string comparisons, where a
+    dynamic programming table took tens of microseconds."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, char_b in enumerate(b, 1):
-            cost = char_a != char_b
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
+    shorter = min(len(a), len(b))
+    start = 0
+    while start < shorter and a[start] == b[start]:
+        start += 1
+    if start == shorter:
+        return abs(len(a) - len(b))
+    if not limit:
+        return 1
+    a, b = a[start:], b[start:]
+    swapped = len(a) > 1 and len(b) > 1 and a[0] == b[1] and a[1] == b[0]
+    if limit == 1:
+        rests = a[1:] == b[1:] or a[1:] == b or a == b[1:] or (swapped and a[2:] == b[2:])
+        return 1 if rests else 2
+    rests = [(a[1:], b[1:]), (a[1:], b), (a, b[1:])]
+    if swapped:
+        rests.append((a[2:], b[2:]))
+    return 1 + min(edit_distance(x, y, limit - 1) for x, y in rests)
 
 
 def candidates(searcher: tantivy.Searcher, word: str, keys: list[str]) -> list[Candidate]:
@@ -134,24 +145,40 @@ def candidates(searcher: tantivy.Searcher, word: str, keys: list[str]) -> list[C
     distance = typo_distance(word)
     if not distance:
         return []
+    fields = [words_field(key) for key in keys]
+    prefix = word[:PREFIX_LETTERS]
+    listed: dict[str, int] = {}  # two edits: the words that share the prefix, with their counts
+    complete = False  # listed holds every word of the prefix (none left out by the limit)
+    if distance > 1:
+        complete = True
+        for name in fields:
+            terms = searcher.terms_with_prefix(name, prefix, limit=MAX_PREFIX_TERMS)
+            complete = complete and len(terms) < MAX_PREFIX_TERMS
+            for term, count in terms:
+                listed[term] = listed.get(term, 0) + count
     frequency: dict[str, int] = {}
     found: dict[str, int] = {}
-    fields = [words_field(key) for key in keys]
     doc_freq = searcher.doc_freq
     for edit in one_edit(word):
-        count = 0
-        for name in fields:
-            count += doc_freq(name, edit)
+        if complete and edit.startswith(prefix):
+            count = listed.get(edit, 0)  # the listing's counts are the document frequencies
+        else:
+            count = 0
+            for name in fields:
+                count += doc_freq(name, edit)
         if count:
             frequency[edit], found[edit] = count, 1
     if distance > 1:
-        listed: dict[str, int] = {}
-        for name in fields:
-            prefix = word[:PREFIX_LETTERS]
-            for term, count in searcher.terms_with_prefix(name, prefix, limit=MAX_PREFIX_TERMS):
-                listed[term] = listed.get(term, 0) + count
+        # Each edit brings at most one letter into the word's set of letters and takes at
+        # most one out, so a word whose set differs by more than four is not two edits away:
+        # a cheap test that spares most of the listed words the distance.
+        letters = set(word)
         for term, count in listed.items():
-            if term not in found and edit_distance(word, term, 2) <= 2:
+            if (
+                term not in found
+                and len(letters.symmetric_difference(term)) <= 4
+                and edit_distance(word, term, 2) <= 2
+            ):
                 frequency[term], found[term] = count, 2
     ranked = sorted(found, key=lambda term: (found[term], -frequency[term], term))
     return [Candidate(term, found[term], frequency[term]) for term in ranked[:MAX_CANDIDATES]]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from articles.search import _facets, _paging
+from articles.search import _facets, _paging, _typos
 from articles.search._documents import article_texts, microseconds, read_articles
 from articles.search._filters import article_filters, live_now, narrow
 from articles.search._highlight import FRAGMENT_CHARS, fragment_windows
@@ -34,6 +34,7 @@ from articles.search._typos import (
     MAX_CORRECTED_WORDS,
     TYPO_FACTOR,
     as_written,
+    edit_distance,
     words_field,
 )
 
@@ -43,6 +44,7 @@ KNOBS: dict[str, tuple[Any, str]] = {
     "RECENT_FIRST_FETCH": (_paging, "RECENT_FIRST_FETCH"),
     "FACET_TERMS_ASKED": (_facets, "_ASKED"),
     "FACET_TERMS_PER_SEGMENT": (_facets, "_PER_SEGMENT"),
+    "TYPO_PREFIX_TERMS": (_typos, "MAX_PREFIX_TERMS"),
 }
 
 
@@ -76,6 +78,7 @@ __all__ = [
     "batch_terms",
     "compile_query",
     "current_synonyms",
+    "edit_distance",
     "fragment_windows",
     "languages_present",
     "live_now",

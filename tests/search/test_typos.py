@@ -4,6 +4,8 @@ each analysed as a typed word and scored by BM25 below the word as typed."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from articles.search import engine
@@ -14,8 +16,10 @@ from articles.search.introspect import (
     TYPO_FACTOR,
     FieldSet,
     compile_query,
+    edit_distance,
     languages_present,
     parse,
+    tune,
 )
 from tests.factories import ArticleFactory
 
@@ -149,3 +153,41 @@ def test_suggest_follows_the_same_rule(api_client):
     assert suggested == []  # four letters: no typo, as in search
     suggested = api_client.get(SUGGEST, {"q": "glacers"}).json()["tags"]
     assert [tag["name"] for tag in suggested] == ["Glaciers"]
+
+
+@pytest.mark.parametrize("listed", [5000, 1])
+def test_a_long_word_one_edit_away_is_found_whether_its_prefix_listing_is_whole_or_cut(
+    api_client, monkeypatch, listed
+):
+    # Nine letters or more: the words sharing the first three letters are listed (the most
+    # frequent first, at most TYPO_PREFIX_TERMS), and a cut listing cannot say that a
+    # one-edit string is not a word.
+    tune(monkeypatch, TYPO_PREFIX_TERMS=listed)
+    ArticleFactory(title="Consequences for the harbour", language="en")
+    ArticleFactory(title="Consequences for the railways", language="en")
+    ArticleFactory(title="A consequence of the storm", language="en")
+    data = search(api_client, "consequecne", language="en")
+    assert data["corrected"] == [{"word": "consequecne", "matched": ["consequence"]}]
+    assert len(data["results"]) == 3
+
+
+def optimal_string_alignment(a: str, b: str) -> int:
+    """The textbook table: edits of single letters and swaps of adjacent ones, no letter
+    edited twice."""
+    table = [[i + j if not i or not j else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i, j in itertools.product(range(1, len(a) + 1), range(1, len(b) + 1)):
+        cost = a[i - 1] != b[j - 1]
+        table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost)
+        if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+            table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
+    return table[-1][-1]
+
+
+def test_the_edit_distance_is_the_optimal_string_alignment_up_to_its_limit():
+    words = ["".join(letters) for n in range(5) for letters in itertools.product("abc", repeat=n)]
+    for a, b in itertools.product(words, repeat=2):
+        expected = optimal_string_alignment(a, b)
+        for limit in (0, 1, 2):
+            assert edit_distance(a, b, limit) == min(expected, limit + 1), (a, b, limit)
+    assert edit_distance("consequecne", "consequences", 2) == 2
+    assert edit_distance("consequecne", "conference", 2) == 3
