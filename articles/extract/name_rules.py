@@ -68,6 +68,21 @@ TRAILING = re.compile(
 RESTRICTIVE = re.compile(
     r"^(?:un|une|a|an|one)\s[\w'’ \-]{1,60}?\s(?:who|qui)\s(?=\w)", re.IGNORECASE
 )
+# A clause before the speaker that says when, where or how they spoke, not who: "Later,
+# speaking to reporters, Whitfield said", "Interrogée sur France Inter, la ministre a
+# assuré", "Dans un communiqué publié lundi, l'entreprise explique".
+LEADING_CIRCUMSTANCE = re.compile(
+    r"^(?:(?i:later|earlier|afterwards|meanwhile|yesterday|plus\s{1,3}tard|ensuite|hier|"
+    r"interrog[ée]e?s?|questionn[ée]e?s?|invit[ée]e?s?|contact[ée]e?s?|jointe?s?|"
+    r"sollicit[ée]e?s?|asked|pressed|questioned|interviewed|reached|contacted)(?![\w'’\-])"
+    r"|[A-Za-z]{2,20}ing\s{1,3}(?=[a-z])"
+    r"|(?i:in|at|on|after|before|during|outside|inside|dans|lors|après|avant|depuis|devant|"
+    r"en|sur)\s)[^,]{0,150},\s{1,3}(?=\S)"
+)
+PORTFOLIO_OF = re.compile(
+    r"(?<![\w'’\-])(?P<title>[a-zà-ÿ][\w\-]{1,20})\s{1,3}(?:de|du|des|d['’]|of|for)"
+    r"\s{0,3}(?:la\s{1,3}|l['’]\s{0,3}|the\s{1,3})?$"
+)
 GENDER_WORDS = 8
 FEMININE = frozenset(["la", "une", "cette", "mme", "mrs", "ms", "miss", "madame", "lady", "dame"])
 MASCULINE = frozenset(["le", "un", "cet", "m", "mr", "monsieur", "sir", "lord"])
@@ -81,6 +96,17 @@ def trim(phrase: str) -> str:
     if restrictive is not None:  # "a curator who worked on the handover": who they are
         return phrase[: restrictive.end()] + phrase[restrictive.end() :].split(",")[0].rstrip()
     return TRAILING.sub("", phrase).strip(" ,")
+
+
+def without_circumstance(phrase: str) -> str:
+    """``phrase`` less the clauses before its speaker that say when, where or how they
+    spoke ("Later, speaking to reporters in Westminster, Whitfield": Whitfield)."""
+    for _ in range(3):
+        lead = LEADING_CIRCUMSTANCE.match(phrase)
+        if lead is None:
+            break
+        phrase = phrase[lead.end() :]
+    return phrase
 
 
 def titles_before(name: str) -> list[str]:
@@ -135,6 +161,15 @@ def is_title(word: str) -> bool:
 
 def name_words(run: str) -> list[str]:
     return split_name(run)[1]
+
+
+def after_portfolio(before: str, words: list[str]) -> list[str]:
+    """A name's words less the portfolio or place of the title before it: after "le
+    ministre de l'", "Intérieur Paul Garnier" is Paul Garnier; "the mayor of" likewise."""
+    if len(words) < 3:
+        return words
+    title = PORTFOLIO_OF.search(before[-60:])
+    return words[1:] if title is not None and title["title"] in TITLES else words
 
 
 def describes(between: str) -> bool:

@@ -23,6 +23,7 @@ from articles.extract.name_rules import (
     PARTICLE,
     PLACE_BEFORE,
     PROPER_NAME,
+    after_portfolio,
     describes,
     gender_of,
     is_title,
@@ -31,6 +32,7 @@ from articles.extract.name_rules import (
     split_name,
     titles_before,
     trim,
+    without_circumstance,
 )
 from articles.extract.verbs import VERB
 from articles.text import make_slug
@@ -161,7 +163,7 @@ class Cast:
             self.recent = [*(p for p in self.recent[-RECENT:] if p is not speaker), speaker]
 
     def _mention(self, run: str, before: str) -> Speaker | None:
-        words = name_words(run)
+        words = after_portfolio(before, name_words(run))
         if len(words) == 1:
             return self.surnames.get(words[0].lower())
         if not words or ORGANISATION_WORDS.search(run) or NOT_A_PERSON.search(" ".join(words)):
@@ -222,7 +224,14 @@ class Cast:
         )
 
     def resolve(self, phrase: str) -> Speaker | None:
-        """The speaker ``phrase`` names, or None when it names nobody."""
+        """The speaker ``phrase`` names, or None when it names nobody; a clause before the
+        speaker saying when or where they spoke is not read unless nobody is named without
+        it ("Au ministère des Transports, on assure": the ministry)."""
+        phrase = re.sub(r"^[\s…,—–\-]+", "", phrase)
+        bare = without_circumstance(phrase)
+        return (bare != phrase and self._resolve(bare)) or self._resolve(phrase)
+
+    def _resolve(self, phrase: str) -> Speaker | None:
         phrase = trim(phrase)
         if not phrase or len(phrase) > 160:
             return None
@@ -269,6 +278,7 @@ class Cast:
                 if following is not None and describes(bare[name.end() : following]):
                     continue  # "Former England captain Andrew Pell"
                 titles, words = split_name(name.group())
+                words = after_portfolio(bare[: name.start()], words)
                 if len(words) < 2:
                     known = self.surnames.get(words[0].lower()) if words else None
                     if known is not None:

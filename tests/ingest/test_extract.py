@@ -347,6 +347,15 @@ def test_quotations_and_their_speakers(paragraphs, expected):
          ["Une habitante"]),
         (["Mayor Joan Hill spoke first.", "One senior council officer said the mood was grim.",
           "“Nobody here wants this.”"], ["One senior council officer"]),
+        # a clause saying when, where or how the speaker spoke is not the speaker
+        (["Grace Okoro leads the inquiry.",
+          "Later, speaking to reporters in Leeds, Okoro said it was “deeply troubling”."],
+         ["Grace Okoro"]),
+        (["Interrogée jeudi à la radio, la sénatrice Inès Caron a affirmé : « Le texte passera. »"],
+         ["Inès Caron"]),
+        # the portfolio or place of a title is not the name that follows it
+        (["« Nous recruterons mille agents », a promis le ministre du Logement Henri Valois."],
+         ["Henri Valois"]),
     ],
 )  # fmt: skip
 def test_speakers_named_by_general_rules(paragraphs, expected):
