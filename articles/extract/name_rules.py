@@ -37,6 +37,8 @@ ARTICLES = re.compile(
     r"|l['’]\s*)",
     re.IGNORECASE,
 )
+ROLE_WORD = re.compile(r"[\w'’\-]{4,40}")  # a word of a role or of a body's name
+DEFINITE = re.compile(r"^(?:le|la|les|the|l['’])", re.IGNORECASE)
 ORGANISATION_WORDS = re.compile(
     r"\b(?:services?|ministère|ministry|gouvernement|government|armée|army|police|agence|agency|"
     r"office|bureau|commission|council|conseil|parti|party|company|société|groupe|group|"

@@ -4,25 +4,31 @@ Unison, "in Cape Town" nobody; "Okafor", "he", "the judge" and "la productrice" 
 the text is about (the last quotation's speaker, a sentence's subject) or named before;
 "un haut responsable" is an anonymous source, and a later "le responsable" is the same one.
 The rules on a phrase's own words (titles, places, bodies, gender) are ``name_rules``;
-``Cast`` remembers who the article named. Every phrase given here is bounded (at most a
+the bodies named in passing, for "the association" to stand for, are ``bodies``; ``Cast``
+remembers who the article named. Every phrase given here is bounded (at most a
 few hundred characters)."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from articles.extract.lexicon import DEMONYMS, NOT_ROLE_WORDS, ORGANISATION_KINDS, PRONOUNS
+from articles.extract.bodies import Bodies, name_less_predicate
+from articles.extract.lexicon import (
+    DEMONYMS,
+    NOT_ROLE_WORDS,
+    PRONOUNS,
+)
 from articles.extract.name_rules import (
     ACRONYM,
     ARTICLES,
     CAPITALISED,
+    DEFINITE,
     NAME_WORD,
     NOT_A_PERSON,
     ORGANISATION_WORDS,
-    PARTICLE,
     PLACE_BEFORE,
     PROPER_NAME,
+    ROLE_WORD,
     after_portfolio,
     describes,
     gender_of,
@@ -34,14 +40,10 @@ from articles.extract.name_rules import (
     trim,
     without_circumstance,
 )
+from articles.extract.speaker import Speaker
 from articles.extract.verbs import VERB
 from articles.text import make_slug
 
-# "the union Unison", "l'ONG Oxfam", "le groupe Valdor": the body's name after its kind.
-KIND_THEN_NAME = re.compile(
-    rf"(?<![\w'’])(?:{'|'.join(sorted(ORGANISATION_KINDS, key=len, reverse=True))}|ONG|NGO)"
-    rf"\s{{1,3}}(?P<name>{NAME_WORD}(?:\s{{1,3}}(?:{PARTICLE}\s{{1,3}})?{NAME_WORD}){{0,4}})$"
-)
 LOCATIVE = re.compile(r"^(?:au|aux|à\s{1,3}la|à\s{1,3}l['’]|chez|at\s{1,3}the|at)\s{0,3}", re.I)
 DEFINITE_BEFORE = re.compile(
     r"(?:(?<![\w'’])(?:the|le|la|les|this|ce|cette|his|her|its|their|son|sa|ses|leur)"
@@ -49,11 +51,9 @@ DEFINITE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 INDEFINITE = re.compile(r"^(?:un|une|des|a|an|one)\s", re.IGNORECASE)
-DEFINITE = re.compile(r"^(?:le|la|les|the|l['’])", re.IGNORECASE)
 AGE = re.compile(
     r",?\s{1,3}(?:de\s{1,3})?\d{1,3}\s{1,3}ans\b|,\s{1,3}(?:aged\s{1,3})?\d{1,3}(?=,|$)"
 )
-ROLE_WORD = re.compile(r"[\w'’\-]{4,40}")
 CONTENT_WORDS_MOST = 3  # a role said again is short: "the judge", "la productrice"
 PREPOSITION = re.compile(r"\s(?:de|du|des|d['’]|of|for|from|at|à|au|in)\s", re.IGNORECASE)
 SUBJECT_STOP = re.compile(
@@ -73,14 +73,6 @@ PERSONAL = frozenset({"he", "she", "him", "her"})
 REMEMBERED_ANONYMOUS = 50  # looked back over when a role is said again
 
 
-@dataclass
-class Speaker:
-    name: str
-    kind: str = "person"
-    description: str = ""
-    gender: str = ""  # "f" or "m" when the text says it ("la ministre", "Mrs", "le député")
-
-
 class Cast:
     """The people, bodies and anonymous sources of one article, in the order it names them."""
 
@@ -98,7 +90,7 @@ class Cast:
         self.focus: Speaker | None = None
         self.last_person: Speaker | None = None
         self.recent: list[Speaker] = []  # the people named, the last one last
-        self.bodies: dict[str, Speaker] = {}  # by slug, and by the words that name its kind
+        self.bodies = Bodies()
         self.subject_in_sentence: Speaker | None = None
         self.subject_before: Speaker | None = None
 
@@ -119,6 +111,7 @@ class Cast:
 
     def observe(self, text: str, *, sentence_start: bool = False) -> None:
         """Remember who ``text`` (words outside quotations) names, the last one last."""
+        self.bodies.read(text)  # for a later "the association", "l'organisation"
         subject = self._subject(text[:200]) if sentence_start else None
         mentions: list[tuple[int, Speaker]] = []
         possessives: set[int] = set()
@@ -196,7 +189,7 @@ class Cast:
         if not phrase or len(phrase.split()) > SUBJECT_WORDS_MOST or PROPER_NAME.search(phrase):
             return None
         if ORGANISATION_WORDS.search(phrase) and DEFINITE.match(phrase):
-            body = self._body(ARTICLES.sub("", phrase))
+            body = self.bodies.add(ARTICLES.sub("", phrase))
             self._seen(body)
             return body
         elif INDEFINITE.match(phrase) and re.fullmatch(r"[\w'’ \-]+", phrase):
@@ -292,6 +285,9 @@ class Cast:
 
     def _organisation(self, parts: list[str]) -> Speaker | None:
         for part in parts:
+            again = self.bodies.said_again(part)
+            if again is not None:  # "le groupe", "the union", "l'entreprise"
+                return again
             located = LOCATIVE.match(part)
             if located and (ORGANISATION_WORDS.search(part) or ACRONYM.search(part)):
                 part = part[located.end() :]  # "Au ministère des Transports, on assure"
@@ -299,10 +295,7 @@ class Cast:
                 continue  # "In a statement read outside court": where, not who
             if ORGANISATION_WORDS.search(part) or ACRONYM.search(part) or organisation_name(part):
                 name = re.sub(r"^(?:chez|at)\s+", "", ARTICLES.sub("", part), flags=re.IGNORECASE)
-                words = name.lower().split()
-                if DEFINITE.match(part) and len(words) == 1 and words[0] in self.bodies:
-                    return self.bodies[words[0]]  # "le groupe", "the union": the one named
-                return self._body(name)
+                return self.bodies.add(name_less_predicate(name))
         return None
 
     def _unnamed(self, parts: list[str]) -> Speaker | None:
@@ -331,23 +324,6 @@ class Cast:
         if short and about is not None:
             return about
         return self._anonymous(part)
-
-    def _body(self, name: str) -> Speaker:
-        """An organisation; the kind it was named with ("the union Unison") and its words
-        ("le groupe", "l'agence") stand for it later."""
-        kind_then_name = KIND_THEN_NAME.search(name)
-        kind = ""
-        if kind_then_name is not None:  # "the union Unison": Unison
-            kind = name[: kind_then_name.start("name")].split()[-1].lower()
-            name = kind_then_name["name"]
-        # "Agence régionale de santé (ARS) de Nouvelle-Aquitaine": the acronym inside
-        name = re.sub(r"\s{0,3}\([A-Z][A-Z0-9]{1,9}\)(?=\s{1,3}\w)", "", name)[:200]
-        body = self.bodies.get(make_slug(name)) or Speaker(name, "organization", "")
-        self.bodies[make_slug(name)] = body
-        for word in [kind, *ROLE_WORD.findall(name.lower())]:
-            if word and (ORGANISATION_WORDS.fullmatch(word) or word in ORGANISATION_KINDS):
-                self.bodies[word] = body
-        return body
 
     def _anonymous(self, description: str) -> Speaker:
         speaker = Speaker(description, "anonymous", description)

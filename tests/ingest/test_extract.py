@@ -144,7 +144,8 @@ def test_the_reference_page():
     sources = [(q["source"], q["kind"]) for q in article["quotes"]]
     anonymous = ("un haut responsable militaire américain", "anonymous")
     assert sources[:2] == [anonymous, anonymous]  # "Le responsable" is the same person
-    assert sources[2] == ("services de renseignement militaire ukrainien (GUR)", "organization")
+    # the acronym after a body's name names it too, but is not part of the name
+    assert sources[2] == ("services de renseignement militaire ukrainien", "organization")
     assert [q["text"] for q in article["quotes"]] == [
         "centaines", "plusieurs centaines de victimes", "au moins 30 soldats"
     ]  # fmt: skip
@@ -356,6 +357,22 @@ def test_quotations_and_their_speakers(paragraphs, expected):
         # the portfolio or place of a title is not the name that follows it
         (["« Nous recruterons mille agents », a promis le ministre du Logement Henri Valois."],
          ["Henri Valois"]),
+        # a body named in passing is the one "the board", "l'organisation" say again: by
+        # its acronym's definition, its capitalised name, its kind before it, an apposition
+        (["La Fédération nationale des usagers du rail (FNUR) a saisi le Conseil d'État.",
+          "« Les trains arrivent en retard un jour sur deux », déplore l'organisation."],
+         ["Fédération nationale des usagers du rail"]),
+        (["The Northern Rail Passengers Board criticised the timetable.",
+          "“Nobody was consulted,” the board said."], ["Northern Rail Passengers Board"]),
+        (["Le fabricant de vélos Cyclomax a fermé son usine de Tulle.",
+          "« Nous n'avions plus le choix », explique l'entreprise."], ["Cyclomax"]),
+        (["L'Union des artisans du bâtiment (UAB), premier syndicat du secteur, conteste.",
+          "« Ce texte nous tue », tranche le syndicat."], ["Union des artisans du bâtiment"]),
+        # a body's name is its words, not its acronym nor what it did
+        (["The Regional Sports Council congratulated the team in a statement: “A great day.”"],
+         ["Regional Sports Council"]),
+        (["Dans un communiqué, la Confédération des petits commerces (CPC) juge : « Trop tard. »"],
+         ["Confédération des petits commerces"]),
     ],
 )  # fmt: skip
 def test_speakers_named_by_general_rules(paragraphs, expected):

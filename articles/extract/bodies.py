@@ -1,0 +1,155 @@
+"""The bodies a text names in passing, so that a later "the association", "le syndicat" or
+"l'organisation" stands for one of them: a name defined with its acronym ("Coordination
+nationale des urgentistes (CNU)"), a capitalised name with a body's word in it ("The National
+Association of Home Builders"), a name after its kind ("le fabricant de batteries Voltaria",
+"l'association des commerçants Cœur de Ville"). ``Bodies`` remembers them for one article,
+by name, acronym and the words of their kind. Every text given here is bounded (a
+sentence's words outside its quotations, or a phrase)."""
+
+from __future__ import annotations
+
+import re
+
+from articles.extract.lexicon import GENERIC_BODY_WORDS, ORGANISATION_KINDS
+from articles.extract.name_rules import (
+    ARTICLES,
+    DEFINITE,
+    NAME_WORD,
+    ORGANISATION_WORDS,
+    PARTICLE,
+    ROLE_WORD,
+)
+from articles.extract.speaker import Speaker
+from articles.text import make_slug
+
+# "the union Unison", "l'ONG Oxfam", "le groupe Valdor": the body's name after its kind.
+NAME_AFTER_KIND = re.compile(
+    rf"(?<![\w'’])(?:{'|'.join(sorted(ORGANISATION_KINDS, key=len, reverse=True))}|ONG|NGO)"
+    rf"\s{{1,3}}(?P<name>{NAME_WORD}(?:\s{{1,3}}(?:{PARTICLE}\s{{1,3}})?{NAME_WORD}){{0,4}})$"
+)
+ACRONYM_AFTER = re.compile(r"\s{0,3}\(([A-Z][A-Za-z0-9]{1,9})\)(?=\s{1,3}\w|\s{0,3}$)")
+
+ACRONYM_DEFINED = re.compile(r"\((?P<acronym>[A-Z][A-Za-z0-9]{1,9})\)")
+LONG_FORM_CHARS = 150
+LONG_FORM_WORDS = 12
+ELISION = re.compile(r"^(?:[ldLD]['’])")
+# "National Association of Home Builders", "England and Wales Cricket Board": capitalised
+# words joined by the little words of a body's name.
+_LINK = r"(?:of|for|and|de|du|des|pour|et|d['’])"
+BODY_NAME = re.compile(
+    rf"{NAME_WORD}(?:(?:\s{{1,3}}{_LINK}\s{{1,3}}(?:the\s{{1,3}})?|\s{{1,3}}){NAME_WORD}){{0,7}}"
+)
+_KINDS = "|".join(sorted(ORGANISATION_KINDS, key=len, reverse=True))
+# "…(Unapm), premier syndicat de la profession,": the kind said in an apposition.
+APPOSED_KIND = re.compile(
+    rf"\s{{0,3}},\s{{1,3}}(?:[\w'’\-]{{1,20}}\s{{1,3}}){{0,3}}?(?P<kind>{_KINDS})(?![\w\-])",
+    re.IGNORECASE,
+)
+# A body's kind, what it makes or does, then its name: "le fabricant de batteries Voltaria".
+KIND_BEFORE_NAME = re.compile(
+    rf"(?<!\w)(?P<kind>{_KINDS})"
+    rf"(?:\s{{1,3}}(?:de|des|du|of)\s{{1,3}}[a-zà-ÿ][\w\-]{{1,20}}|\s{{1,3}}d['’][a-zà-ÿ][\w\-]{{1,20}})?"
+    rf"\s{{1,3}}(?P<name>{NAME_WORD}(?:\s{{1,3}}(?:{PARTICLE}\s{{1,3}})?{NAME_WORD}){{0,4}})"
+)
+
+
+class Bodies:
+    """The bodies one article named, by slug, acronym and the words of their kind."""
+
+    def __init__(self) -> None:
+        self.known: dict[str, Speaker] = {}
+        self.last: Speaker | None = None
+        self.kinded: set[int] = set()  # the bodies a word of their kind was said of
+
+    def read(self, text: str) -> None:
+        for name, kind in named_bodies(text):
+            self.add(name, kind)
+
+    def add(self, name: str, kind: str = "") -> Speaker:
+        """An organisation; the kind it was named with ("the union Unison"), its words
+        ("le groupe", "l'agence") and its acronym stand for it later."""
+        after_kind = NAME_AFTER_KIND.search(name)
+        if after_kind is not None:  # "the union Unison": Unison
+            kind = name[: after_kind.start("name")].split()[-1].lower()
+            name = after_kind["name"]
+        # "Agence régionale de santé (ARS) de Nouvelle-Aquitaine": the acronym is not
+        # part of the name, but names it too
+        acronyms = ACRONYM_AFTER.findall(name)
+        name = ACRONYM_AFTER.sub("", name)[:200]
+        body = self.known.get(make_slug(name)) or Speaker(name, "organization", "")
+        self.known[make_slug(name)] = self.last = body
+        for acronym in acronyms:
+            self.known[make_slug(acronym)] = body
+        for word in [kind, *ROLE_WORD.findall(name.lower())]:
+            if word and _kind_word(word):
+                self.known[word] = body
+                self.kinded.add(id(body))
+        return body
+
+    def said_again(self, part: str) -> Speaker | None:
+        """ "The association", "l'organisation", "l'entreprise": the body named with that
+        word; else, for a word any body goes by, the last body named, and for a kind of
+        body, the last one if nothing said what kind it was (its name, an apposition)."""
+        words = ARTICLES.sub("", part).lower().split()
+        if not DEFINITE.match(part) or len(words) != 1:
+            return None
+        word, last = words[0], self.last
+        if word in self.known or last is None:
+            return self.known.get(word)
+        if word in GENERIC_BODY_WORDS:
+            return last
+        return last if word in ORGANISATION_KINDS and id(last) not in self.kinded else None
+
+
+def name_less_predicate(name: str) -> str:
+    """ "England and Wales Cricket Board congratulated the club": the board, whose
+    capitalised name ends before what it did."""
+    named = named_bodies(name)
+    if named and name.startswith(named[0][0]) and not named[0][1]:
+        return named[0][0]
+    return name
+
+
+def named_bodies(text: str) -> list[tuple[str, str]]:
+    """The bodies ``text`` names, each ``(name, kind)`` (kind "" when the name says it),
+    in the order it names them."""
+    found: list[tuple[int, str, str]] = []
+    for defined in ACRONYM_DEFINED.finditer(text):
+        long_form = _long_form(text[max(0, defined.start() - LONG_FORM_CHARS) : defined.start()],
+                               defined["acronym"])  # fmt: skip
+        if long_form:
+            name = f"{long_form} ({defined['acronym']})"
+            found.append((defined.start(), name, _apposed_kind(text, defined.end())))
+    for name in BODY_NAME.finditer(text):
+        if ORGANISATION_WORDS.search(name.group()) and " " in name.group():
+            kind = _apposed_kind(text, name.end())
+            found.append((name.start(), ARTICLES.sub("", name.group()), kind))
+    for kind in KIND_BEFORE_NAME.finditer(text):
+        found.append((kind.start("name"), kind["name"], kind["kind"].lower()))
+    return [(name, kind) for _, name, kind in sorted(found)]
+
+
+def _apposed_kind(text: str, end: int) -> str:
+    apposed = APPOSED_KIND.match(text, end)
+    return apposed["kind"].lower() if apposed else ""
+
+
+def _long_form(before: str, acronym: str) -> str:
+    """The words before "(CNU)" that it abbreviates: the nearest capitalised word with the
+    acronym's first letter from which the initials hold the acronym's letters in order, the
+    last word giving the last letter ("Coordination nationale des urgentistes")."""
+    words = [ELISION.sub("", word) for word in re.findall(r"[\w'’\-]+", before)]
+    words = [word for word in words if word][-LONG_FORM_WORDS:]
+    letters = acronym.lower()
+    if not words or words[-1][0].lower() != letters[-1]:
+        return ""
+    for start in range(len(words) - 1, -1, -1):
+        if words[start][0].isupper() and words[start][0].lower() == letters[0]:
+            initials = iter(word[0].lower() for word in words[start:])
+            if all(letter in initials for letter in letters):
+                return " ".join(words[start:])
+    return ""
+
+
+def _kind_word(word: str) -> bool:
+    return bool(ORGANISATION_WORDS.fullmatch(word)) or word in ORGANISATION_KINDS
