@@ -87,6 +87,12 @@ ORGANISATION_KINDS = words(
 )
 # Words for any body, said again for the one just named: "l'entreprise", "the organisation".
 GENERIC_BODY_WORDS = words("organisation organization entreprise company firm société body")
+# Roles a name stands before as an adjective: "a senior White House official".
+UNNAMED_ROLES = words(
+    """official officials source sources spokesman spokeswoman spokesperson aide aides adviser
+    advisers advisor insider insiders staffer staffers employee employees executive officer
+    officers diplomat diplomats negotiator negotiators representative minister ministers"""
+)
 # Titles that stand before a surname alone: "Mr Smith", "Dr Okafor".
 SHORT_TITLES = words("m mme mlle me dr pr prof mr mrs ms sir dame lord lady")
 PRONOUNS = words("il elle ils elles he she they lui him her we nous i je")

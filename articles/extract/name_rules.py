@@ -54,7 +54,8 @@ NOT_A_PERSON = re.compile(
     r"festival|theatre|théâtre|championship|tour|bridge|river|lake|island|coast|rue|place|"
     r"boulevard|quai|gare|station|airport|aéroport|palais|palace|museum|musée|prix|prize|"
     r"award|general|crown|state|états|nations|union|ocean|océan|mer|sea|north|south|east|"
-    r"west|nord|sud|est|ouest|grand)\b",
+    r"west|nord|sud|est|ouest|grand|reef|récif|glacier|valley|vallée|canyon|gulf|golfe|"
+    r"massif|peninsula)\b",
     re.IGNORECASE,
 )
 # What follows a speaker's description without being part of it.

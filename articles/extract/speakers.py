@@ -17,6 +17,7 @@ from articles.extract.lexicon import (
     DEMONYMS,
     NOT_ROLE_WORDS,
     PRONOUNS,
+    UNNAMED_ROLES,
 )
 from articles.extract.name_rules import (
     ACRONYM,
@@ -44,6 +45,7 @@ from articles.extract.speaker import Speaker
 from articles.extract.verbs import VERB
 from articles.text import make_slug
 
+POSSESSIVE = re.compile(r"['’]s?$")
 LOCATIVE = re.compile(r"^(?:au|aux|à\s{1,3}la|à\s{1,3}l['’]|chez|at\s{1,3}the|at)\s{0,3}", re.I)
 DEFINITE_BEFORE = re.compile(
     r"(?:(?<![\w'’])(?:the|le|la|les|this|ce|cette|his|her|its|their|son|sa|ses|leur)"
@@ -68,6 +70,15 @@ CIRCUMSTANCE = re.compile(
 )
 APPOSITION = re.compile(r"[\w'’\- ]{0,40},\s{1,3}[A-ZÀ-Þ]")
 GENDERED = {"elle": "f", "she": "f", "her": "f", "il": "m", "he": "m", "him": "m", "lui": "m"}
+ROLE_NOUNS = "|".join(sorted(UNNAMED_ROLES, key=len, reverse=True))
+SUBJECT_PRONOUNS = frozenset({"il", "elle", "ils", "elles", "he", "she", "they"})
+# A name used as an adjective before a role: "a senior White House official", "a Downing
+# Street source" are somebody unnamed, not White House or Downing Street.
+ATTRIBUTIVE_BEFORE = re.compile(
+    r"(?:^|\s)(?i:a|an|one|two|three|several|the|un|une)\s{1,3}(?:[a-z][\w\-]{1,20}\s{1,3}){0,2}$"
+)
+ATTRIBUTIVE_END = re.compile(rf"[A-Z][\w'’\-]*\s{{1,3}}(?:{ROLE_NOUNS})$")
+ATTRIBUTIVE_AFTER = re.compile(rf"\s{{1,3}}(?:{ROLE_NOUNS})(?![\w\-])")
 RECENT = 10
 PERSONAL = frozenset({"he", "she", "him", "her"})
 REMEMBERED_ANONYMOUS = 50  # looked back over when a role is said again
@@ -120,10 +131,13 @@ class Cast:
             following = runs[index + 1].start() if index + 1 < len(runs) else None
             if following is not None and describes(text[run.end() : following]):
                 continue  # "Greater Manchester mayor Karen Whitlow": Karen Whitlow
-            speaker = self._mention(run.group(), text[max(0, run.start() - 60) : run.start()])
+            before = text[max(0, run.start() - 60) : run.start()]
+            if ATTRIBUTIVE_BEFORE.search(before) and ATTRIBUTIVE_AFTER.match(text, run.end()):
+                continue  # "a senior White House official": somebody unnamed
+            speaker = self._mention(run.group(), before)
             if speaker is not None:
                 mentions.append((run.start(), speaker))
-                if re.search(r"['’]s?$", run.group()):
+                if POSSESSIVE.search(run.group()):
                     possessives.add(run.start())  # "Mendes’s coach, Ana Ribeiro": not him
         if self.roles:
             for word in ROLE_WORD.finditer(text):
@@ -161,7 +175,8 @@ class Cast:
             return self.surnames.get(words[0].lower())
         if not words or ORGANISATION_WORDS.search(run) or NOT_A_PERSON.search(" ".join(words)):
             return None
-        role = " ".join(titles_before(run))
+        # a possessive before the name is not a title ("on Australia's Great Barrier Reef")
+        role = " ".join(word for word in titles_before(run) if not POSSESSIVE.search(word))
         cue = " ".join([*re.split(r"[;:.!?]", before)[-1].split()[-6:], run])
         known = make_slug(" ".join(words)) in self.people
         if PLACE_BEFORE.search(before) and not role and not known:
@@ -186,8 +201,10 @@ class Cast:
             verb = VERB.search(text)
             end = min(m.start() for m in (stop, verb) if m) if (stop or verb) else len(text)
             phrase = text[:end].strip()
-        if not phrase or len(phrase.split()) > SUBJECT_WORDS_MOST or PROPER_NAME.search(phrase):
+        if not phrase or len(phrase.split()) > SUBJECT_WORDS_MOST:
             return None
+        if PROPER_NAME.search(phrase) and not ATTRIBUTIVE_END.search(phrase):
+            return None  # a name, but "A senior White House official" is nobody's
         if ORGANISATION_WORDS.search(phrase) and DEFINITE.match(phrase):
             body = self.bodies.add(ARTICLES.sub("", phrase))
             self._seen(body)
@@ -230,6 +247,9 @@ class Cast:
             return None
         if phrase.lower() in PRONOUNS:
             return self.pronoun(phrase.lower())
+        first = phrase.split(maxsplit=1)[0].lower()
+        if first in SUBJECT_PRONOUNS and " " in phrase:  # "Elle désigne la moraine : « … »"
+            return self.pronoun(first)
         parts = [part.strip() for part in phrase.split(",") if part.strip()]
         speaker = self._named(parts) or self._organisation(parts) or self._unnamed(parts)
         if speaker is not None:

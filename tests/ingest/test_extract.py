@@ -368,6 +368,16 @@ def test_quotations_and_their_speakers(paragraphs, expected):
           "« Nous n'avions plus le choix », explique l'entreprise."], ["Cyclomax"]),
         (["L'Union des artisans du bâtiment (UAB), premier syndicat du secteur, conteste.",
           "« Ce texte nous tue », tranche le syndicat."], ["Union des artisans du bâtiment"]),
+        # a pronoun starting a colon introduction is the speaker
+        (["La guide Léa Morel s'arrête au sommet.",
+          "Elle montre du doigt le col enneigé : « Il y a vingt ans, on passait à pied. »"],
+         ["Léa Morel"]),
+        # a possessive before a place does not make it a person
+        (["Crews on Norway's Hardanger Plateau found the wreck, led by the pilot Jon Dahl.",
+          "“It was intact,” he said."], ["Jon Dahl"]),
+        # a name before a role, as an adjective, is nobody's: the source is unnamed
+        (["A Silver Line spokesman, asked about the delays, blamed the signals.",
+          "“Repairs start on Monday,” the spokesman said."], ["A Silver Line spokesman"]),
         # a body's name is its words, not its acronym nor what it did
         (["The Regional Sports Council congratulated the team in a statement: “A great day.”"],
          ["Regional Sports Council"]),
