@@ -368,6 +368,9 @@ def test_quotations_and_their_speakers(paragraphs, expected):
           "« Nous n'avions plus le choix », explique l'entreprise."], ["Cyclomax"]),
         (["L'Union des artisans du bâtiment (UAB), premier syndicat du secteur, conteste.",
           "« Ce texte nous tue », tranche le syndicat."], ["Union des artisans du bâtiment"]),
+        # verbs of reaction and manner that attribute a quotation
+        (["« C'est un scandale », a réagi le député Marc Olier."], ["Marc Olier"]),
+        (["“Not bad for an old man,” mused Terry Vale."], ["Terry Vale"]),
         # a pronoun starting a colon introduction is the speaker
         (["La guide Léa Morel s'arrête au sommet.",
           "Elle montre du doigt le col enneigé : « Il y a vingt ans, on passait à pied. »"],
