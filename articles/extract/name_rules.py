@@ -67,6 +67,16 @@ TRAILING = re.compile(
     r"in\s{1,3}(?:a|an|his|her|its|their)\s{1,3}(?:statement|interview|call|post))\b.{0,300}$",
     re.DOTALL,
 )
+_DAYS = (
+    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|aujourd['’]hui|Monday|Tuesday|"
+    r"Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today"
+)
+# When, said between the verb and its speaker: "a annoncé mercredi soir Santé publique
+# France", "a déclaré hier le ministre", "said on Tuesday the minister".
+LEADING_TIME = re.compile(
+    rf"(?:(?:on\s{{1,3}})?(?:{_DAYS})(?:\s{{1,3}}(?:matin|soir|après-midi|midi|dernier|"
+    r"morning|evening|night|afternoon))?(?:\s{1,3}|$))?"
+)
 # An unnamed source described by a relative clause without a comma says who it is by it.
 RESTRICTIVE = re.compile(
     r"^(?:un|une|a|an|one)\s[\w'’ \-]{1,60}?\s(?:who|qui)\s(?=\w)", re.IGNORECASE
@@ -95,6 +105,7 @@ def trim(phrase: str) -> str:
     phrase = re.sub(r"^[\s…,—–\-]+|[\s…,—–\-]+$", "", phrase)
     if "…" in phrase:
         phrase = phrase.rsplit("…", 1)[-1].strip(" ,")
+    phrase = phrase[LEADING_TIME.match(phrase).end() :]  # "a annoncé mercredi Santé publique…"
     restrictive = RESTRICTIVE.match(phrase)
     if restrictive is not None:  # "a curator who worked on the handover": who they are
         return phrase[: restrictive.end()] + phrase[restrictive.end() :].split(",")[0].rstrip()

@@ -371,6 +371,9 @@ def test_quotations_and_their_speakers(paragraphs, expected):
         # verbs of reaction and manner that attribute a quotation
         (["« C'est un scandale », a réagi le député Marc Olier."], ["Marc Olier"]),
         (["“Not bad for an old man,” mused Terry Vale."], ["Terry Vale"]),
+        # when, said between the verb and its speaker, is not the speaker
+        (["« Le pic est passé », a indiqué jeudi matin l'Institut Pasteur."],
+         ["Institut Pasteur"]),
         # a pronoun starting a colon introduction is the speaker
         (["La guide Léa Morel s'arrête au sommet.",
           "Elle montre du doigt le col enneigé : « Il y a vingt ans, on passait à pied. »"],
