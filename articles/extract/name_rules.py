@@ -12,8 +12,13 @@ from articles.extract.lexicon import DEMONYMS, FUNCTION_WORDS, SHORT_TITLES, TIT
 
 NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’\-]{1,30}"
 PARTICLE = r"(?:de|du|des|van|von|der|den|da|di|dos|del|al|bin|ibn|la)"
-PROPER_NAME = re.compile(rf"{NAME_WORD}(?:\s{{1,3}}(?:{PARTICLE}\s{{1,3}})?{NAME_WORD}){{1,5}}")
-CAPITALISED = re.compile(rf"{NAME_WORD}(?:\s{{1,3}}(?:{PARTICLE}\s{{1,3}})?{NAME_WORD}){{0,5}}")
+# "Ursula von der Leyen", "Jean de La Fontaine": up to two particles between name words.
+PROPER_NAME = re.compile(
+    rf"{NAME_WORD}(?:\s{{1,3}}(?:{PARTICLE}\s{{1,3}}){{0,2}}{NAME_WORD}){{1,5}}"
+)
+CAPITALISED = re.compile(
+    rf"{NAME_WORD}(?:\s{{1,3}}(?:{PARTICLE}\s{{1,3}}){{0,2}}{NAME_WORD}){{0,5}}"
+)
 ACRONYM = re.compile(r"\(([A-Z][A-Z0-9]{1,9})\)|\b([A-Z]{2,9})\b")
 ACRONYM_WORD = re.compile(r"[A-Z][A-Z0-9]{1,9}")  # "LFI", "PDG", "ONG": not a name's word
 AGE_WORD = re.compile(r"(?:\d{1,3}|[a-z]{3,12})-years?-old", re.IGNORECASE)  # "Ten-year-old"
@@ -184,6 +189,16 @@ def after_portfolio(before: str, words: list[str]) -> list[str]:
         return words
     title = PORTFOLIO_OF.search(before[-60:])
     return words[1:] if title is not None and title["title"] in TITLES else words
+
+
+def names_a_body(run: str) -> bool:
+    """Whether a capitalised run names a body or a place ("Wales Cricket Board", "Water
+    Lane"); a body's words in a title before a name do not ("European Commission President
+    Ursula von der Leyen", "Police Chief Constable Sarah Crew" are people)."""
+    titles, words = split_name(run)
+    titled = len(words) > 1 and any(title.lower().strip(".") in TITLES for title in titles)
+    named = " ".join(words) if titled else run
+    return bool(ORGANISATION_WORDS.search(named) or NOT_A_PERSON.search(named))
 
 
 def describes(between: str) -> bool:

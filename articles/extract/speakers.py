@@ -35,6 +35,7 @@ from articles.extract.name_rules import (
     gender_of,
     is_title,
     name_words,
+    names_a_body,
     organisation_name,
     split_name,
     titles_before,
@@ -173,7 +174,7 @@ class Cast:
         words = after_portfolio(before, name_words(run))
         if len(words) == 1:
             return self.surnames.get(words[0].lower())
-        if not words or ORGANISATION_WORDS.search(run) or NOT_A_PERSON.search(" ".join(words)):
+        if not words or names_a_body(run) or NOT_A_PERSON.search(" ".join(words)):
             return None
         # a possessive before the name is not a title ("on Australia's Great Barrier Reef")
         role = " ".join(word for word in titles_before(run) if not POSSESSIVE.search(word))
@@ -285,7 +286,7 @@ class Cast:
                         return self._person(bare, "")
                 continue
             for index, name in enumerate(names):
-                if ORGANISATION_WORDS.search(name.group()) or NOT_A_PERSON.search(name.group()):
+                if names_a_body(name.group()):
                     continue
                 following = names[index + 1].start() if index + 1 < len(names) else None
                 if following is not None and describes(bare[name.end() : following]):

@@ -374,6 +374,9 @@ def test_quotations_and_their_speakers(paragraphs, expected):
         # when, said between the verb and its speaker, is not the speaker
         (["« Le pic est passé », a indiqué jeudi matin l'Institut Pasteur."],
          ["Institut Pasteur"]),
+        # a name with two particles; a body's words in the title before a name
+        (["« Rien n'est perdu », a estimé la juge Hanna van der Berg."], ["Hanna van der Berg"]),
+        (["“We have the votes,” Regional Council President Ada Lind said."], ["Ada Lind"]),
         # a pronoun starting a colon introduction is the speaker
         (["La guide Léa Morel s'arrête au sommet.",
           "Elle montre du doigt le col enneigé : « Il y a vingt ans, on passait à pied. »"],
