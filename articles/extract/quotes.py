@@ -30,7 +30,11 @@ QUOTED = re.compile(
 WINDOW = 250  # characters read on each side of a quotation for its attribution
 _LEAD = r"^[\s,.…!?—–\-]{0,8}"
 VERB_FIRST = re.compile(rf"{_LEAD}(?P<verb>{SAYING})")
-SPEAKER_FIRST = re.compile(rf"{_LEAD}(?P<who>[^.;:!?«»“”\"]{{1,120}}?)\s{{1,3}}(?P<verb>{SAYING})")
+# the period of a title ("Dr. Chen said") does not end the speaker's words
+_TITLE_PERIOD = "|".join(rf"(?<=\b{title})\." for title in ("M", "Mr", "Mrs", "Ms", "Dr", "Mme"))
+SPEAKER_FIRST = re.compile(
+    rf"{_LEAD}(?P<who>(?:[^.;:!?«»“”\"]|{_TITLE_PERIOD}){{1,120}}?)\s{{1,3}}(?P<verb>{SAYING})"
+)
 SPEAKER_FIRST_WORDS = 12  # "…," the mayor of Cardiff, John Smith, said
 CLAUSE_END = re.compile(r"[.;:!?«»“”\"]")
 ACCORDING = re.compile(
@@ -144,7 +148,7 @@ def _attribution(before: str, after: str, cast: Cast, *, words: int) -> Speaker 
                 according["word"].lower() != "pour" or speaker.kind != "anonymous"
             ):
                 return speaker
-    stops = list(SENTENCE_STOP.finditer(before))
+    stops = [stop for stop in SENTENCE_STOP.finditer(before) if not _abbreviated(before, stop)]
     start = stops[-1].end() if stops else 0
     verbs = list(VERB.finditer(before, start))
     if verbs:  # X a dénoncé « … » / X said the results showed "…"
@@ -160,8 +164,15 @@ def _attribution(before: str, after: str, cast: Cast, *, words: int) -> Speaker 
 
 
 def _clause(text: str) -> str:
-    end = CLAUSE_END.search(text)
-    return text[: end.start()] if end else text
+    """The words up to the clause's end; the period of "M. Dupont" or "Dr. Chen" ends none."""
+    for end in CLAUSE_END.finditer(text):
+        if not _abbreviated(text, end):
+            return text[: end.start()]
+    return text
+
+
+def _abbreviated(text: str, stop: re.Match) -> bool:
+    return stop.group() == "." and abbreviation(text, 0, stop.start())
 
 
 INCISE = re.compile(rf",\s{{1,3}}(?P<verb>{SAYING})")

@@ -30,6 +30,7 @@ from articles.extract.name_rules import (
     PLACE_BEFORE,
     PROPER_NAME,
     ROLE_WORD,
+    SHORT_TITLED,
     after_portfolio,
     describes,
     gender_of,
@@ -259,6 +260,14 @@ class Cast:
 
     def _named(self, parts: list[str]) -> Speaker | None:
         parts = [part for part in parts if not organisation_name(part)]
+        for part in parts:  # "M. Dupont", "Mrs Okafor": the surname, known or not
+            titled = SHORT_TITLED.fullmatch(ARTICLES.sub("", part))
+            if titled is not None:
+                name, gender = titled["name"], gender_of(titled["title"])
+                if " " in name:
+                    return self._person(name, titled["title"], gender)
+                known = self.surnames.get(name.lower()) or self.people.get(make_slug(name))
+                return known or self._person(name, titled["title"], gender)
         # "<role>, <Name>" or "<Name>, <role>": the role is the apposition beside the name.
         for index, part in enumerate(parts):
             bare = ARTICLES.sub("", part)

@@ -377,6 +377,11 @@ def test_quotations_and_their_speakers(paragraphs, expected):
         # a name with two particles; a body's words in the title before a name
         (["« Rien n'est perdu », a estimé la juge Hanna van der Berg."], ["Hanna van der Berg"]),
         (["“We have the votes,” Regional Council President Ada Lind said."], ["Ada Lind"]),
+        # a title's period does not end the speaker; a title before a surname alone
+        (["« Je reste », a déclaré M. Dupont."], ["Dupont"]),
+        (["Amy Chen chairs the board.", "“I’m staying,” Dr. Chen said."], ["Amy Chen"]),
+        (["Mrs Adeyemi said: “I’m staying.”"], ["Adeyemi"]),
+        (["Coach Pieter ten Brink said: “We were poor.”"], ["Pieter ten Brink"]),
         # a pronoun starting a colon introduction is the speaker
         (["La guide Léa Morel s'arrête au sommet.",
           "Elle montre du doigt le col enneigé : « Il y a vingt ans, on passait à pied. »"],
