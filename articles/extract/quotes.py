@@ -45,6 +45,7 @@ ACCORDING = re.compile(
     re.IGNORECASE,
 )
 SENTENCE_STOP = re.compile(r"[.;!?]")
+SAID_COLON = re.compile(rf"{SAYING}\s{{0,3}}:\s{{0,3}}$")
 SPLIT_ATTRIBUTION_CHARS = 100
 MOST_WORDS_WITHOUT_VERB_NEXT = 1  # "a exprimé sa « vive inquiétude »": two words at least
 ABBREVIATIONS = frozenset({"M", "Mme", "Dr", "Mr", "Mrs", "Ms", "St", "Gen", "Sen", "Prof"})
@@ -120,6 +121,15 @@ def _split_attribution(between: str) -> bool:
 
 
 def _attribution(before: str, after: str, cast: Cast, *, words: int) -> Speaker | None:
+    """Who the text says said the quotation between ``before`` and ``after``: a verb and its
+    speaker after it first ("…", said X), unless a verb of saying and a colon introduce it
+    ('Sue Lamb said: "…." Dyer said: "…"': Sue Lamb, whoever the words after name)."""
+    if SAID_COLON.search(before):
+        return _introduced(before, cast, words=words) or _named_after(before, after, cast)
+    return _named_after(before, after, cast) or _introduced(before, cast, words=words)
+
+
+def _named_after(before: str, after: str, cast: Cast) -> Speaker | None:
     verb = VERB_FIRST.match(after)
     if verb is not None:  # "…", said X, role. / », a-t-il tempéré.
         who = _clause(after[verb.end() :])
@@ -148,17 +158,23 @@ def _attribution(before: str, after: str, cast: Cast, *, words: int) -> Speaker 
                 according["word"].lower() != "pour" or speaker.kind != "anonymous"
             ):
                 return speaker
+    return None
+
+
+def _introduced(before: str, cast: Cast, *, words: int) -> Speaker | None:
+    """The speaker named before the quotation: X a dénoncé « … », X said the results showed
+    "…", X n'a pas cherché d'excuses : « … »."""
     stops = [stop for stop in SENTENCE_STOP.finditer(before) if not _abbreviated(before, stop)]
     start = stops[-1].end() if stops else 0
     verbs = list(VERB.finditer(before, start))
-    if verbs:  # X a dénoncé « … » / X said the results showed "…"
+    if verbs:
         last = verbs[-1]
         next_to_it = re.fullmatch(r"\s{0,3}(?:que|qu['’]|that|:)?\s{0,3}", before[last.end() :])
         if next_to_it or words > MOST_WORDS_WITHOUT_VERB_NEXT:
             speaker = cast.resolve(before[start : last.start()])
             if speaker is not None:
                 return speaker
-    if before.rstrip().endswith(":"):  # X n'a pas cherché d'excuses : « … »
+    if before.rstrip().endswith(":"):
         return cast.resolve(before[start:].rstrip()[:-1])
     return None
 

@@ -382,6 +382,10 @@ def test_quotations_and_their_speakers(paragraphs, expected):
         (["Amy Chen chairs the board.", "“I’m staying,” Dr. Chen said."], ["Amy Chen"]),
         (["Mrs Adeyemi said: “I’m staying.”"], ["Adeyemi"]),
         (["Coach Pieter ten Brink said: “We were poor.”"], ["Pieter ten Brink"]),
+        # a verb and a colon before a quotation name its speaker, whoever the words after name
+        (["Ella Moss chairs the group.",
+          "Ken Ito, who led the walk-out, said: “We will be back.” Moss said: “We listened.”"],
+         ["Ken Ito", "Ella Moss"]),
         # a pronoun starting a colon introduction is the speaker
         (["La guide Léa Morel s'arrête au sommet.",
           "Elle montre du doigt le col enneigé : « Il y a vingt ans, on passait à pied. »"],
