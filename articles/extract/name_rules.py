@@ -87,6 +87,14 @@ LEADING_TIME = re.compile(
     rf"(?:(?:on\s{{1,3}})?(?:{_DAYS})(?:\s{{1,3}}(?:matin|soir|après-midi|midi|dernier|"
     r"morning|evening|night|afternoon))?(?:\s{1,3}|$))?"
 )
+# Whom the words were said to, between the verb and its speaker: "a confié à l'AFP un
+# médecin", "estime auprès du Monde la directrice", "told the BBC a spokesman".
+LEADING_ADDRESSEE = re.compile(
+    r"(?:(?:auprès\s{1,3}(?:de\s{1,3}(?:la\s{1,3}|l['’]\s{0,3})?|du\s{1,3}|des\s{1,3}|d['’]\s{0,3})"
+    r"|à\s{1,3}(?:la\s{1,3}|l['’]\s{0,3})?|au\s{1,3}|aux\s{1,3}|to\s{1,3}(?:the\s{1,3})?)"
+    r"(?:presse|journalistes|reporters|journalists|[A-Z][\w'’\-]{0,30}(?:\s{1,3}[A-Z][\w'’\-]{0,30})"
+    r"{0,2})\s{1,3}(?=(?:un|une|le|la|les|son|sa|ses|a|an|the|one)\s|l['’]))?"
+)
 # An unnamed source described by a relative clause without a comma says who it is by it.
 RESTRICTIVE = re.compile(
     r"^(?:un|une|a|an|one)\s[\w'’ \-]{1,60}?\s(?:who|qui)\s(?=\w)", re.IGNORECASE
@@ -116,6 +124,7 @@ def trim(phrase: str) -> str:
     if "…" in phrase:
         phrase = phrase.rsplit("…", 1)[-1].strip(" ,")
     phrase = phrase[LEADING_TIME.match(phrase).end() :]  # "a annoncé mercredi Santé publique…"
+    phrase = phrase[LEADING_ADDRESSEE.match(phrase).end() :]  # "estime auprès de l'AFP un…"
     restrictive = RESTRICTIVE.match(phrase)
     if restrictive is not None:  # "a curator who worked on the handover": who they are
         return phrase[: restrictive.end()] + phrase[restrictive.end() :].split(",")[0].rstrip()

@@ -47,6 +47,10 @@ from articles.extract.speaker import Speaker
 from articles.extract.verbs import VERB
 from articles.text import make_slug
 
+SOMEBODY_AT = re.compile(
+    r"(?:a|an|one|un|une)\s{1,3}(?:[\w'’\-]{1,20}\s{1,3}){1,3}?(?:at|in|à|au|aux|dans)\s",
+    re.IGNORECASE,
+)
 POSSESSIVE = re.compile(r"['’]s?$")
 LOCATIVE = re.compile(r"^(?:au|aux|à\s{1,3}la|à\s{1,3}l['’]|chez|at\s{1,3}the|at)\s{0,3}", re.I)
 DEFINITE_BEFORE = re.compile(
@@ -323,6 +327,8 @@ class Cast:
                 part = part[located.end() :]  # "Au ministère des Transports, on assure"
             elif CIRCUMSTANCE.match(part):
                 continue  # "In a statement read outside court": where, not who
+            if SOMEBODY_AT.match(part):
+                continue  # "a nurse at the hospital": somebody who works there, unnamed
             if ORGANISATION_WORDS.search(part) or ACRONYM.search(part) or organisation_name(part):
                 name = re.sub(r"^(?:chez|at)\s+", "", ARTICLES.sub("", part), flags=re.IGNORECASE)
                 return self.bodies.add(name_less_predicate(name))

@@ -386,6 +386,11 @@ def test_quotations_and_their_speakers(paragraphs, expected):
         (["Ella Moss chairs the group.",
           "Ken Ito, who led the walk-out, said: “We will be back.” Moss said: “We listened.”"],
          ["Ken Ito", "Ella Moss"]),
+        # whom it was said to is not the speaker; somebody at a body is not the body
+        (["« Les lits manquent », estime auprès de l'AFP un chirurgien de garde."],
+         ["un chirurgien de garde"]),
+        (["“Nobody sleeps here,” a porter at the hospital, who would not give his name, said."],
+         ["a porter at the hospital"]),
         # a pronoun starting a colon introduction is the speaker
         (["La guide Léa Morel s'arrête au sommet.",
           "Elle montre du doigt le col enneigé : « Il y a vingt ans, on passait à pied. »"],
