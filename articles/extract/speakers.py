@@ -51,6 +51,10 @@ SOMEBODY_AT = re.compile(
     r"(?:a|an|one|un|une)\s{1,3}(?:[\w'’\-]{1,20}\s{1,3}){1,3}?(?:at|in|à|au|aux|dans)\s",
     re.IGNORECASE,
 )
+APPOSED_ROLE = re.compile(
+    r"(?:^|[,;:.!?(])\s{0,3}(?P<role>(?:(?i:the|its|his|her|their|le|la|les|son|sa|ses|leur)"
+    r"\s{1,3}|(?i:l['’])\s{0,3})[a-zà-ÿ][^,;:.!?]{1,60}?),\s{1,3}$"
+)
 POSSESSIVE = re.compile(r"['’]s?$")
 LOCATIVE = re.compile(r"^(?:au|aux|à\s{1,3}la|à\s{1,3}l['’]|chez|at\s{1,3}the|at)\s{0,3}", re.I)
 DEFINITE_BEFORE = re.compile(
@@ -192,6 +196,9 @@ class Cast:
             while glued and not is_title(glued[0]):
                 glued.pop(0)
             role = " ".join(glued)
+        if not role:  # "Its chief executive, Ann Bell, …": the apposition before the name
+            apposed = APPOSED_ROLE.search(before)
+            role = ARTICLES.sub("", apposed["role"]) if apposed else ""
         return self._person(" ".join(words), role, gender_of(cue))
 
     def _subject(self, text: str) -> Speaker | None:

@@ -391,6 +391,9 @@ def test_quotations_and_their_speakers(paragraphs, expected):
          ["un chirurgien de garde"]),
         (["“Nobody sleeps here,” a porter at the hospital, who would not give his name, said."],
          ["a porter at the hospital"]),
+        # a role in apposition before a name is said again for that person
+        (["Its chief executive, Ann Bell, met the workers.", "“We are angry,” said Tom Reid.",
+          "“We will rebuild,” the chief executive said."], ["Tom Reid", "Ann Bell"]),
         # a pronoun starting a colon introduction is the speaker
         (["La guide Léa Morel s'arrête au sommet.",
           "Elle montre du doigt le col enneigé : « Il y a vingt ans, on passait à pied. »"],
