@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import re
 
-from articles.extract.lexicon import GENERIC_BODY_WORDS, ORGANISATION_KINDS
+from articles.extract.lexicon import (
+    FUNCTION_WORDS,
+    GENERIC_BODY_WORDS,
+    ORGANISATION_KINDS,
+    PRONOUNS,
+)
 from articles.extract.name_rules import (
     ARTICLES,
     DEFINITE,
@@ -20,12 +25,20 @@ from articles.extract.name_rules import (
     ROLE_WORD,
 )
 from articles.extract.speaker import Speaker
+from articles.extract.verbs import VERB
 from articles.text import make_slug
 
-# "the union Unison", "l'ONG Oxfam", "le groupe Valdor": the body's name after its kind.
+_KINDS = "|".join(sorted(ORGANISATION_KINDS, key=len, reverse=True))
+# What a kind of body makes or is, between it and its name: "de batteries", "pharmaceutique".
+_COMPLEMENT = (
+    r"(?:\s{1,3}(?:de|des|du|of)\s{1,3}[a-zà-ÿ][\w\-]{1,20}|\s{1,3}d['’][a-zà-ÿ][\w\-]{1,20}"
+    r"|\s{1,3}(?P<adjective>[a-zà-ÿ][\w\-]{2,20}))?"
+)
+_BODY_NAME_WORDS = rf"{NAME_WORD}(?:\s{{1,3}}(?:{PARTICLE}\s{{1,3}})?{NAME_WORD}){{0,4}}"
+# "the union Unison", "l'ONG Oxfam", "le groupe pharmaceutique Novalis": the name after
+# its kind.
 NAME_AFTER_KIND = re.compile(
-    rf"(?<![\w'’])(?:{'|'.join(sorted(ORGANISATION_KINDS, key=len, reverse=True))}|ONG|NGO)"
-    rf"\s{{1,3}}(?P<name>{NAME_WORD}(?:\s{{1,3}}(?:{PARTICLE}\s{{1,3}})?{NAME_WORD}){{0,4}})$"
+    rf"(?<![\w'’])(?P<kind>{_KINDS}|ONG|NGO){_COMPLEMENT}\s{{1,3}}(?P<name>{_BODY_NAME_WORDS})$"
 )
 ACRONYM_AFTER = re.compile(r"\s{0,3}\(([A-Z][A-Za-z0-9]{1,9})\)(?=\s{1,3}\w|\s{0,3}$)")
 
@@ -39,7 +52,6 @@ _LINK = r"(?:of|for|and|de|du|des|pour|et|d['’])"
 BODY_NAME = re.compile(
     rf"{NAME_WORD}(?:(?:\s{{1,3}}{_LINK}\s{{1,3}}(?:the\s{{1,3}})?|\s{{1,3}}){NAME_WORD}){{0,7}}"
 )
-_KINDS = "|".join(sorted(ORGANISATION_KINDS, key=len, reverse=True))
 # "…(Unapm), premier syndicat de la profession,": the kind said in an apposition.
 APPOSED_KIND = re.compile(
     rf"\s{{0,3}},\s{{1,3}}(?:[\w'’\-]{{1,20}}\s{{1,3}}){{0,3}}?(?P<kind>{_KINDS})(?![\w\-])",
@@ -47,10 +59,15 @@ APPOSED_KIND = re.compile(
 )
 # A body's kind, what it makes or does, then its name: "le fabricant de batteries Voltaria".
 KIND_BEFORE_NAME = re.compile(
-    rf"(?<!\w)(?P<kind>{_KINDS})"
-    rf"(?:\s{{1,3}}(?:de|des|du|of)\s{{1,3}}[a-zà-ÿ][\w\-]{{1,20}}|\s{{1,3}}d['’][a-zà-ÿ][\w\-]{{1,20}})?"
-    rf"\s{{1,3}}(?P<name>{NAME_WORD}(?:\s{{1,3}}(?:{PARTICLE}\s{{1,3}})?{NAME_WORD}){{0,4}})"
+    rf"(?<!\w)(?P<kind>{_KINDS}|ONG|NGO){_COMPLEMENT}\s{{1,3}}(?P<name>{_BODY_NAME_WORDS})"
 )
+
+# "Renault a annoncé", "La SNCF supprime", "Tesco said": a sentence led by a single name.
+LONE_SUBJECT = re.compile(
+    rf"(?:(?:Le|La|Les|L['’]|The)\s{{0,3}})?(?![LD]['’][a-zà-ÿ])(?P<name>{NAME_WORD})\s{{1,3}}"
+    r"(?=(?:a|ont|est|sont|va|avait|has|have|had|is|was|will|would)\s)"
+)
+LONE_SUBJECT_SAID = re.compile(rf"(?![LD]['’][a-zà-ÿ])(?P<name>{NAME_WORD})\s{{1,3}}$")
 
 
 class Bodies:
@@ -60,6 +77,25 @@ class Bodies:
         self.known: dict[str, Speaker] = {}
         self.last: Speaker | None = None
         self.kinded: set[int] = set()  # the bodies a word of their kind was said of
+        self.added = 0
+        # A sentence's subject named by name alone ("Manchester United confirmed the sale",
+        # "Renault a annoncé"), and how many bodies had been named then: "the club" or
+        # "le constructeur" just after it is that one.
+        self.bare: tuple[Speaker, int] | None = None
+
+    def sentence_led_by(self, text: str, subject: Speaker | None) -> None:
+        """A sentence's subject named by its name alone may be the body a later "the
+        company" is: a person's name with no role nor gender, or a lone name."""
+        if subject is not None:
+            if subject.kind == "person" and not (subject.description or subject.gender):
+                self.bare = (subject, self.added)
+            return
+        lone = LONE_SUBJECT.match(text)
+        said = VERB.match(text, text.find(" ") + 1) if lone is None else None
+        if said is not None:  # "Tesco said profits fell"
+            lone = LONE_SUBJECT_SAID.fullmatch(text[: said.start()])
+        if lone is not None and lone["name"].lower() not in FUNCTION_WORDS | PRONOUNS:
+            self.bare = (Speaker(lone["name"], "person"), self.added)
 
     def read(self, text: str) -> None:
         for name, kind in named_bodies(text):
@@ -70,7 +106,7 @@ class Bodies:
         ("le groupe", "l'agence") and its acronym stand for it later."""
         after_kind = NAME_AFTER_KIND.search(name)
         if after_kind is not None:  # "the union Unison": Unison
-            kind = name[: after_kind.start("name")].split()[-1].lower()
+            kind = after_kind["kind"].lower()
             name = after_kind["name"]
         # "Agence régionale de santé (ARS) de Nouvelle-Aquitaine": the acronym is not
         # part of the name, but names it too
@@ -78,6 +114,7 @@ class Bodies:
         name = ACRONYM_AFTER.sub("", name)[:200]
         body = self.known.get(make_slug(name)) or Speaker(name, "organization", "")
         self.known[make_slug(name)] = self.last = body
+        self.added += 1
         for acronym in acronyms:
             self.known[make_slug(acronym)] = body
         for word in [kind, *ROLE_WORD.findall(name.lower())]:
@@ -91,11 +128,23 @@ class Bodies:
         word; else, for a word any body goes by, the last body named, and for a kind of
         body, the last one if nothing said what kind it was (its name, an apposition)."""
         words = ARTICLES.sub("", part).lower().split()
-        if not DEFINITE.match(part) or len(words) != 1:
+        if not DEFINITE.match(part) or not 1 <= len(words) <= 2:
             return None
-        word, last = words[0], self.last
-        if word in self.known or last is None:
-            return self.known.get(word)
+        # "l'entreprise publique", "the Swiss group": the kind word and an adjective
+        word = next((w for w in (words[0], words[-1]) if _body_word(w)), words[0])
+        if len(words) == 2 and not _body_word(word):
+            return None
+        if word in self.known:
+            return self.known[word]
+        if self.bare is not None and self.bare[1] == self.added and _body_word(word):
+            body = self.bare[0]
+            body.kind, self.bare = "organization", None
+            self.known[word] = self.known[make_slug(body.name)] = self.last = body
+            self.added += 1
+            return body
+        last = self.last
+        if last is None:
+            return None
         if word in GENERIC_BODY_WORDS:
             return last
         return last if word in ORGANISATION_KINDS and id(last) not in self.kinded else None
@@ -125,7 +174,8 @@ def named_bodies(text: str) -> list[tuple[str, str]]:
             kind = _apposed_kind(text, name.end())
             found.append((name.start(), ARTICLES.sub("", name.group()), kind))
     for kind in KIND_BEFORE_NAME.finditer(text):
-        found.append((kind.start("name"), kind["name"], kind["kind"].lower()))
+        if not (kind["adjective"] and VERB.fullmatch(kind["adjective"])):  # "le parti réclame X"
+            found.append((kind.start("name"), kind["name"], kind["kind"].lower()))
     return [(name, kind) for _, name, kind in sorted(found)]
 
 
@@ -153,3 +203,9 @@ def _long_form(before: str, acronym: str) -> str:
 
 def _kind_word(word: str) -> bool:
     return bool(ORGANISATION_WORDS.fullmatch(word)) or word in ORGANISATION_KINDS
+
+
+def _body_word(word: str) -> bool:
+    """A word for a kind of body that is not an institution of its own ("the club", "le
+    constructeur", "the company"; not "the council", "la police")."""
+    return word in ORGANISATION_KINDS or word in GENERIC_BODY_WORDS

@@ -124,6 +124,8 @@ class Cast:
     def spoke(self, speaker: Speaker) -> None:
         """``speaker`` said the quotation just read: the one the text is about now."""
         self.focus = speaker
+        if self.bodies.bare is not None and self.bodies.bare[0] is speaker:
+            self.bodies.bare = None  # a person who spoke is not the company said next
 
     def named_before(self) -> Speaker | None:
         """Who a sentence that is only a quotation belongs to: the subject of the sentence
@@ -172,6 +174,7 @@ class Cast:
                 subject = first[1]
             if subject is not None:
                 self.subject_in_sentence = self.focus = subject
+            self.bodies.sentence_led_by(text, subject)
 
     def _seen(self, speaker: Speaker) -> None:
         self.last = self.mentioned_in_sentence = speaker
@@ -219,7 +222,7 @@ class Cast:
         if PROPER_NAME.search(phrase) and not ATTRIBUTIVE_END.search(phrase):
             return None  # a name, but "A senior White House official" is nobody's
         if ORGANISATION_WORDS.search(phrase) and DEFINITE.match(phrase):
-            body = self.bodies.add(ARTICLES.sub("", phrase))
+            body = self.bodies.said_again(phrase) or self.bodies.add(ARTICLES.sub("", phrase))
             self._seen(body)
             return body
         elif INDEFINITE.match(phrase) and re.fullmatch(r"[\w'’ \-]+", phrase):

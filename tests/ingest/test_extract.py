@@ -404,6 +404,18 @@ def test_quotations_and_their_speakers(paragraphs, expected):
         # a name before a role, as an adjective, is nobody's: the source is unnamed
         (["A Silver Line spokesman, asked about the delays, blamed the signals.",
           "“Repairs start on Monday,” the spokesman said."], ["A Silver Line spokesman"]),
+        # a subject named by name alone is the body "the club", "le constructeur" say next
+        (["Harbour Rovers confirmed the sale on Friday.", "“It is a new era,” the club said."],
+         ["Harbour Rovers"]),
+        (["Valtera a annoncé 300 suppressions de postes.",
+          "« Nous n'avons pas le choix », explique le constructeur."], ["Valtera"]),
+        (["La RTFE a annoncé des fermetures.", "« C'est douloureux », dit l'entreprise publique."],
+         ["RTFE"]),
+        # a kind, an adjective, then the name; an acronym kind
+        (["Le groupe pharmaceutique Novalis rappelle un lot.",
+          "« Aucun patient n'est en danger », assure le groupe."], ["Novalis"]),
+        (["L'ONG Terre Vive dénonce le projet.", "« C'est un désastre », juge l'ONG."],
+         ["Terre Vive"]),
         # a body's name is its words, not its acronym nor what it did
         (["The Regional Sports Council congratulated the team in a statement: “A great day.”"],
          ["Regional Sports Council"]),
