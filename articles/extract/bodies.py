@@ -57,6 +57,13 @@ APPOSED_KIND = re.compile(
     rf"\s{{0,3}},\s{{1,3}}(?:[\w'’\-]{{1,20}}\s{{1,3}}){{0,3}}?(?P<kind>{_KINDS})(?![\w\-])",
     re.IGNORECASE,
 )
+# "Unite, Britain's biggest union,", "La CGT, premier syndicat de France,": an apposition
+# that is nothing but a kind of body makes the name before it a body's.
+APPOSED_KIND_WHOLE = re.compile(
+    APPOSED_KIND.pattern
+    + r"(?:\s{1,3}(?:de|du|des|of|in|en)\s{1,3}[\w'’\-]{1,30}){0,2}\s{0,3}[,.;)]",
+    re.IGNORECASE,
+)
 # A body's kind, what it makes or does, then its name: "le fabricant de batteries Voltaria".
 KIND_BEFORE_NAME = re.compile(
     rf"(?<!\w)(?P<kind>{_KINDS}|ONG|NGO){_COMPLEMENT}\s{{1,3}}(?P<name>{_BODY_NAME_WORDS})"
@@ -78,6 +85,8 @@ class Bodies:
         self.last: Speaker | None = None
         self.kinded: set[int] = set()  # the bodies a word of their kind was said of
         self.added = 0
+        self.sentences = 0  # read so far, and when the last body was named
+        self.last_at = 0
         # A sentence's subject named by name alone ("Manchester United confirmed the sale",
         # "Renault a annoncé"), and how many bodies had been named then: "the club" or
         # "le constructeur" just after it is that one.
@@ -115,6 +124,7 @@ class Bodies:
         body = self.known.get(make_slug(name)) or Speaker(name, "organization", "")
         self.known[make_slug(name)] = self.last = body
         self.added += 1
+        self.last_at = self.sentences
         for acronym in acronyms:
             self.known[make_slug(acronym)] = body
         for word in [kind, *ROLE_WORD.findall(name.lower())]:
@@ -147,7 +157,11 @@ class Bodies:
             return None
         if word in GENERIC_BODY_WORDS:
             return last
-        return last if word in ORGANISATION_KINDS and id(last) not in self.kinded else None
+        # "the think tank" just after "the Resolution Foundation": the same one
+        just_named = self.sentences - self.last_at <= 1
+        if word in ORGANISATION_KINDS and (id(last) not in self.kinded or just_named):
+            return last
+        return None
 
 
 def name_less_predicate(name: str) -> str:
@@ -170,8 +184,10 @@ def named_bodies(text: str) -> list[tuple[str, str]]:
             name = f"{long_form} ({defined['acronym']})"
             found.append((defined.start(), name, _apposed_kind(text, defined.end())))
     for name in BODY_NAME.finditer(text):
-        if ORGANISATION_WORDS.search(name.group()) and " " in name.group():
-            kind = _apposed_kind(text, name.end())
+        kind = _apposed_kind(text, name.end())
+        if (ORGANISATION_WORDS.search(name.group()) and " " in name.group()) or (
+            kind and APPOSED_KIND_WHOLE.match(text, name.end())
+        ):
             found.append((name.start(), ARTICLES.sub("", name.group()), kind))
     for kind in KIND_BEFORE_NAME.finditer(text):
         if not (kind["adjective"] and VERB.fullmatch(kind["adjective"])):  # "le parti réclame X"

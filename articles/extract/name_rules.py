@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import re
 
-from articles.extract.lexicon import DEMONYMS, FUNCTION_WORDS, SHORT_TITLES, TITLES
+from articles.extract.lexicon import (
+    DEMONYMS,
+    FUNCTION_WORDS,
+    SHORT_TITLES,
+    TITLES,
+    UNNAMED_ROLES,
+)
 
 NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’\-]{1,30}"
 PARTICLE = r"(?:de|du|des|van|von|der|den|ten|ter|da|di|dos|del|al|bin|ibn|la)"
@@ -114,6 +120,23 @@ PORTFOLIO_OF = re.compile(
     r"(?<![\w'’\-])(?P<title>[a-zà-ÿ][\w\-]{1,20})\s{1,3}(?:de|du|des|d['’]|of|for)"
     r"\s{0,3}(?:la\s{1,3}|l['’]\s{0,3}|the\s{1,3})?$"
 )
+# The role in apposition before a name ("Its chief executive, Ann Bell") or after it
+# ("Sarah Jones, a teacher,").
+APPOSED_ROLE = re.compile(
+    r"(?:^|[,;:.!?(])\s{0,3}(?P<role>(?:(?i:the|its|his|her|their|le|la|les|son|sa|ses|leur)"
+    r"\s{1,3}|(?i:l['’])\s{0,3})[a-zà-ÿ][^,;:.!?]{1,60}?),\s{1,3}$"
+)
+APPOSED_ROLE_AFTER = re.compile(
+    r",\s{1,3}(?P<role>(?i:a|an|the|un|une|le|la|l['’])\s{0,3}[a-zà-ÿ][^,;:.!?()]{1,60}?)\s{0,3}[,;]"
+)
+ROLE_NOUNS = "|".join(sorted(UNNAMED_ROLES, key=len, reverse=True))
+# A name used as an adjective before a role: "a senior White House official", "a Downing
+# Street source" are somebody unnamed, not White House or Downing Street.
+ATTRIBUTIVE_BEFORE = re.compile(
+    r"(?:^|\s)(?i:a|an|one|two|three|several|the|un|une)\s{1,3}(?:[a-z][\w\-]{1,20}\s{1,3}){0,2}$"
+)
+ATTRIBUTIVE_END = re.compile(rf"[A-Z][\w'’\-]*\s{{1,3}}(?:{ROLE_NOUNS})$")
+ATTRIBUTIVE_AFTER = re.compile(rf"\s{{1,3}}(?:{ROLE_NOUNS})(?![\w\-])")
 GENDER_WORDS = 8
 FEMININE = frozenset(["la", "une", "cette", "mme", "mrs", "ms", "miss", "madame", "lady", "dame"])
 MASCULINE = frozenset(["le", "un", "cet", "m", "mr", "monsieur", "sir", "lord"])
@@ -123,6 +146,7 @@ def trim(phrase: str) -> str:
     phrase = re.sub(r"^[\s…,—–\-]+|[\s…,—–\-]+$", "", phrase)
     if "…" in phrase:
         phrase = phrase.rsplit("…", 1)[-1].strip(" ,")
+    phrase = re.sub(r"^(?i:but|and|yet|mais|et)\s{1,3}(?=\S)", "", phrase)  # "But the union"
     phrase = phrase[LEADING_TIME.match(phrase).end() :]  # "a annoncé mercredi Santé publique…"
     phrase = phrase[LEADING_ADDRESSEE.match(phrase).end() :]  # "estime auprès de l'AFP un…"
     restrictive = RESTRICTIVE.match(phrase)

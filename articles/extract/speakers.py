@@ -17,11 +17,15 @@ from articles.extract.lexicon import (
     DEMONYMS,
     NOT_ROLE_WORDS,
     PRONOUNS,
-    UNNAMED_ROLES,
 )
 from articles.extract.name_rules import (
     ACRONYM,
+    APPOSED_ROLE,
+    APPOSED_ROLE_AFTER,
     ARTICLES,
+    ATTRIBUTIVE_AFTER,
+    ATTRIBUTIVE_BEFORE,
+    ATTRIBUTIVE_END,
     CAPITALISED,
     DEFINITE,
     NAME_WORD,
@@ -51,10 +55,6 @@ SOMEBODY_AT = re.compile(
     r"(?:a|an|one|un|une)\s{1,3}(?:[\w'’\-]{1,20}\s{1,3}){1,3}?(?:at|in|à|au|aux|dans)\s",
     re.IGNORECASE,
 )
-APPOSED_ROLE = re.compile(
-    r"(?:^|[,;:.!?(])\s{0,3}(?P<role>(?:(?i:the|its|his|her|their|le|la|les|son|sa|ses|leur)"
-    r"\s{1,3}|(?i:l['’])\s{0,3})[a-zà-ÿ][^,;:.!?]{1,60}?),\s{1,3}$"
-)
 POSSESSIVE = re.compile(r"['’]s?$")
 LOCATIVE = re.compile(r"^(?:au|aux|à\s{1,3}la|à\s{1,3}l['’]|chez|at\s{1,3}the|at)\s{0,3}", re.I)
 DEFINITE_BEFORE = re.compile(
@@ -80,15 +80,7 @@ CIRCUMSTANCE = re.compile(
 )
 APPOSITION = re.compile(r"[\w'’\- ]{0,40},\s{1,3}[A-ZÀ-Þ]")
 GENDERED = {"elle": "f", "she": "f", "her": "f", "il": "m", "he": "m", "him": "m", "lui": "m"}
-ROLE_NOUNS = "|".join(sorted(UNNAMED_ROLES, key=len, reverse=True))
 SUBJECT_PRONOUNS = frozenset({"il", "elle", "ils", "elles", "he", "she", "they"})
-# A name used as an adjective before a role: "a senior White House official", "a Downing
-# Street source" are somebody unnamed, not White House or Downing Street.
-ATTRIBUTIVE_BEFORE = re.compile(
-    r"(?:^|\s)(?i:a|an|one|two|three|several|the|un|une)\s{1,3}(?:[a-z][\w\-]{1,20}\s{1,3}){0,2}$"
-)
-ATTRIBUTIVE_END = re.compile(rf"[A-Z][\w'’\-]*\s{{1,3}}(?:{ROLE_NOUNS})$")
-ATTRIBUTIVE_AFTER = re.compile(rf"\s{{1,3}}(?:{ROLE_NOUNS})(?![\w\-])")
 RECENT = 10
 PERSONAL = frozenset({"he", "she", "him", "her"})
 REMEMBERED_ANONYMOUS = 50  # looked back over when a role is said again
@@ -118,6 +110,7 @@ class Cast:
     # --- reading ----------------------------------------------------------------------------
 
     def next_sentence(self) -> None:
+        self.bodies.sentences += 1
         self.mentioned_before, self.mentioned_in_sentence = self.mentioned_in_sentence, None
         self.subject_before, self.subject_in_sentence = self.subject_in_sentence, None
 
@@ -149,6 +142,9 @@ class Cast:
             speaker = self._mention(run.group(), before)
             if speaker is not None:
                 mentions.append((run.start(), speaker))
+                apposed = APPOSED_ROLE_AFTER.match(text, run.end())
+                if apposed and speaker.kind == "person" and not speaker.description:
+                    self._person(speaker.name, ARTICLES.sub("", apposed["role"]))  # ", a nurse,"
                 if POSSESSIVE.search(run.group()):
                     possessives.add(run.start())  # "Mendes’s coach, Ana Ribeiro": not him
         if self.roles:

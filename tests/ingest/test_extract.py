@@ -416,6 +416,19 @@ def test_quotations_and_their_speakers(paragraphs, expected):
           "« Aucun patient n'est en danger », assure le groupe."], ["Novalis"]),
         (["L'ONG Terre Vive dénonce le projet.", "« C'est un désastre », juge l'ONG."],
          ["Terre Vive"]),
+        # an apposition after a name gives the person's role, said again later; a person
+        # with a role is not the body said next
+        (["Sarah Jones, a teacher, met Tom Reid.", "“We are angry,” said Tom Reid.",
+          "“It is unfair,” the teacher said."], ["Tom Reid", "Sarah Jones"]),
+        (["Sarah Jones, a teacher, was furious.", "“Nobody told us,” the union said."],
+         ["union"]),
+        # a body whose apposition is its kind; a kind said just after a body is that body
+        (["Brixa, the country's biggest union, called the strike.",
+          "“Enough is enough,” the union said."], ["Brixa"]),
+        (["The Harrow Policy Foundation published the study.",
+          "“Families are poorer,” the think tank said."], ["Harrow Policy Foundation"]),
+        # a conjunction before the speaker is not part of it
+        (["Mais un habitant a répliqué : « Rien ne bouge. »"], ["un habitant"]),
         # a body's name is its words, not its acronym nor what it did
         (["The Regional Sports Council congratulated the team in a statement: “A great day.”"],
          ["Regional Sports Council"]),
