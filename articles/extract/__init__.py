@@ -4,7 +4,7 @@ HTML goes through trafilatura (``html_page``); plain text shaped like a scraped 
 line by line (``text_page``); page furniture (boilerplate, breadcrumbs, tag lines, captions)
 is ``furniture``, bylines ``bylines``, dates ``dates``; quotations and their speakers are
 ``quotes`` (verbs of saying in ``verbs``, who a phrase names in ``speakers``, what a name's
-own words say in ``name_rules``).
+own words say in ``name_rules``, the bodies named in passing in ``bodies``).
 """
 
 from __future__ import annotations

@@ -81,7 +81,17 @@ ORGANISATION_KINDS = words(
     campaigners think-tank tank institute institut fondation foundation federation
     fédération collectif collective network réseau club coalition movement mouvement
     regulator watchdog operator opérateur airline carrier retailer chain chaîne bank
-    banque insurer assureur broadcaster publisher label studio coopérative cooperative"""
+    banque insurer assureur broadcaster publisher label studio coopérative cooperative
+    fabricant constructeur équipementier manufacturer maker carmaker chipmaker producer
+    producteur distributeur enseigne start-up startup laboratoire brewer brasseur"""
+)
+# Words for any body, said again for the one just named: "l'entreprise", "the organisation".
+GENERIC_BODY_WORDS = words("organisation organization entreprise company firm société body")
+# Roles a name stands before as an adjective: "a senior White House official".
+UNNAMED_ROLES = words(
+    """official officials source sources spokesman spokeswoman spokesperson aide aides adviser
+    advisers advisor insider insiders staffer staffers employee employees executive officer
+    officers diplomat diplomats negotiator negotiators representative minister ministers"""
 )
 # Titles that stand before a surname alone: "Mr Smith", "Dr Okafor".
 SHORT_TITLES = words("m mme mlle me dr pr prof mr mrs ms sir dame lord lady")

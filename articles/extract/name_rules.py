@@ -8,12 +8,28 @@ from __future__ import annotations
 
 import re
 
-from articles.extract.lexicon import DEMONYMS, FUNCTION_WORDS, SHORT_TITLES, TITLES
+from articles.extract.lexicon import (
+    DEMONYMS,
+    FUNCTION_WORDS,
+    SHORT_TITLES,
+    TITLES,
+    UNNAMED_ROLES,
+)
 
 NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’\-]{1,30}"
-PARTICLE = r"(?:de|du|des|van|von|der|den|da|di|dos|del|al|bin|ibn|la)"
-PROPER_NAME = re.compile(rf"{NAME_WORD}(?:\s{{1,3}}(?:{PARTICLE}\s{{1,3}})?{NAME_WORD}){{1,5}}")
-CAPITALISED = re.compile(rf"{NAME_WORD}(?:\s{{1,3}}(?:{PARTICLE}\s{{1,3}})?{NAME_WORD}){{0,5}}")
+PARTICLE = r"(?:de|du|des|van|von|der|den|ten|ter|da|di|dos|del|al|bin|ibn|la)"
+# "Ursula von der Leyen", "Erik ten Hag": up to two particles between a name's words.
+PROPER_NAME = re.compile(
+    rf"{NAME_WORD}(?:\s{{1,3}}(?:{PARTICLE}\s{{1,3}}){{0,2}}{NAME_WORD}){{1,5}}"
+)
+CAPITALISED = re.compile(
+    rf"{NAME_WORD}(?:\s{{1,3}}(?:{PARTICLE}\s{{1,3}}){{0,2}}{NAME_WORD}){{0,5}}"
+)
+# "M. Dupont", "Mrs Okafor", "Dr. Chen": a title that stands before a surname alone.
+SHORT_TITLED = re.compile(
+    r"(?P<title>M|Mme|Mlle|Me|Dr|Pr|Prof|Mr|Mrs|Ms|Miss|Sir|Dame|Lord|Lady)\.?\s{1,3}"
+    rf"(?P<name>{NAME_WORD}(?:\s{{1,3}}(?:{PARTICLE}\s{{1,3}}){{0,2}}{NAME_WORD}){{0,3}})"
+)
 ACRONYM = re.compile(r"\(([A-Z][A-Z0-9]{1,9})\)|\b([A-Z]{2,9})\b")
 ACRONYM_WORD = re.compile(r"[A-Z][A-Z0-9]{1,9}")  # "LFI", "PDG", "ONG": not a name's word
 AGE_WORD = re.compile(r"(?:\d{1,3}|[a-z]{3,12})-years?-old", re.IGNORECASE)  # "Ten-year-old"
@@ -37,6 +53,8 @@ ARTICLES = re.compile(
     r"|l['’]\s*)",
     re.IGNORECASE,
 )
+ROLE_WORD = re.compile(r"[\w'’\-]{4,40}")  # a word of a role or of a body's name
+DEFINITE = re.compile(r"^(?:le|la|les|the|l['’])", re.IGNORECASE)
 ORGANISATION_WORDS = re.compile(
     r"\b(?:services?|ministère|ministry|gouvernement|government|armée|army|police|agence|agency|"
     r"office|bureau|commission|council|conseil|parti|party|company|société|groupe|group|"
@@ -52,7 +70,8 @@ NOT_A_PERSON = re.compile(
     r"festival|theatre|théâtre|championship|tour|bridge|river|lake|island|coast|rue|place|"
     r"boulevard|quai|gare|station|airport|aéroport|palais|palace|museum|musée|prix|prize|"
     r"award|general|crown|state|états|nations|union|ocean|océan|mer|sea|north|south|east|"
-    r"west|nord|sud|est|ouest|grand)\b",
+    r"west|nord|sud|est|ouest|grand|reef|récif|glacier|valley|vallée|canyon|gulf|golfe|"
+    r"massif|peninsula)\b",
     re.IGNORECASE,
 )
 # What follows a speaker's description without being part of it.
@@ -64,10 +83,60 @@ TRAILING = re.compile(
     r"in\s{1,3}(?:a|an|his|her|its|their)\s{1,3}(?:statement|interview|call|post))\b.{0,300}$",
     re.DOTALL,
 )
+_DAYS = (
+    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|aujourd['’]hui|Monday|Tuesday|"
+    r"Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today"
+)
+# When, said between the verb and its speaker: "a annoncé mercredi soir Santé publique
+# France", "a déclaré hier le ministre", "said on Tuesday the minister".
+LEADING_TIME = re.compile(
+    rf"(?:(?:on\s{{1,3}})?(?:{_DAYS})(?:\s{{1,3}}(?:matin|soir|après-midi|midi|dernier|"
+    r"morning|evening|night|afternoon))?(?:\s{1,3}|$))?"
+)
+# Whom the words were said to, between the verb and its speaker: "a confié à l'AFP un
+# médecin", "estime auprès du Monde la directrice", "told the BBC a spokesman".
+LEADING_ADDRESSEE = re.compile(
+    r"(?:(?:auprès\s{1,3}(?:de\s{1,3}(?:la\s{1,3}|l['’]\s{0,3})?|du\s{1,3}|des\s{1,3}|d['’]\s{0,3})"
+    r"|à\s{1,3}(?:la\s{1,3}|l['’]\s{0,3})?|au\s{1,3}|aux\s{1,3}|to\s{1,3}(?:the\s{1,3})?)"
+    r"(?:presse|journalistes|reporters|journalists|[A-Z][\w'’\-]{0,30}(?:\s{1,3}[A-Z][\w'’\-]{0,30})"
+    r"{0,2})\s{1,3}(?=(?:un|une|le|la|les|son|sa|ses|a|an|the|one)\s|l['’]))?"
+)
 # An unnamed source described by a relative clause without a comma says who it is by it.
 RESTRICTIVE = re.compile(
     r"^(?:un|une|a|an|one)\s[\w'’ \-]{1,60}?\s(?:who|qui)\s(?=\w)", re.IGNORECASE
 )
+# A clause before the speaker that says when, where or how they spoke, not who: "Later,
+# speaking to reporters, Whitfield said", "Interrogée sur France Inter, la ministre a
+# assuré", "Dans un communiqué publié lundi, l'entreprise explique".
+LEADING_CIRCUMSTANCE = re.compile(
+    r"^(?:(?i:later|earlier|afterwards|meanwhile|yesterday|plus\s{1,3}tard|ensuite|hier|"
+    r"interrog[ée]e?s?|questionn[ée]e?s?|invit[ée]e?s?|contact[ée]e?s?|jointe?s?|"
+    r"sollicit[ée]e?s?|asked|pressed|questioned|interviewed|reached|contacted)(?![\w'’\-])"
+    r"|[A-Za-z]{2,20}ing\s{1,3}(?=[a-z])"
+    r"|(?i:in|at|on|after|before|during|outside|inside|dans|lors|après|avant|depuis|devant|"
+    r"en|sur)\s)[^,]{0,150},\s{1,3}(?=\S)"
+)
+PORTFOLIO_OF = re.compile(
+    r"(?<![\w'’\-])(?P<title>[a-zà-ÿ][\w\-]{1,20})\s{1,3}(?:de|du|des|d['’]|of|for)"
+    r"\s{0,3}(?:la\s{1,3}|l['’]\s{0,3}|the\s{1,3})?$"
+)
+# The role in apposition before a name ("Its chief executive, Ann Bell") or after it
+# ("Sarah Jones, a teacher,").
+APPOSED_ROLE = re.compile(
+    r"(?:^|[,;:.!?(])\s{0,3}(?P<role>(?:(?i:the|its|his|her|their|le|la|les|son|sa|ses|leur)"
+    r"\s{1,3}|(?i:l['’])\s{0,3})[a-zà-ÿ][^,;:.!?]{1,60}?),\s{1,3}$"
+)
+APPOSED_ROLE_AFTER = re.compile(
+    r",\s{1,3}(?P<role>(?i:a|an|the|un|une|le|la|l['’])\s{0,3}[a-zà-ÿ][^,;:.!?()]{1,60}?)\s{0,3}[,;]"
+)
+ROLE_NOUNS = "|".join(sorted(UNNAMED_ROLES, key=len, reverse=True))
+# A name used as an adjective before a role: "a senior White House official", "a Downing
+# Street source" are somebody unnamed, not White House or Downing Street.
+ATTRIBUTIVE_BEFORE = re.compile(
+    r"(?:^|\s)(?i:a|an|one|two|three|several|the|un|une)\s{1,3}(?:[a-z][\w\-]{1,20}\s{1,3}){0,2}$"
+)
+ATTRIBUTIVE_END = re.compile(rf"[A-Z][\w'’\-]*\s{{1,3}}(?:{ROLE_NOUNS})$")
+ATTRIBUTIVE_AFTER = re.compile(rf"\s{{1,3}}(?:{ROLE_NOUNS})(?![\w\-])")
 GENDER_WORDS = 8
 FEMININE = frozenset(["la", "une", "cette", "mme", "mrs", "ms", "miss", "madame", "lady", "dame"])
 MASCULINE = frozenset(["le", "un", "cet", "m", "mr", "monsieur", "sir", "lord"])
@@ -77,10 +146,24 @@ def trim(phrase: str) -> str:
     phrase = re.sub(r"^[\s…,—–\-]+|[\s…,—–\-]+$", "", phrase)
     if "…" in phrase:
         phrase = phrase.rsplit("…", 1)[-1].strip(" ,")
+    phrase = re.sub(r"^(?i:but|and|yet|mais|et)\s{1,3}(?=\S)", "", phrase)  # "But the union"
+    phrase = phrase[LEADING_TIME.match(phrase).end() :]  # "a annoncé mercredi Santé publique…"
+    phrase = phrase[LEADING_ADDRESSEE.match(phrase).end() :]  # "estime auprès de l'AFP un…"
     restrictive = RESTRICTIVE.match(phrase)
     if restrictive is not None:  # "a curator who worked on the handover": who they are
         return phrase[: restrictive.end()] + phrase[restrictive.end() :].split(",")[0].rstrip()
     return TRAILING.sub("", phrase).strip(" ,")
+
+
+def without_circumstance(phrase: str) -> str:
+    """``phrase`` less the clauses before its speaker that say when, where or how they
+    spoke ("Later, speaking to reporters in Westminster, Whitfield": Whitfield)."""
+    for _ in range(3):
+        lead = LEADING_CIRCUMSTANCE.match(phrase)
+        if lead is None:
+            break
+        phrase = phrase[lead.end() :]
+    return phrase
 
 
 def titles_before(name: str) -> list[str]:
@@ -135,6 +218,25 @@ def is_title(word: str) -> bool:
 
 def name_words(run: str) -> list[str]:
     return split_name(run)[1]
+
+
+def after_portfolio(before: str, words: list[str]) -> list[str]:
+    """A name's words less the portfolio or place of the title before it: after "le
+    ministre de l'", "Intérieur Paul Garnier" is Paul Garnier; "the mayor of" likewise."""
+    if len(words) < 3:
+        return words
+    title = PORTFOLIO_OF.search(before[-60:])
+    return words[1:] if title is not None and title["title"] in TITLES else words
+
+
+def names_a_body(run: str) -> bool:
+    """Whether a capitalised run names a body or a place ("Wales Cricket Board", "Water
+    Lane"); a body's words in a title before a name do not ("European Commission President
+    Ursula von der Leyen", "Police Chief Constable Sarah Crew" are people)."""
+    titles, words = split_name(run)
+    titled = len(words) > 1 and any(title.lower().strip(".") in TITLES for title in titles)
+    named = " ".join(words) if titled else run
+    return bool(ORGANISATION_WORDS.search(named) or NOT_A_PERSON.search(named))
 
 
 def describes(between: str) -> bool:

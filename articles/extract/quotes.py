@@ -30,7 +30,11 @@ QUOTED = re.compile(
 WINDOW = 250  # characters read on each side of a quotation for its attribution
 _LEAD = r"^[\s,.…!?—–\-]{0,8}"
 VERB_FIRST = re.compile(rf"{_LEAD}(?P<verb>{SAYING})")
-SPEAKER_FIRST = re.compile(rf"{_LEAD}(?P<who>[^.;:!?«»“”\"]{{1,120}}?)\s{{1,3}}(?P<verb>{SAYING})")
+# the period of a title ("Dr. Chen said") does not end the speaker's words
+_TITLE_PERIOD = "|".join(rf"(?<=\b{title})\." for title in ("M", "Mr", "Mrs", "Ms", "Dr", "Mme"))
+SPEAKER_FIRST = re.compile(
+    rf"{_LEAD}(?P<who>(?:[^.;:!?«»“”\"]|{_TITLE_PERIOD}){{1,120}}?)\s{{1,3}}(?P<verb>{SAYING})"
+)
 SPEAKER_FIRST_WORDS = 12  # "…," the mayor of Cardiff, John Smith, said
 CLAUSE_END = re.compile(r"[.;:!?«»“”\"]")
 ACCORDING = re.compile(
@@ -41,6 +45,7 @@ ACCORDING = re.compile(
     re.IGNORECASE,
 )
 SENTENCE_STOP = re.compile(r"[.;!?]")
+SAID_COLON = re.compile(rf"{SAYING}\s{{0,3}}:\s{{0,3}}$")
 SPLIT_ATTRIBUTION_CHARS = 100
 MOST_WORDS_WITHOUT_VERB_NEXT = 1  # "a exprimé sa « vive inquiétude »": two words at least
 ABBREVIATIONS = frozenset({"M", "Mme", "Dr", "Mr", "Mrs", "Ms", "St", "Gen", "Sen", "Prof"})
@@ -116,6 +121,15 @@ def _split_attribution(between: str) -> bool:
 
 
 def _attribution(before: str, after: str, cast: Cast, *, words: int) -> Speaker | None:
+    """Who the text says said the quotation between ``before`` and ``after``: a verb and its
+    speaker after it first ("…", said X), unless a verb of saying and a colon introduce it
+    ('Sue Lamb said: "…." Dyer said: "…"': Sue Lamb, whoever the words after name)."""
+    if SAID_COLON.search(before):
+        return _introduced(before, cast, words=words) or _named_after(before, after, cast)
+    return _named_after(before, after, cast) or _introduced(before, cast, words=words)
+
+
+def _named_after(before: str, after: str, cast: Cast) -> Speaker | None:
     verb = VERB_FIRST.match(after)
     if verb is not None:  # "…", said X, role. / », a-t-il tempéré.
         who = _clause(after[verb.end() :])
@@ -144,24 +158,37 @@ def _attribution(before: str, after: str, cast: Cast, *, words: int) -> Speaker 
                 according["word"].lower() != "pour" or speaker.kind != "anonymous"
             ):
                 return speaker
-    stops = list(SENTENCE_STOP.finditer(before))
+    return None
+
+
+def _introduced(before: str, cast: Cast, *, words: int) -> Speaker | None:
+    """The speaker named before the quotation: X a dénoncé « … », X said the results showed
+    "…", X n'a pas cherché d'excuses : « … »."""
+    stops = [stop for stop in SENTENCE_STOP.finditer(before) if not _abbreviated(before, stop)]
     start = stops[-1].end() if stops else 0
     verbs = list(VERB.finditer(before, start))
-    if verbs:  # X a dénoncé « … » / X said the results showed "…"
+    if verbs:
         last = verbs[-1]
         next_to_it = re.fullmatch(r"\s{0,3}(?:que|qu['’]|that|:)?\s{0,3}", before[last.end() :])
         if next_to_it or words > MOST_WORDS_WITHOUT_VERB_NEXT:
             speaker = cast.resolve(before[start : last.start()])
             if speaker is not None:
                 return speaker
-    if before.rstrip().endswith(":"):  # X n'a pas cherché d'excuses : « … »
+    if before.rstrip().endswith(":"):
         return cast.resolve(before[start:].rstrip()[:-1])
     return None
 
 
 def _clause(text: str) -> str:
-    end = CLAUSE_END.search(text)
-    return text[: end.start()] if end else text
+    """The words up to the clause's end; the period of "M. Dupont" or "Dr. Chen" ends none."""
+    for end in CLAUSE_END.finditer(text):
+        if not _abbreviated(text, end):
+            return text[: end.start()]
+    return text
+
+
+def _abbreviated(text: str, stop: re.Match) -> bool:
+    return stop.group() == "." and abbreviation(text, 0, stop.start())
 
 
 INCISE = re.compile(rf",\s{{1,3}}(?P<verb>{SAYING})")

@@ -4,42 +4,58 @@ Unison, "in Cape Town" nobody; "Okafor", "he", "the judge" and "la productrice" 
 the text is about (the last quotation's speaker, a sentence's subject) or named before;
 "un haut responsable" is an anonymous source, and a later "le responsable" is the same one.
 The rules on a phrase's own words (titles, places, bodies, gender) are ``name_rules``;
-``Cast`` remembers who the article named. Every phrase given here is bounded (at most a
+the bodies named in passing, for "the association" to stand for, are ``bodies``; ``Cast``
+remembers who the article named. Every phrase given here is bounded (at most a
 few hundred characters)."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from articles.extract.lexicon import DEMONYMS, NOT_ROLE_WORDS, ORGANISATION_KINDS, PRONOUNS
+from articles.extract.bodies import Bodies, name_less_predicate
+from articles.extract.lexicon import (
+    DEMONYMS,
+    NOT_ROLE_WORDS,
+    PRONOUNS,
+)
 from articles.extract.name_rules import (
     ACRONYM,
+    APPOSED_ROLE,
+    APPOSED_ROLE_AFTER,
     ARTICLES,
+    ATTRIBUTIVE_AFTER,
+    ATTRIBUTIVE_BEFORE,
+    ATTRIBUTIVE_END,
     CAPITALISED,
+    DEFINITE,
     NAME_WORD,
     NOT_A_PERSON,
     ORGANISATION_WORDS,
-    PARTICLE,
     PLACE_BEFORE,
     PROPER_NAME,
+    ROLE_WORD,
+    SHORT_TITLED,
+    after_portfolio,
     describes,
     gender_of,
     is_title,
     name_words,
+    names_a_body,
     organisation_name,
     split_name,
     titles_before,
     trim,
+    without_circumstance,
 )
+from articles.extract.speaker import Speaker
 from articles.extract.verbs import VERB
 from articles.text import make_slug
 
-# "the union Unison", "l'ONG Oxfam", "le groupe Valdor": the body's name after its kind.
-KIND_THEN_NAME = re.compile(
-    rf"(?<![\w'’])(?:{'|'.join(sorted(ORGANISATION_KINDS, key=len, reverse=True))}|ONG|NGO)"
-    rf"\s{{1,3}}(?P<name>{NAME_WORD}(?:\s{{1,3}}(?:{PARTICLE}\s{{1,3}})?{NAME_WORD}){{0,4}})$"
+SOMEBODY_AT = re.compile(
+    r"(?:a|an|one|un|une)\s{1,3}(?:[\w'’\-]{1,20}\s{1,3}){1,3}?(?:at|in|à|au|aux|dans)\s",
+    re.IGNORECASE,
 )
+POSSESSIVE = re.compile(r"['’]s?$")
 LOCATIVE = re.compile(r"^(?:au|aux|à\s{1,3}la|à\s{1,3}l['’]|chez|at\s{1,3}the|at)\s{0,3}", re.I)
 DEFINITE_BEFORE = re.compile(
     r"(?:(?<![\w'’])(?:the|le|la|les|this|ce|cette|his|her|its|their|son|sa|ses|leur)"
@@ -47,11 +63,9 @@ DEFINITE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 INDEFINITE = re.compile(r"^(?:un|une|des|a|an|one)\s", re.IGNORECASE)
-DEFINITE = re.compile(r"^(?:le|la|les|the|l['’])", re.IGNORECASE)
 AGE = re.compile(
     r",?\s{1,3}(?:de\s{1,3})?\d{1,3}\s{1,3}ans\b|,\s{1,3}(?:aged\s{1,3})?\d{1,3}(?=,|$)"
 )
-ROLE_WORD = re.compile(r"[\w'’\-]{4,40}")
 CONTENT_WORDS_MOST = 3  # a role said again is short: "the judge", "la productrice"
 PREPOSITION = re.compile(r"\s(?:de|du|des|d['’]|of|for|from|at|à|au|in)\s", re.IGNORECASE)
 SUBJECT_STOP = re.compile(
@@ -66,17 +80,10 @@ CIRCUMSTANCE = re.compile(
 )
 APPOSITION = re.compile(r"[\w'’\- ]{0,40},\s{1,3}[A-ZÀ-Þ]")
 GENDERED = {"elle": "f", "she": "f", "her": "f", "il": "m", "he": "m", "him": "m", "lui": "m"}
+SUBJECT_PRONOUNS = frozenset({"il", "elle", "ils", "elles", "he", "she", "they"})
 RECENT = 10
 PERSONAL = frozenset({"he", "she", "him", "her"})
 REMEMBERED_ANONYMOUS = 50  # looked back over when a role is said again
-
-
-@dataclass
-class Speaker:
-    name: str
-    kind: str = "person"
-    description: str = ""
-    gender: str = ""  # "f" or "m" when the text says it ("la ministre", "Mrs", "le député")
 
 
 class Cast:
@@ -96,19 +103,22 @@ class Cast:
         self.focus: Speaker | None = None
         self.last_person: Speaker | None = None
         self.recent: list[Speaker] = []  # the people named, the last one last
-        self.bodies: dict[str, Speaker] = {}  # by slug, and by the words that name its kind
+        self.bodies = Bodies()
         self.subject_in_sentence: Speaker | None = None
         self.subject_before: Speaker | None = None
 
     # --- reading ----------------------------------------------------------------------------
 
     def next_sentence(self) -> None:
+        self.bodies.sentences += 1
         self.mentioned_before, self.mentioned_in_sentence = self.mentioned_in_sentence, None
         self.subject_before, self.subject_in_sentence = self.subject_in_sentence, None
 
     def spoke(self, speaker: Speaker) -> None:
         """``speaker`` said the quotation just read: the one the text is about now."""
         self.focus = speaker
+        if self.bodies.bare is not None and self.bodies.bare[0] is speaker:
+            self.bodies.bare = None  # a person who spoke is not the company said next
 
     def named_before(self) -> Speaker | None:
         """Who a sentence that is only a quotation belongs to: the subject of the sentence
@@ -117,6 +127,7 @@ class Cast:
 
     def observe(self, text: str, *, sentence_start: bool = False) -> None:
         """Remember who ``text`` (words outside quotations) names, the last one last."""
+        self.bodies.read(text)  # for a later "the association", "l'organisation"
         subject = self._subject(text[:200]) if sentence_start else None
         mentions: list[tuple[int, Speaker]] = []
         possessives: set[int] = set()
@@ -125,10 +136,16 @@ class Cast:
             following = runs[index + 1].start() if index + 1 < len(runs) else None
             if following is not None and describes(text[run.end() : following]):
                 continue  # "Greater Manchester mayor Karen Whitlow": Karen Whitlow
-            speaker = self._mention(run.group(), text[max(0, run.start() - 60) : run.start()])
+            before = text[max(0, run.start() - 60) : run.start()]
+            if ATTRIBUTIVE_BEFORE.search(before) and ATTRIBUTIVE_AFTER.match(text, run.end()):
+                continue  # "a senior White House official": somebody unnamed
+            speaker = self._mention(run.group(), before)
             if speaker is not None:
                 mentions.append((run.start(), speaker))
-                if re.search(r"['’]s?$", run.group()):
+                apposed = APPOSED_ROLE_AFTER.match(text, run.end())
+                if apposed and speaker.kind == "person" and not speaker.description:
+                    self._person(speaker.name, ARTICLES.sub("", apposed["role"]))  # ", a nurse,"
+                if POSSESSIVE.search(run.group()):
                     possessives.add(run.start())  # "Mendes’s coach, Ana Ribeiro": not him
         if self.roles:
             for word in ROLE_WORD.finditer(text):
@@ -153,6 +170,7 @@ class Cast:
                 subject = first[1]
             if subject is not None:
                 self.subject_in_sentence = self.focus = subject
+            self.bodies.sentence_led_by(text, subject)
 
     def _seen(self, speaker: Speaker) -> None:
         self.last = self.mentioned_in_sentence = speaker
@@ -161,12 +179,13 @@ class Cast:
             self.recent = [*(p for p in self.recent[-RECENT:] if p is not speaker), speaker]
 
     def _mention(self, run: str, before: str) -> Speaker | None:
-        words = name_words(run)
+        words = after_portfolio(before, name_words(run))
         if len(words) == 1:
             return self.surnames.get(words[0].lower())
-        if not words or ORGANISATION_WORDS.search(run) or NOT_A_PERSON.search(" ".join(words)):
+        if not words or names_a_body(run) or NOT_A_PERSON.search(" ".join(words)):
             return None
-        role = " ".join(titles_before(run))
+        # a possessive before the name is not a title ("on Australia's Great Barrier Reef")
+        role = " ".join(word for word in titles_before(run) if not POSSESSIVE.search(word))
         cue = " ".join([*re.split(r"[;:.!?]", before)[-1].split()[-6:], run])
         known = make_slug(" ".join(words)) in self.people
         if PLACE_BEFORE.search(before) and not role and not known:
@@ -176,6 +195,9 @@ class Cast:
             while glued and not is_title(glued[0]):
                 glued.pop(0)
             role = " ".join(glued)
+        if not role:  # "Its chief executive, Ann Bell, …": the apposition before the name
+            apposed = APPOSED_ROLE.search(before)
+            role = ARTICLES.sub("", apposed["role"]) if apposed else ""
         return self._person(" ".join(words), role, gender_of(cue))
 
     def _subject(self, text: str) -> Speaker | None:
@@ -191,10 +213,12 @@ class Cast:
             verb = VERB.search(text)
             end = min(m.start() for m in (stop, verb) if m) if (stop or verb) else len(text)
             phrase = text[:end].strip()
-        if not phrase or len(phrase.split()) > SUBJECT_WORDS_MOST or PROPER_NAME.search(phrase):
+        if not phrase or len(phrase.split()) > SUBJECT_WORDS_MOST:
             return None
+        if PROPER_NAME.search(phrase) and not ATTRIBUTIVE_END.search(phrase):
+            return None  # a name, but "A senior White House official" is nobody's
         if ORGANISATION_WORDS.search(phrase) and DEFINITE.match(phrase):
-            body = self._body(ARTICLES.sub("", phrase))
+            body = self.bodies.said_again(phrase) or self.bodies.add(ARTICLES.sub("", phrase))
             self._seen(body)
             return body
         elif INDEFINITE.match(phrase) and re.fullmatch(r"[\w'’ \-]+", phrase):
@@ -222,12 +246,22 @@ class Cast:
         )
 
     def resolve(self, phrase: str) -> Speaker | None:
-        """The speaker ``phrase`` names, or None when it names nobody."""
+        """The speaker ``phrase`` names, or None when it names nobody; a clause before the
+        speaker saying when or where they spoke is not read unless nobody is named without
+        it ("Au ministère des Transports, on assure": the ministry)."""
+        phrase = re.sub(r"^[\s…,—–\-]+", "", phrase)
+        bare = without_circumstance(phrase)
+        return (bare != phrase and self._resolve(bare)) or self._resolve(phrase)
+
+    def _resolve(self, phrase: str) -> Speaker | None:
         phrase = trim(phrase)
         if not phrase or len(phrase) > 160:
             return None
         if phrase.lower() in PRONOUNS:
             return self.pronoun(phrase.lower())
+        first = phrase.split(maxsplit=1)[0].lower()
+        if first in SUBJECT_PRONOUNS and " " in phrase:  # "Elle désigne la moraine : « … »"
+            return self.pronoun(first)
         parts = [part.strip() for part in phrase.split(",") if part.strip()]
         speaker = self._named(parts) or self._organisation(parts) or self._unnamed(parts)
         if speaker is not None:
@@ -236,6 +270,14 @@ class Cast:
 
     def _named(self, parts: list[str]) -> Speaker | None:
         parts = [part for part in parts if not organisation_name(part)]
+        for part in parts:  # "M. Dupont", "Mrs Okafor": the surname, known or not
+            titled = SHORT_TITLED.fullmatch(ARTICLES.sub("", part))
+            if titled is not None:
+                name, gender = titled["name"], gender_of(titled["title"])
+                if " " in name:
+                    return self._person(name, titled["title"], gender)
+                known = self.surnames.get(name.lower()) or self.people.get(make_slug(name))
+                return known or self._person(name, titled["title"], gender)
         # "<role>, <Name>" or "<Name>, <role>": the role is the apposition beside the name.
         for index, part in enumerate(parts):
             bare = ARTICLES.sub("", part)
@@ -263,12 +305,13 @@ class Cast:
                         return self._person(bare, "")
                 continue
             for index, name in enumerate(names):
-                if ORGANISATION_WORDS.search(name.group()) or NOT_A_PERSON.search(name.group()):
+                if names_a_body(name.group()):
                     continue
                 following = names[index + 1].start() if index + 1 < len(names) else None
                 if following is not None and describes(bare[name.end() : following]):
                     continue  # "Former England captain Andrew Pell"
                 titles, words = split_name(name.group())
+                words = after_portfolio(bare[: name.start()], words)
                 if len(words) < 2:
                     known = self.surnames.get(words[0].lower()) if words else None
                     if known is not None:
@@ -282,17 +325,19 @@ class Cast:
 
     def _organisation(self, parts: list[str]) -> Speaker | None:
         for part in parts:
+            again = self.bodies.said_again(part)
+            if again is not None:  # "le groupe", "the union", "l'entreprise"
+                return again
             located = LOCATIVE.match(part)
             if located and (ORGANISATION_WORDS.search(part) or ACRONYM.search(part)):
                 part = part[located.end() :]  # "Au ministère des Transports, on assure"
             elif CIRCUMSTANCE.match(part):
                 continue  # "In a statement read outside court": where, not who
+            if SOMEBODY_AT.match(part):
+                continue  # "a nurse at the hospital": somebody who works there, unnamed
             if ORGANISATION_WORDS.search(part) or ACRONYM.search(part) or organisation_name(part):
                 name = re.sub(r"^(?:chez|at)\s+", "", ARTICLES.sub("", part), flags=re.IGNORECASE)
-                words = name.lower().split()
-                if DEFINITE.match(part) and len(words) == 1 and words[0] in self.bodies:
-                    return self.bodies[words[0]]  # "le groupe", "the union": the one named
-                return self._body(name)
+                return self.bodies.add(name_less_predicate(name))
         return None
 
     def _unnamed(self, parts: list[str]) -> Speaker | None:
@@ -321,23 +366,6 @@ class Cast:
         if short and about is not None:
             return about
         return self._anonymous(part)
-
-    def _body(self, name: str) -> Speaker:
-        """An organisation; the kind it was named with ("the union Unison") and its words
-        ("le groupe", "l'agence") stand for it later."""
-        kind_then_name = KIND_THEN_NAME.search(name)
-        kind = ""
-        if kind_then_name is not None:  # "the union Unison": Unison
-            kind = name[: kind_then_name.start("name")].split()[-1].lower()
-            name = kind_then_name["name"]
-        # "Agence régionale de santé (ARS) de Nouvelle-Aquitaine": the acronym inside
-        name = re.sub(r"\s{0,3}\([A-Z][A-Z0-9]{1,9}\)(?=\s{1,3}\w)", "", name)[:200]
-        body = self.bodies.get(make_slug(name)) or Speaker(name, "organization", "")
-        self.bodies[make_slug(name)] = body
-        for word in [kind, *ROLE_WORD.findall(name.lower())]:
-            if word and (ORGANISATION_WORDS.fullmatch(word) or word in ORGANISATION_KINDS):
-                self.bodies[word] = body
-        return body
 
     def _anonymous(self, description: str) -> Speaker:
         speaker = Speaker(description, "anonymous", description)

@@ -29,6 +29,9 @@ pense:pensé croit:cru espère:espéré craint:craint qualifie:qualifié évoque
 proclame:proclamé assène:asséné concède:concédé voit:vu exprime:exprimé assume:assumé
 alarme:alarmé prône:prôné interroge:interrogé s'interroge:interrogé avertit:averti
 signale:signalé informe:informé confesse:confessé explicite:explicité tweete:tweeté
+réagit:réagi plaisante:plaisanté enthousiasme:enthousiasmé étonne:étonné insurge:insurgé
+raille:raillé interpelle:interpellé alerte:alerté rassure:rassuré relate:relaté
+répète:répété réitère:réitéré suggère:suggéré jure:juré abonde:abondé offusque:offusqué
 """
 # Imperfects not made from an "-er" participle.
 FRENCH_IMPERFECT = "disait souriait prévenait reconnaissait écrivait poursuivait concluait"
@@ -40,10 +43,13 @@ criticised criticized described predicted promised vowed pledged suggested ackno
 observed remarked reflected revealed reported stressed emphasised emphasized asserted
 maintained continued concluded agreed asked shouted whispered sighed grumbled lamented
 boasted countered retorted blamed believed thought wondered recounted testified
+mused enthused snapped exclaimed muttered murmured chuckled protested pleaded confided
+alleged contended reasoned speculated reiterated repeated echoed clarified assured
+commented groaned
 """
 ENGLISH_PRESENT = """
 says tells adds notes explains warns insists writes recalls argues admits concedes
-describes calls believes thinks claims
+describes calls believes thinks claims suggests agrees recounts
 """
 ENGLISH_PHRASES = ["pointed out", "went on", "points out", "goes on"]
 
