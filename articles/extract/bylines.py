@@ -25,8 +25,10 @@ ROLE = re.compile(
     r"|^(?:à|au|aux|en|in|at|from|depuis)\s",
     re.IGNORECASE,
 )
+# "Owain Pritchard in Cardiff": where the author wrote from, after the name.
 PLACE_AFTER = re.compile(r"\s+(?:in|à|from|at)\s+[A-ZÀ-Þ][\w'’\- ]{1,40}$")
 TITLES = re.compile(r"^(?:Dr|Pr|Prof|M|Mme|Mr|Mrs|Ms)\.?\s+")
+# Between two authors: "A, B and C", "A et B", "A & B".
 SEPARATORS = re.compile(r"\s*(?:,|;|&|\band\b|\bet\b|\bund\b|\by\b)\s*", re.IGNORECASE)
 
 

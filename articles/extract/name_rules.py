@@ -18,17 +18,14 @@ from articles.extract.lexicon import (
 
 NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’\-]{1,30}"
 PARTICLE = r"(?:de|du|des|van|von|der|den|ten|ter|da|di|dos|del|al|bin|ibn|la)"
-# "Ursula von der Leyen", "Erik ten Hag": up to two particles between a name's words.
-PROPER_NAME = re.compile(
-    rf"{NAME_WORD}(?:\s{{1,3}}(?:{PARTICLE}\s{{1,3}}){{0,2}}{NAME_WORD}){{1,5}}"
-)
-CAPITALISED = re.compile(
-    rf"{NAME_WORD}(?:\s{{1,3}}(?:{PARTICLE}\s{{1,3}}){{0,2}}{NAME_WORD}){{0,5}}"
-)
+# "Ursula von der Leyen", "Erik ten Hag": a name's next word, up to two particles before it.
+_NEXT_NAME_WORD = rf"\s{{1,3}}(?:{PARTICLE}\s{{1,3}}){{0,2}}{NAME_WORD}"
+PROPER_NAME = re.compile(rf"{NAME_WORD}(?:{_NEXT_NAME_WORD}){{1,5}}")
+CAPITALISED = re.compile(rf"{NAME_WORD}(?:{_NEXT_NAME_WORD}){{0,5}}")
 # "M. Dupont", "Mrs Okafor", "Dr. Chen": a title that stands before a surname alone.
 SHORT_TITLED = re.compile(
     r"(?P<title>M|Mme|Mlle|Me|Dr|Pr|Prof|Mr|Mrs|Ms|Miss|Sir|Dame|Lord|Lady)\.?\s{1,3}"
-    rf"(?P<name>{NAME_WORD}(?:\s{{1,3}}(?:{PARTICLE}\s{{1,3}}){{0,2}}{NAME_WORD}){{0,3}})"
+    rf"(?P<name>{NAME_WORD}(?:{_NEXT_NAME_WORD}){{0,3}})"
 )
 ACRONYM = re.compile(r"\(([A-Z][A-Z0-9]{1,9})\)|\b([A-Z]{2,9})\b")
 ACRONYM_WORD = re.compile(r"[A-Z][A-Z0-9]{1,9}")  # "LFI", "PDG", "ONG": not a name's word

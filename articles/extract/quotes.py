@@ -39,8 +39,7 @@ SPEAKER_FIRST_WORDS = 12  # "…," the mayor of Cardiff, John Smith, said
 CLAUSE_END = re.compile(r"[.;:!?«»“”\"]")
 ACCORDING = re.compile(
     r"(?<![\w'’])(?P<word>selon|d['’]après|according\s{1,3}to|pour)\s{1,40}"
-    r"(?:les\s{1,40}déclarations\s{1,40}d['’]|les\s{1,40}propos\s{1,40}d['’]"
-    r"|les\s{1,40}déclarations\s{1,40}de\s{1,40}|les\s{1,40}propos\s{1,40}de\s{1,40})?"
+    r"(?:les\s{1,40}(?:déclarations|propos)\s{1,40}(?:d['’]|de\s{1,40}))?"  # "selon les propos de"
     r"(?P<who>[^,.;:!?«»“”\"]{2,140}?)\s{0,40}(?:[,.;:!?]|$)",
     re.IGNORECASE,
 )

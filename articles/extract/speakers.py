@@ -51,15 +51,20 @@ from articles.extract.speaker import Speaker
 from articles.extract.verbs import VERB
 from articles.text import make_slug
 
+# "a nurse at the hospital", "une employée dans la boutique": somebody who works there.
 SOMEBODY_AT = re.compile(
     r"(?:a|an|one|un|une)\s{1,3}(?:[\w'’\-]{1,20}\s{1,3}){1,3}?(?:at|in|à|au|aux|dans)\s",
     re.IGNORECASE,
 )
+# "Mendes’s", "Ofwat's": a possessive name (its next noun is somebody else).
 POSSESSIVE = re.compile(r"['’]s?$")
+# "Au ministère des Transports", "chez Renault", "at the Treasury": where, before a body.
 LOCATIVE = re.compile(r"^(?:au|aux|à\s{1,3}la|à\s{1,3}l['’]|chez|at\s{1,3}the|at)\s{0,3}", re.I)
+# "the mayor", "la productrice", "Ofwat's chief executive": a role said again, definite.
+_DETERMINER = r"the|le|la|les|this|ce|cette|his|her|its|their|son|sa|ses|leur"
 DEFINITE_BEFORE = re.compile(
-    r"(?:(?<![\w'’])(?:the|le|la|les|this|ce|cette|his|her|its|their|son|sa|ses|leur)"
-    r"(?:\s{1,3}[\w'’\-]+)?\s{1,3}|(?<![\w'’])l['’]\s{0,3}|['’]s\s{1,3})$",
+    rf"(?:(?<![\w'’])(?:(?:{_DETERMINER})(?:\s{{1,3}}[\w'’\-]+)?\s{{1,3}}|l['’]\s{{0,3}})"
+    r"|['’]s\s{1,3})$",
     re.IGNORECASE,
 )
 INDEFINITE = re.compile(r"^(?:un|une|des|a|an|one)\s", re.IGNORECASE)
