@@ -7,7 +7,7 @@ and F1 at 0.3 and 0.8 token overlap, speaker accuracy and byline accuracy, per l
     .venv/bin/python bench/extraction.py --set heldout-2 # written after tuning, scored once
     .venv/bin/python bench/extraction.py --set heldout-3 # written blind by another, scored once
     .venv/bin/python bench/extraction.py --set heldout-4 # a fourth blind set, scored once
-    .venv/bin/python bench/extraction.py --set heldout-5 # a fifth blind set, scored once after the fixes
+    .venv/bin/python bench/extraction.py --set heldout-5 # a fifth blind set, scored once
 """
 
 from __future__ import annotations
