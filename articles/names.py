@@ -20,7 +20,7 @@ as every write of ``services``.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -192,6 +192,32 @@ def lock_identities(model: type[NamedEntity]) -> None:
 def resolve(model: type[NamedEntity], slug: str) -> NamedEntity | None:
     """The entity this slug names, as its name or an alias (one query)."""
     return holders(model, [slug]).get(slug)
+
+
+def held_for_links(
+    ids: Mapping[type[NamedEntity], Collection[int]],
+) -> set[tuple[type[NamedEntity], int]]:
+    """Lock these entities ``FOR KEY SHARE`` (as a link's foreign key check does) until the
+    transaction ends, in one statement: a kind at a time in ``NamedKind.order``, by id within
+    a kind, the order a merge locks in. A merge or delete of one then waits for the write
+    that links it. Returns those that are still there: under READ COMMITTED a row merged or
+    deleted since it was read is not returned, and its name must be resolved again."""
+    selects, params = [], []
+    for kind in kinds.NAMED_KINDS:
+        wanted = sorted(set(ids.get(kind.model, ())))
+        if wanted:
+            table = connection.ops.quote_name(kind.model._meta.db_table)
+            selects.append(
+                (kind.model, f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR KEY SHARE")
+            )
+            params.append(wanted)
+    if not selects:
+        return set()
+    ctes = ", ".join(f"k{n} AS ({sql})" for n, (_, sql) in enumerate(selects))
+    rows = " UNION ALL ".join(f"SELECT {n}, id FROM k{n}" for n in range(len(selects)))
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {ctes} {rows}", params)
+        return {(selects[n][0], pk) for n, pk in cursor.fetchall()}
 
 
 def moved_to(model: type[NamedEntity], slug: str) -> str | None:
