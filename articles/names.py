@@ -20,7 +20,7 @@ as every write of ``services``.
 from __future__ import annotations
 
 import copy
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -195,16 +195,20 @@ def resolve(model: type[NamedEntity], slug: str) -> NamedEntity | None:
 
 
 def held_for_links(
-    ids: Mapping[type[NamedEntity], Collection[int]],
+    entities: Iterable[tuple[type[NamedEntity], int]],
 ) -> set[tuple[type[NamedEntity], int]]:
     """Lock these entities ``FOR KEY SHARE`` (as a link's foreign key check does) until the
     transaction ends, in one statement: a kind at a time in ``NamedKind.order``, by id within
     a kind, the order a merge locks in. A merge or delete of one then waits for the write
     that links it. Returns those that are still there: under READ COMMITTED a row merged or
-    deleted since it was read is not returned, and its name must be resolved again."""
+    deleted since it was read is not returned, and its name must be resolved again.
+    ``entities``: (model, primary key) pairs."""
+    ids: dict[type[NamedEntity], set[int]] = {}
+    for model, pk in entities:
+        ids.setdefault(model, set()).add(pk)
     selects, params = [], []
     for kind in kinds.NAMED_KINDS:
-        wanted = sorted(set(ids.get(kind.model, ())))
+        wanted = sorted(ids.get(kind.model, ()))
         if wanted:
             table = connection.ops.quote_name(kind.model._meta.db_table)
             selects.append(

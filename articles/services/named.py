@@ -173,7 +173,7 @@ def names_in_fixed_order(wanted: Iterable[NameWanted]) -> dict[tuple[type, str],
     # one gone meanwhile is read again (a merged one's name is its target's alias now).
     pending = dict(found)
     while pending:
-        held = naming.held_for_links(_ids_by_model(pending.values()))
+        held = naming.held_for_links((type(e), e.pk) for e in pending.values())
         gone = [key for key, entity in pending.items() if (type(entity), entity.pk) not in held]
         pending = {key: _get_or_create(by_key[key]) for key in gone}
         found.update(pending)
@@ -182,10 +182,3 @@ def names_in_fixed_order(wanted: Iterable[NameWanted]) -> dict[tuple[type, str],
 
 def _get_or_create(wish: NameWanted) -> NamedEntity:
     return get_or_create_named(wish.model, wish.name, field=wish.field, defaults=wish.defaults)
-
-
-def _ids_by_model(entities: Iterable[NamedEntity]) -> dict[type[NamedEntity], list[int]]:
-    ids: dict[type[NamedEntity], list[int]] = {}
-    for entity in entities:
-        ids.setdefault(type(entity), []).append(entity.pk)
-    return ids
