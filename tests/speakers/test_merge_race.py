@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pytest
 from django.db import connection
 
-from articles import names, services
+from articles import bulk, bulk_rows, names, services
 from articles.models import Article, Author, QuotedSource
 from articles.services import articles as article_services
 from articles.services import named as named_services
@@ -118,4 +118,67 @@ def test_a_merge_waits_for_the_writer_that_holds_the_name_then_moves_its_links(
     assert isinstance(results["write"], int), results
     assert results["merge"] == target, results
     assert linked(model, results["write"]) == [target]
+    assert list(model.objects.values_list("pk", flat=True)) == [target]
+
+
+def bulk_write(article: Callable[[], dict]) -> Callable[[], list[str]]:
+    items = [{"title": f"Kyiv {n}", "body": "b", "language": "en", **article()} for n in range(3)]
+    return lambda: [outcome.status for outcome in bulk.upsert_many(items)]
+
+
+def one_by_one(monkeypatch) -> list:
+    """The items a batch fell back to writing one by one (it failed as a whole)."""
+    calls: list = []
+    original = bulk.upsert_one
+    monkeypatch.setattr(
+        bulk, "upsert_one", lambda item, **rules: calls.append(item) or original(item, **rules)
+    )
+    return calls
+
+
+@pytest.mark.parametrize(("model", "article"), CASES)
+def test_a_merge_committed_after_a_batch_read_the_name_moves_the_batch_to_the_target(
+    monkeypatch, model, article
+):
+    merged, target = merged_pair(model)
+    fallback = one_by_one(monkeypatch)
+    pause = Pause(monkeypatch, names, "holders", lambda of, slugs: of is model)
+    results: dict = {}
+    writer = in_thread(bulk_write(article), results, "write")
+    assert pause.reached.wait(WAIT)
+    names.merge(model.objects.get(pk=merged), into="volodymyr-zelensky")  # commits
+    pause.go.set()
+    writer.join(WAIT)
+    assert results["write"] == ["created"] * 3, results
+    assert fallback == []  # written set-based, not item by item after a failed batch
+    for article_id in Article.objects.values_list("pk", flat=True):
+        assert linked(model, article_id) == [target]
+    assert list(model.objects.values_list("pk", flat=True)) == [target]
+
+
+@pytest.mark.parametrize(("model", "article"), CASES)
+def test_a_merge_waits_for_the_batch_that_holds_the_name_then_moves_its_links(
+    monkeypatch, model, article
+):
+    merged, target = merged_pair(model)
+    fallback = one_by_one(monkeypatch)
+    pause = Pause(monkeypatch, bulk_rows, "name_ids", lambda *_: True)
+    results: dict = {}
+    writer = in_thread(bulk_write(article), results, "write")
+    assert pause.reached.wait(WAIT)
+    merge = in_thread(
+        lambda: names.merge(model.objects.get(pk=merged), into="volodymyr-zelensky").pk,
+        results,
+        "merge",
+    )
+    waited = someone_waits_on_a_lock()
+    pause.go.set()
+    writer.join(WAIT)
+    merge.join(WAIT)
+    assert waited
+    assert results["write"] == ["created"] * 3, results
+    assert fallback == []
+    assert results["merge"] == target, results
+    for article_id in Article.objects.values_list("pk", flat=True):
+        assert linked(model, article_id) == [target]
     assert list(model.objects.values_list("pk", flat=True)) == [target]
