@@ -9,17 +9,23 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
+from rest_framework.test import APIClient
 
 from articles import bulk, bulk_rows, names, services
 from articles.models import Article, Author, QuotedSource
 from articles.services import articles as article_services
 from articles.services import named as named_services
+from tests.conftest import EDITOR_PERMISSIONS
+from tests.factories import UserFactory
 from tests.speakers.test_identity_race import WAIT, slug_holders, someone_waits_on_a_lock
 
 pytestmark = pytest.mark.django_db(transaction=True)
+User = get_user_model()
 
 CASES = [
     (QuotedSource, lambda: {"quotes": [{"source": "Zelenskyy", "text": "We hold the line."}]}),
@@ -59,126 +65,114 @@ def in_thread(work: Callable[[], object], results: dict, key: str) -> threading.
     return thread
 
 
-def write(article: Callable[[], dict]) -> Callable[[], int]:
-    return lambda: services.article_create(title="Kyiv", body="b", language="en", **article()).pk
+def write_one(article: Callable[[], dict]) -> list[str]:
+    services.article_create(title="Kyiv", body="b", language="en", **article())
+    return ["created"]
 
 
-def linked(model, article_id: int) -> list[int]:
-    stored = Article.objects.get(pk=article_id)
-    if model is QuotedSource:
-        return [quote.source_id for quote in stored.quotes.all()]
-    return [byline.author_id for byline in stored.bylines.all()]
+def write_batch(article: Callable[[], dict]) -> list[str]:
+    items = [{"title": f"Kyiv {n}", "body": "b", "language": "en", **article()} for n in range(3)]
+    return [outcome.status for outcome in bulk.upsert_many(items)]
+
+
+def write_api(article: Callable[[], dict]) -> list[str]:
+    """``POST /articles/``: a 201, never a 500 for the foreign key a merge broke."""
+    client = APIClient()
+    client.force_authenticate(User.objects.get(username="editor"))
+    body = {"title": "Kyiv", "body": "b", "language": "en", **article()}
+    response = client.post("/api/v1/articles/", body, format="json")
+    return ["created"] if response.status_code == 201 else [response.status_code]
+
+
+@dataclass(frozen=True)
+class Writer:
+    write: Callable[[Callable[[], dict]], list[str]]
+    reads: tuple[object, str]  # reads a name of one model (its first argument)
+    holds: tuple[object, str]  # returns the names read, to be linked
+    articles: int
+
+
+WRITERS = {
+    "one by one": Writer(write_one, (named_services, "get_or_create_named"),
+                         (article_services, "names_in_fixed_order"), 1),
+    "api": Writer(write_api, (named_services, "get_or_create_named"),
+                  (article_services, "names_in_fixed_order"), 1),
+    "bulk": Writer(write_batch, (names, "holders"), (bulk_rows, "name_ids"), 3),
+}  # fmt: skip
 
 
 def merged_pair(model) -> tuple[int, int]:
-    """``Zelenskyy`` (to merge) and ``Volodymyr Zelensky`` (the target)."""
+    """``Zelenskyy`` (to merge) and ``Volodymyr Zelensky`` (the target); an editor for the
+    API's writes."""
+    UserFactory(username="editor", permissions=EDITOR_PERMISSIONS)
     merged = services.named_create(model, name="Zelenskyy")
     target = services.named_create(model, name="Volodymyr Zelensky")
     return merged.pk, target.pk
 
 
-@pytest.mark.parametrize(("model", "article"), CASES)
-def test_a_merge_committed_after_the_writer_read_the_name_moves_the_write_to_the_target(
-    monkeypatch, model, article
-):
-    merged, target = merged_pair(model)
-    pause = Pause(monkeypatch, named_services, "get_or_create_named",
-                  lambda of, name, **_: of is model and name == "Zelenskyy")  # fmt: skip
-    results: dict = {}
-    writer = in_thread(write(article), results, "write")
-    assert pause.reached.wait(WAIT)
-    names.merge(model.objects.get(pk=merged), into="volodymyr-zelensky")  # commits
-    pause.go.set()
-    writer.join(WAIT)
-    assert isinstance(results["write"], int), results
-    assert linked(model, results["write"]) == [target]
-    assert list(model.objects.values_list("pk", flat=True)) == [target]
-    assert slug_holders(model, "zelenskyy") == [target]
-
-
-@pytest.mark.parametrize(("model", "article"), CASES)
-def test_a_merge_waits_for_the_writer_that_holds_the_name_then_moves_its_links(
-    monkeypatch, model, article
-):
-    merged, target = merged_pair(model)
-    pause = Pause(monkeypatch, article_services, "names_in_fixed_order", lambda *_: True)
-    results: dict = {}
-    writer = in_thread(write(article), results, "write")
-    assert pause.reached.wait(WAIT)
-    merge = in_thread(
-        lambda: names.merge(model.objects.get(pk=merged), into="volodymyr-zelensky").pk,
-        results,
-        "merge",
-    )
-    waited = someone_waits_on_a_lock()
-    pause.go.set()
-    writer.join(WAIT)
-    merge.join(WAIT)
-    assert waited  # the merge came while the writer held the name, and waited for it
-    assert isinstance(results["write"], int), results
-    assert results["merge"] == target, results
-    assert linked(model, results["write"]) == [target]
-    assert list(model.objects.values_list("pk", flat=True)) == [target]
-
-
-def bulk_write(article: Callable[[], dict]) -> Callable[[], list[str]]:
-    items = [{"title": f"Kyiv {n}", "body": "b", "language": "en", **article()} for n in range(3)]
-    return lambda: [outcome.status for outcome in bulk.upsert_many(items)]
+def merge(model, merged: int) -> int:
+    return names.merge(model.objects.get(pk=merged), into="volodymyr-zelensky").pk
 
 
 def one_by_one(monkeypatch) -> list:
     """The items a batch fell back to writing one by one (it failed as a whole)."""
     calls: list = []
     original = bulk.upsert_one
-    monkeypatch.setattr(
-        bulk, "upsert_one", lambda item, **rules: calls.append(item) or original(item, **rules)
-    )
+
+    def recorded(item, **rules):
+        calls.append(item)
+        return original(item, **rules)
+
+    monkeypatch.setattr(bulk, "upsert_one", recorded)
     return calls
 
 
-@pytest.mark.parametrize(("model", "article"), CASES)
-def test_a_merge_committed_after_a_batch_read_the_name_moves_the_batch_to_the_target(
-    monkeypatch, model, article
-):
-    merged, target = merged_pair(model)
-    fallback = one_by_one(monkeypatch)
-    pause = Pause(monkeypatch, names, "holders", lambda of, slugs: of is model)
-    results: dict = {}
-    writer = in_thread(bulk_write(article), results, "write")
-    assert pause.reached.wait(WAIT)
-    names.merge(model.objects.get(pk=merged), into="volodymyr-zelensky")  # commits
-    pause.go.set()
-    writer.join(WAIT)
-    assert results["write"] == ["created"] * 3, results
-    assert fallback == []  # written set-based, not item by item after a failed batch
-    for article_id in Article.objects.values_list("pk", flat=True):
-        assert linked(model, article_id) == [target]
+def assert_written_on(model, target: int, results: dict, writer: Writer) -> None:
+    assert results["write"] == ["created"] * writer.articles, results
+    for stored in Article.objects.prefetch_related("quotes", "bylines"):
+        if model is QuotedSource:
+            assert [quote.source_id for quote in stored.quotes.all()] == [target]
+        else:
+            assert [byline.author_id for byline in stored.bylines.all()] == [target]
     assert list(model.objects.values_list("pk", flat=True)) == [target]
+    assert slug_holders(model, "zelenskyy") == [target]
 
 
-@pytest.mark.parametrize(("model", "article"), CASES)
-def test_a_merge_waits_for_the_batch_that_holds_the_name_then_moves_its_links(
-    monkeypatch, model, article
+@pytest.mark.parametrize("writer", WRITERS.values(), ids=WRITERS)
+@pytest.mark.parametrize(("model", "article"), CASES, ids=["quote", "byline"])
+def test_a_merge_committed_after_the_writer_read_the_name_moves_the_write_to_the_target(
+    monkeypatch, model, article, writer
 ):
     merged, target = merged_pair(model)
     fallback = one_by_one(monkeypatch)
-    pause = Pause(monkeypatch, bulk_rows, "name_ids", lambda *_: True)
+    pause = Pause(monkeypatch, *writer.reads, lambda of, *_, **__: of is model)
     results: dict = {}
-    writer = in_thread(bulk_write(article), results, "write")
+    thread = in_thread(lambda: writer.write(article), results, "write")
     assert pause.reached.wait(WAIT)
-    merge = in_thread(
-        lambda: names.merge(model.objects.get(pk=merged), into="volodymyr-zelensky").pk,
-        results,
-        "merge",
-    )
+    merge(model, merged)  # commits before the writer links the name it read
+    pause.go.set()
+    thread.join(WAIT)
+    assert_written_on(model, target, results, writer)
+    assert fallback == []  # a batch stays set-based: it is not written again item by item
+
+
+@pytest.mark.parametrize("writer", WRITERS.values(), ids=WRITERS)
+@pytest.mark.parametrize(("model", "article"), CASES, ids=["quote", "byline"])
+def test_a_merge_waits_for_the_writer_that_holds_the_name_then_moves_its_links(
+    monkeypatch, model, article, writer
+):
+    merged, target = merged_pair(model)
+    fallback = one_by_one(monkeypatch)
+    pause = Pause(monkeypatch, *writer.holds, lambda *_: True)
+    results: dict = {}
+    thread = in_thread(lambda: writer.write(article), results, "write")
+    assert pause.reached.wait(WAIT)
+    merging = in_thread(lambda: merge(model, merged), results, "merge")
     waited = someone_waits_on_a_lock()
     pause.go.set()
-    writer.join(WAIT)
-    merge.join(WAIT)
-    assert waited
-    assert results["write"] == ["created"] * 3, results
-    assert fallback == []
+    thread.join(WAIT)
+    merging.join(WAIT)
+    assert waited  # the merge came while the writer held the name, and waited for it
     assert results["merge"] == target, results
-    for article_id in Article.objects.values_list("pk", flat=True):
-        assert linked(model, article_id) == [target]
-    assert list(model.objects.values_list("pk", flat=True)) == [target]
+    assert_written_on(model, target, results, writer)
+    assert fallback == []
