@@ -265,6 +265,10 @@ class MergeRefused(ValidationError):
     """A merge into itself (or into what it already is), or of anonymous sources: a 400."""
 
 
+class MergedMeanwhile(LookupError):
+    """The entity to merge was merged (or deleted) by a write that committed first: a 404."""
+
+
 @retrying
 @transaction.atomic
 def merge(entity: NamedEntity, *, into: str) -> NamedEntity:
@@ -288,6 +292,8 @@ def merge(entity: NamedEntity, *, into: str) -> NamedEntity:
         .filter(pk__in=[entity.pk, target.pk])
         .order_by("pk")
     }
+    if entity.pk not in locked:  # a concurrent merge (or delete) committed first
+        raise MergedMeanwhile(entity.name)
     entity, target = locked[entity.pk], locked[target.pk]
     if ANONYMOUS in (getattr(entity, "kind", None), getattr(target, "kind", None)):
         raise MergeRefused(

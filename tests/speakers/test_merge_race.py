@@ -22,7 +22,7 @@ from articles.services import articles as article_services
 from articles.services import named as named_services
 from tests.conftest import EDITOR_PERMISSIONS
 from tests.factories import UserFactory
-from tests.speakers.test_identity_race import WAIT, slug_holders, someone_waits_on_a_lock
+from tests.speakers.test_identity_race import WAIT, race, slug_holders, someone_waits_on_a_lock
 
 pytestmark = pytest.mark.django_db(transaction=True)
 User = get_user_model()
@@ -176,3 +176,23 @@ def test_a_merge_waits_for_the_writer_that_holds_the_name_then_moves_its_links(
     assert results["merge"] == target, results
     assert_written_on(model, target, results, writer)
     assert fallback == []
+
+
+def test_a_second_merge_of_an_entity_merged_meanwhile_is_a_404():
+    merged, target = merged_pair(QuotedSource)
+    other = services.named_create(QuotedSource, name="V. Zelensky").pk
+    editor = User.objects.get(username="editor")
+
+    def merge_again():
+        client = APIClient()
+        client.force_authenticate(editor)
+        response = client.post(
+            "/api/v1/sources/zelenskyy/merge/", {"into": "v-zelensky"}, format="json"
+        )
+        return response.status_code, response.json()
+
+    waited, results = race(lambda: merge(QuotedSource, merged), merge_again)
+    assert results["first"] == target, results
+    assert waited
+    assert results["second"] == (404, {"detail": "'Zelenskyy' was merged or deleted meanwhile."})
+    assert sorted(QuotedSource.objects.values_list("pk", flat=True)) == [target, other]
