@@ -59,15 +59,32 @@ def _name_columns(kind: NamedKind) -> dict[str, str]:
 
 
 def name_ids(records: list[Record]) -> dict[tuple[type[NamedEntity], str], int]:
-    """Ids of every name the records use, new ones created: a kind at a time, by slug."""
+    """Ids of every name the records use, new ones created: a kind at a time, by slug. They
+    are locked as the links will lock them (``names.held_for_links``): a merge that commits
+    meanwhile waits, or, when it committed after a name was read, the name is read again
+    (the merged one's name is its target's alias now) rather than breaking the batch."""
     wanted: dict[tuple[type[NamedEntity], str], tuple[str, dict[str, Any]]] = {}
     for record in records:
         for key, value in record.names.items():
             wanted.setdefault(key, value)
+    ids = _found_or_created(wanted, list(wanted))
+    pending = dict(ids)
+    while pending:
+        held = names.held_for_links((model, pk) for (model, _), pk in pending.items())
+        gone = [key for key, pk in pending.items() if (key[0], pk) not in held]
+        pending = _found_or_created(wanted, gone)
+        ids.update(pending)
+    return ids
+
+
+def _found_or_created(
+    wanted: Mapping[tuple[type[NamedEntity], str], tuple[str, dict[str, Any]]],
+    keys: list[tuple[type[NamedEntity], str]],
+) -> dict[tuple[type[NamedEntity], str], int]:
     ids: dict[tuple[type[NamedEntity], str], int] = {}
     for kind in NAMED_KINDS:  # in their order (``NamedKind.order``)
         model = kind.model
-        slugs = sorted(slug for of, slug in wanted if of is model)
+        slugs = sorted(slug for of, slug in keys if of is model)
         if not slugs:
             continue
         found = {slug: entity.pk for slug, entity in names.holders(model, slugs).items()}

@@ -194,6 +194,36 @@ def resolve(model: type[NamedEntity], slug: str) -> NamedEntity | None:
     return holders(model, [slug]).get(slug)
 
 
+def held_for_links(
+    entities: Iterable[tuple[type[NamedEntity], int]],
+) -> set[tuple[type[NamedEntity], int]]:
+    """Lock these entities ``FOR KEY SHARE`` (as a link's foreign key check does) until the
+    transaction ends, in one statement: a kind at a time in ``NamedKind.order``, by id within
+    a kind, the order a merge locks in. A merge or delete of one then waits for the write
+    that links it. Returns those that are still there: under READ COMMITTED a row merged or
+    deleted since it was read is not returned, and its name must be resolved again.
+    ``entities``: (model, primary key) pairs."""
+    ids: dict[type[NamedEntity], set[int]] = {}
+    for model, pk in entities:
+        ids.setdefault(model, set()).add(pk)
+    selects, params = [], []
+    for kind in kinds.NAMED_KINDS:
+        wanted = sorted(ids.get(kind.model, ()))
+        if wanted:
+            table = connection.ops.quote_name(kind.model._meta.db_table)
+            selects.append(
+                (kind.model, f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR KEY SHARE")
+            )
+            params.append(wanted)
+    if not selects:
+        return set()
+    ctes = ", ".join(f"k{n} AS ({sql})" for n, (_, sql) in enumerate(selects))
+    rows = " UNION ALL ".join(f"SELECT {n}, id FROM k{n}" for n in range(len(selects)))
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {ctes} {rows}", params)
+        return {(selects[n][0], pk) for n, pk in cursor.fetchall()}
+
+
 def moved_to(model: type[NamedEntity], slug: str) -> str | None:
     """The slug of the entity that has ``slug`` as an alias (a merged or other spelling)."""
     if not is_aliased(model) or not slug:
@@ -235,6 +265,10 @@ class MergeRefused(ValidationError):
     """A merge into itself (or into what it already is), or of anonymous sources: a 400."""
 
 
+class MergedMeanwhile(LookupError):
+    """The entity to merge was merged (or deleted) by a write that committed first: a 404."""
+
+
 @retrying
 @transaction.atomic
 def merge(entity: NamedEntity, *, into: str) -> NamedEntity:
@@ -258,6 +292,8 @@ def merge(entity: NamedEntity, *, into: str) -> NamedEntity:
         .filter(pk__in=[entity.pk, target.pk])
         .order_by("pk")
     }
+    if entity.pk not in locked:  # a concurrent merge (or delete) committed first
+        raise MergedMeanwhile(entity.name)
     entity, target = locked[entity.pk], locked[target.pk]
     if ANONYMOUS in (getattr(entity, "kind", None), getattr(target, "kind", None)):
         raise MergeRefused(

@@ -118,6 +118,8 @@ class MergeAdmin(NamedEntityAdmin):
         for entity in queryset:
             try:
                 target = names.merge(entity, into=into)
+            except names.MergedMeanwhile:  # another merge took it first: nothing to move
+                continue
             except LookupError:
                 self.message_user(request, f"Nothing is named {into!r}.", messages.ERROR)
                 return None

@@ -102,6 +102,8 @@ class Merges:
         into = body.validated_data["into"]
         try:
             target = names.merge(entity, into=into)
+        except names.MergedMeanwhile:
+            raise NotFound(f"{entity.name!r} was merged or deleted meanwhile.") from None
         except LookupError:
             raise NotFound(f"No {opts.verbose_name} is named {into!r} (into).") from None
         target = self.get_queryset().get(pk=target.pk)  # type: ignore[attr-defined]
