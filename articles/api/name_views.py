@@ -139,8 +139,11 @@ class SourceTimeline:
         return Response({"source": source.slug, "interval": interval, "results": results})
 
     def with_span(self, source: Any) -> Any:
-        """The source with ``first_quoted_at`` and ``last_quoted_at``, from the index."""
+        """The source with ``quote_count``, ``first_quoted_at`` and ``last_quoted_at``, from
+        the index (a count of a much-quoted source's rows takes PostgreSQL hundreds of
+        milliseconds at a million articles)."""
         editor = selectors.can_see_unpublished(self.request.user)  # type: ignore[attr-defined]
         span = search.quoted_span(source.slug, editor=editor)
         source.first_quoted_at, source.last_quoted_at = span.first, span.last
+        source.quote_count = search.quote_count(source.slug)
         return source

@@ -280,7 +280,7 @@ class QuotedSourceViewSet(
     filterset_class = QuotedSourceFilterSet
 
     def get_queryset(self):
-        if self.action == "timeline":  # no count needed: the index counts
+        if self.action in ("timeline", "retrieve"):  # no count needed: the index counts
             return selectors.visible_names(QuotedSource.objects.all(), self.request.user)
         sources = super().get_queryset()
         return selectors.listed_sources(sources) if self.action == "list" else sources

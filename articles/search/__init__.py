@@ -21,7 +21,7 @@ from articles.search._results import Results
 from articles.search._search import admin_search_ids, search_articles, search_quotes
 from articles.search._suggest import suggest
 from articles.search._synonyms import MAX_TERM_WORDS
-from articles.search._timeline import INTERVALS, quoted_span, timeline
+from articles.search._timeline import INTERVALS, quote_count, quoted_span, timeline
 from articles.search._typos import as_written
 
 __all__ = [
@@ -47,6 +47,7 @@ __all__ = [
     "last_expiry",
     "out_of_step",
     "prune_changelog",
+    "quote_count",
     "quoted_span",
     "record_changes",
     "related",

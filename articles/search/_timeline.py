@@ -61,6 +61,11 @@ def quoted_span(slug: str, *, editor: bool) -> Span:
     )
 
 
+def quote_count(slug: str) -> int:
+    """The source's quotations in articles readers see now (the count its detail shows)."""
+    return engine().searcher().search(_query(Kind.QUOTE, slug, False), 1, count=True).count or 0
+
+
 # Histogram steps and offsets (microseconds): days, and weeks from Monday (1970-01-01 was a
 # Thursday: weeks start 4 days after it). Months are rolled up from days.
 _STEPS = {"day": (_DAY, 0), "week": (7 * _DAY, 4 * _DAY)}

@@ -136,3 +136,19 @@ def test_source_kind_filter(editor_client):
     data = editor_client.get("/api/v1/sources/", {"kind": "person"}).json()
     assert [item["name"] for item in data["results"]] == ["Ann"]
     assert editor_client.get("/api/v1/sources/", {"kind": "alien"}).status_code == 400
+
+
+def test_details_count_published_use_as_the_list_does(api_client, editor_client, resource):
+    """A source's detail counts from the index, a tag's or author's from PostgreSQL: the same
+    numbers as the list, for readers and editors, drafts and scheduled articles left out."""
+    path, spec = resource
+    make_usage("Corée du Nord")
+    ArticleFactory(
+        published_at=timezone.now() + timezone.timedelta(days=1),  # scheduled
+        tags=["Corée du Nord"], authors=["Corée du Nord"],
+        quotes=[{"source": "Corée du Nord", "text": "later"}],
+    )  # fmt: skip
+    for client in (api_client, editor_client):
+        listed = client.get(f"/api/v1/{path}/").json()["results"]
+        detail = client.get(f"/api/v1/{path}/coree-du-nord/").json()
+        assert listed[0][spec["count"]] == detail[spec["count"]] == 2
