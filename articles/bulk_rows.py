@@ -59,22 +59,18 @@ def _name_columns(kind: NamedKind) -> dict[str, str]:
 
 
 def name_ids(records: list[Record]) -> dict[tuple[type[NamedEntity], str], int]:
-    """Ids of every name the records use, new ones created: a kind at a time, by slug. They
-    are locked as the links will lock them (``names.held_for_links``): a merge that commits
-    meanwhile waits, or, when it committed after a name was read, the name is read again
-    (the merged one's name is its target's alias now) rather than breaking the batch."""
+    """Ids of every name the records use, new ones created: a kind at a time, by slug; held
+    as the links will hold them, one merged meanwhile read again (``names.held_resolved``)
+    rather than breaking the batch."""
     wanted: dict[tuple[type[NamedEntity], str], tuple[str, dict[str, Any]]] = {}
     for record in records:
         for key, value in record.names.items():
             wanted.setdefault(key, value)
-    ids = _found_or_created(wanted, list(wanted))
-    pending = dict(ids)
-    while pending:
-        held = names.held_for_links((model, pk) for (model, _), pk in pending.items())
-        gone = [key for key, pk in pending.items() if (key[0], pk) not in held]
-        pending = _found_or_created(wanted, gone)
-        ids.update(pending)
-    return ids
+    return names.held_resolved(
+        _found_or_created(wanted, list(wanted)),
+        lambda key, pk: (key[0], pk),
+        lambda gone: _found_or_created(wanted, gone),
+    )
 
 
 def _found_or_created(

@@ -20,8 +20,8 @@ as every write of ``services``.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -222,6 +222,28 @@ def held_for_links(
     with connection.cursor() as cursor:
         cursor.execute(f"WITH {ctes} {rows}", params)
         return {(selects[n][0], pk) for n, pk in cursor.fetchall()}
+
+
+Key = TypeVar("Key")
+Found = TypeVar("Found")
+
+
+def held_resolved(
+    found: dict[Key, Found],
+    entity: Callable[[Key, Found], tuple[type[NamedEntity], int]],
+    resolve: Callable[[list[Key]], dict[Key, Found]],
+) -> dict[Key, Found]:
+    """``found`` (names a write resolved), each locked until the transaction ends as its links
+    will lock it (``held_for_links``): a merge or delete that commits between reading a name
+    and inserting the links would break their foreign keys. Those gone meanwhile are
+    ``resolve``d again (a merged one's name is its target's alias now) until none is.
+    ``entity``: the model and id of a found name."""
+    pending = dict(found)
+    while pending:
+        held = held_for_links(entity(key, value) for key, value in pending.items())
+        pending = resolve([key for key, value in pending.items() if entity(key, value) not in held])
+        found.update(pending)
+    return found
 
 
 def moved_to(model: type[NamedEntity], slug: str) -> str | None:

@@ -168,16 +168,11 @@ def names_in_fixed_order(wanted: Iterable[NameWanted]) -> dict[tuple[type, str],
         by_key.items(), key=lambda item: (kinds.of_model(item[0][0]).order, item[0][1])
     )
     found = {key: _get_or_create(wish) for key, wish in ordered}
-    # A merge (or delete) that commits between reading a name and inserting the links would
-    # break their foreign keys: the entities read are locked as the links will lock them, and
-    # one gone meanwhile is read again (a merged one's name is its target's alias now).
-    pending = dict(found)
-    while pending:
-        held = naming.held_for_links((type(e), e.pk) for e in pending.values())
-        gone = [key for key, entity in pending.items() if (type(entity), entity.pk) not in held]
-        pending = {key: _get_or_create(by_key[key]) for key in gone}
-        found.update(pending)
-    return found
+    return naming.held_resolved(
+        found,
+        lambda _, entity: (type(entity), entity.pk),
+        lambda gone: {key: _get_or_create(by_key[key]) for key in gone},
+    )
 
 
 def _get_or_create(wish: NameWanted) -> NamedEntity:
