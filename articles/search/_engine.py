@@ -24,6 +24,7 @@ from django.conf import settings
 
 from articles.search import _changelog as changelog
 from articles.search import _writing
+from articles.search._paging import match_count
 from articles.search._schema import Kind, term
 from articles.search._storage import (
     SCHEMA_VERSION,
@@ -340,9 +341,9 @@ class Engine:
             "documents": searcher.num_docs,
             # ``documents`` = articles + quotes (searched by /quotes/) + names (tags, authors
             # and sources, for suggestions).
-            "articles": _count(searcher, term("kind", Kind.ARTICLE)),
-            "quotes": _count(searcher, term("kind", Kind.QUOTE)),
-            "names": sum(_count(searcher, term("kind", kind)) for kind in Kind.NAMED),
+            "articles": match_count(searcher, term("kind", Kind.ARTICLE)),
+            "quotes": match_count(searcher, term("kind", Kind.QUOTE)),
+            "names": sum(match_count(searcher, term("kind", kind)) for kind in Kind.NAMED),
             "segments": searcher.num_segments,
             "size_bytes": self.storage.size(name),
             # Everything in SEARCH_INDEX_PATH: the live generation, a rebuild's under way,
@@ -359,10 +360,6 @@ class Engine:
 
 def _lock_wait() -> float:
     return settings.SEARCH_LOCK_WAIT_MS / 1000
-
-
-def _count(searcher: tantivy.Searcher, query: tantivy.Query) -> int:
-    return searcher.search(query, 1, count=True).count or 0
 
 
 # The status the request's first statement read (``Engine.told``), per thread; forgotten at

@@ -16,6 +16,12 @@ from articles.search._documents import microseconds
 from articles.search._highlight import Highlighter
 from articles.search._query import Compiled
 
+
+def match_count(searcher: tantivy.Searcher, query: tantivy.Query) -> int:
+    """How many documents ``query`` matches (tantivy counts them; no page is read)."""
+    return searcher.search(query, 1, count=True).count or 0
+
+
 # name -> (fast field, order); "rank" is the score, best first, ties newest first.
 ORDERINGS: dict[str, tuple[str, tantivy.Order] | None] = {
     "published_at": ("published_asc", tantivy.Order.Asc),
@@ -70,7 +76,7 @@ def page_of(
     if compiled.query is None:
         return Page(0, [], corrected=compiled.corrected)
     if offset + limit > DEEP_PAGE:
-        count = searcher.search(compiled.query, 1, count=True).count or 0
+        count = match_count(searcher, compiled.query)
         if offset >= count:
             return Page(count, [], corrected=compiled.corrected)
     if ordering == "rank":

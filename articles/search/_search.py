@@ -15,7 +15,7 @@ from articles.search._filters import (
     narrow,
     quote_filters,
 )
-from articles.search._paging import NEWEST_FIRST, QUOTE_ORDER, RANKINGS, Page, page_of
+from articles.search._paging import NEWEST_FIRST, QUOTE_ORDER, RANKINGS, Page, match_count, page_of
 from articles.search._query import Compiled, FieldSet, compile_query, parse
 from articles.search._schema import (
     ANALYSER_KEYS,
@@ -98,7 +98,7 @@ def collapsed(query: tantivy.Query, searcher: tantivy.Searcher) -> tantivy.Query
     grouped = tantivy.Query.boolean_query(
         [(Occur.Must, query), narrow(tantivy.Query.exists_query("duplicate_group"))]
     )
-    count = searcher.search(grouped, 1, count=True).count or 0
+    count = match_count(searcher, grouped)
     if count < 2:
         return query
     addresses = [address for _, address in searcher.search(grouped, count, count=False).hits]

@@ -16,6 +16,7 @@ import tantivy
 
 from articles.search._engine import engine
 from articles.search._filters import visibility
+from articles.search._paging import match_count
 from articles.search._schema import Kind, term
 
 Occur = tantivy.Occur
@@ -63,7 +64,7 @@ def quoted_span(slug: str, *, editor: bool) -> Span:
 
 def quote_count(slug: str) -> int:
     """The source's quotations in articles readers see now (the count its detail shows)."""
-    return engine().searcher().search(_query(Kind.QUOTE, slug, False), 1, count=True).count or 0
+    return match_count(engine().searcher(), _query(Kind.QUOTE, slug, False))
 
 
 # Histogram steps and offsets (microseconds): days, and weeks from Monday (1970-01-01 was a
