@@ -290,23 +290,31 @@ def _forget(kind: str, ids: list[int]) -> None:
 
 
 def _insert(events: list[_New]) -> None:
-    """One INSERT from one JSON document of rows, in order: psycopg quotes a text array's
-    elements one by one (a regular expression per element), slower than the rest of an
-    import's batch; one string from the C JSON encoder is not."""
+    """One INSERT from two JSON documents, in order: psycopg quotes a text array's elements
+    one by one (a regular expression per element), slower than the rest of an import's batch;
+    a string from the C JSON encoder is not. The data are a ``json`` document, not ``jsonb``:
+    each is stored as the text written here (compact, UTF-8), which the change feed sends
+    without parsing it (``_feed``: a ``links.self`` path reads ``"self":"/``). The rest is
+    ``jsonb``, whose elements' fields are read without parsing them again."""
     if not events:
         return
     rows = [
-        [e.type, e.object, e.object_id, e.slug, e.occurred_at.isoformat(), e.public, e.data]
-        for e in events
+        [e.type, e.object, e.object_id, e.slug, e.occurred_at.isoformat(), e.public] for e in events
     ]
+    data = [e.data for e in events]
     with connection.cursor() as cursor:
         cursor.execute(
             """
             INSERT INTO articles_event (type, object, object_id, slug, occurred_at, public, data)
             SELECT r->>0, r->>1, (r->>2)::bigint, r->>3, (r->>4)::timestamptz,
-                   (r->>5)::boolean, r->6
-              FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS e(r, n)
+                   (r->>5)::boolean, d
+              FROM ROWS FROM (jsonb_array_elements(%s::jsonb), json_array_elements(%s::json))
+                   WITH ORDINALITY AS e(r, d, n)
              ORDER BY n
             """,
-            [json.dumps(rows, cls=DjangoJSONEncoder)],
+            [json.dumps(rows), _compact(data)],
         )
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, cls=DjangoJSONEncoder, separators=(",", ":"), ensure_ascii=False)

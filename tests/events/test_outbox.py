@@ -209,6 +209,18 @@ def test_a_bulk_written_articles_event_data_is_its_detail(api_client, editor_cli
     assert event["data"]["tags"] and event["data"]["authors"] and event["data"]["quotes"]
 
 
+def test_an_events_data_goes_out_as_written_its_link_made_absolute(api_client):
+    """The feed sends each event's stored JSON text as it is, rewriting only the links' path:
+    text that looks like a link, quotes, backslashes and accents come back unchanged."""
+    title = 'Le "self":"/piège\\ d\'été, {"self": "/x"} \u2028'
+    article = ArticleFactory(title=title, standfirst='"self":"/api/v1/articles/1/"')
+    events, _ = follow(api_client)
+    [event] = [e for e in events if e["type"] == "article.published"]
+    assert event["data"] == api_client.get(f"/api/v1/articles/{article.pk}/").json()
+    assert event["data"]["title"] == title
+    assert event["data"]["links"]["self"] == f"http://testserver/api/v1/articles/{article.pk}/"
+
+
 def test_a_name_gone_from_readers_then_deleted_leaves_both_mirrors_right(api_client, editor_client):
     """A tag readers lose (its one live article back to draft) is deleted for them and
     updated for editors, in that order; deleted afterwards, it goes from editors' copies too."""
