@@ -6,7 +6,9 @@ local receiver, and change-feed pages of 1,000 events.
 1. Generates the import benchmark's archive (``bench/ingest.py``) and stores it batch by batch
    (500) with the import's own write path (``ingest.store``, one process, no index follower:
    only the write path is timed), once with the outbox switched off and once with it on, into
-   an emptied database of its own (``newsapi_bench_events``). Reports both rates.
+   an emptied database of its own (``newsapi_bench_events``). Reports both rates, and the CPU
+   time of this process and its PostgreSQL session (steadier than the wall clock on a shared
+   machine); ``--import-rounds N`` alternates off and on N times (medians).
 2. Registers one endpoint at a receiver on 127.0.0.1 (a process of its own, answers 200 at
    once), turns the events into deliveries and times one worker (``deliver_due`` rounds)
    sending them all; with ``--deliveries-base COMMIT`` the worker of COMMIT too, alternated
@@ -31,7 +33,9 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import random
+import statistics
 import sys
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -53,6 +57,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--articles", type=int, default=5_000)
     parser.add_argument("--seed", type=int, default=20261201)
     parser.add_argument("--pages", type=int, default=60)
+    parser.add_argument("--import-rounds", type=int, default=1, metavar="N")
     parser.add_argument("--database", default=DATABASE, help="the bench database's name")
     parser.add_argument(
         "--feed-events", type=int, metavar="N",
@@ -75,7 +80,8 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def store_all(path: Path, outbox: bool) -> float:
+def store_all(path: Path, outbox: bool) -> tuple[float, float]:
+    """Seconds and CPU seconds (this process and its PostgreSQL session) to store ``path``."""
     from django.db import connection
 
     from articles import events
@@ -86,12 +92,52 @@ def store_all(path: Path, outbox: bool) -> float:
     if not outbox:
         events.articles_changed = lambda ids: None
     try:
+        cpu = _cpu_s()
         started = time.perf_counter()
         with path.open("rb") as stream:
             _common.store_ndjson(stream)
-        return time.perf_counter() - started
+        return time.perf_counter() - started, _cpu_s() - cpu
     finally:
         events.articles_changed = original
+
+
+def _cpu_s() -> float:
+    """CPU seconds of this process and of its PostgreSQL session (0 for a remote server's)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{backend}/stat").read_text().rpartition(")")[2].split()
+        session = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        session = 0.0
+    return time.process_time() + session
+
+
+def import_with_and_without(path: Path, articles: int, rounds: int) -> dict[str, Any]:
+    """The import with the outbox off and on, ``rounds`` times alternated (which goes first
+    too; the last store is with it on: the deliveries and the feed read its events); rates
+    and slowdowns from the medians, wall clock and CPU."""
+    runs: dict[bool, list[tuple[float, float]]] = {False: [], True: []}
+    for number in range(rounds):
+        for outbox in (False, True) if (rounds - number) % 2 else (True, False):
+            runs[outbox].append(store_all(path, outbox))
+    off, on = (
+        [statistics.median(t[i] for t in runs[outbox]) for i in (0, 1)] for outbox in (False, True)
+    )
+    return {
+        "store_outbox_off_articles_per_s": round(articles / off[0]),
+        "store_outbox_on_articles_per_s": round(articles / on[0]),
+        "outbox_slowdown_percent": round((on[0] / off[0] - 1) * 100, 1),
+        "outbox_cpu_slowdown_percent": round((on[1] / off[1] - 1) * 100, 1),
+        "store_runs_s": {
+            name: [[round(wall, 2), round(cpu, 2)] for wall, cpu in runs[outbox]]
+            for name, outbox in (("off", False), ("on", True))
+        },
+        "import_rounds": rounds,
+    }
 
 
 class _Ok(BaseHTTPRequestHandler):
@@ -366,19 +412,16 @@ def main() -> None:
     data = _common.ROOT / ".data" / f"bench-events-{args.articles}.ndjson"
     data.parent.mkdir(exist_ok=True)
     ingest_bench.generate(data, args.articles, args.seed)
-    off = store_all(data, outbox=False)
-    on = store_all(data, outbox=True)
+    stored = import_with_and_without(data, args.articles, args.import_rounds)
     from articles.events.models import Event
 
     written = Event.objects.count()
     delivered = deliveries_per_s(args.deliveries_base)
     result = {
         "articles": args.articles,
-        "store_outbox_off_articles_per_s": round(args.articles / off),
-        "store_outbox_on_articles_per_s": round(args.articles / on),
-        "outbox_slowdown_percent": round((on / off - 1) * 100, 1),
+        **stored,
         "events_written": written,
-        "events_per_s": round(written / on),
+        "events_per_s": round(written * stored["store_outbox_on_articles_per_s"] / args.articles),
         **delivered,
         "feed_page_1000_ms_reader": page_ms(args.pages, "r", rng),
         "feed_page_1000_ms_editor": page_ms(args.pages, "e", rng),

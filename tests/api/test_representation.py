@@ -7,11 +7,16 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.urls import reverse
 from rest_framework import serializers
 
-from articles import selectors
-from articles.api.serializers import ArticleDetailSerializer, ArticleSummarySerializer
-from articles.models import Article
+from articles import selectors, services
+from articles.api.serializers import (
+    ArticleDetailSerializer,
+    ArticleSummarySerializer,
+    named_serializer,
+)
+from articles.models import Article, Author, QuotedSource, Tag
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +73,20 @@ def test_an_article_without_relations_or_dates(article):
     expected = generic(ArticleSummarySerializer, instance)
     assert expected["published_at"] is None and expected["tags"] == []
     assert ArticleSummarySerializer(row).data == expected
+
+
+@pytest.mark.parametrize("name", ["Climat", "ข่าว", "Café & Œuvre: l'été", "C++ / Rust"])
+def test_a_names_link_is_the_one_reverse_gives(name, rf):
+    for model, route in (
+        (Tag, "tag-detail"),
+        (Author, "author-detail"),
+        (QuotedSource, "source-detail"),
+    ):
+        entity = services.named_create(model, name=name)
+        request = rf.get("/")
+        shown = named_serializer(model)([entity], many=True, context={"request": request}).data
+        expected = request.build_absolute_uri(reverse(route, kwargs={"slug": entity.slug}))
+        assert shown[0]["links"]["self"] == expected
+        assert named_serializer(model)(entity).data["links"]["self"] == reverse(
+            route, kwargs={"slug": entity.slug}
+        )
