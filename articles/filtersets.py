@@ -127,9 +127,12 @@ class SlugListFilter(_schema({"type": "array", "items": {"type": "string"}})):
         return tuple(slugs)
 
 
+Q_MAX_LENGTH = 500  # characters of a ``q``
+
+
 class ArticleFilterSet(filters.FilterSet):
     q = SearchFilter(
-        max_length=500,
+        max_length=Q_MAX_LENGTH,
         help_text=(
             'Full-text query in web-search syntax: words, "exact phrase", OR, -excluded. '
             "Stemmed in each article's language, accent-insensitive, tolerant of typos in "
@@ -250,7 +253,8 @@ class QuotedSourceFilterSet(NamedEntityFilterSet):
 
 class QuotationFilterSet(filters.FilterSet):
     q = SearchFilter(
-        max_length=500, help_text="Full-text query over the quoted text (web-search syntax)."
+        max_length=Q_MAX_LENGTH,
+        help_text="Full-text query over the quoted text (web-search syntax).",
     )
     source = filters.CharFilter(help_text="Quoted source slug.")
     article = IdFilter(help_text="Article id.")

@@ -13,6 +13,7 @@ from articles.api.cursors import cursor_feed, item_cursor
 from articles.api.serializers import ArticleSummarySerializer
 from articles.api.strictness import KnownFields, refuse_unknown_parameters
 from articles.events.models import WebhookEndpoint
+from articles.filtersets import Q_MAX_LENGTH
 from articles.monitoring.models import SavedSearch
 
 
@@ -24,6 +25,13 @@ class OwnWebhookField(serializers.PrimaryKeyRelatedField):
         user = self.context["request"].user
         endpoints = WebhookEndpoint.objects.all()
         return endpoints if user.is_superuser else endpoints.filter(owner=user)
+
+
+@extend_schema_field({"type": "string", "maxLength": Q_MAX_LENGTH})
+class ListQueryField(serializers.CharField):
+    """A ``q`` as the article list takes it: a longer one is refused by the list's own check,
+    with the list's message (``monitoring`` runs it), not by a validator of DRF's (another
+    message); the schema says the limit."""
 
 
 class NotifySerializer(KnownFields, serializers.Serializer):
@@ -39,7 +47,7 @@ class SavedSearchSerializer(KnownFields, serializers.ModelSerializer):
     """A query and filters its owner keeps: the new and changed articles they match are its
     matches (`/saved-searches/{id}/matches/`), also sent to `webhook` when it names one."""
 
-    q = serializers.CharField(
+    q = ListQueryField(
         required=False,
         allow_blank=True,
         default="",

@@ -4,6 +4,7 @@ list checks its parameters, at most SAVED_SEARCH_MAX_PER_USER a user, a webhook 
 from __future__ import annotations
 
 import pytest
+import yaml
 from rest_framework.test import APIClient
 
 from articles import events
@@ -102,6 +103,14 @@ def test_what_the_list_refuses_is_refused_with_its_message(
         found = found[key]
     assert found == listed.json()[where[-1]]
     assert not SavedSearch.objects.exists()
+
+
+def test_the_schema_says_qs_limit_and_500_characters_are_taken(reader_client, api_client):
+    schema = yaml.safe_load(api_client.get("/api/schema/").content)
+    for name in ("SavedSearch", "SavedSearchRequest", "PatchedSavedSearchRequest"):
+        assert schema["components"]["schemas"][name]["properties"]["q"]["maxLength"] == 500
+    kept = reader_client.post(SAVED, {"name": "Long", "q": "x" * 500}, format="json")
+    assert kept.status_code == 201 and kept.json()["q"] == "x" * 500
 
 
 def test_unknown_filters_and_fields_are_named(reader_client):
