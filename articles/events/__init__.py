@@ -21,6 +21,8 @@ from articles.events._outbox import EVENT_TYPES, articles_changed, names_changed
 from articles.events._schedule import publish_due
 from articles.events._webhooks import deliver_due, dispatch, queue_status, send_test
 from articles.events._webhooks import payload as webhook_payload
+from articles.events._webhooks import payload_around as webhook_payload_around
+from articles.events._webhooks import payload_json as webhook_payload_json
 from articles.events._worker import run as run_worker
 from articles.events._worker import work_once
 
@@ -47,5 +49,7 @@ __all__ = [
     "send_test",
     "sequence",
     "webhook_payload",
+    "webhook_payload_around",
+    "webhook_payload_json",
     "work_once",
 ]

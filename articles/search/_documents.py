@@ -131,11 +131,13 @@ def read_articles(ids: list[int]) -> list[ArticleRow]:
         return []
     with connection.cursor() as cursor:
         cursor.execute(_ARTICLES_SQL, [ids])
-        rows = {row[0]: ArticleRow(*row, tags=[], authors=[], quotes=[]) for row in cursor}
+        rows = {
+            row[0]: ArticleRow(*row, tags=[], authors=[], quotes=[]) for row in cursor.fetchall()
+        }
         for sql, relation in ((_TAGS_SQL, "tags"), (_AUTHORS_SQL, "authors"),
                               (_QUOTES_SQL, "quotes")):  # fmt: skip
             cursor.execute(sql, [ids])
-            for article_id, *values in cursor:
+            for article_id, *values in cursor.fetchall():
                 getattr(rows[article_id], relation).append(values)
     return list(rows.values())
 

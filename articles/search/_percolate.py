@@ -216,6 +216,8 @@ def batch_searcher(rows: list[ArticleRow]) -> tantivy.Searcher:
     """The articles' documents (not their quotations') in an index in RAM."""
     index = tantivy.Index(SCHEMA)
     register_analysers(index)
+    # Reloaded by hand: the default policy's reload after a commit waited up to 0.1 s.
+    index.config_reader("manual")
     writer = index.writer(_BATCH_WRITER_HEAP, 1)
     for row in rows:
         writer.add_document(next(article_documents(row, matching=True)))
@@ -349,7 +351,6 @@ def _run(
             return []
         clauses.append((Occur.Must, text))
     query = tantivy.Query.boolean_query(clauses)
-    hits = batch.search(query, batch.num_docs, count=False).hits
-    if not hits:
-        return []
-    return sorted(int(i) for i in batch.fast_field_values("id", [address for _, address in hits]))
+    # Ordered by a fast field, the hits are not scored, and their keys are the ids.
+    hits = batch.search(query, batch.num_docs, count=False, order_by_field="id").hits
+    return sorted(article_id for article_id, _ in hits)

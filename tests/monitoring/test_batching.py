@@ -6,12 +6,15 @@ belong to."""
 
 from __future__ import annotations
 
+import datetime
 import itertools
+import json
 
 import pytest
 from rest_framework.test import APIClient
 
 from articles import events, monitoring, search, services
+from articles.events.models import WebhookDelivery, WebhookEndpoint
 from articles.models import Article
 from articles.monitoring import _percolate as percolation
 from articles.monitoring.models import PercolationState, SavedSearchMatch
@@ -154,3 +157,50 @@ def test_matches_of_what_is_gone_are_not_recorded(reader):
 def test_copy_text_escapes():
     assert percolation._copy_text('7-123"') == '7-123"'
     assert percolation._copy_text("a\tb\\c\nd\re") == "a\\tb\\\\c\\nd\\re"
+
+
+def test_a_payload_put_together_is_the_payload_encoded_whole():
+    """Compact JSON is the same text whole or from its values' texts: deliveries share each
+    article's encoded summary and give the bytes of the envelope encoded whole."""
+    at = datetime.datetime(2026, 12, 3, 14, 5, 6, 789, tzinfo=datetime.UTC)
+    tricky = ['"quoted" \\ back\tslash\nline\r\u2028 é 🌊 \x00\x1f', 1.5, None, True, {"é": []}]
+    data = {"saved_search": {"id": 7, "name": tricky[0]}, "article": {"title": tricky}}
+    whole = json.dumps(
+        {"type": monitoring.MATCHED, "timestamp": "2026-12-03T14:05:06.000789Z", "data": data},
+        separators=(",", ":"), ensure_ascii=False,
+    )  # fmt: skip
+    parts = (
+        f'{{"saved_search":{events.webhook_payload_json(data["saved_search"])},'
+        f'"article":{events.webhook_payload_json(data["article"])}}}'
+    )
+    assert events.webhook_payload_around(monitoring.MATCHED, at, parts) == whole
+    assert events.webhook_payload(monitoring.MATCHED, at, data) == whole
+
+
+def test_deliveries_hold_what_the_list_shows(reader):
+    hook = WebhookEndpoint.objects.create(
+        owner=reader, url="https://hooks.example.org/in", events=["tag.created"],
+        secret=events.new_secret(),
+    )  # fmt: skip
+    name = 'Tide "watch" \\ \t é 🌊'
+    saved = monitoring.saved_search_create(owner=reader, name=name, q="tide", webhook=hook)
+    other = monitoring.saved_search_create(owner=reader, name="tides", q="tides", webhook=hook)
+    article = ArticleFactory(title='The tide\t"rises" \\ ère\u2028 🌊', standfirst="a\nb\r c")
+    numbered()
+    percolation.percolate()
+    summary = percolation.article_summaries([article.pk])[article.pk]
+    deliveries = WebhookDelivery.objects.filter(event_type=monitoring.MATCHED).order_by("id")
+    assert len(deliveries) == 2
+    for delivery, search_ in zip(deliveries, [saved, other], strict=True):
+        match = search_.matches.get()
+        data = {"saved_search": {"id": search_.pk, "name": search_.name}, "article": summary}
+        expected = events.webhook_payload(monitoring.MATCHED, match.matched_at, data)
+        assert delivery.payload == expected
+        assert (
+            delivery.endpoint_id, delivery.event_id, delivery.message_id, delivery.attempt,
+            delivery.state, delivery.response_body, delivery.error, delivery.status_code,
+            delivery.duration_ms, delivery.created_at, delivery.next_attempt_at,
+        ) == (
+            hook.pk, match.pk, f"msg_match_{match.pk}", 0, "pending", "", "", None, None,
+            match.matched_at, match.matched_at,
+        )  # fmt: skip
