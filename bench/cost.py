@@ -24,15 +24,6 @@ import load
 import run
 
 
-def session_cpu_seconds() -> float:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        (pid,) = cursor.fetchone()
-    return load.cpu_seconds([pid])[pid]
-
-
 def main() -> None:
     parser = run.parser()
     parser.add_argument("--profile", choices=load.KINDS, help="cProfile one kind")
@@ -65,11 +56,11 @@ def main() -> None:
 
         with connection.execute_wrapper(counted):
             get(paths[20])
-        own, session = time.process_time(), session_cpu_seconds()
+        own, session = time.process_time(), load.session_cpu_seconds()
         for path in paths[20:]:
             get(path)
         n = len(paths) - 20
-        own, session = time.process_time() - own, session_cpu_seconds() - session
+        own, session = time.process_time() - own, load.session_cpu_seconds() - session
         print(f"| {kind} | {1000 * own / n:.2f} + {1000 * session / n:.2f} | "
               f"{len(statements)} | {n} |")  # fmt: skip
         if kind == args.profile:

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import random
 import statistics
 import sys
@@ -45,6 +44,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common  # the bench database and percentiles
 import ingest as ingest_bench  # the archive generator
+import load  # CPU time of processes
 
 DATABASE = "newsapi_bench_events"
 EMPTIED = [*ingest_bench.TABLES, "articles_event", "articles_knownobject", "articles_takenslug",
@@ -103,17 +103,7 @@ def store_all(path: Path, outbox: bool) -> tuple[float, float]:
 
 def _cpu_s() -> float:
     """CPU seconds of this process and of its PostgreSQL session (0 for a remote server's)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        backend = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{backend}/stat").read_text().rpartition(")")[2].split()
-        session = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except OSError:
-        session = 0.0
-    return time.process_time() + session
+    return time.process_time() + load.session_cpu_seconds()
 
 
 def import_with_and_without(path: Path, articles: int, rounds: int) -> dict[str, Any]:

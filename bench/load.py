@@ -109,6 +109,16 @@ def database_sessions() -> list[int]:
         return [pid for (pid,) in cursor.fetchall()]
 
 
+def session_cpu_seconds() -> float:
+    """CPU seconds so far of this process's PostgreSQL session (its server process)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    return cpu_seconds([pid]).get(pid, 0.0)
+
+
 def cpu_seconds(pids: list[int]) -> dict[int, float]:
     """Each live process's user and system time so far."""
     times = {}

@@ -312,9 +312,10 @@ def _insert(events: list[_New]) -> None:
                    WITH ORDINALITY AS e(r, d, n)
              ORDER BY n
             """,
-            [json.dumps(rows), _compact(data)],
+            [json.dumps(rows), compact_json(data)],
         )
 
 
-def _compact(value: Any) -> str:
+def compact_json(value: Any) -> str:
+    """JSON as events and their deliveries hold it: compact, UTF-8 (not ASCII-escaped)."""
     return json.dumps(value, cls=DjangoJSONEncoder, separators=(",", ":"), ensure_ascii=False)

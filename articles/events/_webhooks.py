@@ -34,6 +34,7 @@ from articles import selectors
 from articles.events._endpoints import matches, resolve
 from articles.events._feed import ensure_state
 from articles.events._http import TIMEOUT_S, Attempt, send
+from articles.events._outbox import compact_json as payload_json
 from articles.events.models import Event, FeedState, WebhookDelivery, WebhookEndpoint
 
 # Seconds after each failed attempt; then every 2 h until a day has passed.
@@ -55,11 +56,6 @@ LEASE_MARGIN_S = 5.0
 
 def payload(event_type: str, occurred_at: datetime.datetime, data: Any) -> str:
     return payload_around(event_type, occurred_at, payload_json(data))
-
-
-def payload_json(value: Any) -> str:
-    """A value as a payload holds it (compact, not ASCII-escaped)."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def payload_around(event_type: str, occurred_at: datetime.datetime, data_json: str) -> str:

@@ -43,6 +43,16 @@ def api_url(serializer: serializers.Serializer, path: str) -> str:
     return request.build_absolute_uri(path) if request is not None else path
 
 
+def list_url(serializer: serializers.Serializer, route: str) -> str:
+    """The list ``route``'s URL (``api_url``), reversed once per serializer: a page of
+    articles, or an import's thousands of new names, each reversed cost more than the rest
+    of their representation. An object's URL is this and its key."""
+    urls = serializer.__dict__.setdefault("_list_urls", {})
+    if route not in urls:
+        urls[route] = api_url(serializer, reverse(route))
+    return urls[route]
+
+
 class QuoteSerializer(serializers.Serializer):
     source = SourceRefSerializer(read_only=True)
     text = serializers.CharField(read_only=True)
@@ -106,11 +116,7 @@ class ArticleSummarySerializer(times.ModelSerializer):
         return {"self": self._self_url(article.id)}
 
     def _self_url(self, article_id: int) -> str:
-        """The article's API URL; the prefix is made once for a whole list."""
-        prefix = self.__dict__.get("_article_urls")
-        if prefix is None:
-            prefix = self._article_urls = api_url(self, reverse("article-list"))
-        return f"{prefix}{article_id}/"
+        return f"{list_url(self, 'article-list')}{article_id}/"
 
     @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_rank(self, article: Article) -> float | None:

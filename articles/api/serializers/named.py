@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from articles import kinds, names, services
 from articles.api import times
-from articles.api.serializers.articles import LinksSerializer, SourceRefSerializer, api_url
+from articles.api.serializers.articles import LinksSerializer, SourceRefSerializer, list_url
 from articles.contract import KnownFields
 from articles.models import WIKIDATA_ID, Author, QuotedSource, Tag
 from articles.text import make_slug
@@ -38,14 +37,9 @@ class NamedEntitySerializer(KnownFields, times.ModelSerializer):
         return {"self": self._self_url(entity.slug)}
 
     def _self_url(self, slug: str) -> str:
-        """The name's API URL, the list's reversed once per serializer (an import's thousands
-        of new names each reversed cost a fifth of their events), the slug quoted as
-        ``reverse`` quotes it (letters of every script are kept in slugs)."""
-        prefix = self.__dict__.get("_list_url")
-        if prefix is None:
-            route = f"{kinds.of_model(self.Meta.model).name}-list"  # "tag-list"
-            prefix = self._list_url = api_url(self, reverse(route))
-        return f"{prefix}{quote(slug, safe=RFC3986_SUBDELIMS + '/~:@')}/"
+        """The slug quoted as ``reverse`` quotes it (slugs keep letters of every script)."""
+        route = f"{kinds.of_model(self.Meta.model).name}-list"  # "tag-list"
+        return f"{list_url(self, route)}{quote(slug, safe=RFC3986_SUBDELIMS + '/~:@')}/"
 
     def create(self, validated_data: dict[str, Any]):
         return services.named_create(self.Meta.model, **validated_data)
