@@ -19,10 +19,12 @@ def provide(
     *,
     article_detail: Callable[[dict[int, Any]], Shown],
     article_summary: Callable[[dict[int, Any]], Shown],
-    named: Callable[[type, list[Any]], Shown],
+    named: Callable[[type, list[dict[str, Any]]], Shown],
+    named_columns: Callable[[type], list[str]],
 ) -> None:
     """The API's representations (rows by id -> their JSON by id)."""
-    _provided.update(article_detail=article_detail, article_summary=article_summary, named=named)
+    _provided.update(article_detail=article_detail, article_summary=article_summary, named=named,
+                     named_columns=named_columns)  # fmt: skip
 
 
 def _the(name: str) -> Callable[..., Shown]:
@@ -42,6 +44,12 @@ def article_summary(rows: dict[int, Any]) -> Shown:
     return _the("article_summary")(rows)
 
 
-def named(model: type, rows: list[Any]) -> Shown:
-    """Tags, authors or sources (of ``model``, with their counts) as their detail shows them."""
+def named(model: type, rows: list[dict[str, Any]]) -> Shown:
+    """Tags, authors or sources (of ``model``, ``values()`` rows of ``named_columns`` with their
+    counts) as their list shows them."""
     return _the("named")(model, rows)
+
+
+def named_columns(model: type) -> list[str]:
+    """The columns (and counts) ``named`` writes from."""
+    return _the("named_columns")(model)

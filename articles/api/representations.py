@@ -19,12 +19,15 @@ def article_summary(rows: dict[int, Any]) -> representation.Shown:
     return {pk: serializer.to_representation(row) for pk, row in rows.items()}
 
 
-def named(model: type, rows: list[Any]) -> representation.Shown:
-    # One serializer for all: DRF builds a serializer's fields anew for each instance.
-    data = serializers.named_serializer(model)(rows, many=True).data
-    return {row.pk: dict(item) for row, item in zip(rows, data, strict=True)}
+def named(model: type, rows: list[dict[str, Any]]) -> representation.Shown:
+    serializer = serializers.named_serializer(model)()
+    return {row["id"]: serializer.to_representation(row) for row in rows}
+
+
+def named_columns(model: type) -> list[str]:
+    return serializers.named_serializer(model).columns()
 
 
 def provide() -> None:
     representation.provide(article_detail=article_detail, article_summary=article_summary,
-                           named=named)  # fmt: skip
+                           named=named, named_columns=named_columns)  # fmt: skip

@@ -150,8 +150,9 @@ def _names(kind: str, name_ids: set[int], *, explicit: bool) -> None:
     # read with their counts (which cost a count over their articles).
     described = {e.object_id for e in events if e.data is None}
     if described:
-        counted = selectors.names_with_counts(model).filter(pk__in=_among(described))
-        data = representation.named(model, list(counted))
+        counted = selectors.names_with_counts(model).filter(pk__in=_among(described)).order_by()
+        columns = representation.named_columns(model)
+        data = representation.named(model, list(counted.values(*columns)))
         for event in events:
             if event.data is None:
                 event.data = data[event.object_id]

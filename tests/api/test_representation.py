@@ -14,6 +14,7 @@ from articles import selectors, services
 from articles.api.serializers import (
     ArticleDetailSerializer,
     ArticleSummarySerializer,
+    QuotedSourceDetailSerializer,
     named_serializer,
 )
 from articles.models import Article, Author, QuotedSource, Tag
@@ -90,3 +91,41 @@ def test_a_names_link_is_the_one_reverse_gives(name, rf):
         assert named_serializer(model)(entity).data["links"]["self"] == reverse(
             route, kwargs={"slug": entity.slug}
         )
+
+
+@pytest.mark.parametrize("model", [Tag, Author, QuotedSource])
+def test_a_name_and_its_values_row_are_written_as_drf_would(model, settings):
+    settings.TIME_ZONE = "Europe/Paris"  # DRF writes a date-time in the current zone
+    extra = {Tag: {}, Author: {"aliases": ["Zoé A."], "bio": "Née à Lyon.\nPlume.",
+                               "url": "https://example.org/zoe"},
+             QuotedSource: {"aliases": ["Z. Arnaud"], "kind": "organization",
+                            "description": "Porte-parole"}}[model]  # fmt: skip
+    named = services.named_create(model, name="Zoé Arnaud", wikidata_id="Q42", **extra)
+    bare = services.named_create(model, name="ข่าว")
+    uncounted = generic(named_serializer(model), named)  # as a write answers: no count
+    assert named_serializer(model)(named).data == uncounted and "article_count" not in uncounted
+    article = ArticleFactory(tags=["Zoé Arnaud", "ข่าว"], authors=["Zoé Arnaud", "ข่าว"],
+                             quotes=[{"source": "Zoé Arnaud", "text": "Oui."},
+                                     {"source": "ข่าว", "text": "Non."}])  # fmt: skip
+    ArticleFactory(quotes=[{"source": "senior official", "kind": "anonymous", "text": "Peut-être."}])
+    serializer_class = named_serializer(model)
+    counted = selectors.names_with_counts(model)
+    instances = list(counted.filter(pk__in=[named.pk, bare.pk]).order_by("id"))
+    if model is QuotedSource:
+        instances += list(counted.filter(kind="anonymous"))
+        assert instances[-1].article_id is not None
+    rows = list(counted.filter(pk__in=[i.pk for i in instances]).order_by("id")
+                .values(*serializer_class.columns()))  # fmt: skip
+    assert article.pk and len(rows) == len(instances) >= 2
+    for instance, row in zip(instances, rows, strict=True):
+        expected = generic(serializer_class, instance)
+        assert serializer_class(instance).data == expected
+        assert serializer_class().to_representation(row) == expected
+        assert list(serializer_class().to_representation(row)) == list(expected)  # the order
+    if model is QuotedSource:
+        detail = QuotedSourceDetailSerializer
+        instance = instances[0]
+        instance.first_quoted_at = datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
+        instance.last_quoted_at = None
+        assert detail(instance).data == generic(detail, instance)
+        assert detail(instance).data["first_quoted_at"] == "2026-01-02T04:04:05+01:00"
