@@ -17,7 +17,7 @@ from articles.events._feed import (
     prune,
     sequence,
 )
-from articles.events._outbox import EVENT_TYPES, articles_changed, names_changed
+from articles.events._outbox import EVENT_TYPES, articles_changed, copy_text, names_changed
 from articles.events._schedule import publish_due
 from articles.events._webhooks import deliver_due, dispatch, queue_status, send_test
 from articles.events._webhooks import payload as webhook_payload
@@ -36,6 +36,7 @@ __all__ = [
     "articles_changed",
     "checked_filter",
     "checked_url",
+    "copy_text",
     "deliver_due",
     "dispatch",
     "names_changed",

@@ -37,7 +37,7 @@ from psycopg.copy import QueuedLibpqWriter
 from rest_framework.exceptions import ValidationError
 
 from articles import representation, search, selectors, services
-from articles.events import webhook_payload_around, webhook_payload_json
+from articles.events import copy_text, webhook_payload_around, webhook_payload_json
 from articles.monitoring._searches import search_params
 from articles.monitoring.models import PercolationState
 
@@ -226,7 +226,7 @@ def _record(matched: list[tuple[int, str, list[int]]], saved: dict[int, _Saved])
         at = matched_at.isoformat()
         lines, sent, next_id = [], [], first
         for article_id, version, search_ids in kept:
-            tail = f"\t{article_id}\t{_copy_text(version)}\t{at}\n"
+            tail = f"\t{article_id}\t{copy_text(version)}\t{at}\n"
             lines += [f"{next_id + n}\t{search_id}{tail}" for n, search_id in enumerate(search_ids)]
             sent += [
                 (next_id + n, search_id, article_id)  # (match id, saved search, article)
@@ -258,16 +258,6 @@ def _ids(cursor: Any, count: int) -> tuple[int, datetime.datetime]:
     return last - count + 1, matched_at
 
 
-def _copy_text(value: str) -> str:
-    """A value in COPY's text format."""
-    for char, escaped in _COPY_ESCAPES:
-        value = value.replace(char, escaped)
-    return value
-
-
-_COPY_ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"))
-
-
 def _deliveries(
     sent: list[tuple[int, int, int]],
     saved: dict[int, _Saved],
@@ -289,7 +279,7 @@ def _deliveries(
         each = saved[search_id]
         found = webhook_payload_json({"id": search_id, "name": each.name})
         data = f'{{"saved_search":{found},"article":{summaries[article_id]}}}'
-        text = _copy_text(webhook_payload_around(MATCHED, matched_at, data))
+        text = copy_text(webhook_payload_around(MATCHED, matched_at, data))
         lines.append(
             f"{each.webhook_id}\t{match_id}\t{MATCHED}\tmsg_match_{match_id}\t{text}"
             f"\t0\tpending\t\t\t{at}\t{at}\n"

@@ -155,8 +155,8 @@ def test_matches_of_what_is_gone_are_not_recorded(reader):
 
 
 def test_copy_text_escapes():
-    assert percolation._copy_text('7-123"') == '7-123"'
-    assert percolation._copy_text("a\tb\\c\nd\re") == "a\\tb\\\\c\\nd\\re"
+    assert events.copy_text('7-123"') == '7-123"'
+    assert events.copy_text("a\tb\\c\nd\re") == "a\\tb\\\\c\\nd\\re"
 
 
 def test_a_payload_put_together_is_the_payload_encoded_whole():
