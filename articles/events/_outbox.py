@@ -136,26 +136,29 @@ def _names(kind: str, name_ids: set[int], *, explicit: bool) -> None:
         return
     known = _locked_known(kind, ids)
     model = by_name(kind).model
-    # Each name's slug and whether readers see it, in one query.
+    # Names written, and names the feed never told of, are told of whatever readers see:
+    # they are read with their counts of live articles, which say whether readers see them.
+    shown = _counted(model, [pk for pk in ids if explicit or pk not in known])
+    # The others (most names an article write looks at again) change for nobody unless
+    # readers gain or lose them: whether readers see each is asked without counting (a
+    # popular tag's count is a count of thousands of articles); those that change are then
+    # read with their counts.
     seen_by_readers = Exists(
         selectors.visible_names(model.objects.filter(pk=OuterRef("pk")), READER)
     )
-    rows = list(model.objects.filter(pk__in=_among(ids)).values_list("pk", "slug", seen_by_readers))
-    slugs = {pk: slug for pk, slug, _ in rows}
-    public = {pk for pk, _, visible in rows if visible}
+    rest = [pk for pk in ids if pk in known and not explicit]
+    rows = model.objects.filter(pk__in=_among(rest)).values_list("pk", "slug", seen_by_readers)
+    seen = {pk: (slug, visible) for pk, slug, visible in rows} if rest else {}
+    seen.update({pk: (row["slug"], row[_count_of(model)] > 0) for pk, row in shown.items()})
+    shown.update(_counted(model, [pk for pk, (_, visible) in seen.items()
+                                  if pk not in shown and visible != known[pk].public]))  # fmt: skip
+    slugs = {pk: slug for pk, (slug, _) in seen.items()}
+    public = {pk for pk, (_, visible) in seen.items() if visible}
+    data = representation.named(model, list(shown.values())) if shown else {}
     events: list[_New] = []
     for pk in ids:
-        events += _transition(kind, _Seen.of(pk, slugs.get(pk), public, known), None, explicit)
-    # Most names an article write looks at again change for nobody: only those told of are
-    # read with their counts (which cost a count over their articles).
-    described = {e.object_id for e in events if e.data is None}
-    if described:
-        counted = selectors.names_with_counts(model).filter(pk__in=_among(described)).order_by()
-        columns = representation.named_columns(model)
-        data = representation.named(model, list(counted.values(*columns)))
-        for event in events:
-            if event.data is None:
-                event.data = data[event.object_id]
+        seen_now = _Seen.of(pk, slugs.get(pk), public, known)
+        events += _transition(kind, seen_now, data.get(pk), explicit)
     # Only rows that change: most names a batch looks at again are as the feed knew them.
     _remember(
         kind,
@@ -169,9 +172,26 @@ def _names(kind: str, name_ids: set[int], *, explicit: bool) -> None:
     _insert(events)
 
 
+def _counted(model: type[NamedEntity], ids: list[int]) -> dict[int, dict[str, Any]]:
+    """These names (those that exist) as ``values()`` rows of what their lists show, with
+    their counts: one query."""
+    if not ids:
+        return {}
+    names = selectors.names_with_counts(model).filter(pk__in=_among(ids)).order_by()
+    return {row["id"]: row for row in names.values(*representation.named_columns(model))}
+
+
+@functools.cache
+def _count_of(model: type[NamedEntity]) -> str:
+    """The name of the count of live articles (or of their quotes) ``names_with_counts``
+    annotates: greater than 0 exactly when readers see the name (``visible_names``)."""
+    (count,) = selectors.names_with_counts(model).query.annotations
+    return count
+
+
 def _transition(kind: str, seen: _Seen, data: Any, explicit: bool) -> list[_New]:
     """The events that tell readers and editors what changed for one object (``data``: the
-    object's representation, or None to be filled in by the caller).
+    object's representation, None where it no longer exists or is not described).
 
     ``explicit``: the object itself was written (else only a change of who sees it, for a
     name whose articles changed, is told)."""
@@ -330,4 +350,8 @@ _COPY_ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"))
 
 def compact_json(value: Any) -> str:
     """JSON as events and their deliveries hold it: compact, UTF-8 (not ASCII-escaped)."""
-    return json.dumps(value, cls=DjangoJSONEncoder, separators=(",", ":"), ensure_ascii=False)
+    return _COMPACT(value)
+
+
+# One encoder for all (``json.dumps`` with ``cls`` makes one a call: an import's thousands).
+_COMPACT = DjangoJSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
