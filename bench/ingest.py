@@ -44,14 +44,15 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=20261125)
     parser.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1))
     parser.add_argument("--batch-size", type=int, default=500)
-    parser.add_argument(
-        "--compare-duplicates",
-        type=int,
-        metavar="ROUNDS",
-        default=0,
-        help="Import the same file ROUNDS times with near-duplicate detection off and on "
-        "(alternating which goes first, tables emptied before each) and report the cost.",
-    )
+    for name, (_, what, _) in COMPARED.items():
+        parser.add_argument(
+            f"--compare-{name}",
+            type=int,
+            metavar="ROUNDS",
+            default=0,
+            help=f"Import the same file ROUNDS times with {what} off and on (alternating "
+            "which goes first, tables emptied before each) and report the cost.",
+        )
     return parser.parse_args()
 
 
@@ -152,51 +153,87 @@ def empty_tables() -> None:
         )
 
 
-def _cpu_seconds() -> float:
+def _cpu_seconds() -> tuple[float, float]:
+    """CPU seconds of this process and its reaped writers and follower, and of the
+    PostgreSQL server (every session, ended or not, and its background processes)."""
     import resource
+
+    import load
 
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)  # reaped: the pools shut down
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    ours = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    return ours, load.server_cpu_seconds()
 
 
-def compare_duplicates(data: Path, args: argparse.Namespace) -> None:
-    """The import with near-duplicates off and on, side by side: the cost on the import path
-    (goal: at most 15% slower)."""
+def _outbox(enabled: bool) -> None:
+    """The outbox on or off (off: no events; the writers are forked, so they inherit it)."""
+    from articles import events
+
+    if not hasattr(events, "_articles_changed"):
+        events._articles_changed = events.articles_changed
+    events.articles_changed = events._articles_changed if enabled else lambda ids: None
+
+
+def _duplicates(enabled: bool) -> None:
     from django.conf import settings
 
+    settings.DUPLICATES_ENABLED = enabled
+
+
+# --compare-<name>: what it switches, and its goal.
+COMPARED = {
+    "duplicates": (_duplicates, "near-duplicate detection", "at most 15% slower"),
+    "outbox": (_outbox, "the events' outbox", "at most 10% slower"),
+}
+
+
+def compare(name: str, rounds: int, data: Path, args: argparse.Namespace) -> None:
+    """The import with ``name`` off and on, side by side, ``rounds`` times (which goes first
+    alternates; tables emptied before each): the cost on the import path."""
+    switch, what, goal = COMPARED[name]
     times: dict[bool, list[float]] = {False: [], True: []}
     cpu: dict[bool, list[float]] = {False: [], True: []}
-    for round_number in range(args.compare_duplicates):
+    server: dict[bool, list[float]] = {False: [], True: []}
+    for round_number in range(rounds):
         for enabled in (False, True) if round_number % 2 == 0 else (True, False):
             empty_tables()
-            settings.DUPLICATES_ENABLED = enabled
-            used = _cpu_seconds()
+            switch(enabled)
+            used, served = _cpu_seconds()
             seconds, report = import_file(data, args.workers, args.batch_size)
-            used = _cpu_seconds() - used
+            after = _cpu_seconds()
+            used, served = after[0] - used, after[1] - served
+            switch(True)
             assert report.indexed == args.articles, report.summary()
             times[enabled].append(seconds)
             cpu[enabled].append(used)
-            print(f"round {round_number + 1}, duplicates {'on' if enabled else 'off'}: "
-                  f"{seconds:.1f} s, {used:.1f} CPU s", flush=True)  # fmt: skip
+            server[enabled].append(served)
+            print(f"round {round_number + 1}, {name} {'on' if enabled else 'off'}: "
+                  f"{seconds:.1f} s, {used:.1f} CPU s, {served:.1f} server CPU s",
+                  flush=True)  # fmt: skip
     ratios = sorted(on / off for on, off in zip(times[True], times[False], strict=True))
+    total = {e: [c + s for c, s in zip(cpu[e], server[e], strict=True)] for e in (False, True)}
     result = {
+        "compared": f"{what} (goal: {goal})",
         "articles": args.articles,
         "workers": args.workers,
-        "rounds": args.compare_duplicates,
+        "rounds": rounds,
         "off_s": [round(t, 2) for t in times[False]],
         "on_s": [round(t, 2) for t in times[True]],
         "off_best_s": round(min(times[False]), 2),
         "on_best_s": round(min(times[True]), 2),
         "median_on_over_off": round(ratios[len(ratios) // 2], 3),
         "best_on_over_best_off": round(min(times[True]) / min(times[False]), 3),
-        # CPU of this process and its writers and follower (not PostgreSQL's): steadier than
-        # wall time on a shared machine.
+        # CPU of this process and its writers and follower: steadier than wall time on a
+        # shared machine; and with the PostgreSQL server's (0 for a server not on this host).
         "cpu_off_s": [round(t, 2) for t in cpu[False]],
         "cpu_on_s": [round(t, 2) for t in cpu[True]],
         "cpu_on_over_off": round(sum(cpu[True]) / sum(cpu[False]), 3),
+        "server_cpu_off_s": [round(t, 2) for t in server[False]],
+        "server_cpu_on_s": [round(t, 2) for t in server[True]],
+        "cpu_with_server_on_over_off": round(sum(total[True]) / sum(total[False]), 3),
     }
-    _common.save("ingest_duplicates", result)
+    _common.save(f"ingest_{name}", result)
 
 
 def main() -> None:
@@ -206,8 +243,10 @@ def main() -> None:
     data = _common.ROOT / ".data" / f"bench-import-{args.articles}.ndjson"
     data.parent.mkdir(exist_ok=True)
     generated = generate(data, args.articles, args.seed)
-    if args.compare_duplicates:
-        compare_duplicates(data, args)
+    compared = [name for name in COMPARED if getattr(args, f"compare_{name}")]
+    for name in compared:
+        compare(name, getattr(args, f"compare_{name}"), data, args)
+    if compared:
         data.unlink()
         return
     import_seconds, report = import_file(data, args.workers, args.batch_size)

@@ -119,6 +119,25 @@ def session_cpu_seconds() -> float:
     return cpu_seconds([pid]).get(pid, 0.0)
 
 
+def server_cpu_seconds() -> float:
+    """CPU seconds so far of the whole PostgreSQL server this process uses, when it runs on
+    this host (0 if not): the postmaster's own, its ended children's (sessions that closed)
+    and its live children's (sessions, background writer, WAL writer...)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        ppid = int(Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[1])
+        fields = Path(f"/proc/{ppid}/stat").read_text().rpartition(")")[2].split()
+        children = Path(f"/proc/{ppid}/task/{ppid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    own = sum(int(value) for value in fields[11:15]) / TICKS  # utime, stime, cutime, cstime
+    return own + sum(cpu_seconds([int(child) for child in children]).values())
+
+
 def cpu_seconds(pids: list[int]) -> dict[int, float]:
     """Each live process's user and system time so far."""
     times = {}

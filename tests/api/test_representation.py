@@ -107,7 +107,8 @@ def test_a_name_and_its_values_row_are_written_as_drf_would(model, settings):
     article = ArticleFactory(tags=["Zoé Arnaud", "ข่าว"], authors=["Zoé Arnaud", "ข่าว"],
                              quotes=[{"source": "Zoé Arnaud", "text": "Oui."},
                                      {"source": "ข่าว", "text": "Non."}])  # fmt: skip
-    ArticleFactory(quotes=[{"source": "senior official", "kind": "anonymous", "text": "Peut-être."}])
+    anonymous = {"source": "senior official", "kind": "anonymous", "text": "Peut-être."}
+    ArticleFactory(quotes=[anonymous])
     serializer_class = named_serializer(model)
     counted = selectors.names_with_counts(model)
     instances = list(counted.filter(pk__in=[named.pk, bare.pk]).order_by("id"))
