@@ -35,6 +35,7 @@ from django.utils import timezone
 from articles import representation, selectors
 from articles.events.models import ARTICLE
 from articles.kinds import NAMED_KINDS, by_name, of_model
+from articles.memory import collection_put_off
 from articles.models import NamedEntity
 
 # An event's object is a named kind's ``name`` (``tag``); ``KnownObject`` keeps the ids of the
@@ -99,6 +100,11 @@ def articles_changed(article_ids: Iterable[int], *, written: bool = True) -> Non
     ids = sorted(set(article_ids))
     if not ids:
         return
+    with collection_put_off():  # an import's batch: thousands of events and their data
+        _articles_changed(ids, written)
+
+
+def _articles_changed(ids: list[int], written: bool) -> None:
     known = _locked_known(ARTICLE, ids)
     rows = selectors.article_rows(ids, body=True)
     visibility = selectors.reader_visibility(ids)
