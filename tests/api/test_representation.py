@@ -14,6 +14,7 @@ from articles import selectors, services
 from articles.api.serializers import (
     ArticleDetailSerializer,
     ArticleSummarySerializer,
+    QuotationSerializer,
     QuotedSourceDetailSerializer,
     named_serializer,
 )
@@ -130,3 +131,22 @@ def test_a_name_and_its_values_row_are_written_as_drf_would(model, settings):
         instance.last_quoted_at = None
         assert detail(instance).data == generic(detail, instance)
         assert detail(instance).data["first_quoted_at"] == "2026-01-02T04:04:05+01:00"
+
+
+@pytest.mark.parametrize("rank", [None, 0.123456789])
+def test_a_quotation_is_written_as_drf_would(rank):
+    ArticleFactory(
+        title="Des glaciers", language="fr",
+        published_at=datetime.datetime(2026, 10, 2, 9, 30, 15, 123456, tzinfo=datetime.UTC),
+        quotes=[{"source": "Matthias Huss", "text": "« Vite », dit-il.\nEncore.",
+                 "kind": "person", "description": "glaciologue"}],
+    )  # fmt: skip
+    ArticleFactory(status="draft", published_at=None,
+                   quotes=[{"source": "Acme", "text": "Non.", "kind": "organization"}])  # fmt: skip
+    quotes = list(selectors.quotes_with_relations())
+    assert len(quotes) == 2 and any(q.article.published_at is None for q in quotes)
+    for quote in quotes:
+        quote.rank = rank
+        expected = serializers.Serializer.to_representation(QuotationSerializer(quote), quote)
+        assert QuotationSerializer(quote).data == expected
+        assert list(QuotationSerializer(quote).data) == list(expected)

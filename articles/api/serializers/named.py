@@ -177,3 +177,19 @@ class QuotationSerializer(serializers.Serializer):
     def get_rank(self, quote: Any) -> float | None:
         rank = getattr(quote, "rank", None)
         return None if rank is None else round(float(rank), 6)
+
+    def to_representation(self, quote: Any) -> dict[str, Any]:
+        """The declared fields, written directly (a page of quotations is a hot path);
+        tests/api/test_representation.py pins this to DRF's own output."""
+        source, article = quote.source, quote.article
+        published_at = article.published_at
+        return {
+            "id": quote.id,
+            "text": quote.text,
+            "position": quote.position,
+            "source": {"name": source.name, "slug": source.slug, "kind": source.kind,
+                       "description": source.description},
+            "article": {"id": article.id, "title": article.title, "language": article.language,
+                        "published_at": times.utc_text(published_at) if published_at else None},
+            "rank": self.get_rank(quote),
+        }  # fmt: skip
