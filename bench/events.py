@@ -8,7 +8,9 @@ local receiver, and change-feed pages of 1,000 events.
    only the write path is timed), once with the outbox switched off and once with it on, into
    an emptied database of its own (``newsapi_bench_events``). Reports both rates, and the CPU
    time of this process and its PostgreSQL session (steadier than the wall clock on a shared
-   machine); ``--import-rounds N`` alternates off and on N times (medians).
+   machine); ``--import-rounds N`` alternates off and on N times (medians). With
+   ``--outbox-base COMMIT`` only this step, as the outbox's own CPU time: each round stores
+   the file without the outbox, with COMMIT's ``_outbox`` and with this tree's.
 2. Registers one endpoint at a receiver on 127.0.0.1 (a process of its own, answers 200 at
    once), turns the events into deliveries and times one worker (``deliver_due`` rounds)
    sending them all; with ``--deliveries-base COMMIT`` the worker of COMMIT too, alternated
@@ -76,6 +78,11 @@ def parse_args() -> argparse.Namespace:
         "--feed-base", metavar="COMMIT",
         help="also time the feed's pages with the _feed module of COMMIT, on the same cursors",
     )  # fmt: skip
+    parser.add_argument(
+        "--outbox-base", metavar="COMMIT",
+        help="only time the outbox on the import's write path, this tree's and the _outbox "
+        "module of COMMIT, --import-rounds times alternated with a store without it",
+    )  # fmt: skip
     parser.add_argument("--receiver", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -127,6 +134,55 @@ def import_with_and_without(path: Path, articles: int, rounds: int) -> dict[str,
             for name, outbox in (("off", False), ("on", True))
         },
         "import_rounds": rounds,
+    }
+
+
+def outbox_beside(path: Path, rounds: int, base: str) -> dict[str, Any]:
+    """The CPU time (this process and its PostgreSQL session) of the outbox alone on the
+    import's write path, this tree's and ``base``'s, in one process on the same file: each
+    round stores it without the outbox, with ``base``'s and with this one's (the order turned
+    round every other round); medians, and the outbox's share of the store without it."""
+    from articles import events
+    from articles.events import _outbox
+
+    outboxes = {"off": None, base: _base_module(base, "_outbox"), "this": _outbox}
+    store_cpu: dict[str, list[float]] = {name: [] for name in outboxes}
+    outbox_cpu: dict[str, list[float]] = {name: [] for name in outboxes}
+    original = events.articles_changed
+    try:
+        for number in range(rounds):
+            for name in list(outboxes) if number % 2 == 0 else list(outboxes)[::-1]:
+                module, spent = outboxes[name], [0.0]
+
+                def changed(ids: Any, module: Any = module, spent: list = spent) -> None:
+                    started = _cpu_s()
+                    if module is not None:
+                        module.articles_changed(ids)
+                    spent[0] += _cpu_s() - started
+
+                events.articles_changed = changed
+                store_cpu[name].append(store_all(path, outbox=True)[1])
+                outbox_cpu[name].append(spent[0])
+                print(f"round {number + 1}, {name}: store {store_cpu[name][-1]:.2f} CPU s, "
+                      f"outbox {outbox_cpu[name][-1]:.3f}", flush=True)  # fmt: skip
+    finally:
+        events.articles_changed = original
+    off = statistics.median(store_cpu["off"])
+    return {
+        "rounds": rounds,
+        "store_outbox_off_cpu_s": round(off, 3),
+        **{
+            f"outbox_cpu_s_{name}": round(statistics.median(outbox_cpu[name]), 3)
+            for name in (base, "this")
+        },
+        **{
+            f"outbox_cpu_share_percent_{name}": round(
+                100 * statistics.median(outbox_cpu[name]) / off, 1
+            )
+            for name in (base, "this")
+        },
+        "store_cpu_s": {name: [round(t, 2) for t in runs] for name, runs in store_cpu.items()},
+        "outbox_cpu_s": {name: [round(t, 3) for t in runs] for name, runs in outbox_cpu.items()},
     }
 
 
@@ -402,6 +458,10 @@ def main() -> None:
     data = _common.ROOT / ".data" / f"bench-events-{args.articles}.ndjson"
     data.parent.mkdir(exist_ok=True)
     ingest_bench.generate(data, args.articles, args.seed)
+    if args.outbox_base:
+        _common.save("events_outbox", outbox_beside(data, args.import_rounds, args.outbox_base))
+        data.unlink()
+        return
     stored = import_with_and_without(data, args.articles, args.import_rounds)
     from articles.events.models import Event
 
