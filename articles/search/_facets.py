@@ -119,7 +119,7 @@ _NO_CHANGE = _Counts(0, {name: {} for name in _FIELDS}, {})
 class _Base:
     """Every value's count of one query, and what they were counted on."""
 
-    generation: str  # the index generation (``Engine.version[0]``)
+    version: tuple[str, int]  # the index state it was counted on (``Engine.version``)
     position: changelog.Position  # what ``searcher`` has applied at least
     searcher: tantivy.Searcher
     query: tantivy.Query
@@ -181,7 +181,7 @@ def _computed(
     _keep(
         base_key,
         _Base(
-            generation=reading.version[0],
+            version=reading.version,
             position=reading.position,
             searcher=reading.searcher,
             query=compiled.query,
@@ -202,13 +202,17 @@ _bases_lock = threading.Lock()
 
 
 def _base(key: tuple, reading: Reading, now: datetime.datetime) -> _Base | None:
-    """The kept base of this query, if it can serve at ``reading`` and ``now``: same
-    generation, and (readers) no visibility changed by itself since it was counted."""
+    """The kept base of this query, if it can serve at ``reading`` and ``now``: same index
+    generation, counted on no later state than ``reading``'s (another thread may have read
+    the index after this one), and (readers) no visibility changed by itself since."""
     with _bases_lock:
         base = _bases.get(key)
         if base is not None:
             _bases.move_to_end(key)
-    if base is None or base.generation != reading.version[0] or reading.position is None:
+    if base is None or reading.position is None:
+        return None
+    (generation, state), (base_generation, base_state) = reading.version, base.version
+    if generation != base_generation or state < base_state:
         return None
     if base.valid_until is not None and microseconds(now) >= base.valid_until:
         return None
@@ -220,9 +224,11 @@ def _base(key: tuple, reading: Reading, now: datetime.datetime) -> _Base | None:
 def _keep(key: tuple, base: _Base) -> None:
     with _bases_lock:
         # Bases of another generation never serve again, and hold its files open: gone.
-        for other in [k for k, b in _bases.items() if b.generation != base.generation]:
+        for other in [k for k, b in _bases.items() if b.version[0] != base.version[0]]:
             del _bases[other]
-        _bases[key] = base
+        kept = _bases.get(key)
+        if kept is None or kept.version[1] <= base.version[1]:  # a later one stays
+            _bases[key] = base
         _bases.move_to_end(key)
         while len(_bases) > CACHED_BASES:
             _bases.popitem(last=False)

@@ -243,3 +243,15 @@ def test_a_text_that_compiles_otherwise_after_a_write_is_counted_afresh(full_cou
     ArticleFactory(title="Glaciar", body="A word the archive now knows as written.")
     got = incremental(params)
     assert got == afresh(params) and got["total"] == 1
+
+
+def test_a_base_counted_on_a_later_state_never_serves_an_earlier_searcher():
+    """Another thread may read the index after this one and keep its base first."""
+    ArticleFactory(tags=["Alpha"])
+    params = search.ArticleSearch(editor=True)
+    earlier = search.engine().reading()
+    ArticleFactory(tags=["Beta"])
+    assert search.facets(params)["total"] == 2  # the base, at the later state
+    now = timezone.now()
+    got = _facets._computed(earlier, params, 20, _facets.NO_SYNONYMS, now, None)
+    assert got["total"] == 1 and [t["slug"] for t in got["tags"]] == ["alpha"]
