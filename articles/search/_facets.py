@@ -17,9 +17,10 @@ in both searchers, so the result is exactly that of counting afresh, provided th
 selects the other documents alike: the base serves only a query that compiles to the same
 query on the current searcher (its text's terms, languages and corrections depend on the
 index), for readers only until the next instant visibility changes by itself, and never with
-``collapse`` (an article's group decides whether it shows). Past ``REBASE_AFTER`` changed
-articles, on another generation (a rebuild) or a pruned log, the counts are taken afresh and
-become the new base.
+``collapse`` (an article's group decides whether it shows). Past ``MOVE_AFTER`` changed
+articles the base moves to the state just counted (its counts plus the difference, no
+aggregation); past ``REBASE_AFTER``, on another generation (a rebuild), a pruned log or a
+query that compiles otherwise, the counts are taken afresh and become the new base.
 """
 
 from __future__ import annotations
@@ -51,8 +52,13 @@ FACET_SIZE = 20
 # Every value is counted: each aggregation asks this many terms at first, and a facet that has
 # more is counted again asking 16 times as many.
 _TERMS = 100_000
-# Articles changed since a base past which its query is counted afresh (a new base).
+# Articles changed since a base past which its query is counted afresh (a new base): the log
+# is read for at most this many.
 REBASE_AFTER = 2_000
+# Past this many, the base moves to the state just counted (its counts plus the changes: no
+# aggregation), so that each request after a write counts a few articles, not every one
+# changed since the base was first counted.
+MOVE_AFTER = 50
 CACHED_RESULTS = 256
 CACHED_BASES = 8  # each holds every value of its query (at a million articles, some MB)
 _RANKED = 256  # values of each facet ranked when a base is made (more when a request needs)
@@ -97,6 +103,28 @@ class _Counts:
     total: int
     values: dict[str, dict[str, int]]  # facet -> value -> articles
     spellings: dict[str, dict[str, int]]  # folded section -> spelling as written -> articles
+
+    def plus(self, changes: _Counts) -> _Counts:
+        """These counts with ``changes`` added (values counted by no article left out)."""
+
+        def added(mine: dict, theirs: dict) -> dict:
+            total = dict(mine)
+            for key, change in theirs.items():
+                total[key] = total.get(key, 0) + change
+                if total[key] < 0:
+                    raise _Inexact(key)
+                if not total[key]:
+                    del total[key]
+            return total
+
+        spellings = dict(self.spellings)
+        for key, changed in changes.spellings.items():
+            spellings[key] = added(spellings.get(key, {}), changed)
+        return _Counts(
+            self.total + changes.total,
+            {name: added(self.values[name], changes.values[name]) for name in _FIELDS},
+            {key: written for key, written in spellings.items() if written},
+        )
 
     def minus(self, other: _Counts) -> _Counts:
         def difference(mine: dict, theirs: dict) -> dict:
@@ -170,29 +198,43 @@ def _computed(
         return _shown(count_all(reading.searcher, compiled.query), size)
     base_key = (astuple(params), synonyms.sets)
     base = _base(base_key, reading, now)
-    if base is not None:
-        changes = _changes_since(base, reading, params, synonyms, compiled.query)
-        if changes is not None:
-            try:
-                return _shown(base.counts, size, changes, base.ranked)
-            except _Inexact:
-                log.warning("facet counts from a base came out negative: counted afresh")
-    counts = count_all(reading.searcher, compiled.query)
-    _keep(
-        base_key,
-        _Base(
-            version=reading.version,
-            position=reading.position,
-            searcher=reading.searcher,
-            query=compiled.query,
-            query_text=repr(compiled.query),
-            at=now,
-            valid_until=valid_until,
-            counts=counts,
-            ranked={name: _ranked(name, counts.values[name], _RANKED) for name in _FIELDS},
-        ),
+    since = (
+        None if base is None else _changes_since(base, reading, params, synonyms, compiled.query)
     )
+    if since is not None:
+        changes, changed = since
+        try:
+            result = _shown(base.counts, size, changes, base.ranked)
+            if changed > MOVE_AFTER:  # the base moves here: the next deltas start from it
+                counts = base.counts.plus(changes)
+                _keep(base_key, _based(reading, compiled.query, now, valid_until, counts))
+            return result
+        except _Inexact:
+            log.warning("facet counts from a base came out negative: counted afresh")
+    counts = count_all(reading.searcher, compiled.query)
+    _keep(base_key, _based(reading, compiled.query, now, valid_until, counts))
     return _shown(counts, size)
+
+
+def _based(
+    reading: Reading,
+    query: tantivy.Query,
+    now: datetime.datetime,
+    valid_until: int | None,
+    counts: _Counts,
+) -> _Base:
+    """The base of ``query``'s ``counts`` at ``reading`` (compiled for ``now``)."""
+    return _Base(
+        version=reading.version,
+        position=reading.position,
+        searcher=reading.searcher,
+        query=query,
+        query_text=repr(query),
+        at=now,
+        valid_until=valid_until,
+        counts=counts,
+        ranked={name: _ranked(name, counts.values[name], _RANKED) for name in _FIELDS},
+    )
 
 
 # --- bases --------------------------------------------------------------------------------------
@@ -240,9 +282,9 @@ def _changes_since(
     params: ArticleSearch,
     synonyms: Synonyms,
     query: tantivy.Query,
-) -> _Counts | None:
+) -> tuple[_Counts, int] | None:
     """What the articles changed since ``base`` add to its counts at ``reading`` (``query``:
-    the request's, compiled on it); None when the base cannot tell."""
+    the request's, compiled on it), and how many they are; None when the base cannot tell."""
     changed = changelog.articles_changed_since(base.position, limit=REBASE_AFTER)
     if changed is None:
         return None
@@ -253,11 +295,11 @@ def _changes_since(
     if same is None or repr(same) != base.query_text:
         return None
     if not changed:
-        return _NO_CHANGE
+        return _NO_CHANGE, 0
     ids = tantivy.Query.term_set_query(SCHEMA, "article_id", sorted(changed))
     before = _count(base.searcher, _both(base.query, ids))
     after = _count(reading.searcher, _both(query, ids))
-    return after.minus(before)
+    return after.minus(before), len(changed)
 
 
 def _both(query: tantivy.Query, ids: tantivy.Query) -> tantivy.Query:

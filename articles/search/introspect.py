@@ -44,6 +44,7 @@ KNOBS: dict[str, tuple[Any, str]] = {
     "RECENT_FIRST_FETCH": (_paging, "RECENT_FIRST_FETCH"),
     "FACET_TERMS": (_facets, "_TERMS"),
     "FACET_REBASE_AFTER": (_facets, "REBASE_AFTER"),
+    "FACET_MOVE_AFTER": (_facets, "MOVE_AFTER"),
     "TYPO_PREFIX_TERMS": (_typos, "MAX_PREFIX_TERMS"),
 }
 
