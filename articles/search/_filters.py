@@ -13,7 +13,7 @@ from django.utils import timezone
 from articles.kinds import NAMED_KINDS
 from articles.search._documents import microseconds, moment_of
 from articles.search._engine import engine
-from articles.search._schema import SCHEMA, Kind, term, wikidata_field
+from articles.search._schema import NEVER, SCHEMA, Kind, term, wikidata_field
 from articles.text import fold
 
 Occur = tantivy.Occur
@@ -101,8 +101,11 @@ def _nearest(
     ``at``): the first still to come, or the last that has come."""
     now = microseconds(at or timezone.now())
     kind = tantivy.FieldType.Integer
-    if coming:
-        bound = tantivy.Query.range_query(SCHEMA, name, kind, lower_bound=now, include_lower=False)
+    if coming:  # an article that never expires is not one to come (and they are most)
+        bound = tantivy.Query.range_query(
+            SCHEMA, name, kind, lower_bound=now, include_lower=False, upper_bound=NEVER,
+            include_upper=False,
+        )  # fmt: skip
     else:
         bound = tantivy.Query.range_query(SCHEMA, name, kind, upper_bound=now)
     query = tantivy.Query.boolean_query(
