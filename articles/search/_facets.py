@@ -211,9 +211,11 @@ def _computed(
             return result
         except _Inexact:
             log.warning("facet counts from a base came out negative: counted afresh")
-    counts = count_all(reading.searcher, compiled.query)
-    _keep(base_key, _based(reading, compiled.query, now, valid_until, counts))
-    return _shown(counts, size)
+    base = _based(
+        reading, compiled.query, now, valid_until, count_all(reading.searcher, compiled.query)
+    )
+    _keep(base_key, base)
+    return _shown(base.counts, size, ranked=base.ranked)
 
 
 def _based(
