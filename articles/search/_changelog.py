@@ -136,6 +136,31 @@ def pending(position: Position, *, limit: int | None = None) -> Pending:
     return Pending(changes, Position(snapshot, last_id), len(rows), more)
 
 
+def articles_changed_since(position: Position, *, limit: int) -> set[int] | None:
+    """The articles with a change pending at ``position``, read now: a superset of those
+    whose documents differ between an index at ``position`` and the same index with any
+    changes applied since (an article's documents change only through its own changes).
+    None when there are more than ``limit``, or when the log no longer holds every change
+    since ``position`` (pruned since, or the database is behind it: a restored backup)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT (s.pruned_through IS NOT NULL
+                    AND NOT pg_visible_in_snapshot(s.pruned_through, %s::pg_snapshot))
+                   OR pg_snapshot_xmax(%s::pg_snapshot) > pg_snapshot_xmax(pg_current_snapshot()),
+                   ARRAY(SELECT DISTINCT p.object_id FROM ({_PENDING}) p
+                          WHERE p.kind = %s LIMIT %s)
+              FROM newsapi_search_state s WHERE s.id = 1
+            """,
+            [position.snapshot, position.snapshot, position.last_id, position.xmin,
+             position.snapshot, ARTICLE, limit + 1],
+        )  # fmt: skip
+        stale, ids = cursor.fetchone()
+    if stale or len(ids) > limit:
+        return None
+    return set(ids)
+
+
 def head() -> Position:
     """The position of an index that has seen everything visible now (for a rebuild, read in
     the same snapshot as the articles it indexes)."""

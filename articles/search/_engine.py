@@ -18,6 +18,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import tantivy
 from django.conf import settings
@@ -50,6 +51,16 @@ class _CaughtUpMeanwhile(Exception):
     """While this process waited for a lock, another brought the index up to the log."""
 
 
+@dataclass(frozen=True)
+class Reading:
+    """A searcher and the index state it reads, taken together: its ``version`` (as
+    ``Engine.version``) and the change log ``position`` it has applied at least."""
+
+    searcher: tantivy.Searcher
+    version: tuple[str, int]
+    position: changelog.Position
+
+
 class Engine:
     """One per process and index (``storage``)."""
 
@@ -60,36 +71,47 @@ class Engine:
         self._index: tantivy.Index | None = None
         self._name: str | None = None  # the generation ``_index`` reads
         self._generation = -1
+        self._position: changelog.Position | None = None  # the state ``_index`` was read at
         self._held: set[str] = set()  # locks this process holds (they are re-entrant)
 
     # --- reading --------------------------------------------------------------------------
 
     def searcher(self) -> tantivy.Searcher:
         """A searcher that reflects every change committed before this call."""
+        return self.reading().searcher
+
+    def reading(self) -> Reading:
+        """As ``searcher``, with the version and log position of what it reads (taken under
+        the same lock: another thread moving the index meanwhile cannot mislabel it)."""
         try:
-            return self._fresh_searcher()
+            return self._fresh_reading()
         except (OSError, ValueError) as error:  # tantivy reports unreadable files as ValueError
             log.exception("search index at %s unusable", self.root)
             raise SearchUnavailable(f"The search index cannot be used: {error}") from None
 
-    def _fresh_searcher(self) -> tantivy.Searcher:
+    def _fresh_reading(self) -> Reading:
         wait = _lock_wait()
         if not self._mutex.acquire(timeout=wait):  # another thread of this process writes
             raise IndexBusy("The search index is being written; try again shortly.")
         try:
             try:
-                return self._caught_up(wait).searcher()
+                return self._reading(self._caught_up(wait))
             except IndexBusy:
                 raise
             except SearchUnavailable:
                 log.warning("search index at %s unreadable: rebuilding", self.root)
                 self._index = None
                 self.rebuild(wait=wait)
-                return self._open_live().searcher()
+                return self._reading(self._open_live())
         except _CaughtUpMeanwhile:
-            return self._open_live().searcher()
+            return self._reading(self._open_live())
         finally:
             self._mutex.release()
+
+    def _reading(self, index: tantivy.Index) -> Reading:
+        # The reader was reloaded after its state was read (a commit precedes its state):
+        # it holds every change up to that position, perhaps a few more.
+        return Reading(index.searcher(), self.version, self._position)
 
     def _caught_up(self, wait: float) -> tantivy.Index:
         live = self._live()
@@ -161,6 +183,7 @@ class Engine:
         elif state.generation != self._generation:
             self._index.reload()
             self._generation = state.generation
+        self._position = state.position
         return self._index
 
     def _live(self) -> tuple[str, IndexState] | None:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from articles.kinds import NAMED_KINDS
 from articles.search._documents import microseconds, moment_of
 from articles.search._engine import engine
-from articles.search._schema import SCHEMA, Kind, term, wikidata_field
+from articles.search._schema import NEVER, SCHEMA, Kind, term, wikidata_field
 from articles.text import fold
 
 Occur = tantivy.Occur
@@ -94,13 +94,18 @@ def live_now(now: datetime.datetime | None = None) -> list:
     ]
 
 
-def _nearest(searcher: tantivy.Searcher, name: str, *, coming: bool) -> int | None:
-    """The ``published`` or ``expires`` instant of a published article nearest to now: the
-    first still to come, or the last that has come."""
-    now = microseconds(timezone.now())
+def _nearest(
+    searcher: tantivy.Searcher, name: str, *, coming: bool, at: datetime.datetime | None = None
+) -> int | None:
+    """The ``published`` or ``expires`` instant of a published article nearest to now (or
+    ``at``): the first still to come, or the last that has come."""
+    now = microseconds(at or timezone.now())
     kind = tantivy.FieldType.Integer
-    if coming:
-        bound = tantivy.Query.range_query(SCHEMA, name, kind, lower_bound=now, include_lower=False)
+    if coming:  # an article that never expires is not one to come (and they are most)
+        bound = tantivy.Query.range_query(
+            SCHEMA, name, kind, lower_bound=now, include_lower=False, upper_bound=NEVER,
+            include_upper=False,
+        )  # fmt: skip
     else:
         bound = tantivy.Query.range_query(SCHEMA, name, kind, upper_bound=now)
     query = tantivy.Query.boolean_query(
@@ -115,11 +120,12 @@ def _nearest(searcher: tantivy.Searcher, name: str, *, coming: bool) -> int | No
     return int(searcher.fast_field_values(name, [hits[0][1]])[0]) if hits else None
 
 
-def next_change(searcher: tantivy.Searcher) -> int | None:
-    """The next instant (microseconds) an article's visibility to readers changes by itself:
-    the earliest date to come of a published article, or expiry to come of any. What readers
-    were answered is valid until then (caches of results key by it)."""
-    instants = [_nearest(searcher, name, coming=True) for name in ("published", "expires")]
+def next_change(searcher: tantivy.Searcher, now: datetime.datetime | None = None) -> int | None:
+    """The next instant (microseconds) an article's visibility to readers changes by itself
+    after now (or ``now``): the earliest date to come of a published article, or expiry to
+    come of any. What readers were answered is valid until then (caches of results key by
+    it)."""
+    instants = [_nearest(searcher, name, coming=True, at=now) for name in ("published", "expires")]
     return min((instant for instant in instants if instant is not None), default=None)
 
 
@@ -130,12 +136,17 @@ def last_expiry() -> datetime.datetime | None:
 
 
 def visibility(
-    kind: str, *, editor: bool, status: str | None = None, owner: int | None = None
+    kind: str,
+    *,
+    editor: bool,
+    status: str | None = None,
+    owner: int | None = None,
+    now: datetime.datetime | None = None,
 ) -> list:
     clauses = [narrow(term("kind", kind))]
     if not editor:
         # A name: used by a published article (whether one is live now is the search's to ask).
-        readers = [narrow(term("status", PUBLISHED))] if kind in Kind.NAMED else live_now()
+        readers = [narrow(term("status", PUBLISHED))] if kind in Kind.NAMED else live_now(now)
         if owner is not None:  # a contributor also sees their own articles
             either = [
                 (Occur.Should, tantivy.Query.boolean_query(readers)),
@@ -149,9 +160,10 @@ def visibility(
     return clauses
 
 
-def article_filters(params: ArticleSearch) -> list:
+def article_filters(params: ArticleSearch, now: datetime.datetime | None = None) -> list:
+    """The filters of ``params``; readers see what is live now (or at ``now``)."""
     clauses = visibility(
-        Kind.ARTICLE, editor=params.editor, status=params.status, owner=params.owner
+        Kind.ARTICLE, editor=params.editor, status=params.status, owner=params.owner, now=now
     )
     if params.language:
         clauses.append(narrow(term("language", params.language)))

@@ -4,6 +4,8 @@ rows come from PostgreSQL afterwards, by id."""
 
 from __future__ import annotations
 
+import datetime
+
 import numpy as np
 import tantivy
 
@@ -78,11 +80,16 @@ def filtered_text_query(
 
 
 def article_query(
-    params: ArticleSearch, searcher: tantivy.Searcher, synonyms: Synonyms | None = None
+    params: ArticleSearch,
+    searcher: tantivy.Searcher,
+    synonyms: Synonyms | None = None,
+    *,
+    now: datetime.datetime | None = None,
 ) -> Compiled:
-    """The whole query (text and filters), collapsed when asked."""
+    """The whole query (text and filters), collapsed when asked; readers see what is live
+    now (or at ``now``)."""
     compiled = filtered_text_query(
-        params.q, article_filters(params), language=params.language, boosts=ARTICLE_FIELDS,
+        params.q, article_filters(params, now), language=params.language, boosts=ARTICLE_FIELDS,
         searcher=searcher, synonyms=synonyms,
     )  # fmt: skip
     if params.collapse and compiled.query is not None:

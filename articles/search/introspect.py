@@ -42,8 +42,9 @@ from articles.search._typos import (
 KNOBS: dict[str, tuple[Any, str]] = {
     "TIE_GROUP": (_paging, "TIE_GROUP"),
     "RECENT_FIRST_FETCH": (_paging, "RECENT_FIRST_FETCH"),
-    "FACET_TERMS_ASKED": (_facets, "_ASKED"),
-    "FACET_TERMS_PER_SEGMENT": (_facets, "_PER_SEGMENT"),
+    "FACET_TERMS": (_facets, "_TERMS"),
+    "FACET_REBASE_AFTER": (_facets, "REBASE_AFTER"),
+    "FACET_MOVE_AFTER": (_facets, "MOVE_AFTER"),
     "TYPO_PREFIX_TERMS": (_typos, "MAX_PREFIX_TERMS"),
 }
 

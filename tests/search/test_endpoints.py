@@ -324,8 +324,8 @@ def test_search_answers_503_json_when_the_index_cannot_be_opened(api_client, set
 def test_facet_counts_stay_exact_when_a_segment_cut_a_term(api_client, monkeypatch):
     from articles.search import introspect
 
-    # Each segment gives its top 20 only.
-    introspect.tune(monkeypatch, FACET_TERMS_ASKED=2, FACET_TERMS_PER_SEGMENT=20)
+    # Each aggregation asks 2 terms at first.
+    introspect.tune(monkeypatch, FACET_TERMS=2)
     for n in range(25):
         ArticleFactory(tags=[f"Filler {n:02}", *(["Rare"] if n == 24 else [])])
     assert api_client.get(FACETS).status_code == 200  # one index segment with all of these
