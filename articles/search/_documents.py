@@ -13,6 +13,7 @@ from django.db import connection
 from articles.kinds import NAMED_KINDS, SOURCE, NamedKind, by_name
 from articles.search._schema import (
     ARTICLE_FIELDS,
+    LABELS,
     NEVER,
     WRITTEN_FIELD,
     Kind,
@@ -34,6 +35,8 @@ _ID_BITS = 30
 _SECONDS_FROM = -2_208_988_800  # 1900-01-01
 _SECONDS_SPAN = (1 << 33) - 1
 NO_DATE_LAST_DESC = -(1 << 63)
+# The years of dates that sort keys keep apart from every other date (inside the clamp).
+SORTED_YEARS = range(1901, 2172)
 NO_DATE_LAST_ASC = (1 << 63) - 1
 
 
@@ -162,8 +165,8 @@ def article_documents(row: ArticleRow, *, matching: bool = False) -> Iterator[ta
         if row.duplicate_group is not None:
             doc.add_unsigned("duplicate_group", row.duplicate_group)
         doc.add_text("title_sort", fold(row.title))
-        doc.add_text("label", row.title)
-        doc.add_text("label_whole", row.title)
+        doc.add_text(LABELS[Kind.ARTICLE].words, row.title)
+        doc.add_text(LABELS[Kind.ARTICLE].whole, row.title)
     anonymous = row.anonymous()
     for kind in NAMED_KINDS:
         for entity_id, slug, name, _, alias_slugs, wikidata in row.names(kind):
@@ -273,7 +276,7 @@ def named_documents(kind: str, ids: Iterable[int] | None = None) -> Iterator[tan
             doc.add_text("slug", slug)
             # The name first: suggestions show the first label; aliases find it too.
             for label in (name, *aliases):
-                doc.add_text("label", label)
-                doc.add_text("label_whole", label)
+                doc.add_text(LABELS[kind].words, label)
+                doc.add_text(LABELS[kind].whole, label)
             doc.add_text("title_sort", fold(name))
             yield doc
