@@ -12,9 +12,11 @@ from django.db import connection
 
 from articles.kinds import NAMED_KINDS, SOURCE, NamedKind, by_name
 from articles.search._schema import (
+    ANALYSERS,
     ARTICLE_FIELDS,
     LABELS,
     NEVER,
+    STARTS_CHARS,
     WRITTEN_FIELD,
     Kind,
     analyser_key,
@@ -165,8 +167,12 @@ def article_documents(row: ArticleRow, *, matching: bool = False) -> Iterator[ta
         if row.duplicate_group is not None:
             doc.add_unsigned("duplicate_group", row.duplicate_group)
         doc.add_text("title_sort", fold(row.title))
-        doc.add_text(LABELS[Kind.ARTICLE].words, row.title)
-        doc.add_text(LABELS[Kind.ARTICLE].whole, row.title)
+        labels = LABELS[Kind.ARTICLE]
+        doc.add_text(labels.words, row.title)
+        doc.add_text(labels.whole, row.title)
+        for whole in ANALYSERS.whole.analyze(row.title):  # the whole as that field holds it
+            for length in range(1, min(len(whole), STARTS_CHARS) + 1):
+                doc.add_text(labels.starts, whole[:length])
     anonymous = row.anonymous()
     for kind in NAMED_KINDS:
         for entity_id, slug, name, _, alias_slugs, wikidata in row.names(kind):

@@ -64,12 +64,21 @@ class LabelFields:
 
     words: str
     whole: str
+    # The whole's first ``STARTS_CHARS`` prefixes, one term each (titles only): "starts with"
+    # is then one term, not a walk over every title under the prefix.
+    starts: str | None = None
 
+
+STARTS_CHARS = 16
 
 # Each kind suggested has fields of its own, so that what is typed walks only that kind's term
 # dictionary: a tag's prefix reads the words of 5,000 tags, not those of a million titles.
 LABELS: dict[str, LabelFields] = {
-    kind: LabelFields(f"label__{kind}", f"label_whole__{kind}")
+    kind: LabelFields(
+        f"label__{kind}",
+        f"label_whole__{kind}",
+        f"label_starts__{kind}" if kind == Kind.ARTICLE else None,
+    )
     for kind in (Kind.ARTICLE, *Kind.NAMED)
 }
 
@@ -209,6 +218,8 @@ def build_schema() -> tantivy.Schema:
         builder.add_text_field(fields.words, stored=True, tokenizer_name=WORDS,
                                index_option="basic")  # fmt: skip
         builder.add_text_field(fields.whole, tokenizer_name=WHOLE, index_option="basic")
+        if fields.starts:  # prefixes of the whole, already folded
+            builder.add_text_field(fields.starts, tokenizer_name="raw", index_option="basic")
     builder.add_text_field("slug", stored=True, tokenizer_name="raw", index_option="basic")
     for key in ANALYSER_KEYS:
         for name in (*ARTICLE_FIELDS, *QUOTE_FIELDS):

@@ -37,7 +37,7 @@ from articles.search._schema import SCHEMA, register_analysers
 # 2: section_key folded (case and accents), a fast field; 3: the words as written beside the
 # stemmed fields (typo tolerance); 4: who created each article (contributors' own), published and
 # expires on articles and quotations (scheduling and expiry), aliases and wikidata ids (speakers);
-# 7: suggestion fields per kind (LABELS)
+# 7: suggestion fields per kind, a title's first prefixes (LABELS)
 SCHEMA_VERSION = 7
 STATE_FILE = "state.json"
 CURRENT = "current"

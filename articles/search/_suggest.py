@@ -7,10 +7,11 @@ last word is within ``typo_distance`` of the start of a word of it (the rule of 
 names alphabetically, titles newest first.
 
 Each kind has fields of its own (``LABELS``), so what is typed walks that kind's term
-dictionary only. Titles are looked for in the newest months first (``recent_months``): a
-month orders as its articles' dates do, so when those months hold enough matches they are the
-newest of all, and a prefix that starts half the titles of the archive reads only the recent
-ones.
+dictionary only, and a title "starts with" up to ``STARTS_CHARS`` characters is one term of
+its prefixes, not a walk over every title under them. Titles are looked for in the newest
+months first (``recent_months``): a month orders as its articles' dates do, so when those
+months hold enough matches they are the newest of all, and a prefix that starts half the
+titles of the archive reads only the recent ones.
 """
 
 from __future__ import annotations
@@ -24,7 +25,15 @@ from articles.kinds import NAMED_KINDS
 from articles.search._documents import SORTED_YEARS
 from articles.search._engine import engine
 from articles.search._filters import narrow, visibility
-from articles.search._schema import ANALYSERS, LABELS, SCHEMA, Kind, LabelFields, term
+from articles.search._schema import (
+    ANALYSERS,
+    LABELS,
+    SCHEMA,
+    STARTS_CHARS,
+    Kind,
+    LabelFields,
+    term,
+)
 from articles.search._typos import typo_distance
 
 Occur = tantivy.Occur
@@ -47,8 +56,9 @@ def _prefix(field: str, text: str, distance: int = 0) -> tantivy.Query:
 
 def suggest_stages(fields: LabelFields, words: list[str], whole: str) -> list[tantivy.Query]:
     earlier = [(Occur.Must, term(fields.words, word)) for word in words[:-1]]
+    starts = fields.starts and 0 < len(whole) <= STARTS_CHARS
     stages = [
-        _prefix(fields.whole, whole),
+        term(fields.starts, whole) if starts else _prefix(fields.whole, whole),
         tantivy.Query.boolean_query([*earlier, (Occur.Must, _prefix(fields.words, words[-1]))]),
     ]
     distance = typo_distance(words[-1])

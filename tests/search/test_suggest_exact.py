@@ -22,6 +22,7 @@ from articles.search.introspect import (
     ANALYSERS,
     LABELS,
     MIN_TITLE_PREFIX,
+    SCHEMA,
     Kind,
     recent_months,
     suggest_stages,
@@ -45,10 +46,16 @@ def reference(q: str, *, limit: int = 5, editor: bool = False) -> dict[str, list
     if not words or not whole:
         return result
     searcher = search.engine().searcher()
+
+    def stages(fields):  # "starts with" as a walk over every whole under the prefix
+        _, *others = suggest_stages(fields, words, whole[0])
+        return [tantivy.Query.fuzzy_term_query(SCHEMA, fields.whole, whole[0], 0, prefix=True),
+                *others]  # fmt: skip
+
     for kind in NAMED_KINDS:
         fields = LABELS[kind.name]
         keep = None if editor else _used(searcher, kind.name)
-        docs = _first(searcher, suggest_stages(fields, words, whole[0]),
+        docs = _first(searcher, stages(fields),
                       visibility(kind.name, editor=editor), limit, "title_sort",
                       tantivy.Order.Asc, keep)  # fmt: skip
         result[kind.plural] = [
@@ -57,7 +64,7 @@ def reference(q: str, *, limit: int = 5, editor: bool = False) -> dict[str, list
         ]
     if len(" ".join(q.split())) >= MIN_TITLE_PREFIX:
         fields = LABELS[Kind.ARTICLE]
-        docs = _first(searcher, suggest_stages(fields, words, whole[0]),
+        docs = _first(searcher, stages(fields),
                       visibility(Kind.ARTICLE, editor=editor), limit, "published_desc",
                       tantivy.Order.Desc, None)  # fmt: skip
         result["articles"] = [
@@ -112,7 +119,7 @@ def _first(searcher, stages, filters, limit, order_field, order, keep) -> dict:
 
 WORDS = ["pour", "pourquoi", "portes", "poursuite", "Pourparlers", "Séoul", "séisme", "glaciers",
          "glacial", "Zürich", "Über", "élections", "port", "Corée", "coral", "décor", "nord",
-         "Alpes", "alpine", "Kyiv", "fonte", "l'été", "ÉTÉ"]  # fmt: skip
+         "Alpes", "alpine", "Kyiv", "fonte", "l'été", "ÉTÉ", "Œuvres", "Straße", "№5"]  # fmt: skip
 TAGS = ["Corée du Nord", "Coral reefs", "Décor", "Glaciers", "Glacial lakes", "Portes ouvertes",
         "Port de Marseille", "Pour la science", "Alpine pass", "Été indien", "Zürich",
         "Seoul"]  # fmt: skip
