@@ -72,10 +72,10 @@ def fetch(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[
 
 @contextlib.contextmanager
 def gunicorn(
-    app: str, env: dict[str, str], port: int, cwd: Path = ROOT
+    app: str, env: dict[str, str], port: int, *, cwd: Path = ROOT
 ) -> Iterator[subprocess.Popen]:
     """Serve ``app`` as the benchmarks do (2 sync workers) on loopback until it answers
-    (``cwd``: the checkout whose code it runs)."""
+    (``cwd``: the checkout whose code it serves)."""
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}",
          "--workers", "2", "--timeout", "120", "--log-level", "warning"],

@@ -12,8 +12,11 @@ from django.db import connection
 
 from articles.kinds import NAMED_KINDS, SOURCE, NamedKind, by_name
 from articles.search._schema import (
+    ANALYSERS,
     ARTICLE_FIELDS,
+    LABELS,
     NEVER,
+    STARTS_CHARS,
     WRITTEN_FIELD,
     Kind,
     analyser_key,
@@ -34,6 +37,8 @@ _ID_BITS = 30
 _SECONDS_FROM = -2_208_988_800  # 1900-01-01
 _SECONDS_SPAN = (1 << 33) - 1
 NO_DATE_LAST_DESC = -(1 << 63)
+# The years of dates that sort keys keep apart from every other date (inside the clamp).
+SORTED_YEARS = range(1901, 2172)
 NO_DATE_LAST_ASC = (1 << 63) - 1
 
 
@@ -162,8 +167,12 @@ def article_documents(row: ArticleRow, *, matching: bool = False) -> Iterator[ta
         if row.duplicate_group is not None:
             doc.add_unsigned("duplicate_group", row.duplicate_group)
         doc.add_text("title_sort", fold(row.title))
-        doc.add_text("label", row.title)
-        doc.add_text("label_whole", row.title)
+        labels = LABELS[Kind.ARTICLE]
+        doc.add_text(labels.words, row.title)
+        doc.add_text(labels.whole, row.title)
+        for whole in ANALYSERS.whole.analyze(row.title):  # the whole as that field holds it
+            for length in range(1, min(len(whole), STARTS_CHARS) + 1):
+                doc.add_text(labels.starts, whole[:length])
     anonymous = row.anonymous()
     for kind in NAMED_KINDS:
         for entity_id, slug, name, _, alias_slugs, wikidata in row.names(kind):
@@ -273,7 +282,7 @@ def named_documents(kind: str, ids: Iterable[int] | None = None) -> Iterator[tan
             doc.add_text("slug", slug)
             # The name first: suggestions show the first label; aliases find it too.
             for label in (name, *aliases):
-                doc.add_text("label", label)
-                doc.add_text("label_whole", label)
+                doc.add_text(LABELS[kind].words, label)
+                doc.add_text(LABELS[kind].whole, label)
             doc.add_text("title_sort", fold(name))
             yield doc

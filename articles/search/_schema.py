@@ -57,6 +57,32 @@ class Kind:
     NAMED = tuple(kind.name for kind in NAMED_KINDS)  # tag, author, source (articles.kinds)
 
 
+@dataclass(frozen=True)
+class LabelFields:
+    """A suggested kind's fields: its title's or name's words (stored: the first is shown) and
+    the whole of it, folded."""
+
+    words: str
+    whole: str
+    # The whole's first ``STARTS_CHARS`` prefixes, one term each (titles only): "starts with"
+    # is then one term, not a walk over every title under the prefix.
+    starts: str | None = None
+
+
+STARTS_CHARS = 16
+
+# Each kind suggested has fields of its own, so that what is typed walks only that kind's term
+# dictionary: a tag's prefix reads the words of 5,000 tags, not those of a million titles.
+LABELS: dict[str, LabelFields] = {
+    kind: LabelFields(
+        f"label__{kind}",
+        f"label_whole__{kind}",
+        f"label_starts__{kind}" if kind == Kind.ARTICLE else None,
+    )
+    for kind in (Kind.ARTICLE, *Kind.NAMED)
+}
+
+
 def wikidata_field(kind: NamedKind) -> str:
     """The article document's field of the Wikidata ids of its names of this kind."""
     return f"{kind.name}_wikidata"
@@ -187,9 +213,13 @@ def build_schema() -> tantivy.Schema:
     # An article's group of near-duplicates (``duplicates``), absent when it has none:
     # ``collapse=duplicates`` keeps one article of each.
     builder.add_unsigned_field("duplicate_group", indexed=True, fast=True)
-    # Suggestions: the title or name, its words, and the whole of it, folded.
-    builder.add_text_field("label", stored=True, tokenizer_name=WORDS, index_option="basic")
-    builder.add_text_field("label_whole", tokenizer_name=WHOLE, index_option="basic")
+    # Suggestions: the title or name, its words, and the whole of it, folded (LABELS).
+    for fields in LABELS.values():
+        builder.add_text_field(fields.words, stored=True, tokenizer_name=WORDS,
+                               index_option="basic")  # fmt: skip
+        builder.add_text_field(fields.whole, tokenizer_name=WHOLE, index_option="basic")
+        if fields.starts:  # prefixes of the whole, already folded
+            builder.add_text_field(fields.starts, tokenizer_name="raw", index_option="basic")
     builder.add_text_field("slug", stored=True, tokenizer_name="raw", index_option="basic")
     for key in ANALYSER_KEYS:
         for name in (*ARTICLE_FIELDS, *QUOTE_FIELDS):

@@ -36,8 +36,9 @@ from articles.search._schema import SCHEMA, register_analysers
 # Bump when the schema or the documents change: older indexes are rebuilt.
 # 2: section_key folded (case and accents), a fast field; 3: the words as written beside the
 # stemmed fields (typo tolerance); 4: who created each article (contributors' own), published and
-# expires on articles and quotations (scheduling and expiry), aliases and wikidata ids (speakers)
-SCHEMA_VERSION = 6
+# expires on articles and quotations (scheduling and expiry), aliases and wikidata ids (speakers);
+# 7: suggestion fields per kind, a title's first prefixes (LABELS)
+SCHEMA_VERSION = 7
 STATE_FILE = "state.json"
 CURRENT = "current"
 MEMORY = ":memory:"

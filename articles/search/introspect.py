@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from articles.search import _facets, _paging, _typos
+from articles.search import _facets, _paging, _suggest, _typos
 from articles.search._documents import article_texts, microseconds, read_articles
-from articles.search._filters import article_filters, live_now, narrow
+from articles.search._filters import article_filters, live_now, narrow, visibility
 from articles.search._highlight import FRAGMENT_CHARS, fragment_windows
 from articles.search._paging import RECENT_FIRST_FETCH, TIE_GROUP
 from articles.search._percolate import article_terms, batch_searcher, batch_terms
@@ -20,6 +20,7 @@ from articles.search._query import FieldSet, compile_query, parse, typo_alternat
 from articles.search._schema import (
     ANALYSERS,
     ARTICLE_FIELDS,
+    LABELS,
     SCHEMA,
     Kind,
     analyser_key,
@@ -28,6 +29,7 @@ from articles.search._schema import (
     text_field,
 )
 from articles.search._search import article_query, languages_present
+from articles.search._suggest import MIN_TITLE_PREFIX, recent_months, suggest_stages
 from articles.search._synonyms import current_synonyms
 from articles.search._typos import (
     MAX_CANDIDATES,
@@ -46,10 +48,12 @@ KNOBS: dict[str, tuple[Any, str]] = {
     "FACET_REBASE_AFTER": (_facets, "REBASE_AFTER"),
     "FACET_MOVE_AFTER": (_facets, "MOVE_AFTER"),
     "TYPO_PREFIX_TERMS": (_typos, "MAX_PREFIX_TERMS"),
+    "SUGGEST_RECENT_SHARE": (_suggest, "_RECENT_SHARE"),
+    "SUGGEST_WIDELY_USED": (_suggest, "_WIDELY_USED"),
 }
 
 
-def tune(monkeypatch: Any, **knobs: int) -> None:
+def tune(monkeypatch: Any, **knobs: float) -> None:
     """Set each knob (``TIE_GROUP=10``) for the test; pytest puts it back after."""
     for name, value in knobs.items():
         module, attribute = KNOBS[name]
@@ -61,8 +65,10 @@ __all__ = [
     "ARTICLE_FIELDS",
     "FRAGMENT_CHARS",
     "KNOBS",
+    "LABELS",
     "MAX_CANDIDATES",
     "MAX_CORRECTED_WORDS",
+    "MIN_TITLE_PREFIX",
     "RECENT_FIRST_FETCH",
     "SCHEMA",
     "TIE_GROUP",
@@ -87,10 +93,13 @@ __all__ = [
     "narrow",
     "parse",
     "read_articles",
+    "recent_months",
     "register_analysers",
+    "suggest_stages",
     "term",
     "text_field",
     "tune",
     "typo_alternatives",
+    "visibility",
     "words_field",
 ]
