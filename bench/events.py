@@ -39,6 +39,7 @@ import random
 import statistics
 import sys
 import time
+import types
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -142,10 +143,19 @@ def outbox_beside(path: Path, rounds: int, base: str) -> dict[str, Any]:
     import's write path, this tree's and ``base``'s, in one process on the same file: each
     round stores it without the outbox, with ``base``'s and with this one's (the order turned
     round every other round); medians, and the outbox's share of the store without it."""
-    from articles import events
+    from articles import events, representation
+    from articles.api import serializers
     from articles.events import _outbox
 
-    outboxes = {"off": None, base: _base_module(base, "_outbox"), "this": _outbox}
+    earlier = _base_module(base, "_outbox")
+    # Earlier outboxes pass the names as model instances (the serializer writes those too).
+    earlier.representation = types.SimpleNamespace(
+        article_detail=representation.article_detail,
+        named=lambda model, rows: {
+            row.pk: serializers.named_serializer(model)().to_representation(row) for row in rows
+        },
+    )
+    outboxes = {"off": None, base: earlier, "this": _outbox}
     store_cpu: dict[str, list[float]] = {name: [] for name in outboxes}
     outbox_cpu: dict[str, list[float]] = {name: [] for name in outboxes}
     original = events.articles_changed

@@ -19,13 +19,9 @@ def article_summary(rows: dict[int, Any]) -> representation.Shown:
     return {pk: serializer.to_representation(row) for pk, row in rows.items()}
 
 
-def named(model: type, rows: list[Any]) -> representation.Shown:
-    """``values()`` rows (or model instances: the benchmarks time earlier outboxes)."""
+def named(model: type, rows: list[dict[str, Any]]) -> representation.Shown:
     serializer = serializers.named_serializer(model)()
-    return {
-        row["id"] if isinstance(row, dict) else row.pk: serializer.to_representation(row)
-        for row in rows
-    }
+    return {row["id"]: serializer.to_representation(row) for row in rows}
 
 
 def named_columns(model: type) -> list[str]:

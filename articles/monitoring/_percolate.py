@@ -274,9 +274,3 @@ _DELIVERIES_SQL = (
     "COPY articles_webhookdelivery (endpoint_id, event_id, event_type, message_id, payload,"
     " attempt, state, response_body, error, created_at, next_attempt_at) FROM STDIN"
 )
-
-
-def article_summaries(ids: list[int]) -> dict[int, dict[str, Any]]:
-    """The articles as the list shows them (the API's own representation, by definition of
-    the event's data)."""
-    return representation.article_summary(selectors.article_rows(sorted(set(ids))))

@@ -78,7 +78,9 @@ def suggest(q: str, *, limit: int = SUGGEST_LIMIT, editor: bool = False) -> dict
     if not words or not whole_tokens:
         return result
     searcher = engine().searcher()
-    recent = recent_months(searcher)
+    titles = len(" ".join(q.split())) >= MIN_TITLE_PREFIX
+    # Read for readers' names and for titles only (an editor's short prefix needs neither).
+    recent = recent_months(searcher) if titles or not editor else None
     for kind in NAMED_KINDS:  # a group per kind, by its plural; its documents are of its name
         fields = LABELS[kind.name]
         stages = suggest_stages(fields, words, whole_tokens[0])
@@ -89,7 +91,7 @@ def suggest(q: str, *, limit: int = SUGGEST_LIMIT, editor: bool = False) -> dict
             {"name": doc.get_first(fields.words), "slug": doc.get_first("slug")}
             for doc in docs.values()
         ]
-    if len(" ".join(q.split())) >= MIN_TITLE_PREFIX:
+    if titles:
         fields = LABELS[Kind.ARTICLE]
         stages = suggest_stages(fields, words, whole_tokens[0])
         filters = visibility(Kind.ARTICLE, editor=editor)

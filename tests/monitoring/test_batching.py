@@ -13,7 +13,7 @@ import json
 import pytest
 from rest_framework.test import APIClient
 
-from articles import events, monitoring, search, services
+from articles import events, monitoring, representation, search, selectors, services
 from articles.events.models import WebhookDelivery, WebhookEndpoint
 from articles.models import Article
 from articles.monitoring import _percolate as percolation
@@ -188,7 +188,7 @@ def test_deliveries_hold_what_the_list_shows(reader):
     article = ArticleFactory(title='The tide\t"rises" \\ ère\u2028 🌊', standfirst="a\nb\r c")
     numbered()
     percolation.percolate()
-    summary = percolation.article_summaries([article.pk])[article.pk]
+    summary = representation.article_summary(selectors.article_rows([article.pk]))[article.pk]
     deliveries = WebhookDelivery.objects.filter(event_type=monitoring.MATCHED).order_by("id")
     assert len(deliveries) == 2
     for delivery, search_ in zip(deliveries, [saved, other], strict=True):

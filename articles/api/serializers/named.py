@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Any
 from urllib.parse import quote
 
@@ -16,9 +17,6 @@ from articles.api.serializers.articles import LinksSerializer, SourceRefSerializ
 from articles.contract import KnownFields
 from articles.models import WIKIDATA_ID, Author, QuotedSource, Tag
 from articles.text import make_slug
-
-# Fields read from another attribute than their name (``source=`` below).
-_SOURCES = {"article": "article_id"}
 
 
 class NamedEntitySerializer(KnownFields, times.ModelSerializer):
@@ -48,7 +46,13 @@ class NamedEntitySerializer(KnownFields, times.ModelSerializer):
     @classmethod
     def columns(cls) -> list[str]:
         """The columns (and counts) a ``values()`` row needs to be written as its instance."""
-        return ["id", *(_SOURCES.get(name, name) for name in cls.Meta.fields if name != "links")]
+        return ["id", *(source for name, source in cls._sources().items() if name != "links")]
+
+    @classmethod
+    @functools.cache
+    def _sources(cls) -> dict[str, str]:
+        """Each declared field's attribute (its ``source``), read once from DRF's fields."""
+        return {name: field.source for name, field in cls().fields.items()}
 
     def to_representation(self, entity: Any) -> dict[str, Any]:
         """The declared fields, written directly: the lists of names and an import's thousands
@@ -57,12 +61,12 @@ class NamedEntitySerializer(KnownFields, times.ModelSerializer):
         tests/api/test_representation.py pins both to DRF's own output."""
         get = entity.__getitem__ if isinstance(entity, dict) else entity.__getattribute__
         data: dict[str, Any] = {}
-        for name in self.Meta.fields:
+        for name, source in self._sources().items():
             if name == "links":
                 data[name] = {"self": self._self_url(get("slug"))}
                 continue
             try:
-                value = get(_SOURCES.get(name, name))
+                value = get(source)
             except (AttributeError, KeyError):  # a count not annotated: DRF leaves it out
                 continue
             if isinstance(value, datetime.datetime):  # the fields' own writing (time zones)
