@@ -1,5 +1,6 @@
 """Writes of synonym sets (SPEC: Synonyms). A set applies to every search from the next one
-on: queries read the sets when they are compiled, so nothing is re-indexed."""
+on: queries read the sets when they are compiled, so nothing is re-indexed; each write marks
+one for the host's searches (``search.wrote``), which then read the sets' version again."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ def synonym_set_create(*, terms: Sequence[str], language: str | None = None) -> 
     synonym_set = SynonymSet(terms=checked_terms(terms), language=language or None)
     synonym_set.full_clean()
     synonym_set.save()
+    search.wrote()
     return synonym_set
 
 
@@ -57,8 +59,11 @@ def synonym_set_update(
         synonym_set.language = language
     synonym_set.full_clean()
     synonym_set.save()
+    search.wrote()
     return synonym_set
 
 
+@transaction.atomic
 def synonym_set_delete(synonym_set: SynonymSet) -> None:
     synonym_set.delete()
+    search.wrote()

@@ -265,6 +265,13 @@ SEARCH_LOCK_WAIT_MS = env_int("SEARCH_LOCK_WAIT_MS", 2000)
 SEARCH_APPLY_CHUNK = env_int("SEARCH_APPLY_CHUNK", 1000)
 if SEARCH_LOCK_WAIT_MS < 0 or SEARCH_APPLY_CHUNK < 1:
     raise ImproperlyConfigured("SEARCH_LOCK_WAIT_MS needs >= 0 and SEARCH_APPLY_CHUNK >= 1.")
+# How long a process answers searches from its index without asking the change log again,
+# while nothing was written on this host since it last asked (every write on the host marks
+# the index folder once committed): the most a write made on another host (or by SQL outside
+# the app) waits to show in this host's searches. 0: ask before every search.
+SEARCH_RECHECK_MS = env_int("SEARCH_RECHECK_MS", 250)
+if SEARCH_RECHECK_MS < 0:
+    raise ImproperlyConfigured("SEARCH_RECHECK_MS needs >= 0.")
 # Changes older than this leave the log; a host whose index had not applied them rebuilds.
 SEARCH_CHANGE_LOG_RETENTION_DAYS = env_int("SEARCH_CHANGE_LOG_RETENTION_DAYS", 7)
 # ordering=rank_recent: BM25 halves for every this many days of an article's age.

@@ -9,8 +9,14 @@ inside the index use ``articles.search.introspect``.
 
 from articles.search._changelog import ARTICLE, AUTHOR, SOURCE, TAG
 from articles.search._changelog import prune as prune_changelog
-from articles.search._changelog import record as record_changes
-from articles.search._engine import SearchUnavailable, engine, forget_engines, forget_told
+from articles.search._engine import (
+    SearchUnavailable,
+    engine,
+    forget_engines,
+    forget_told,
+    record_changes,
+    wrote,
+)
 from articles.search._facets import facets
 from articles.search._filters import ArticleSearch, QuoteSearch, last_expiry
 from articles.search._maintenance import out_of_step
@@ -55,4 +61,5 @@ __all__ = [
     "search_quotes",
     "suggest",
     "timeline",
+    "wrote",
 ]

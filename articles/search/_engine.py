@@ -1,10 +1,13 @@
 """The index kept up to the change log: read-your-writes before each search, applying the
 log, rebuilding (where the index is kept, and how, is ``_storage``'s).
 
-Before every search, one SQL statement asks whether the log has changes this index has not
+Before a search, one SQL statement asks whether the log has changes this index has not
 applied; if so they are applied first (under the writer lock, in chunks that each save their
 position), so once a write has answered, the next search on this host, from any process,
-reflects it. A search waits for a lock at most ``SEARCH_LOCK_WAIT_MS``, then answers 503.
+reflects it. The question is skipped while nothing was written on this host since this process
+last asked (the storage's write mark, changed after each commit: ``record_changes``) and that
+was less than ``SEARCH_RECHECK_MS`` ago: writes made elsewhere (another host) show within
+that time. A search waits for a lock at most ``SEARCH_LOCK_WAIT_MS``, then answers 503.
 Each process reloads its reader when the generation in the saved state moves. Missing,
 unreadable, foreign (another database) or stale (pruned log, restored backup) indexes are
 rebuilt from PostgreSQL.
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 
 import tantivy
 from django.conf import settings
+from django.db import connection, transaction
 
 from articles.search import _changelog as changelog
 from articles.search import _writing
@@ -52,6 +56,16 @@ class _CaughtUpMeanwhile(Exception):
 
 
 @dataclass(frozen=True)
+class Asking:
+    """A question to the change log about the index at ``position``, and what made it: this
+    host's write mark (``Storage.writes``) and the clock, both read before it was asked."""
+
+    position: changelog.Position
+    writes: bytes | None
+    at: float
+
+
+@dataclass(frozen=True)
 class Reading:
     """A searcher and the index state it reads, taken together: its ``version`` (as
     ``Engine.version``) and the change log ``position`` it has applied at least."""
@@ -73,6 +87,8 @@ class Engine:
         self._generation = -1
         self._position: changelog.Position | None = None  # the state ``_index`` was read at
         self._held: set[str] = set()  # locks this process holds (they are re-entrant)
+        # The last answer of the change log (``_asked``), and the question it answered.
+        self._answer: tuple[Asking, changelog.Status] | None = None
 
     # --- reading --------------------------------------------------------------------------
 
@@ -124,37 +140,85 @@ class Engine:
             self.apply(wait=wait)
         return self._open_live()
 
-    def status_query(self) -> tuple[str, list[object], changelog.Position] | None:
+    def status_query(self) -> tuple[str, list[object], Asking] | None:
         """For a request that will search: the change log statement for the live index, to
         run within the request's first statement (the throttle's). Its answer, handed to
-        ``told``, spares the search its own round trip; None without a live index."""
+        ``told``, spares the search its own round trip. None without a live index, and when
+        the search will not need to ask (``_answered``)."""
         state = self._live_state()
-        if state is None:
+        if state is None or self._answered(state.position) is not None:
             return None
-        return (*changelog.status_query(state.position), state.position)
+        asking = self._asking(state.position)
+        return (*changelog.status_query(state.position), asking)
 
-    def told(self, position: changelog.Position, row: tuple) -> None:
-        """The log's status for ``position`` (the row ``status_query`` selects), read at the
+    def told(self, asking: Asking, row: tuple) -> None:
+        """The log's status for ``asking`` (the row ``status_query`` selects), read at the
         start of this request: the next search in this thread uses it once, if the live
-        index is still at ``position``. Read after the request arrived, it reflects every
+        index is still at its position. Read after the request arrived, it reflects every
         write answered before it."""
         status = changelog.Status(*row)
-        _told.status = (position, status)
+        _told.status = (asking, status)
         told_version((status.database_id, status.synonyms_version))
+        self._remember(asking, status)
 
     def _need(self, live: tuple[str, IndexState] | None) -> str | None:
         """What the live index needs before it answers: None, "apply" or "rebuild"."""
         if live is None:
             return "rebuild"
+        position = live[1].position
         told, _told.status = getattr(_told, "status", None), None
-        if told is not None and told[0] == live[1].position:
+        if told is not None and told[0].position == position:
             status = told[1]
         else:
-            status = changelog.status(live[1].position)
+            status = self._answered(position) or self._ask(position)
         if status.database_id != live[1].database_id or status.stale:
             log.warning("search index at %s belongs elsewhere or is stale", self.root)
             return "rebuild"
         return "apply" if status.pending else None
+
+    def _asking(self, position: changelog.Position) -> Asking:
+        # The mark and the clock before the question: a write that commits after the
+        # question's snapshot changes the mark after that, so it is never missed.
+        return Asking(position, self.storage.writes(), time.monotonic())
+
+    def _ask(self, position: changelog.Position) -> changelog.Status:
+        asking = self._asking(position)
+        status = changelog.status(position)
+        self._remember(asking, status)
+        return status
+
+    def _remember(self, asking: Asking, status: changelog.Status) -> None:
+        self._answer = (asking, status)
+
+    def _answered(self, position: changelog.Position) -> changelog.Status | None:
+        """The change log's last answer for ``position`` while it holds (``_holding``) and
+        had nothing pending. None: ask."""
+        answer = self._holding()
+        if answer is None or answer[0].position != position or answer[1].pending:
+            return None
+        return answer[1]
+
+    def _holding(self) -> tuple[Asking, changelog.Status] | None:
+        """The change log's last answer, while nothing can have changed it: asked less than
+        ``SEARCH_RECHECK_MS`` ago, nothing written on this host since, and this is not a
+        transaction (whose own uncommitted writes have marked nothing yet)."""
+        answer = self._answer
+        if answer is None or connection.in_atomic_block:
+            return None
+        asking = answer[0]
+        if (
+            asking.writes is None
+            or time.monotonic() - asking.at >= settings.SEARCH_RECHECK_MS / 1000
+            or self.storage.writes() != asking.writes
+        ):
+            return None
+        return answer
+
+    def synonyms_version(self) -> tuple[str, int] | None:
+        """The synonym sets' version (with the database's id) as the change log last told
+        it, while that answer holds (every change of the sets marks a write); None: ask."""
+        answer = self._holding()
+        return None if answer is None else (answer[1].database_id, answer[1].synonyms_version)
 
     @property
     def version(self) -> tuple[str, int]:
@@ -379,6 +443,31 @@ class Engine:
             "log_rows": rows,
             "lag": lag,
         }
+
+
+def record_changes(kind: str, ids: list[int] | set[int]) -> None:
+    """Log that these objects changed (inside the writing transaction), and change this
+    host's write mark once it commits, so that no process of the host answers from the
+    index without asking the log first."""
+    changelog.record(kind, ids)
+    wrote()
+
+
+def wrote() -> None:
+    """Change this host's write mark once the current transaction commits (at once outside
+    one): for writes that change what searches answer without a change of the log (the
+    synonym sets)."""
+    transaction.on_commit(_mark_write)
+
+
+def _mark_write() -> None:
+    storage = engine().storage
+    try:
+        storage.mark_write()
+    except OSError:
+        # Readers of this host cannot read the mark either (the same folder), so they ask
+        # the log every time, unless only writing fails (another user's folder).
+        log.warning("search index at %s: cannot change its write mark", storage.location())
 
 
 def _lock_wait() -> float:

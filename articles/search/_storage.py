@@ -7,6 +7,9 @@
     current -> gen-<name>   the live index (a symlink, swapped atomically by a rebuild)
     gen-<name>/             tantivy's files, and state.json: the database it was built
                             from, its position in the change log, its generation
+    writes                  8 bytes that every write on this host changes once it has
+                            committed (``mark_write``): readers that see them unchanged
+                            since they last asked the change log need not ask again yet
 
 ``MemoryStorage`` (``SEARCH_INDEX_PATH = ":memory:"``) keeps one process's index in RAM, with
 the same generations and states and no files: for tests that need none. Its locks are the
@@ -40,6 +43,7 @@ from articles.search._schema import SCHEMA, register_analysers
 # 7: suggestion fields per kind, a title's first prefixes (LABELS)
 SCHEMA_VERSION = 7
 STATE_FILE = "state.json"
+WRITES_FILE = "writes"
 CURRENT = "current"
 MEMORY = ":memory:"
 
@@ -163,6 +167,33 @@ class DiskStorage:
         """Bytes on disk of generation ``name``; of everything (None)."""
         return disk_usage(self.root / name if name else self.root)
 
+    def writes(self) -> bytes | None:
+        """This host's write mark: it changes after every write committed on the host
+        (``mark_write``); empty before the first; None when it cannot be read (a reader
+        must then ask the change log every time)."""
+        try:
+            fd = os.open(self.root / WRITES_FILE, os.O_RDONLY)
+        except FileNotFoundError:
+            return b""
+        except OSError:
+            return None
+        try:
+            return os.read(fd, 8)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+
+    def mark_write(self) -> None:
+        """Change the write mark (a fresh random value, never one a reader saw before).
+        Raises OSError when the folder cannot be written."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.root / WRITES_FILE, os.O_WRONLY | os.O_CREAT, 0o644)
+        try:
+            os.pwrite(fd, os.urandom(8), 0)
+        finally:
+            os.close(fd)
+
     @contextlib.contextmanager
     def lock(self, name: str) -> Iterator[Take]:
         """The file lock ``name``, across processes; released on leaving."""
@@ -189,9 +220,16 @@ class MemoryStorage:
         self._indexes: dict[str, tantivy.Index] = {}
         self._states: dict[str, IndexState] = {}
         self._live: str | None = None
+        self._writes = b""
 
     def location(self, name: str | None = None) -> str:
         return f"{MEMORY}{name}" if name else MEMORY
+
+    def writes(self) -> bytes | None:
+        return self._writes
+
+    def mark_write(self) -> None:
+        self._writes = os.urandom(8)
 
     def live_name(self) -> str | None:
         return self._live

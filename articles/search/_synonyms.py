@@ -104,9 +104,13 @@ def told_version(version: tuple[str, int] | None) -> None:
 
 def current_synonyms() -> Synonyms:
     """The sets as editors keep them now: those parsed already when this request was told
-    they have not changed since, else one statement."""
+    they have not changed since (or the change log's last answer still holds: every change
+    of the sets marks a write), else one statement."""
     global _parsed
+    from articles.search._engine import engine  # it imports this module
+
     version, _told.version = getattr(_told, "version", None), None
+    version = version or engine().synonyms_version()
     parsed = _parsed
     if version is not None and parsed is not None and parsed[0] == version:
         return parsed[1]
