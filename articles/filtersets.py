@@ -175,12 +175,25 @@ class ArticleFilterSet(filters.FilterSet):
         fields: list[str] = []
 
 
+class _SharedFields(dict):
+    """A form's declared fields, which every instance uses as they are: Django's forms
+    deep-copy them per instance (about 80 copies a request here) so that a form may change
+    its own; these only validate, and change none."""
+
+    def __deepcopy__(self, memo: dict) -> _SharedFields:
+        return self
+
+
 @functools.cache
 def _form_class(filterset_class: type[filters.FilterSet]) -> type[forms.Form]:
     """The form django-filter builds for each request of ``filterset_class`` (one field per
     filter), built once: these filtersets only validate (the index answers), so a request
-    needs neither django-filter's deep copy of every filter nor a new form class."""
-    return filterset_class(queryset=Article.objects.none()).get_form_class()
+    needs neither django-filter's deep copy of every filter nor a new form class, nor the
+    form's copy of its fields."""
+    built = filterset_class(queryset=Article.objects.none()).get_form_class()
+    form_class = type("SharedFieldsForm", (built,), {})
+    form_class.base_fields = _SharedFields(form_class.base_fields)  # after the metaclass's
+    return form_class
 
 
 def _cleaned(filterset_class: type[filters.FilterSet], params: QueryDict) -> dict:

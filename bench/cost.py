@@ -67,7 +67,9 @@ def main() -> None:
             profile = cProfile.Profile(time.process_time)
             profile.runcall(lambda paths=paths: [get(path) for path in paths[20:]])
     if args.profile:
-        pstats.Stats(profile).strip_dirs().sort_stats("cumulative").print_stats(45)
+        stats = pstats.Stats(profile).strip_dirs()
+        stats.sort_stats("cumulative").print_stats(45)
+        stats.sort_stats("tottime").print_stats(30)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from articles import events, selectors
 from articles.api import event_serializers as s
+from articles.api.model_permissions import ModelPermissions
 from articles.api.schema import ERRORS
 from articles.api.strictness import refuse_unknown_parameters
 from articles.events.models import WebhookEndpoint
@@ -67,7 +68,7 @@ class ChangesView(APIView):
         return HttpResponse(page.json, content_type="application/json")
 
 
-class WebhookPermission(permissions.DjangoModelPermissions):
+class WebhookPermission(ModelPermissions):
     """The webhook endpoint model's permissions, reads included (view)."""
 
     perms_map = {

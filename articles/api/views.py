@@ -22,6 +22,7 @@ from articles import bulk, ingest, search, selectors, services, synonyms
 from articles.api import docs, name_views
 from articles.api import serializers as s
 from articles.api.filters import ArticleOrdering, ordering_param
+from articles.api.model_permissions import ModelPermissions, ModelPermissionsOrAnonReadOnly
 from articles.api.pagination import PageNumberWithSize, SearchPagination
 from articles.api.parsers import RawPageParser, SafeJSONParser
 from articles.api.strictness import QueryParameters, detail_read
@@ -55,7 +56,7 @@ def if_match(request: Request) -> set[str] | None:
 SLUG = r"[^/\x00]+"  # a NUL byte is no slug: 404, not a database error
 
 
-class ReadAnyoneWriteWithPermission(permissions.DjangoModelPermissionsOrAnonReadOnly):
+class ReadAnyoneWriteWithPermission(ModelPermissionsOrAnonReadOnly):
     """Anyone reads; writes need the model permission (anonymous 401, others 403)."""
 
 
@@ -291,7 +292,7 @@ class QuotedSourceViewSet(
         return Response(s.QuotedSourceDetailSerializer(source, context=context).data)
 
 
-class EditorsOnly(permissions.DjangoModelPermissions):
+class EditorsOnly(ModelPermissions):
     """Reading needs the view permission too: sets may name what is still embargoed."""
 
     perms_map = {

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework import permissions
 from rest_framework.request import Request
 
 from articles import lifecycle
+from articles.api.model_permissions import ModelPermissionsOrAnonReadOnly
 
 
-class ArticlePermission(permissions.DjangoModelPermissionsOrAnonReadOnly):
+class ArticlePermission(ModelPermissionsOrAnonReadOnly):
     """Anyone reads; creating needs ``add_article``; changing needs ``add_article`` (one's own
     drafts: ``lifecycle`` decides on the article, in the write) or ``change_article``;
     deleting needs ``delete_article``. Anonymous writers get 401, others 403 with what they may
