@@ -21,6 +21,11 @@ index), for readers only until the next instant visibility changes by itself, an
 articles the base moves to the state just counted (its counts plus the difference, no
 aggregation); past ``REBASE_AFTER``, on another generation (a rebuild), a pruned log or a
 query that compiles otherwise, the counts are taken afresh and become the new base.
+
+A base holds every value, which costs more to count than the top ones: a text query (most are
+asked once) is counted for its top values only the first time it is seen, and gets a base the
+next time it must be counted (the index has moved on since). Queries of filters alone (few,
+and asked again and again) get a base at once.
 """
 
 from __future__ import annotations
@@ -61,6 +66,11 @@ REBASE_AFTER = 2_000
 MOVE_AFTER = 50
 CACHED_RESULTS = 256
 CACHED_BASES = 8  # each holds every value of its query (at a million articles, some MB)
+_SEEN = 1024  # text queries remembered as counted once (the next count makes their base)
+# A count of the top values asks this many per facet, and this many of each segment (the
+# counts are exact when the aggregation reports no error).
+_TOP_TERMS = 100
+_SEGMENT_TERMS = 10_000
 _RANKED = 256  # values of each facet ranked when a base is made (more when a request needs)
 _cache: OrderedDict[tuple, dict] = OrderedDict()
 _cache_lock = threading.Lock()
@@ -197,6 +207,10 @@ def _computed(
     if params.collapse:
         return _shown(count_all(reading.searcher, compiled.query), size)
     base_key = (astuple(params), synonyms.sets)
+    if params.searching and _first_sight(reading.version[0], base_key):
+        top = _count_top(reading.searcher, compiled.query, size)
+        if top is not None:
+            return _shown(top, size)
     base = _base(base_key, reading, now)
     since = (
         None if base is None else _changes_since(base, reading, params, synonyms, compiled.query)
@@ -237,6 +251,23 @@ def _based(
         counts=counts,
         ranked={name: _ranked(name, counts.values[name], _RANKED) for name in _FIELDS},
     )
+
+
+_seen: OrderedDict[tuple, None] = OrderedDict()
+
+
+def _first_sight(generation: str, key: tuple) -> bool:
+    """Whether this text query is counted for the first time on this index generation (then
+    remembered)."""
+    with _bases_lock:
+        base = _bases.get(key)
+        if (generation, key) in _seen or (base is not None and base.version[0] == generation):
+            _seen.pop((generation, key), None)
+            return False
+        _seen[generation, key] = None
+        while len(_seen) > _SEEN:
+            _seen.popitem(last=False)
+        return True
 
 
 # --- bases --------------------------------------------------------------------------------------
@@ -317,11 +348,14 @@ def count_all(searcher: tantivy.Searcher, query: tantivy.Query) -> _Counts:
     return _count(searcher, query)
 
 
-def _terms(name: str, asked: int) -> dict:
-    terms = {"terms": {"field": _FIELDS[name], "size": asked, "segment_size": asked}}
+def _terms(name: str, asked: int, *, segment_size: int | None = None) -> dict:
+    segment_size = segment_size or asked
+    terms = {"terms": {"field": _FIELDS[name], "size": asked, "segment_size": segment_size}}
     if name in _SPELLINGS:
         terms["aggs"] = {
-            "spelling": {"terms": {"field": _SPELLINGS[name], "size": asked, "segment_size": asked}}
+            "spelling": {
+                "terms": {"field": _SPELLINGS[name], "size": _TERMS, "segment_size": _TERMS}
+            }
         }
     return terms
 
@@ -342,6 +376,10 @@ def _count(searcher: tantivy.Searcher, query: tantivy.Query) -> _Counts:
         for name in short:
             asked[name] *= 16
         found.update(searcher.aggregate(query, {name: _terms(name, asked[name]) for name in short}))
+    return _counts_of(found)
+
+
+def _counts_of(found: dict) -> _Counts:
     values = {
         name: {bucket["key"]: int(bucket["doc_count"]) for bucket in found[name]["buckets"]}
         for name in _FIELDS
@@ -352,6 +390,29 @@ def _count(searcher: tantivy.Searcher, query: tantivy.Query) -> _Counts:
         for bucket in found[name]["buckets"]
     }
     return _Counts(int(found["total"]["value"] or 0), values, spellings)
+
+
+def _count_top(searcher: tantivy.Searcher, query: tantivy.Query, size: int) -> _Counts | None:
+    """The most counted values of each facet (``_TOP_TERMS``), with their exact counts, enough
+    to rank its ``size`` best: None when the aggregation is unsure of a count, or a value it
+    left out may tie with one of them (count every value then)."""
+    asked = max(_TOP_TERMS, size)
+    aggregations = {name: _terms(name, asked, segment_size=_SEGMENT_TERMS) for name in _FIELDS}
+    aggregations["total"] = {"value_count": {"field": "id"}}
+    found = searcher.aggregate(query, aggregations)
+    for name in _FIELDS:
+        facet = found[name]
+        if facet.get("doc_count_error_upper_bound"):
+            return None
+        buckets = facet["buckets"]
+        if facet.get("sum_other_doc_count") and buckets:
+            # Values left out count at most the last one's: it must not reach the shown ones.
+            least = int(buckets[-1]["doc_count"])
+            if sum(1 for b in buckets if int(b["doc_count"]) > least) < size:
+                return None
+        if name in _SPELLINGS and not all(_complete(b["spelling"]) for b in buckets):
+            return None
+    return _counts_of(found)
 
 
 # --- the answer ---------------------------------------------------------------------------------

@@ -47,6 +47,7 @@ KNOBS: dict[str, tuple[Any, str]] = {
     "FACET_TERMS": (_facets, "_TERMS"),
     "FACET_REBASE_AFTER": (_facets, "REBASE_AFTER"),
     "FACET_MOVE_AFTER": (_facets, "MOVE_AFTER"),
+    "FACET_TOP_TERMS": (_facets, "_TOP_TERMS"),
     "TYPO_PREFIX_TERMS": (_typos, "MAX_PREFIX_TERMS"),
     "SUGGEST_RECENT_SHARE": (_suggest, "_RECENT_SHARE"),
     "SUGGEST_WIDELY_USED": (_suggest, "_WIDELY_USED"),

@@ -48,7 +48,11 @@ def afresh(params: search.ArticleSearch) -> dict:
     _facets._cache.clear()
     _facets._bases.clear()
     try:
-        return search.facets(params)
+        reading = search.engine().reading()
+        compiled = introspect.article_query(params, reading.searcher)
+        if compiled.query is None:
+            return search.facets(params)
+        return _facets._shown(_facets.count_all(reading.searcher, compiled.query), 20)
     finally:
         _facets._cache.clear()
         _facets._cache.update(results)
@@ -281,3 +285,43 @@ def test_a_base_counted_on_a_later_state_never_serves_an_earlier_searcher():
     now = timezone.now()
     got = _facets._computed(earlier, params, 20, _facets.NO_SYNONYMS, now, None)
     assert got["total"] == 1 and [t["slug"] for t in got["tags"]] == ["alpha"]
+
+
+def test_a_text_seen_first_is_counted_for_its_top_values_then_gets_a_base(full_counts):
+    for n in range(4):
+        ArticleFactory(title=f"Glacier {n}", body="The glacier melts.", tags=["Ice", f"T{n}"])
+    params = search.ArticleSearch(q="glacier")
+    first = search.facets(params)
+    assert first == afresh(params) and first["total"] == 4
+    del full_counts[:]
+    assert search.facets(params) == first and not full_counts  # the result kept
+    ArticleFactory(title="Glacier 4", body="The glacier melts.", tags=["Ice"])
+    second = search.facets(params)
+    assert len(full_counts) == 1 and second["total"] == 5  # seen again: its base
+    ArticleFactory(title="Glacier 5", body="The glacier melts.", tags=["Ice"])
+    third = search.facets(params)
+    assert len(full_counts) == 1 and third["tags"][0]["count"] == 6  # from the base
+    assert third == afresh(params)
+
+
+@pytest.mark.parametrize(
+    "tags, size, counted_top",
+    [
+        # 3 tags in 3 articles, 10 in one: the top 2 are above every value left out.
+        ([["A", "B", "C"]] * 3 + [[f"Single {n}"] for n in range(10)], 2, True),
+        # 12 tags in one article each: a value left out ties with the shown ones.
+        ([[f"Tied {n:02}"] for n in range(12)], 5, False),
+    ],
+)
+def test_a_top_count_never_leaves_out_a_value_that_ranks(
+    monkeypatch, full_counts, tags, size, counted_top
+):
+    introspect.tune(monkeypatch, FACET_TOP_TERMS=8)
+    for names in tags:
+        ArticleFactory(title="Glacier", body="The glacier melts.", tags=names)
+    params = search.ArticleSearch(q="glacier")
+    got = search.facets(params, size=size)
+    assert bool(full_counts) is not counted_top
+    reading = search.engine().reading()
+    query = introspect.article_query(params, reading.searcher).query
+    assert got == _facets._shown(_facets._count(reading.searcher, query), size)
