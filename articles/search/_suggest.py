@@ -23,7 +23,7 @@ import tantivy
 
 from articles.kinds import NAMED_KINDS
 from articles.search._documents import SORTED_YEARS
-from articles.search._engine import engine
+from articles.search._engine import Reading, engine
 from articles.search._filters import narrow, visibility
 from articles.search._schema import (
     ANALYSERS,
@@ -77,10 +77,11 @@ def suggest(q: str, *, limit: int = SUGGEST_LIMIT, editor: bool = False) -> dict
     result: dict[str, list] = {name: [] for name in (*(k.plural for k in NAMED_KINDS), "articles")}
     if not words or not whole_tokens:
         return result
-    searcher = engine().searcher()
+    reading = engine().reading()
+    searcher = reading.searcher
     titles = len(" ".join(q.split())) >= MIN_TITLE_PREFIX
     # Read for readers' names and for titles only (an editor's short prefix needs neither).
-    recent = recent_months(searcher) if titles or not editor else None
+    recent = _recent_months_at(reading) if titles or not editor else None
     for kind in NAMED_KINDS:  # a group per kind, by its plural; its documents are of its name
         fields = LABELS[kind.name]
         stages = suggest_stages(fields, words, whole_tokens[0])
@@ -103,6 +104,21 @@ def suggest(q: str, *, limit: int = SUGGEST_LIMIT, editor: bool = False) -> dict
             for doc_id, doc in docs.items()
         ]  # fmt: skip
     return result
+
+
+# The last index state's recent months (its version, the clause): every suggestion reads them.
+_recent: tuple[tuple[str, int], tantivy.Query | None] | None = None
+
+
+def _recent_months_at(reading: Reading) -> tantivy.Query | None:
+    """``recent_months`` of the reading's searcher, counted once per index state."""
+    global _recent
+    kept = _recent
+    if kept is not None and kept[0] == reading.version:
+        return kept[1]
+    recent = recent_months(reading.searcher)
+    _recent = (reading.version, recent)
+    return recent
 
 
 def recent_months(searcher: tantivy.Searcher) -> tantivy.Query | None:
