@@ -353,10 +353,14 @@ def quote_page(page: search.Page) -> list[Quotation]:
     return in_order(quotes_with_relations(), page.ids, page.ranks)
 
 
-def related_articles(article: Article, *, limit: int) -> list[ArticleRow]:
-    """The published articles most like ``article``, best first, each with its score as
-    ``rank``."""
-    return article_page(search.related(article.pk, limit=limit), highlight=False)
+def related_articles(
+    visible: QuerySet[Article], article_id: int, *, limit: int
+) -> list[ArticleRow] | None:
+    """The published articles most like the article ``article_id``, best first, each with
+    its score as ``rank``; None when it is not among ``visible`` (the viewer's)."""
+    ids = visible.order_by().values("pk").query.sql_with_params()
+    page = search.related(article_id, limit=limit, visible=ids)
+    return None if page is None else article_page(page, highlight=False)
 
 
 def filter_names(entities: QuerySet, text: str) -> QuerySet:

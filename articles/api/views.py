@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from django.http import Http404
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import permissions, status, viewsets
@@ -191,10 +192,16 @@ class ArticleViewSet(QueryParameters, viewsets.ModelViewSet):
     @docs.ARTICLE_RELATED
     @detail_read(s.LimitSerializer)
     def related(self, request: Request, pk: str | None = None) -> Response:
-        article = self.get_object()
         params = s.LimitSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        related = selectors.related_articles(article, limit=params.validated_data["limit"])
+        # The article's visibility and its words in one statement (no get_object first).
+        article_id = int(pk) if pk and pk.isascii() and pk.isdigit() else 0
+        related = None
+        if 0 < article_id < 2**63:
+            limit = params.validated_data["limit"]
+            related = selectors.related_articles(self.get_queryset(), article_id, limit=limit)
+        if related is None:
+            raise Http404("No Article matches the given query.")  # as get_object says it
         data = s.ArticleSummarySerializer(related, many=True, context={"request": request}).data
         return Response({"results": data})
 

@@ -8,6 +8,8 @@ counts for more than wording.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import tantivy
 from django.db import connection
 
@@ -28,16 +30,20 @@ SELECT a.title, a.standfirst, a.language,
               WHERE at.article_id = a.id),
        ARRAY(SELECT DISTINCT s.slug FROM articles_quotation q
                JOIN articles_quotedsource s ON s.id = q.source_id WHERE q.article_id = a.id)
-  FROM articles_article a WHERE a.id = %s
+  FROM articles_article a WHERE a.id = %s AND a.id IN ({visible})
 """
 
 
-def related(article_id: int, *, limit: int) -> Page:
+def related(article_id: int, *, limit: int, visible: tuple[str, Sequence[object]]) -> Page | None:
+    """The published articles most like ``article_id``'s; None when that one is not among
+    ``visible`` (the viewer's articles: a query selecting their ids, and its parameters),
+    read in the same statement as its words."""
+    sql, params = visible
     with connection.cursor() as cursor:
-        cursor.execute(_ARTICLE_SQL, [article_id])
+        cursor.execute(_ARTICLE_SQL.format(visible=sql), [article_id, *params])
         found = cursor.fetchone()
     if found is None:
-        return Page(0, [])
+        return None
     title, standfirst, language, tag_slugs, tag_names, source_slugs = found
     searcher = engine().searcher()
     shared = [
