@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 Shown = dict[int, dict[str, Any]]
-_provided: dict[str, Callable[..., Shown]] = {}
+_provided: dict[str, Callable[..., Any]] = {}
 
 
 def provide(
@@ -21,13 +21,14 @@ def provide(
     article_summary: Callable[[dict[int, Any]], Shown],
     named: Callable[[type, list[dict[str, Any]]], Shown],
     named_columns: Callable[[type], list[str]],
+    named_json_sql: Callable[[type, str], tuple[str, list[str]]],
 ) -> None:
     """The API's representations (rows by id -> their JSON by id)."""
     _provided.update(article_detail=article_detail, article_summary=article_summary, named=named,
-                     named_columns=named_columns)  # fmt: skip
+                     named_columns=named_columns, named_json_sql=named_json_sql)  # fmt: skip
 
 
-def _the(name: str) -> Callable[..., Shown]:
+def _the(name: str) -> Callable[..., Any]:
     try:
         return _provided[name]
     except KeyError:
@@ -53,3 +54,9 @@ def named(model: type, rows: list[dict[str, Any]]) -> Shown:
 def named_columns(model: type) -> list[str]:
     """The columns (and counts) ``named`` writes from."""
     return _the("named_columns")(model)
+
+
+def named_json_sql(model: type, row: str) -> tuple[str, list[str]]:
+    """``named`` in SQL, with its parameters: the compact JSON text (``events.compact_json``)
+    of a row ``row`` of ``named_columns(model)`` (columns by those names)."""
+    return _the("named_json_sql")(model, row)

@@ -148,13 +148,16 @@ def outbox_beside(path: Path, rounds: int, base: str) -> dict[str, Any]:
     from articles.events import _outbox
 
     earlier = _base_module(base, "_outbox")
-    # Earlier outboxes pass the names as model instances (the serializer writes those too).
+    # Earlier outboxes pass the names as model instances, later ones as ``values()`` rows
+    # (the serializer writes both).
     earlier.representation = types.SimpleNamespace(
         article_detail=representation.article_detail,
+        named_columns=representation.named_columns,
         named=lambda model, rows: {
-            row.pk: serializers.named_serializer(model)().to_representation(row) for row in rows
+            row["id"] if isinstance(row, dict) else row.pk:
+            serializers.named_serializer(model)().to_representation(row) for row in rows
         },
-    )
+    )  # fmt: skip
     outboxes = {"off": None, base: earlier, "this": _outbox}
     store_cpu: dict[str, list[float]] = {name: [] for name in outboxes}
     outbox_cpu: dict[str, list[float]] = {name: [] for name in outboxes}

@@ -28,6 +28,11 @@ def named_columns(model: type) -> list[str]:
     return serializers.named_serializer(model).columns()
 
 
+def named_json_sql(model: type, row: str) -> tuple[str, list[str]]:
+    return serializers.named_serializer(model).json_sql(row)
+
+
 def provide() -> None:
     representation.provide(article_detail=article_detail, article_summary=article_summary,
-                           named=named, named_columns=named_columns)  # fmt: skip
+                           named=named, named_columns=named_columns,
+                           named_json_sql=named_json_sql)  # fmt: skip

@@ -142,29 +142,21 @@ def _names(kind: str, name_ids: set[int], *, explicit: bool) -> None:
         return
     known = _locked_known(kind, ids)
     model = by_name(kind).model
-    # Names written, and names the feed never told of, are told of whatever readers see:
-    # they are read with their counts of live articles, which say whether readers see them.
-    shown = _counted(model, [pk for pk in ids if explicit or pk not in known])
-    # The others (most names an article write looks at again) change for nobody unless
-    # readers gain or lose them: whether readers see each is asked without counting (a
-    # popular tag's count is a count of thousands of articles); those that change are then
-    # read with their counts.
+    # Whether readers see each name is asked without counting (a popular tag's count is a
+    # count of thousands of articles); the counts are read in SQL for the names told of.
     seen_by_readers = Exists(
         selectors.visible_names(model.objects.filter(pk=OuterRef("pk")), READER)
     )
-    rest = [pk for pk in ids if pk in known and not explicit]
-    rows = model.objects.filter(pk__in=_among(rest)).values_list("pk", "slug", seen_by_readers)
-    seen = {pk: (slug, visible) for pk, slug, visible in rows} if rest else {}
-    seen.update({pk: (row["slug"], row[_count_of(model)] > 0) for pk, row in shown.items()})
-    shown.update(_counted(model, [pk for pk, (_, visible) in seen.items()
-                                  if pk not in shown and visible != known[pk].public]))  # fmt: skip
-    slugs = {pk: slug for pk, (slug, _) in seen.items()}
-    public = {pk for pk, (_, visible) in seen.items() if visible}
-    data = representation.named(model, list(shown.values())) if shown else {}
+    rows = model.objects.filter(pk__in=_among(ids)).values_list("pk", "slug", seen_by_readers)
+    slugs: dict[int, str] = {}
+    public: set[int] = set()
+    for pk, slug, visible in rows:
+        slugs[pk] = slug
+        if visible:
+            public.add(pk)
     events: list[_New] = []
     for pk in ids:
-        seen_now = _Seen.of(pk, slugs.get(pk), public, known)
-        events += _transition(kind, seen_now, data.get(pk), explicit)
+        events += _transition(kind, _Seen.of(pk, slugs.get(pk), public, known), None, explicit)
     # Only rows that change: most names a batch looks at again are as the feed knew them.
     _remember(
         kind,
@@ -175,29 +167,13 @@ def _names(kind: str, name_ids: set[int], *, explicit: bool) -> None:
         ],
     )
     _forget(kind, [pk for pk in ids if pk not in slugs])
-    _insert(events)
-
-
-def _counted(model: type[NamedEntity], ids: list[int]) -> dict[int, dict[str, Any]]:
-    """These names (those that exist) as ``values()`` rows of what their lists show, with
-    their counts: one query."""
-    if not ids:
-        return {}
-    names = selectors.names_with_counts(model).filter(pk__in=_among(ids)).order_by()
-    return {row["id"]: row for row in names.values(*representation.named_columns(model))}
-
-
-@functools.cache
-def _count_of(model: type[NamedEntity]) -> str:
-    """The name of the count of live articles (or of their quotes) ``names_with_counts``
-    annotates: greater than 0 exactly when readers see the name (``visible_names``)."""
-    (count,) = selectors.names_with_counts(model).query.annotations
-    return count
+    _insert_named(model, events)
 
 
 def _transition(kind: str, seen: _Seen, data: Any, explicit: bool) -> list[_New]:
     """The events that tell readers and editors what changed for one object (``data``: the
-    object's representation, None where it no longer exists or is not described).
+    object's representation; None where it no longer exists, or for a name: its event's data
+    is then written by the database, ``_insert_named``).
 
     ``explicit``: the object itself was written (else only a change of who sees it, for a
     name whose articles changed, is told)."""
@@ -331,6 +307,41 @@ def _insert(events: list[_New]) -> None:
     ]
     with connection.cursor() as cursor, cursor.cursor.copy(_COPY_SQL) as copy:
         copy.write("".join(lines))
+
+
+def _insert_named(model: type[NamedEntity], events: list[_New]) -> None:
+    """The events of names, in order, in one statement: each name told of is written in SQL
+    (``representation.named_json_sql``) from its row and its count of live articles, read
+    there (an import's thousands of new names are never read into Python); tombstones are
+    written here."""
+    if not events:
+        return
+    columns = representation.named_columns(model)
+    told = {e.object_id for e in events if e.data is None}
+    names = selectors.names_with_counts(model).filter(pk__in=_among(sorted(told))).order_by()
+    names_sql, names_params = names.values(*columns).query.sql_with_params()
+    data_sql, data_params = representation.named_json_sql(model, "r")
+    fields = [(e.type, e.object_id, e.slug, e.occurred_at, e.public,
+               None if e.data is None else compact_json(e.data)) for e in events]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO articles_event (type, object, object_id, slug, occurred_at, public, data)
+            SELECT e.type, %s, e.id, e.slug, e.at, e.public, COALESCE(e.data, {data_sql})::json
+              FROM unnest(%s::text[], %s::bigint[], %s::text[], %s::timestamptz[],
+                          %s::boolean[], %s::text[])
+                   WITH ORDINALITY AS e(type, id, slug, at, public, data, n)
+              LEFT JOIN ({names_sql}) AS r({", ".join(f'"{c}"' for c in columns)})
+                ON r.id = e.id
+             ORDER BY e.n
+            """,
+            [
+                of_model(model).name,
+                *data_params,
+                *map(list, zip(*fields, strict=True)),
+                *names_params,
+            ],
+        )
 
 
 _COPY_SQL = (
