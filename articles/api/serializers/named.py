@@ -8,7 +8,6 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from django.db import models
 from django.utils.http import RFC3986_SUBDELIMS
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -82,8 +81,7 @@ class NamedEntitySerializer(KnownFields, times.ModelSerializer):
         outbox stores it, ``compact_json``) of a row ``row`` whose columns are ``columns()``'s,
         by those names. An import's thousands of new names are then told of without reading
         them into Python. tests/events/test_outbox.py pins it to ``to_representation``."""
-        model_fields = {field.attname: field for field in cls.Meta.model._meta.concrete_fields}
-        parts, params = [], []
+        fields, parts, params = cls().fields, [], []
         for name, source in cls._sources().items():
             key = f"'{json.dumps(name)}:'"  # a field's name: letters and underscores
             if name == "links":
@@ -92,7 +90,7 @@ class NamedEntitySerializer(KnownFields, times.ModelSerializer):
                 route = f"{kinds.of_model(cls.Meta.model).name}-list"
                 params += [list_url(cls(), route), *_QUOTED_PARAMS]
                 continue
-            if isinstance(model_fields.get(source), models.DateTimeField):
+            if isinstance(fields[name], serializers.DateTimeField):
                 raise NotImplementedError(f"{cls.__name__}.{name}: a date-time (written in a zone)")
             parts.append(f"{key} || COALESCE(to_json({row}.\"{source}\")::text, 'null')")
         return "'{' || " + " || ',' || ".join(parts) + " || '}'", params
