@@ -21,11 +21,13 @@ def provide(
     article_summary: Callable[[dict[int, Any]], Shown],
     named: Callable[[type, list[dict[str, Any]]], Shown],
     named_columns: Callable[[type], list[str]],
-    named_json_sql: Callable[[type, str], tuple[str, list[str]]],
+    article_detail_sql: Callable[[str], tuple[str, list[Any]]],
+    named_json_sql: Callable[[type, str], tuple[str, list[Any]]],
 ) -> None:
-    """The API's representations (rows by id -> their JSON by id)."""
+    """The API's representations (rows by id -> their JSON by id; in SQL, a row's JSON text)."""
     _provided.update(article_detail=article_detail, article_summary=article_summary, named=named,
-                     named_columns=named_columns, named_json_sql=named_json_sql)  # fmt: skip
+                     named_columns=named_columns, article_detail_sql=article_detail_sql,
+                     named_json_sql=named_json_sql)  # fmt: skip
 
 
 def _the(name: str) -> Callable[..., Any]:
@@ -38,6 +40,13 @@ def _the(name: str) -> Callable[..., Any]:
 def article_detail(rows: dict[int, Any]) -> Shown:
     """Article rows (``selectors.ArticleRow`` by id) as ``/articles/{id}/`` shows them."""
     return _the("article_detail")(rows)
+
+
+def article_detail_sql(row: str) -> tuple[str, list[Any]]:
+    """``article_detail`` in SQL, with its parameters: the compact JSON text
+    (``events.compact_json``) of a row ``row`` of ``selectors.article_rows_sql`` (columns by
+    ``ArticleRow``'s names)."""
+    return _the("article_detail_sql")(row)
 
 
 def article_summary(rows: dict[int, Any]) -> Shown:
@@ -56,7 +65,7 @@ def named_columns(model: type) -> list[str]:
     return _the("named_columns")(model)
 
 
-def named_json_sql(model: type, row: str) -> tuple[str, list[str]]:
+def named_json_sql(model: type, row: str) -> tuple[str, list[Any]]:
     """``named`` in SQL, with its parameters: the compact JSON text (``events.compact_json``)
     of a row ``row`` of ``named_columns(model)`` (columns by those names)."""
     return _the("named_json_sql")(model, row)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime
 import functools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +37,7 @@ from articles.events.models import ARTICLE
 from articles.kinds import NAMED_KINDS, by_name, of_model
 from articles.memory import collection_put_off
 from articles.models import NamedEntity
+from articles.rows import ROW_FIELDS
 
 # An event's object is a named kind's ``name`` (``tag``); ``KnownObject`` keeps the ids of the
 # names an article uses in a column a kind (``tag_ids``).
@@ -106,21 +107,21 @@ def articles_changed(article_ids: Iterable[int], *, written: bool = True) -> Non
 
 def _articles_changed(ids: list[int], written: bool) -> None:
     known = _locked_known(ARTICLE, ids)
-    rows = selectors.article_rows(ids, body=True)
+    slugs, uses = _uses(ids)
     visibility = selectors.reader_visibility(ids)
     public = {pk for pk, (live, _) in visibility.items() if live}
-    uses = _uses(ids)
     events: list[_New] = []
-    data = representation.article_detail(rows)  # the object as its detail endpoint gives it
     for pk in ids:
-        seen = _Seen.of(pk, rows[pk].slug if pk in rows else None, public, known)
-        events += _transition(ARTICLE, seen, data.get(pk), explicit=written)
+        events += _transition(ARTICLE, _Seen.of(pk, slugs.get(pk), public, known), written)
     _remember(
         ARTICLE,
-        [(pk, rows[pk].slug, pk in public, uses.get(pk), visibility[pk][1]) for pk in rows],
+        [(pk, slug, pk in public, uses[pk], visibility[pk][1]) for pk, slug in slugs.items()],
     )
-    _forget(ARTICLE, [pk for pk in ids if pk not in rows])
-    _insert(events)
+    _forget(ARTICLE, [pk for pk in ids if pk not in slugs])
+    # Each article told of as its detail endpoint gives it (``article_rows``' statement).
+    told = sorted({event.object_id for event in events if event.data is None})
+    rows = selectors.article_rows_sql(told, body=True)
+    _insert(events, rows, ROW_FIELDS, representation.article_detail_sql("r"))
     touched: dict[str, set[int]] = {kind: set() for kind in _USE_COLUMNS}
     for pk in ids:
         for kind, column in _USE_COLUMNS.items():
@@ -156,7 +157,7 @@ def _names(kind: str, name_ids: set[int], *, explicit: bool) -> None:
             public.add(pk)
     events: list[_New] = []
     for pk in ids:
-        events += _transition(kind, _Seen.of(pk, slugs.get(pk), public, known), None, explicit)
+        events += _transition(kind, _Seen.of(pk, slugs.get(pk), public, known), explicit)
     # Only rows that change: most names a batch looks at again are as the feed knew them.
     _remember(
         kind,
@@ -167,13 +168,17 @@ def _names(kind: str, name_ids: set[int], *, explicit: bool) -> None:
         ],
     )
     _forget(kind, [pk for pk in ids if pk not in slugs])
-    _insert_named(model, events)
+    # Each name told of as its list shows it, with its count (one count a name told of).
+    columns = representation.named_columns(model)
+    told = sorted({event.object_id for event in events if event.data is None})
+    names = selectors.names_with_counts(model).filter(pk__in=_among(told)).order_by()
+    rows = names.values(*columns).query.sql_with_params()
+    _insert(events, rows, columns, representation.named_json_sql(model, "r"))
 
 
-def _transition(kind: str, seen: _Seen, data: Any, explicit: bool) -> list[_New]:
-    """The events that tell readers and editors what changed for one object (``data``: the
-    object's representation; None where it no longer exists, or for a name: its event's data
-    is then written by the database, ``_insert_named``).
+def _transition(kind: str, seen: _Seen, explicit: bool) -> list[_New]:
+    """The events that tell readers and editors what changed for one object: a tombstone's
+    data, or None for the object as it is now (written by the database: ``_insert``).
 
     ``explicit``: the object itself was written (else only a change of who sees it, for a
     name whose articles changed, is told)."""
@@ -184,7 +189,7 @@ def _transition(kind: str, seen: _Seen, data: Any, explicit: bool) -> list[_New]
     def event(verb: str, public: bool, tombstone: bool = False) -> _New:
         return _New(
             f"{kind}.{verb}", kind, seen.object_id, seen.slug, now, public,
-            {"id": seen.object_id, "slug": seen.slug} if tombstone else data,
+            {"id": seen.object_id, "slug": seen.slug} if tombstone else None,
         )  # fmt: skip
 
     if not seen.exists:
@@ -225,11 +230,14 @@ def _locked_known(kind: str, ids: list[int]) -> dict[int, _Known]:
         return {row[0]: _Known(*row[1:]) for row in cursor.fetchall()}
 
 
-def _uses(article_ids: list[int]) -> dict[int, dict[str, list[int]]]:
-    """The tags, authors and sources each article names now."""
+def _uses(article_ids: list[int]) -> tuple[dict[int, str], dict[int, dict[str, list[int]]]]:
+    """The slug of each article that exists, and the tags, authors and sources it names now."""
+    slugs, uses = {}, {}
     with connection.cursor() as cursor:
         cursor.execute(_uses_sql(), [article_ids])
-        return {pk: dict(zip(_USES, ids, strict=True)) for pk, *ids in cursor.fetchall()}
+        for pk, slug, *ids in cursor.fetchall():
+            slugs[pk], uses[pk] = slug, dict(zip(_USES, ids, strict=True))
+    return slugs, uses
 
 
 @functools.cache
@@ -241,7 +249,7 @@ def _uses_sql() -> str:
         "WHERE article_id = a.id)"
         for kind in NAMED_KINDS
     )
-    return f"SELECT a.id, {arrays} FROM articles_article a WHERE a.id = ANY(%s)"
+    return f"SELECT a.id, a.slug, {arrays} FROM articles_article a WHERE a.id = ANY(%s)"
 
 
 def _remember(
@@ -292,37 +300,26 @@ def _forget(kind: str, ids: list[int]) -> None:
             )
 
 
-def _insert(events: list[_New]) -> None:
-    """One COPY, in order (the ids follow it). Each event's data is stored as the text
-    written here (a ``json`` column: compact, UTF-8), which the change feed sends without
-    parsing it (``_feed``: a ``links.self`` path reads ``"self":"/``). COPY is the cheapest
-    way in: an import's batch writes thousands of events, megabytes of article details, and an
-    INSERT of them cost a third of the outbox (its parameters quoted, its JSON parsed)."""
+def _insert(
+    events: list[_New],
+    rows: tuple[str, list[Any]],
+    columns: Sequence[str],
+    data: tuple[str, list[Any]],
+) -> None:
+    """The events, in order (the ids follow it), in one statement. A tombstone's data is
+    written here; an object told of as it is now is written in SQL (``data``, over a row
+    ``r`` of the statement ``rows``, whose columns are ``columns``), so that an import's
+    thousands of articles and new names are never read into Python to be written back. Each
+    event's data is stored as that text (a ``json`` column: compact, UTF-8), which the change
+    feed sends without parsing it (``_feed``: a ``links.self`` path reads ``"self":"/``)."""
     if not events:
         return
-    lines = [
-        f"{e.type}\t{e.object}\t{e.object_id}\t{copy_text(e.slug)}\t{e.occurred_at.isoformat()}"
-        f"\t{'t' if e.public else 'f'}\t{_copy_json(e.data)}\n"
+    (rows_sql, rows_params), (data_sql, data_params) = rows, data
+    fields = [
+        (e.type, e.object_id, e.slug, e.occurred_at, e.public,
+         None if e.data is None else compact_json(e.data))
         for e in events
-    ]
-    with connection.cursor() as cursor, cursor.cursor.copy(_COPY_SQL) as copy:
-        copy.write("".join(lines))
-
-
-def _insert_named(model: type[NamedEntity], events: list[_New]) -> None:
-    """The events of names, in order, in one statement: each name told of is written in SQL
-    (``representation.named_json_sql``) from its row and its count of live articles, read
-    there (an import's thousands of new names are never read into Python); tombstones are
-    written here."""
-    if not events:
-        return
-    columns = representation.named_columns(model)
-    told = {e.object_id for e in events if e.data is None}
-    names = selectors.names_with_counts(model).filter(pk__in=_among(sorted(told))).order_by()
-    names_sql, names_params = names.values(*columns).query.sql_with_params()
-    data_sql, data_params = representation.named_json_sql(model, "r")
-    fields = [(e.type, e.object_id, e.slug, e.occurred_at, e.public,
-               None if e.data is None else compact_json(e.data)) for e in events]  # fmt: skip
+    ]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -331,28 +328,17 @@ def _insert_named(model: type[NamedEntity], events: list[_New]) -> None:
               FROM unnest(%s::text[], %s::bigint[], %s::text[], %s::timestamptz[],
                           %s::boolean[], %s::text[])
                    WITH ORDINALITY AS e(type, id, slug, at, public, data, n)
-              LEFT JOIN ({names_sql}) AS r({", ".join(f'"{c}"' for c in columns)})
-                ON r.id = e.id
+              LEFT JOIN ({rows_sql}) AS r({", ".join(f'"{c}"' for c in columns)})
+                ON e.data IS NULL AND r.id = e.id
              ORDER BY e.n
             """,
             [
-                of_model(model).name,
+                events[0].object,
                 *data_params,
                 *map(list, zip(*fields, strict=True)),
-                *names_params,
+                *rows_params,
             ],
         )
-
-
-_COPY_SQL = (
-    "COPY articles_event (type, object, object_id, slug, occurred_at, public, data) FROM STDIN"
-)
-
-
-def _copy_json(value: Any) -> str:
-    """``compact_json`` in COPY's text format: JSON text holds no raw tab, newline or
-    carriage return (its strings escape them), so only its backslashes are doubled."""
-    return compact_json(value).replace("\\", "\\\\")
 
 
 def copy_text(value: str) -> str:

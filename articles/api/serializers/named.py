@@ -76,7 +76,7 @@ class NamedEntitySerializer(KnownFields, times.ModelSerializer):
         return data
 
     @classmethod
-    def json_sql(cls, row: str) -> tuple[str, list[str]]:
+    def json_sql(cls, row: str) -> tuple[str, list[Any]]:
         """``to_representation`` in SQL, with its parameters: the compact JSON text (as the
         outbox stores it, ``compact_json``) of a row ``row`` whose columns are ``columns()``'s,
         by those names. An import's thousands of new names are then told of without reading
@@ -85,7 +85,7 @@ class NamedEntitySerializer(KnownFields, times.ModelSerializer):
         for name, source in cls._sources().items():
             key = f"'{json.dumps(name)}:'"  # a field's name: letters and underscores
             if name == "links":
-                self_url = f"%s || {_quoted(f'{row}.slug')} || '/'"
+                self_url = f"%s::text || {_quoted(f'{row}.slug')} || '/'"
                 parts.append(f"""{key} || '{{"self":' || to_json({self_url})::text || '}}'""")
                 route = f"{kinds.of_model(cls.Meta.model).name}-list"
                 params += [list_url(cls(), route), *_QUOTED_PARAMS]
