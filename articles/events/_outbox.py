@@ -322,21 +322,23 @@ def _insert(
     ]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(
+            # The rows are read first (MATERIALIZED): joined to the events as a subquery,
+            # they were read and written out in a nested loop, twice as slow.
             f"""
+            WITH r ({", ".join(f'"{column}"' for column in columns)}) AS MATERIALIZED ({rows_sql})
             INSERT INTO articles_event (type, object, object_id, slug, occurred_at, public, data)
             SELECT e.type, %s, e.id, e.slug, e.at, e.public, COALESCE(e.data, {data_sql})::json
               FROM unnest(%s::text[], %s::bigint[], %s::text[], %s::timestamptz[],
                           %s::boolean[], %s::text[])
                    WITH ORDINALITY AS e(type, id, slug, at, public, data, n)
-              LEFT JOIN ({rows_sql}) AS r({", ".join(f'"{c}"' for c in columns)})
-                ON e.data IS NULL AND r.id = e.id
+              LEFT JOIN r ON e.data IS NULL AND r.id = e.id
              ORDER BY e.n
             """,
             [
+                *rows_params,
                 events[0].object,
                 *data_params,
                 *map(list, zip(*fields, strict=True)),
-                *rows_params,
             ],
         )
 
