@@ -76,6 +76,7 @@ class NamedEntitySerializer(KnownFields, times.ModelSerializer):
         return data
 
     @classmethod
+    @functools.cache  # a batch asks once a kind
     def json_sql(cls, row: str) -> tuple[str, list[Any]]:
         """``to_representation`` in SQL, with its parameters: the compact JSON text (as the
         outbox stores it, ``compact_json``) of a row ``row`` whose columns are ``columns()``'s,
