@@ -315,30 +315,31 @@ def _insert(
     if not events:
         return
     (rows_sql, rows_params), (data_sql, data_params) = rows, data
-    # The events as one JSON document (one parameter: as arrays, psycopg quoted each slug).
-    document = compact_json(
-        [
-            [e.type, e.object_id, e.slug, e.occurred_at.isoformat(), e.public,
-             None if e.data is None else compact_json(e.data)]
-            for e in events
-        ]
-    )  # fmt: skip
+    fields = [
+        (e.type, e.object_id, e.slug, e.occurred_at, e.public,
+         None if e.data is None else compact_json(e.data))
+        for e in events
+    ]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(
             # The rows are read first (MATERIALIZED): joined to the events as a subquery,
             # they were read and written out in a nested loop, twice as slow.
             f"""
-            WITH r ({", ".join(f'"{column}"' for column in columns)}) AS MATERIALIZED ({rows_sql}),
-                 e AS (SELECT e->>0 AS type, (e->>1)::bigint AS id, e->>2 AS slug,
-                              (e->>3)::timestamptz AS at, (e->>4)::boolean AS public,
-                              e->>5 AS data, n
-                         FROM json_array_elements(%s::json) WITH ORDINALITY AS events(e, n))
+            WITH r ({", ".join(f'"{column}"' for column in columns)}) AS MATERIALIZED ({rows_sql})
             INSERT INTO articles_event (type, object, object_id, slug, occurred_at, public, data)
             SELECT e.type, %s, e.id, e.slug, e.at, e.public, COALESCE(e.data, {data_sql})::json
-              FROM e LEFT JOIN r ON e.data IS NULL AND r.id = e.id
+              FROM unnest(%s::text[], %s::bigint[], %s::text[], %s::timestamptz[],
+                          %s::boolean[], %s::text[])
+                   WITH ORDINALITY AS e(type, id, slug, at, public, data, n)
+              LEFT JOIN r ON e.data IS NULL AND r.id = e.id
              ORDER BY e.n
             """,
-            [*rows_params, document, events[0].object, *data_params],
+            [
+                *rows_params,
+                events[0].object,
+                *data_params,
+                *map(list, zip(*fields, strict=True)),
+            ],
         )
 
 
