@@ -55,12 +55,11 @@ class _New:
     """An event to write (a model instance each costs an import's batch of thousands)."""
 
     type: str
-    object: str
     object_id: int
     slug: str
-    occurred_at: datetime.datetime
     public: bool
-    data: Any
+    tombstone: bool
+    """Its data is only ``{"id", "slug"}``; else the object as it is now."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,9 +118,9 @@ def _articles_changed(ids: list[int], written: bool) -> None:
     )
     _forget(ARTICLE, [pk for pk in ids if pk not in slugs])
     # Each article told of as its detail endpoint gives it (``article_rows``' statement).
-    told = sorted({event.object_id for event in events if event.data is None})
+    told = sorted({event.object_id for event in events if not event.tombstone})
     rows = selectors.article_rows_sql(told, body=True)
-    _insert(events, rows, ROW_FIELDS, representation.article_detail_sql("r"))
+    _insert(ARTICLE, events, rows, ROW_FIELDS, representation.article_detail_sql("r"))
     touched: dict[str, set[int]] = {kind: set() for kind in _USE_COLUMNS}
     for pk in ids:
         for kind, column in _USE_COLUMNS.items():
@@ -170,27 +169,23 @@ def _names(kind: str, name_ids: set[int], *, explicit: bool) -> None:
     _forget(kind, [pk for pk in ids if pk not in slugs])
     # Each name told of as its list shows it, with its count (one count a name told of).
     columns = representation.named_columns(model)
-    told = sorted({event.object_id for event in events if event.data is None})
+    told = sorted({event.object_id for event in events if not event.tombstone})
     names = selectors.names_with_counts(model).filter(pk__in=_among(told)).order_by()
     rows = names.values(*columns).query.sql_with_params()
-    _insert(events, rows, columns, representation.named_json_sql(model, "r"))
+    _insert(kind, events, rows, columns, representation.named_json_sql(model, "r"))
 
 
 def _transition(kind: str, seen: _Seen, explicit: bool) -> list[_New]:
-    """The events that tell readers and editors what changed for one object: a tombstone's
-    data, or None for the object as it is now (written by the database: ``_insert``).
+    """The events that tell readers and editors what changed for one object.
 
     ``explicit``: the object itself was written (else only a change of who sees it, for a
     name whose articles changed, is told)."""
-    known, now = seen.known, timezone.now()
+    known = seen.known
     appeared = "published" if kind == ARTICLE else "created"
     vanished = "unpublished" if kind == ARTICLE else "deleted"
 
     def event(verb: str, public: bool, tombstone: bool = False) -> _New:
-        return _New(
-            f"{kind}.{verb}", kind, seen.object_id, seen.slug, now, public,
-            {"id": seen.object_id, "slug": seen.slug} if tombstone else None,
-        )  # fmt: skip
+        return _New(f"{kind}.{verb}", seen.object_id, seen.slug, public, tombstone)
 
     if not seen.exists:
         if known is None:
@@ -301,25 +296,22 @@ def _forget(kind: str, ids: list[int]) -> None:
 
 
 def _insert(
+    kind: str,
     events: list[_New],
     rows: tuple[str, list[Any]],
     columns: Sequence[str],
     data: tuple[str, list[Any]],
 ) -> None:
-    """The events, in order (the ids follow it), in one statement. A tombstone's data is
-    written here; an object told of as it is now is written in SQL (``data``, over a row
-    ``r`` of the statement ``rows``, whose columns are ``columns``), so that an import's
-    thousands of articles and new names are never read into Python to be written back. Each
-    event's data is stored as that text (a ``json`` column: compact, UTF-8), which the change
-    feed sends without parsing it (``_feed``: a ``links.self`` path reads ``"self":"/``)."""
+    """The events, in order (the ids follow it), in one statement, their data written in SQL:
+    a tombstone's here, an object told of as it is now by ``data`` (over a row ``r`` of the
+    statement ``rows``, whose columns are ``columns``), so that an import's thousands of
+    articles and new names are never read into Python to be written back. Each event's data
+    is stored as that text (a ``json`` column: compact, UTF-8), which the change feed sends
+    without parsing it (``_feed``: a ``links.self`` path reads ``"self":"/``)."""
     if not events:
         return
     (rows_sql, rows_params), (data_sql, data_params) = rows, data
-    fields = [
-        (e.type, e.object_id, e.slug, e.occurred_at, e.public,
-         None if e.data is None else compact_json(e.data))
-        for e in events
-    ]  # fmt: skip
+    tombstone = """'{"id":' || e.id || ',"slug":' || to_json(e.slug)::text || '}'"""
     with connection.cursor() as cursor:
         cursor.execute(
             # The rows are read first (MATERIALIZED): joined to the events as a subquery,
@@ -327,18 +319,23 @@ def _insert(
             f"""
             WITH r ({", ".join(f'"{column}"' for column in columns)}) AS MATERIALIZED ({rows_sql})
             INSERT INTO articles_event (type, object, object_id, slug, occurred_at, public, data)
-            SELECT e.type, %s, e.id, e.slug, e.at, e.public, COALESCE(e.data, {data_sql})::json
-              FROM unnest(%s::text[], %s::bigint[], %s::text[], %s::timestamptz[],
-                          %s::boolean[], %s::text[])
-                   WITH ORDINALITY AS e(type, id, slug, at, public, data, n)
-              LEFT JOIN r ON e.data IS NULL AND r.id = e.id
+            SELECT e.type, %s, e.id, COALESCE(e.slug, r.slug), %s, e.public,
+                   (CASE WHEN e.slug IS NULL THEN {data_sql} ELSE {tombstone} END)::json
+              FROM unnest(%s::text[], %s::bigint[], %s::boolean[], %s::text[])
+                   WITH ORDINALITY AS e(type, id, public, slug, n)
+              LEFT JOIN r ON e.slug IS NULL AND r.id = e.id
              ORDER BY e.n
             """,
             [
                 *rows_params,
-                events[0].object,
+                kind,
+                timezone.now(),
                 *data_params,
-                *map(list, zip(*fields, strict=True)),
+                [e.type for e in events],
+                [e.object_id for e in events],
+                [e.public for e in events],
+                # A tombstone's slug (the one last told); the others' are their rows'.
+                [e.slug if e.tombstone else None for e in events],
             ],
         )
 
