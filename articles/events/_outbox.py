@@ -270,7 +270,7 @@ def _remember(
     rows: list[tuple[int, str, bool, dict[str, list[int]] | None, datetime.datetime | None]],
 ) -> None:
     """What the feed has now told of these objects, and when that changes by itself (one
-    statement)."""
+    statement). Names use nothing (``uses`` None)."""
     if not rows:
         return
     empty: dict[str, list[int]] = {}
@@ -282,15 +282,19 @@ def _remember(
         cls=DjangoJSONEncoder,
     )
     with connection.cursor() as cursor:
-        cursor.execute(_remember_sql(), [kind, document])
+        cursor.execute(_remember_sql(kind == ARTICLE), [kind, document])
 
 
 @functools.cache
-def _remember_sql() -> str:
-    """The upsert of ``_remember``'s rows: ``[id, slug, public, *uses, changes_at]``."""
+def _remember_sql(uses_names: bool) -> str:
+    """The upsert of ``_remember``'s rows: ``[id, slug, public, *uses, changes_at]``; the uses
+    are read only for articles (for a name's thousands of rows, each an empty array cost
+    three subqueries)."""
     uses = ", ".join(
-        f"ARRAY(SELECT jsonb_array_elements_text(r->{3 + n})::bigint)" for n in range(len(_USES))
-    )
+        f"ARRAY(SELECT jsonb_array_elements_text(r->{3 + n})::bigint)"
+        if uses_names else "'{}'::bigint[]"
+        for n in range(len(_USES))
+    )  # fmt: skip
     updated = ", ".join(f"{column} = EXCLUDED.{column}" for column in _USES)
     return f"""
         INSERT INTO articles_knownobject
