@@ -3,6 +3,7 @@ every door; readers never learn of drafts nor of the names only drafts use."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 
@@ -12,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles import bulk, selectors, services
-from articles.api.serializers import named_serializer
+from articles.api.serializers import ArticleDetailSerializer, named_serializer
 from articles.events import _outbox
 from articles.events.models import Event
 from articles.kinds import of_model
@@ -305,3 +306,31 @@ def _shown(model) -> dict[int, str]:
     serializer = named_serializer(model)()
     rows = selectors.names_with_counts(model).values(*named_serializer(model).columns())
     return {row["id"]: _outbox.compact_json(serializer.to_representation(row)) for row in rows}
+
+
+def test_an_articles_event_written_in_sql_is_its_detail_text(settings):
+    """An article's event data is written in SQL (``json_sql``): the very text the outbox
+    would store of the detail serializer's representation (date-times with and without
+    microseconds or none, reading time, relations in order, escapes, null fields)."""
+    settings.TIME_ZONE = "America/New_York"  # answers are in UTC whatever the zone
+    at = datetime.datetime(2026, 10, 2, 9, 30, 15, tzinfo=datetime.UTC)
+    made = [
+        ArticleFactory(title='Le "self":"/x" \\ été\ttab 🌍', published_at=at, url=None,
+                       body="<p>" + "mot " * 500 + "</p>", tags=["Zoé", "ข่าว", "Alpes"],
+                       authors=["B", "A"], expires_at=at + datetime.timedelta(days=999),
+                       quotes=[{"source": "Jo \"J\" Huss", "text": "Vite.\nOui.",
+                                "kind": "organization"}]),
+        ArticleFactory(published_at=at.replace(microsecond=120000)),
+        ArticleFactory(status="draft", published_at=None, tags=[]),
+    ]  # fmt: skip
+    rows = selectors.article_rows([article.pk for article in made], body=True)
+    serializer = ArticleDetailSerializer()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT object_id, data::text FROM articles_event WHERE object = 'article' ORDER BY id"
+        )
+        stored = dict(cursor.fetchall())
+    for article in made:
+        assert stored[article.pk] == _outbox.compact_json(
+            serializer.to_representation(rows[article.pk])
+        )
