@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 Shown = dict[int, dict[str, Any]]
-_provided: dict[str, Callable[..., Shown]] = {}
+_provided: dict[str, Callable[..., Any]] = {}
 
 
 def provide(
@@ -21,13 +21,16 @@ def provide(
     article_summary: Callable[[dict[int, Any]], Shown],
     named: Callable[[type, list[dict[str, Any]]], Shown],
     named_columns: Callable[[type], list[str]],
+    article_detail_sql: Callable[[str], tuple[str, list[Any]]],
+    named_json_sql: Callable[[type, str], tuple[str, list[Any]]],
 ) -> None:
-    """The API's representations (rows by id -> their JSON by id)."""
+    """The API's representations (rows by id -> their JSON by id; in SQL, a row's JSON text)."""
     _provided.update(article_detail=article_detail, article_summary=article_summary, named=named,
-                     named_columns=named_columns)  # fmt: skip
+                     named_columns=named_columns, article_detail_sql=article_detail_sql,
+                     named_json_sql=named_json_sql)  # fmt: skip
 
 
-def _the(name: str) -> Callable[..., Shown]:
+def _the(name: str) -> Callable[..., Any]:
     try:
         return _provided[name]
     except KeyError:
@@ -37,6 +40,13 @@ def _the(name: str) -> Callable[..., Shown]:
 def article_detail(rows: dict[int, Any]) -> Shown:
     """Article rows (``selectors.ArticleRow`` by id) as ``/articles/{id}/`` shows them."""
     return _the("article_detail")(rows)
+
+
+def article_detail_sql(row: str) -> tuple[str, list[Any]]:
+    """``article_detail`` in SQL, with its parameters: the compact JSON text
+    (``events.compact_json``) of a row ``row`` of ``selectors.article_rows_sql`` (columns by
+    ``ArticleRow``'s names)."""
+    return _the("article_detail_sql")(row)
 
 
 def article_summary(rows: dict[int, Any]) -> Shown:
@@ -53,3 +63,9 @@ def named(model: type, rows: list[dict[str, Any]]) -> Shown:
 def named_columns(model: type) -> list[str]:
     """The columns (and counts) ``named`` writes from."""
     return _the("named_columns")(model)
+
+
+def named_json_sql(model: type, row: str) -> tuple[str, list[Any]]:
+    """``named`` in SQL, with its parameters: the compact JSON text (``events.compact_json``)
+    of a row ``row`` of ``named_columns(model)`` (columns by those names)."""
+    return _the("named_json_sql")(model, row)

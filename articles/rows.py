@@ -71,6 +71,10 @@ ROW_COLUMNS = (
     *(name for name in FIELD_NAMES if name != "body"),
     *(each.name for each in DERIVED_FIELDS),
 )
+# An article's relations, each a list of objects (read as JSON).
+RELATIONS = ("authors", "tags", "quotes")
+# The columns of ``ROWS_SQL``, by the names of ``ArticleRow``'s fields.
+ROW_FIELDS = (*ROW_COLUMNS, "body", "duplicate_of", "duplicates_count", *RELATIONS)
 # The relations in the order the prefetches of ``with_relations`` give them. Each name is
 # looked up by its key (``OFFSET 0`` keeps the planner from joining the whole table): on
 # tables that grew since they were last analysed (a first import) it chose a hash join over

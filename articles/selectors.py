@@ -278,6 +278,20 @@ def duplicates_of(article: Article, viewer: Viewer) -> QuerySet[Article]:
     return members.order_by(F("published_at").asc(nulls_last=True), "id")
 
 
+def article_rows_sql(
+    ids: Sequence[int], *, body: bool = False, viewer: Viewer = READER
+) -> tuple[str, list[Any]]:
+    """The statement of ``article_rows`` and its parameters (the ids last): a row an article,
+    its columns ``ROW_FIELDS``' (``ArticleRow``'s fields, in that order)."""
+    sql = ROWS_SQL.format(
+        columns=", ".join(f"a.{name}" for name in ROW_COLUMNS),
+        body="a.body" if body else "''",
+        duplicate_of=DUPLICATE_OF_SQL.format(outer="a"),
+        duplicates_count=DUPLICATES_COUNT_SQL.format(outer="a"),
+    )
+    return sql, [*viewer.params(), *viewer.params(), list(ids)]
+
+
 def article_rows(
     ids: Sequence[int], *, body: bool = False, viewer: Viewer = READER
 ) -> dict[int, ArticleRow]:
@@ -285,13 +299,7 @@ def article_rows(
     near-duplicates as ``viewer`` sees them: one statement."""
     if not ids:
         return {}
-    sql = ROWS_SQL.format(
-        columns=", ".join(f"a.{name}" for name in ROW_COLUMNS),
-        body="a.body" if body else "''",
-        duplicate_of=DUPLICATE_OF_SQL.format(outer="a"),
-        duplicates_count=DUPLICATES_COUNT_SQL.format(outer="a"),
-    )
-    params = [*viewer.params(), *viewer.params(), list(ids)]
+    sql, params = article_rows_sql(ids, body=body, viewer=viewer)
     alias = replicas.read_alias()
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)

@@ -148,13 +148,17 @@ def outbox_beside(path: Path, rounds: int, base: str) -> dict[str, Any]:
     from articles.events import _outbox
 
     earlier = _base_module(base, "_outbox")
-    # Earlier outboxes pass the names as model instances (the serializer writes those too).
-    earlier.representation = types.SimpleNamespace(
-        article_detail=representation.article_detail,
-        named=lambda model, rows: {
-            row.pk: serializers.named_serializer(model)().to_representation(row) for row in rows
-        },
-    )
+
+    # Earlier outboxes pass the names as model instances, later ones as ``values()`` rows
+    # (the serializer writes both).
+    def named(model: type, rows: list) -> dict[int, Any]:
+        serializer = serializers.named_serializer(model)()
+        return {
+            row["id"] if isinstance(row, dict) else row.pk: serializer.to_representation(row)
+            for row in rows
+        }
+
+    earlier.representation = types.SimpleNamespace(**{**vars(representation), "named": named})
     outboxes = {"off": None, base: earlier, "this": _outbox}
     store_cpu: dict[str, list[float]] = {name: [] for name in outboxes}
     outbox_cpu: dict[str, list[float]] = {name: [] for name in outboxes}

@@ -14,6 +14,10 @@ def article_detail(rows: dict[int, Any]) -> representation.Shown:
     return {pk: serializer.to_representation(row) for pk, row in rows.items()}
 
 
+def article_detail_sql(row: str) -> tuple[str, list[Any]]:
+    return serializers.ArticleDetailSerializer.json_sql(row)
+
+
 def article_summary(rows: dict[int, Any]) -> representation.Shown:
     serializer = serializers.ArticleSummarySerializer()
     return {pk: serializer.to_representation(row) for pk, row in rows.items()}
@@ -28,6 +32,12 @@ def named_columns(model: type) -> list[str]:
     return serializers.named_serializer(model).columns()
 
 
+def named_json_sql(model: type, row: str) -> tuple[str, list[Any]]:
+    return serializers.named_serializer(model).json_sql(row)
+
+
 def provide() -> None:
     representation.provide(article_detail=article_detail, article_summary=article_summary,
-                           named=named, named_columns=named_columns)  # fmt: skip
+                           named=named, named_columns=named_columns,
+                           article_detail_sql=article_detail_sql,
+                           named_json_sql=named_json_sql)  # fmt: skip

@@ -18,10 +18,11 @@ publishing and unpublishing articles of one tag decide one after the other.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +38,7 @@ from articles.events.models import ARTICLE
 from articles.kinds import NAMED_KINDS, by_name, of_model
 from articles.memory import collection_put_off
 from articles.models import NamedEntity
+from articles.rows import ROW_FIELDS
 
 # An event's object is a named kind's ``name`` (``tag``); ``KnownObject`` keeps the ids of the
 # names an article uses in a column a kind (``tag_ids``).
@@ -54,12 +56,11 @@ class _New:
     """An event to write (a model instance each costs an import's batch of thousands)."""
 
     type: str
-    object: str
     object_id: int
     slug: str
-    occurred_at: datetime.datetime
     public: bool
-    data: Any
+    tombstone: bool
+    """Its data is only ``{"id", "slug"}``; else the object as it is now."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,27 +101,28 @@ def articles_changed(article_ids: Iterable[int], *, written: bool = True) -> Non
     ids = sorted(set(article_ids))
     if not ids:
         return
-    with collection_put_off():  # an import's batch: thousands of events and their data
+    # An import's batch: thousands of events and their data.
+    with collection_put_off(), _without_jit():
         _articles_changed(ids, written)
 
 
 def _articles_changed(ids: list[int], written: bool) -> None:
     known = _locked_known(ARTICLE, ids)
-    rows = selectors.article_rows(ids, body=True)
+    slugs, uses = _uses(ids)
     visibility = selectors.reader_visibility(ids)
     public = {pk for pk, (live, _) in visibility.items() if live}
-    uses = _uses(ids)
     events: list[_New] = []
-    data = representation.article_detail(rows)  # the object as its detail endpoint gives it
     for pk in ids:
-        seen = _Seen.of(pk, rows[pk].slug if pk in rows else None, public, known)
-        events += _transition(ARTICLE, seen, data.get(pk), explicit=written)
+        events += _transition(ARTICLE, _Seen.of(pk, slugs.get(pk), public, known), written)
     _remember(
         ARTICLE,
-        [(pk, rows[pk].slug, pk in public, uses.get(pk), visibility[pk][1]) for pk in rows],
+        [(pk, slug, pk in public, uses[pk], visibility[pk][1]) for pk, slug in slugs.items()],
     )
-    _forget(ARTICLE, [pk for pk in ids if pk not in rows])
-    _insert(events)
+    _forget(ARTICLE, [pk for pk in ids if pk not in slugs])
+    # Each article told of as its detail endpoint gives it (``article_rows``' statement).
+    told = sorted({event.object_id for event in events if not event.tombstone})
+    rows = selectors.article_rows_sql(told, body=True)
+    _insert(ARTICLE, events, rows, ROW_FIELDS, representation.article_detail_sql("r"))
     touched: dict[str, set[int]] = {kind: set() for kind in _USE_COLUMNS}
     for pk in ids:
         for kind, column in _USE_COLUMNS.items():
@@ -133,7 +135,23 @@ def _articles_changed(ids: list[int], written: bool) -> None:
 
 def names_changed(model: type[NamedEntity], ids: Iterable[int]) -> None:
     """Events for tags, authors or sources this transaction created, changed or deleted."""
-    _names(of_model(model).name, set(ids), explicit=True)
+    with _without_jit():
+        _names(of_model(model).name, set(ids), explicit=True)
+
+
+@contextlib.contextmanager
+def _without_jit() -> Iterator[None]:
+    """PostgreSQL's JIT off for the outbox's statements, then as it was (for the rest of the
+    transaction). Their estimates are large (subqueries for each article), so the server
+    compiled them, which took longer than running them: an import's batch of 500 articles
+    wrote its events in 120-160 ms with it, 50 ms without."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
+        ((before, _),) = cursor.fetchall()
+    yield
+    # Not after an error: the transaction is then rolled back, and the setting with it.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('jit', %s, true)", [before])
 
 
 def _names(kind: str, name_ids: set[int], *, explicit: bool) -> None:
@@ -142,29 +160,21 @@ def _names(kind: str, name_ids: set[int], *, explicit: bool) -> None:
         return
     known = _locked_known(kind, ids)
     model = by_name(kind).model
-    # Names written, and names the feed never told of, are told of whatever readers see:
-    # they are read with their counts of live articles, which say whether readers see them.
-    shown = _counted(model, [pk for pk in ids if explicit or pk not in known])
-    # The others (most names an article write looks at again) change for nobody unless
-    # readers gain or lose them: whether readers see each is asked without counting (a
-    # popular tag's count is a count of thousands of articles); those that change are then
-    # read with their counts.
+    # Whether readers see each name is asked without counting (a popular tag's count is a
+    # count of thousands of articles); the counts are read in SQL for the names told of.
     seen_by_readers = Exists(
         selectors.visible_names(model.objects.filter(pk=OuterRef("pk")), READER)
     )
-    rest = [pk for pk in ids if pk in known and not explicit]
-    rows = model.objects.filter(pk__in=_among(rest)).values_list("pk", "slug", seen_by_readers)
-    seen = {pk: (slug, visible) for pk, slug, visible in rows} if rest else {}
-    seen.update({pk: (row["slug"], row[_count_of(model)] > 0) for pk, row in shown.items()})
-    shown.update(_counted(model, [pk for pk, (_, visible) in seen.items()
-                                  if pk not in shown and visible != known[pk].public]))  # fmt: skip
-    slugs = {pk: slug for pk, (slug, _) in seen.items()}
-    public = {pk for pk, (_, visible) in seen.items() if visible}
-    data = representation.named(model, list(shown.values())) if shown else {}
+    rows = model.objects.filter(pk__in=_among(ids)).values_list("pk", "slug", seen_by_readers)
+    slugs: dict[int, str] = {}
+    public: set[int] = set()
+    for pk, slug, visible in rows:
+        slugs[pk] = slug
+        if visible:
+            public.add(pk)
     events: list[_New] = []
     for pk in ids:
-        seen_now = _Seen.of(pk, slugs.get(pk), public, known)
-        events += _transition(kind, seen_now, data.get(pk), explicit)
+        events += _transition(kind, _Seen.of(pk, slugs.get(pk), public, known), explicit)
     # Only rows that change: most names a batch looks at again are as the feed knew them.
     _remember(
         kind,
@@ -175,41 +185,25 @@ def _names(kind: str, name_ids: set[int], *, explicit: bool) -> None:
         ],
     )
     _forget(kind, [pk for pk in ids if pk not in slugs])
-    _insert(events)
+    # Each name told of as its list shows it, with its count (one count a name told of).
+    columns = representation.named_columns(model)
+    told = sorted({event.object_id for event in events if not event.tombstone})
+    names = selectors.names_with_counts(model).filter(pk__in=_among(told)).order_by()
+    rows = names.values(*columns).query.sql_with_params()
+    _insert(kind, events, rows, columns, representation.named_json_sql(model, "r"))
 
 
-def _counted(model: type[NamedEntity], ids: list[int]) -> dict[int, dict[str, Any]]:
-    """These names (those that exist) as ``values()`` rows of what their lists show, with
-    their counts: one query."""
-    if not ids:
-        return {}
-    names = selectors.names_with_counts(model).filter(pk__in=_among(ids)).order_by()
-    return {row["id"]: row for row in names.values(*representation.named_columns(model))}
-
-
-@functools.cache
-def _count_of(model: type[NamedEntity]) -> str:
-    """The name of the count of live articles (or of their quotes) ``names_with_counts``
-    annotates: greater than 0 exactly when readers see the name (``visible_names``)."""
-    (count,) = selectors.names_with_counts(model).query.annotations
-    return count
-
-
-def _transition(kind: str, seen: _Seen, data: Any, explicit: bool) -> list[_New]:
-    """The events that tell readers and editors what changed for one object (``data``: the
-    object's representation, None where it no longer exists or is not described).
+def _transition(kind: str, seen: _Seen, explicit: bool) -> list[_New]:
+    """The events that tell readers and editors what changed for one object.
 
     ``explicit``: the object itself was written (else only a change of who sees it, for a
     name whose articles changed, is told)."""
-    known, now = seen.known, timezone.now()
+    known = seen.known
     appeared = "published" if kind == ARTICLE else "created"
     vanished = "unpublished" if kind == ARTICLE else "deleted"
 
     def event(verb: str, public: bool, tombstone: bool = False) -> _New:
-        return _New(
-            f"{kind}.{verb}", kind, seen.object_id, seen.slug, now, public,
-            {"id": seen.object_id, "slug": seen.slug} if tombstone else data,
-        )  # fmt: skip
+        return _New(f"{kind}.{verb}", seen.object_id, seen.slug, public, tombstone)
 
     if not seen.exists:
         if known is None:
@@ -249,11 +243,14 @@ def _locked_known(kind: str, ids: list[int]) -> dict[int, _Known]:
         return {row[0]: _Known(*row[1:]) for row in cursor.fetchall()}
 
 
-def _uses(article_ids: list[int]) -> dict[int, dict[str, list[int]]]:
-    """The tags, authors and sources each article names now."""
+def _uses(article_ids: list[int]) -> tuple[dict[int, str], dict[int, dict[str, list[int]]]]:
+    """The slug of each article that exists, and the tags, authors and sources it names now."""
+    slugs, uses = {}, {}
     with connection.cursor() as cursor:
         cursor.execute(_uses_sql(), [article_ids])
-        return {pk: dict(zip(_USES, ids, strict=True)) for pk, *ids in cursor.fetchall()}
+        for pk, slug, *ids in cursor.fetchall():
+            slugs[pk], uses[pk] = slug, dict(zip(_USES, ids, strict=True))
+    return slugs, uses
 
 
 @functools.cache
@@ -265,7 +262,7 @@ def _uses_sql() -> str:
         "WHERE article_id = a.id)"
         for kind in NAMED_KINDS
     )
-    return f"SELECT a.id, {arrays} FROM articles_article a WHERE a.id = ANY(%s)"
+    return f"SELECT a.id, a.slug, {arrays} FROM articles_article a WHERE a.id = ANY(%s)"
 
 
 def _remember(
@@ -273,7 +270,7 @@ def _remember(
     rows: list[tuple[int, str, bool, dict[str, list[int]] | None, datetime.datetime | None]],
 ) -> None:
     """What the feed has now told of these objects, and when that changes by itself (one
-    statement)."""
+    statement). Names use nothing (``uses`` None)."""
     if not rows:
         return
     empty: dict[str, list[int]] = {}
@@ -285,15 +282,19 @@ def _remember(
         cls=DjangoJSONEncoder,
     )
     with connection.cursor() as cursor:
-        cursor.execute(_remember_sql(), [kind, document])
+        cursor.execute(_remember_sql(kind == ARTICLE), [kind, document])
 
 
 @functools.cache
-def _remember_sql() -> str:
-    """The upsert of ``_remember``'s rows: ``[id, slug, public, *uses, changes_at]``."""
+def _remember_sql(uses_names: bool) -> str:
+    """The upsert of ``_remember``'s rows: ``[id, slug, public, *uses, changes_at]``; the uses
+    are read only for articles (for a name's thousands of rows, each an empty array cost
+    three subqueries)."""
     uses = ", ".join(
-        f"ARRAY(SELECT jsonb_array_elements_text(r->{3 + n})::bigint)" for n in range(len(_USES))
-    )
+        f"ARRAY(SELECT jsonb_array_elements_text(r->{3 + n})::bigint)"
+        if uses_names else "'{}'::bigint[]"
+        for n in range(len(_USES))
+    )  # fmt: skip
     updated = ", ".join(f"{column} = EXCLUDED.{column}" for column in _USES)
     return f"""
         INSERT INTO articles_knownobject
@@ -316,32 +317,49 @@ def _forget(kind: str, ids: list[int]) -> None:
             )
 
 
-def _insert(events: list[_New]) -> None:
-    """One COPY, in order (the ids follow it). Each event's data is stored as the text
-    written here (a ``json`` column: compact, UTF-8), which the change feed sends without
-    parsing it (``_feed``: a ``links.self`` path reads ``"self":"/``). COPY is the cheapest
-    way in: an import's batch writes thousands of events, megabytes of article details, and an
-    INSERT of them cost a third of the outbox (its parameters quoted, its JSON parsed)."""
+def _insert(
+    kind: str,
+    events: list[_New],
+    rows: tuple[str, list[Any]],
+    columns: Sequence[str],
+    data: tuple[str, list[Any]],
+) -> None:
+    """The events, in order (the ids follow it), in one statement, their data written in SQL:
+    a tombstone's here, an object told of as it is now by ``data`` (over a row ``r`` of the
+    statement ``rows``, whose columns are ``columns``), so that an import's thousands of
+    articles and new names are never read into Python to be written back. Each event's data
+    is stored as that text (a ``json`` column: compact, UTF-8), which the change feed sends
+    without parsing it (``_feed``: a ``links.self`` path reads ``"self":"/``)."""
     if not events:
         return
-    lines = [
-        f"{e.type}\t{e.object}\t{e.object_id}\t{copy_text(e.slug)}\t{e.occurred_at.isoformat()}"
-        f"\t{'t' if e.public else 'f'}\t{_copy_json(e.data)}\n"
-        for e in events
-    ]
-    with connection.cursor() as cursor, cursor.cursor.copy(_COPY_SQL) as copy:
-        copy.write("".join(lines))
-
-
-_COPY_SQL = (
-    "COPY articles_event (type, object, object_id, slug, occurred_at, public, data) FROM STDIN"
-)
-
-
-def _copy_json(value: Any) -> str:
-    """``compact_json`` in COPY's text format: JSON text holds no raw tab, newline or
-    carriage return (its strings escape them), so only its backslashes are doubled."""
-    return compact_json(value).replace("\\", "\\\\")
+    (rows_sql, rows_params), (data_sql, data_params) = rows, data
+    tombstone = """'{"id":' || e.id || ',"slug":' || to_json(e.slug)::text || '}'"""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # The rows are read first (MATERIALIZED): joined to the events as a subquery,
+            # they were read and written out in a nested loop, twice as slow.
+            f"""
+            WITH r ({", ".join(f'"{column}"' for column in columns)}) AS MATERIALIZED ({rows_sql})
+            INSERT INTO articles_event (type, object, object_id, slug, occurred_at, public, data)
+            SELECT e.type, %s, e.id, COALESCE(e.slug, r.slug), %s, e.public,
+                   (CASE WHEN e.slug IS NULL THEN {data_sql} ELSE {tombstone} END)::json
+              FROM unnest(%s::text[], %s::bigint[], %s::boolean[], %s::text[])
+                   WITH ORDINALITY AS e(type, id, public, slug, n)
+              LEFT JOIN r ON e.slug IS NULL AND r.id = e.id
+             ORDER BY e.n
+            """,
+            [
+                *rows_params,
+                kind,
+                timezone.now(),
+                *data_params,
+                [e.type for e in events],
+                [e.object_id for e in events],
+                [e.public for e in events],
+                # A tombstone's slug (the one last told); the others' are their rows'.
+                [e.slug if e.tombstone else None for e in events],
+            ],
+        )
 
 
 def copy_text(value: str) -> str:

@@ -150,3 +150,10 @@ def test_a_quotation_is_written_as_drf_would(rank):
         expected = serializers.Serializer.to_representation(QuotationSerializer(quote), quote)
         assert QuotationSerializer(quote).data == expected
         assert list(QuotationSerializer(quote).data) == list(expected)
+
+
+def test_a_names_sql_writes_no_date_time():
+    """``json_sql`` (the outbox's names) writes no date-time, which DRF writes in the current
+    zone: a serializer with one says so instead of writing it otherwise."""
+    with pytest.raises(NotImplementedError, match="first_quoted_at"):
+        QuotedSourceDetailSerializer.json_sql("r")

@@ -3,6 +3,7 @@ every door; readers never learn of drafts nor of the names only drafts use."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 
@@ -11,9 +12,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles import bulk, services
+from articles import bulk, selectors, services
+from articles.api.serializers import ArticleDetailSerializer, named_serializer
+from articles.events import _outbox
 from articles.events.models import Event
-from articles.models import Article, Tag
+from articles.kinds import of_model
+from articles.models import Article, Author, QuotedSource, Tag
 from tests.events.helpers import Mirror, follow, types
 from tests.factories import ArticleFactory
 
@@ -248,3 +252,85 @@ def test_a_name_gone_from_readers_then_deleted_leaves_both_mirrors_right(api_cli
     assert types(editor_events) == [("article.updated", "shown"), ("tag.deleted", "fleeting")]
     editors.apply(editor_events)
     assert editors.of("tag") == {} and editors.of("article")[article.pk]["tags"] == []
+
+
+@pytest.mark.parametrize("model", [Tag, Author, QuotedSource])
+def test_a_names_event_written_in_sql_is_its_representation(model, settings, api_client):
+    """A name's event data is written in SQL (``json_sql``): the very text the outbox would
+    store of the serializer's representation (keys in order, escapes, its link quoted as
+    ``reverse`` quotes it, null and empty fields, counts), before and after readers lose it."""
+    settings.TIME_ZONE = "America/New_York"  # nothing in it depends on the zone
+    names = ['Zoé "Z" Arnaud \\ l\'été', "ข่าว", "🌍 Planet & Co", "C++ / Rust"]
+    extra = {Tag: {}, Author: {"aliases": ["Zoé A.", "Z. \"A\""], "bio": "Née à Lyon.\nPlume\t!",
+                               "url": "https://example.org/zoe?a=1&b=é"},
+             QuotedSource: {"aliases": ["Z. Arnaud"], "kind": "organization",
+                            "description": "Porte-parole \"adjointe\""}}[model]  # fmt: skip
+    services.named_create(model, name=names[0], wikidata_id="Q42", **extra)
+    quotes = [{"source": name, "text": "Oui."} for name in names]
+    article = ArticleFactory(tags=names, authors=names, quotes=quotes)
+    ArticleFactory(quotes=[{"source": "senior official", "kind": "anonymous", "text": "Non."}])
+    kind, thai = of_model(model).name, model.objects.get(name=names[1]).pk
+    told = _last_data(kind)
+    assert told == _shown(model) and len(told) >= len(names)
+    assert '"self":"/api/v1/' in told[thai] and f'"{_count(model)}":1' in told[thai]
+    events = [e for e in follow(api_client)[0] if e["object"] == kind and e["id"] == thai]
+    detail = api_client.get(events[-1]["data"]["links"]["self"]).json()
+    # A source's detail adds the dates of its first and last quotes, which its events (its row
+    # as the list shows it) have never carried.
+    assert events[-1]["data"] == {
+        field: value for field, value in detail.items()
+        if field not in ("first_quoted_at", "last_quoted_at")
+    }  # fmt: skip
+    services.articles_set_status(Article.objects.filter(pk=article.pk), "draft")
+    told = _last_data(kind)  # editors get it back, without its count
+    assert told == _shown(model) and f'"{_count(model)}":0' in told[thai]
+
+
+def _count(model) -> str:
+    return "quote_count" if model is QuotedSource else "article_count"
+
+
+def _last_data(kind: str) -> dict[int, str]:
+    """Each object's last event data, as the stored text."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT ON (object_id) object_id, data::text FROM articles_event"
+            " WHERE object = %s AND type NOT LIKE '%%.deleted' ORDER BY object_id, id DESC",
+            [kind],
+        )
+        return dict(cursor.fetchall())
+
+
+def _shown(model) -> dict[int, str]:
+    """Every name of ``model`` as the outbox would write its representation in Python."""
+    serializer = named_serializer(model)()
+    rows = selectors.names_with_counts(model).values(*named_serializer(model).columns())
+    return {row["id"]: _outbox.compact_json(serializer.to_representation(row)) for row in rows}
+
+
+def test_an_articles_event_written_in_sql_is_its_detail_text(settings):
+    """An article's event data is written in SQL (``json_sql``): the very text the outbox
+    would store of the detail serializer's representation (date-times with and without
+    microseconds or none, reading time, relations in order, escapes, null fields)."""
+    settings.TIME_ZONE = "America/New_York"  # answers are in UTC whatever the zone
+    at = datetime.datetime(2026, 10, 2, 9, 30, 15, tzinfo=datetime.UTC)
+    made = [
+        ArticleFactory(title='Le "self":"/x" \\ été\ttab 🌍', published_at=at, url=None,
+                       body="<p>" + "mot " * 500 + "</p>", tags=["Zoé", "ข่าว", "Alpes"],
+                       authors=["B", "A"], expires_at=at + datetime.timedelta(days=999),
+                       quotes=[{"source": "Jo \"J\" Huss", "text": "Vite.\nOui.",
+                                "kind": "organization"}]),
+        ArticleFactory(published_at=at.replace(microsecond=120000)),
+        ArticleFactory(status="draft", published_at=None, tags=[]),
+    ]  # fmt: skip
+    rows = selectors.article_rows([article.pk for article in made], body=True)
+    serializer = ArticleDetailSerializer()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT object_id, data::text FROM articles_event WHERE object = 'article' ORDER BY id"
+        )
+        stored = dict(cursor.fetchall())
+    for article in made:
+        assert stored[article.pk] == _outbox.compact_json(
+            serializer.to_representation(rows[article.pk])
+        )

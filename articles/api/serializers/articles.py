@@ -4,6 +4,7 @@ near-duplicates, related articles."""
 from __future__ import annotations
 
 import datetime
+import json
 import math
 from typing import Any
 
@@ -15,7 +16,7 @@ from rest_framework import serializers
 from articles.api import times
 from articles.fields import FIELD_NAMES
 from articles.models import Article
-from articles.rows import ArticleRow
+from articles.rows import RELATIONS, ArticleRow
 
 
 class NamedRefSerializer(serializers.Serializer):
@@ -147,6 +148,43 @@ class ArticleSummarySerializer(times.ModelSerializer):
                 value = round(float(value), 6)
             data[name] = value
         return data
+
+    @classmethod
+    def json_sql(cls, row: str) -> tuple[str, list[Any]]:
+        """``to_representation`` in SQL, with its parameters: the compact JSON text (as the
+        outbox stores it, ``compact_json``) of a row ``row`` of ``selectors.article_rows_sql``
+        (columns by ``ArticleRow``'s names). An import's article events are then written
+        without reading the articles into Python. tests/events/test_outbox.py pins it to
+        ``to_representation``."""
+        fields, parts, params = cls().fields, [], []
+        for name in cls.Meta.fields:
+            column = f'{row}."{name}"'
+            if name == "reading_time_minutes":
+                value = f"ceil({row}.word_count / %s::numeric)::bigint::text"
+                params.append(settings.READING_WORDS_PER_MINUTE)
+            elif name == "links":
+                value = f"""'{{"self":' || to_json(%s::text || {row}.id || '/')::text || '}}'"""
+                params.append(list_url(cls(), "article-list"))
+            elif name in RELATIONS:
+                # Read as JSON built in SQL; written again compactly, in order (their columns
+                # are NOT NULL: there is no null to strip).
+                value = f"json_strip_nulls({column})::text"
+            elif isinstance(fields[name], serializers.DateTimeField):
+                value = _UTC_TEXT.format(column=column)
+            elif name in ("rank", "highlights"):
+                raise NotImplementedError(f"{cls.__name__}.{name}: a search's")
+            else:
+                value = f"to_json({column})::text"
+            parts.append(f"""'{json.dumps(name)}:' || COALESCE({value}, 'null')""")
+        return "'{' || " + " || ',' || ".join(parts) + " || '}'", params
+
+
+# ``times.utc_text`` in SQL: ISO 8601 in UTC, the microseconds only when there are some, ``Z``.
+_UTC_TEXT = (
+    """'"' || to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') """
+    """|| CASE to_char({column}, 'US') WHEN '000000' THEN '' """
+    """ELSE to_char({column}, '.US') END || 'Z"'"""
+)
 
 
 class NearDuplicateSerializer(ArticleSummarySerializer):
