@@ -22,6 +22,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -40,6 +41,10 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--before", type=Path, help="another checkout's rebuild, timed too")
     parser.add_argument("--limit", type=int, default=None, help="articles of the plain build")
+    parser.add_argument(
+        "--processes", default="", help="also this checkout's rebuild with these "
+        "SEARCH_REBUILD_PROCESSES, e.g. 0,2 (each a run of its own)"
+    )  # fmt: skip
     parser.add_argument("--one", help=argparse.SUPPRESS)  # in the child: rebuild or plain
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     return parser
@@ -109,20 +114,25 @@ def child(args: argparse.Namespace) -> None:
 
 
 def measure(args: argparse.Namespace) -> dict[str, list[dict]]:
-    runs = {"rebuild": ROOT, "plain": ROOT}
+    runs = {"rebuild": (ROOT, {}), "plain": (ROOT, {})}
     if args.before:
-        runs["before"] = args.before.resolve()
+        runs["before"] = (args.before.resolve(), {})
+    for processes in filter(None, args.processes.split(",")):
+        runs[f"processes={processes}"] = (ROOT, {"SEARCH_REBUILD_PROCESSES": processes})
     results: dict[str, list[dict]] = {name: [] for name in runs}
     names = list(runs)
     for round_ in range(args.rounds):
         shift = round_ % len(names)
         for name in names[shift:] + names[:shift]:
-            command = [sys.executable, __file__, "--one", "plain" if name == "plain" else name,
-                       "--root", str(runs[name])]  # fmt: skip
+            root, env = runs[name]
+            command = [sys.executable, __file__, "--one", "plain" if name == "plain" else
+                       "rebuild", "--root", str(root)]  # fmt: skip
             if args.limit:
                 command += ["--limit", str(args.limit)]
             load = os.getloadavg()[0]
-            output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+            output = subprocess.run(
+                command, check=True, capture_output=True, text=True, env={**os.environ, **env}
+            ).stdout
             result = json.loads(output.strip().splitlines()[-1])
             result |= {"rate": round(result["articles"] / result["s"]), "load": round(load, 2)}
             results[name].append(result)
@@ -144,14 +154,14 @@ def main() -> None:
         print(f"generating {args.articles} articles...", flush=True)
         print(f"generated in {generate(args):.1f} s", flush=True)
     results = measure(args)
-    rates = {name: sorted(run["rate"] for run in runs) for name, runs in results.items()}
-    medians = {name: values[len(values) // 2] for name, values in rates.items()}
+    rates = {name: [run["rate"] for run in runs] for name, runs in results.items()}
+    medians = {name: statistics.median(values) for name, values in rates.items()}
     print(json.dumps({"rates": rates, "medians": medians}))
-    for name in ("rebuild", "before"):
-        if name in medians:
-            print(f"{name} / plain: {medians[name] / medians['plain']:.2f}")
-    if "before" in medians:
-        print(f"rebuild / before: {medians['rebuild'] / medians['before']:.2f}")
+    for name, values in rates.items():  # round by round, then of the medians
+        for other in ("plain", "before", "processes=0"):
+            if other in rates and other != name:
+                each = ", ".join(f"{a / b:.2f}" for a, b in zip(values, rates[other], strict=True))
+                print(f"{name} / {other}: {each}; medians {medians[name] / medians[other]:.2f}")
 
 
 if __name__ == "__main__":
