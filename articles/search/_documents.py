@@ -147,12 +147,28 @@ def read_articles(ids: list[int]) -> list[ArticleRow]:
     return list(rows.values())
 
 
-def article_documents(row: ArticleRow, *, matching: bool = False) -> Iterator[tantivy.Document]:
+class FieldValues(dict):
+    """A document as ``{field: [values]}``, built with ``tantivy.Document``'s methods: what
+    ``json.dumps`` writes and ``IndexWriter.add_json`` reads back, for documents built in
+    another process (``_building``)."""
+
+    def add_text(self, field_name: str, value: str | int) -> None:
+        self.setdefault(field_name, []).append(value)
+
+    add_unsigned = add_integer = add_text  # the schema gives JSON's numbers their type
+
+
+Document = tantivy.Document | FieldValues
+
+
+def article_documents(
+    row: ArticleRow, *, matching: bool = False, document: type[Document] = tantivy.Document
+) -> Iterator[Document]:
     """The article's document, then one per quotation. ``matching``: only what the article
     list matches and filters articles by (not what facets count, suggestions show or pages
-    are ordered by), for percolation's batches."""
+    are ordered by), for percolation's batches. ``document``: what to build them as."""
     key = analyser_key(row.language)
-    doc = tantivy.Document()
+    doc = document()
     doc.add_text("kind", Kind.ARTICLE)
     doc.add_unsigned("id", row.id)
     _add_shared(doc, row, matching=matching)
@@ -193,7 +209,7 @@ def article_documents(row: ArticleRow, *, matching: bool = False) -> Iterator[ta
     yield doc
     for position, quoted in enumerate(row.quotes):
         quote_id, text, _, slug, name, role, _, aliases, alias_slugs, _ = quoted
-        quote = tantivy.Document()
+        quote = document()
         quote.add_text("kind", Kind.QUOTE)
         quote.add_unsigned("id", quote_id)
         _add_shared(quote, row)
@@ -223,7 +239,7 @@ def article_texts(row: ArticleRow) -> dict[str, str]:
     }
 
 
-def _add_shared(doc: tantivy.Document, row: ArticleRow, *, matching: bool = False) -> None:
+def _add_shared(doc: Document, row: ArticleRow, *, matching: bool = False) -> None:
     """What an article and its quotations are both filtered and ordered by (``matching``:
     filtered by only)."""
     doc.add_unsigned("article_id", row.id)

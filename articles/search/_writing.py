@@ -13,6 +13,7 @@ from django.db import connection
 
 from articles.kinds import NAMED_KINDS
 from articles.search import _changelog as changelog
+from articles.search._building import built_batches
 from articles.search._documents import article_documents, named_documents, read_articles
 from articles.search._schema import SCHEMA, Kind, term
 
@@ -64,18 +65,29 @@ def article_batches(*, threaded: bool) -> Iterator[list]:
 
 def write_archive(index: tantivy.Index, progress: Callable[[int], None] | None) -> int:
     """Every article's documents and every name's into the new, empty ``index``, committed;
-    the number of articles. ``progress`` is told the size of each batch written."""
+    the number of articles. ``progress`` is told the size of each batch written. A large
+    archive's documents are built by ``SEARCH_REBUILD_PROCESSES`` other processes (unless
+    inside a transaction: they would not see its rows), a small one's in this process."""
     large = large_archive()
     heap = settings.SEARCH_REBUILD_HEAP_BYTES if large else settings.SEARCH_WRITER_HEAP_BYTES
     writer = index.writer(heap)
+    processes = settings.SEARCH_REBUILD_PROCESSES if large else 0
+    if processes and not connection.in_atomic_block:
+        batches = built_batches(_article_id_batches(REBUILD_BATCH), processes)
+        add = writer.add_json
+    else:
+        batches = (
+            (len(rows), (doc for row in rows for doc in article_documents(row)))
+            for rows in article_batches(threaded=large)
+        )
+        add = writer.add_document
     indexed = 0
-    for rows in article_batches(threaded=large):
-        for row in rows:
-            for doc in article_documents(row):
-                writer.add_document(doc)
-        indexed += len(rows)
+    for count, documents in batches:
+        for doc in documents:
+            add(doc)
+        indexed += count
         if progress:
-            progress(len(rows))
+            progress(count)
     for kind in Kind.NAMED:
         for doc in named_documents(kind):
             writer.add_document(doc)

@@ -135,6 +135,53 @@ def test_status_and_apply_leave_the_folder_of_a_live_rebuild_alone(archive, tmp_
     assert len(indexed("archived")) == 30
 
 
+# A large archive's rebuild whose builders each note their pid, then take 2 s a batch.
+REBUILD_WITH_BUILDERS = """
+import os, time, django
+django.setup()
+from articles import search
+from articles.search import _building, _writing
+_writing.large_archive = lambda: True
+_writing.REBUILD_BATCH = 1
+read = _building.read_articles
+def slow(ids):
+    open(os.path.join({folder!r}, f"builder-{{os.getpid()}}"), "w").close()
+    time.sleep(2)
+    return read(ids)
+_building.read_articles = slow
+search.engine().rebuild()
+"""
+
+
+def gone(pid: int) -> bool:
+    """Whether the process ended (a zombie nobody reaped counts as ended)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.slow
+def test_a_rebuild_killed_with_kill_9_takes_its_builders_with_it(archive, tmp_path):
+    """They end within a batch's time (their pipe breaks), so no rebuild lock stays held."""
+    env = environment(archive, SEARCH_REBUILD_PROCESSES="2")
+    rebuild = start(REBUILD_WITH_BUILDERS.format(folder=str(tmp_path)), env)
+    deadline = time.monotonic() + 120
+    while len(list(tmp_path.glob("builder-*"))) < 2:
+        assert rebuild.poll() is None and time.monotonic() < deadline
+        time.sleep(0.02)
+    os.kill(rebuild.pid, signal.SIGKILL)
+    assert rebuild.wait() == -signal.SIGKILL
+    builders = [int(path.name.split("-")[1]) for path in tmp_path.glob("builder-*")]
+    deadline = time.monotonic() + 30
+    while not all(gone(pid) for pid in builders):
+        assert time.monotonic() < deadline, "builders outlived their rebuild"
+        time.sleep(0.05)
+    described = status(env)  # the rebuild lock is free: the killed one's folder is removed
+    assert described["dead_generations_removed"] == 1 and described["generations"] == 1
+    assert len(indexed("archived")) == 30
+
+
 # --- a writer lock held by another process ------------------------------------------------------
 
 # Holds the lock until killed (or for 30 s: a search that waits without limit ends then).
