@@ -257,11 +257,10 @@ SEARCH_REBUILD_HEAP_BYTES = env_int("SEARCH_REBUILD_HEAP_MB", 1024) * 1_000_000
 if SEARCH_WRITER_HEAP_BYTES < 15_000_000 or SEARCH_REBUILD_HEAP_BYTES < 15_000_000:
     raise ImproperlyConfigured("SEARCH_WRITER_HEAP_MB and SEARCH_REBUILD_HEAP_MB need >= 15.")
 # Processes that read and build a large rebuild's documents while this one's writer indexes
-# them (Python builds them under one GIL); 0: built in the rebuilding process. By default none
-# on 2 cores (tantivy's indexing threads already keep both busy: builders only add the JSON's
-# cost, bench/README.md), half the cores beyond.
-_CORES = len(os.sched_getaffinity(0))
-SEARCH_REBUILD_PROCESSES = env_int("SEARCH_REBUILD_PROCESSES", 0 if _CORES <= 2 else _CORES // 2)
+# them (Python builds them under one GIL); 0 (the default): built in the rebuilding process.
+# On 2 cores tantivy's indexing threads already keep both busy and builders only add the
+# JSON's cost (bench/README.md); whether more cores gain from them is not measured: opt in.
+SEARCH_REBUILD_PROCESSES = env_int("SEARCH_REBUILD_PROCESSES", 0)
 if SEARCH_REBUILD_PROCESSES < 0:
     raise ImproperlyConfigured("SEARCH_REBUILD_PROCESSES needs >= 0.")
 # How long a search waits for a lock of the index that another process holds (applying
