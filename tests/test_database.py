@@ -21,6 +21,19 @@ def test_database_url_is_used_as_given(monkeypatch, tmp_path):
     assert not (tmp_path / ".data").exists()  # nothing embedded was started
 
 
+@pytest.mark.django_db
+def test_connections_run_without_the_servers_jit(monkeypatch, tmp_path):
+    """Compiling our set-based statements cost more than running them (bench/README.md)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('jit')")
+        assert cursor.fetchone() == ("off",)
+    monkeypatch.setenv("DATABASE_URL", "postgres://db.internal/news?options=-c%20jit%3Don")
+    config = database.database_settings(tmp_path, conn_max_age=30, unresponsive_seconds=2)
+    assert config["OPTIONS"]["options"] == "-c jit=off -c jit=on"  # the URL's, last, wins
+
+
 @pytest.mark.slow
 def test_embedded_postgres_works_from_a_deep_folder(tmp_path):
     """A Unix socket path is limited to ~100 characters; a deep clone must still connect."""

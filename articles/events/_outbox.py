@@ -18,11 +18,10 @@ publishing and unpublishing articles of one tag decide one after the other.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import functools
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,7 +101,7 @@ def articles_changed(article_ids: Iterable[int], *, written: bool = True) -> Non
     if not ids:
         return
     # An import's batch: thousands of events and their data.
-    with collection_put_off(), _without_jit():
+    with collection_put_off():
         _articles_changed(ids, written)
 
 
@@ -135,23 +134,7 @@ def _articles_changed(ids: list[int], written: bool) -> None:
 
 def names_changed(model: type[NamedEntity], ids: Iterable[int]) -> None:
     """Events for tags, authors or sources this transaction created, changed or deleted."""
-    with _without_jit():
-        _names(of_model(model).name, set(ids), explicit=True)
-
-
-@contextlib.contextmanager
-def _without_jit() -> Iterator[None]:
-    """PostgreSQL's JIT off for the outbox's statements, then as it was (for the rest of the
-    transaction). Their estimates are large (subqueries for each article), so the server
-    compiled them, which took longer than running them: an import's batch of 500 articles
-    wrote its events in 120-160 ms with it, 50 ms without."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
-        ((before, _),) = cursor.fetchall()
-    yield
-    # Not after an error: the transaction is then rolled back, and the setting with it.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('jit', %s, true)", [before])
+    _names(of_model(model).name, set(ids), explicit=True)
 
 
 def _names(kind: str, name_ids: set[int], *, explicit: bool) -> None:
