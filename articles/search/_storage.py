@@ -188,7 +188,8 @@ class DiskStorage:
         """Change the write mark (a fresh random value, never one a reader saw before).
         Raises OSError when the folder cannot be written."""
         self.root.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.root / WRITES_FILE, os.O_WRONLY | os.O_CREAT, 0o644)
+        # As the lock files and tantivy's: the umask decides (a group of users may share it).
+        fd = os.open(self.root / WRITES_FILE, os.O_WRONLY | os.O_CREAT, 0o666)
         try:
             os.pwrite(fd, os.urandom(8), 0)
         finally:
@@ -220,16 +221,15 @@ class MemoryStorage:
         self._indexes: dict[str, tantivy.Index] = {}
         self._states: dict[str, IndexState] = {}
         self._live: str | None = None
-        self._writes = b""
 
     def location(self, name: str | None = None) -> str:
         return f"{MEMORY}{name}" if name else MEMORY
 
     def writes(self) -> bytes | None:
-        return self._writes
+        return None  # other processes' writes (forked import writers) could not mark it
 
     def mark_write(self) -> None:
-        self._writes = os.urandom(8)
+        pass
 
     def live_name(self) -> str | None:
         return self._live

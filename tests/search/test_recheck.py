@@ -7,6 +7,7 @@ commit for real: inside a transaction (a test's, or ATOMIC_REQUESTS) a search al
 from __future__ import annotations
 
 import json
+import os
 import time
 
 import pytest
@@ -19,7 +20,8 @@ from articles.search import _changelog, _storage
 from tests.factories import ArticleFactory, indexed
 from tests.live import environment, gunicorn, request, run_python
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# On disk: an index in memory has no mark other processes could change, so it always asks.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.index_on_disk]
 
 
 def asked_log(captured: CaptureQueriesContext) -> bool:
@@ -114,6 +116,16 @@ def test_the_api_asks_no_statement_before_the_engine_when_nothing_changed(
     assert asked_log(captured)
 
 
+def test_an_index_in_memory_always_asks(settings):
+    settings.SEARCH_INDEX_PATH = ":memory:"
+    search.forget_engines()
+    settings.SEARCH_RECHECK_MS = 60_000
+    article = ArticleFactory(title="Glaciers of the north", language="en")
+    indexed("glaciers"), indexed("glaciers")
+    rename_behind_the_marks_back(article.pk, "Icebergs of the north")
+    assert indexed("icebergs") == {article.pk}
+
+
 def test_the_write_mark_changes_with_every_write_and_unreadable_means_ask(tmp_path):
     storage = _storage.DiskStorage(tmp_path / "search")
     assert storage.writes() == b""  # nothing written yet
@@ -121,6 +133,13 @@ def test_the_write_mark_changes_with_every_write_and_unreadable_means_ask(tmp_pa
     first = storage.writes()
     storage.mark_write()
     assert len(first) == 8 and storage.writes() not in (b"", first)
+    old = os.umask(0o002)
+    try:
+        shared = _storage.DiskStorage(tmp_path / "shared")
+        shared.mark_write()
+    finally:
+        os.umask(old)
+    assert (tmp_path / "shared" / _storage.WRITES_FILE).stat().st_mode & 0o777 == 0o664
     (tmp_path / "a-file").write_text("")
     assert _storage.DiskStorage(tmp_path / "a-file").writes() is None
 
