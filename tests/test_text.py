@@ -7,7 +7,16 @@ from django.db import connection
 from hypothesis import given
 from hypothesis import strategies as st
 
-from articles.text import fold, is_slug, make_slug, normalise_name, paragraphs, strip_controls
+from articles.text import (
+    fold,
+    is_slug,
+    make_slug,
+    normalise_name,
+    paragraphs,
+    plain_text,
+    strip_controls,
+    word_count,
+)
 
 # Latin letters with and without diacritics, ligatures, spaces and hyphens: names of people,
 # places and topics in the languages we publish.
@@ -96,3 +105,15 @@ def test_paragraphs_are_the_blocks_of_html_or_the_lines_of_text():
     assert paragraphs("First line.\n\n  Second   line.\nThird.") == [
         "First line.", "Second line.", "Third."
     ]  # fmt: skip
+
+
+def test_words_are_counted_as_readers_count_them():
+    assert word_count("<p>L'armée a reculé de 4 % — selon «\u00a0l'état-major\u00a0».</p>") == 7
+    assert word_count("___ -- _x !! 3") == 2
+    assert word_count("") == 0
+
+
+@given(st.text(alphabet=st.characters(exclude_categories=["Cs"]) | st.sampled_from(" _-\u00a0\n")))
+def test_a_word_is_a_run_between_spaces_with_a_letter_or_digit_in_it(body):
+    tokens = plain_text(body).split()
+    assert word_count(body) == sum(1 for token in tokens if any(c.isalnum() for c in token))

@@ -37,6 +37,7 @@ class RevisionSerializer(serializers.ModelSerializer):
         source="username", help_text="Who saved it (username; empty: a command without user)."
     )
     changes = serializers.DictField(
+        source="field_changes",
         child=serializers.ListField(min_length=2, max_length=2),
         help_text="What this save changed: `{field: [old, new]}` (tags, authors and quotes "
         "as lists; a new article's first revision: every field it was given).",

@@ -98,13 +98,13 @@ written AS (
            (article_id, number, created_at, user_id, username, source, content, changes)
     SELECT n.id, COALESCE(l.number, 0) + 1, %(now)s, %(user_id)s, %(username)s, %(source)s,
            n.content,
+           CASE WHEN b.id IS NOT NULL THEN  -- a new article's: NULL (``creation_changes``)
            COALESCE((SELECT jsonb_object_agg(f.key, jsonb_build_array(b.content -> f.key,
                                                                       f.value))
                        FROM jsonb_each(n.content) f
                       WHERE f.key <> ALL(%(derived)s)
-                        AND (b.content -> f.key) IS DISTINCT FROM f.value
-                        AND (b.id IS NOT NULL OR f.value NOT IN ('""', '[]', 'null'))),
-                    '{{}}')
+                        AND (b.content -> f.key) IS DISTINCT FROM f.value),
+                    '{{}}') END
       FROM after n LEFT JOIN before b ON b.id = n.id LEFT JOIN latest l ON l.article_id = n.id
      WHERE b.content IS DISTINCT FROM n.content
      ORDER BY n.id
@@ -139,6 +139,19 @@ def record(ids: Collection[int], *, actor: Actor, before: str = "{}") -> set[int
             },
         )
         return {article_id for (article_id,) in cursor.fetchall()}
+
+
+_NOTHING = ("", [], None)  # a field not given
+
+
+def creation_changes(content: Mapping[str, Any]) -> dict[str, list]:
+    """A new article's first changes: every field it was given, from nothing (``record``
+    stores none for it: they are its content)."""
+    return {
+        key: [None, value]
+        for key, value in content.items()
+        if key not in DERIVED and value not in _NOTHING
+    }
 
 
 def as_write(content: Mapping[str, Any], *, current_names: Mapping[str, dict[int, str]]) -> dict:

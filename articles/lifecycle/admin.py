@@ -120,7 +120,8 @@ class LifecycleAdmin(admin.ModelAdmin):
             Revision.objects.filter(article=article).order_by("-number"), HISTORY_PAGE
         ).get_page(request.GET.get("revisions"))
         revisions = [
-            {"revision": revision, "changes": readable(revision.changes)} for revision in page
+            {"revision": revision, "changes": readable(revision.field_changes())}
+            for revision in page
         ]
         context = {
             "revisions": revisions,

@@ -9,7 +9,7 @@ from django.db.models.functions import Now
 
 class Revision(models.Model):
     """The article after one save (``content``: its fields and lists, as ``_revisions``
-    snapshots them) and what that save changed (``changes``: ``{field: [old, new]}``)."""
+    snapshots them) and what that save changed (``field_changes``: ``{field: [old, new]}``)."""
 
     class Source(models.TextChoices):
         API = "api", "API"
@@ -29,7 +29,9 @@ class Revision(models.Model):
     username = models.CharField(max_length=150, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices)
     content = models.JSONField()
-    changes = models.JSONField()
+    # None: a new article's first revision, whose changes are every field it was given (its
+    # ``content`` again, so not written twice: ``field_changes``).
+    changes = models.JSONField(null=True)
 
     class Meta:
         ordering = ["article_id", "-number"]
@@ -39,3 +41,11 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"revision {self.number} of article {self.article_id}"
+
+    def field_changes(self) -> dict[str, list]:
+        """What this save changed: ``{field: [old, new]}``."""
+        if self.changes is not None:
+            return self.changes
+        from articles.lifecycle._revisions import creation_changes
+
+        return creation_changes(self.content)

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from articles.events.models import Event
 from articles.lifecycle.models import Revision
@@ -62,6 +63,27 @@ def test_every_save_keeps_a_revision_with_its_changes(editor_client):
     assert first["changes"]["title"] == [None, "Les glaciers fondent"]
     assert first["changes"]["quotes"][1][0]["text"] == "Nous perdons les glaciers."
     assert "edition" not in first["changes"]  # empty: nothing given
+
+
+def test_a_new_articles_first_changes_are_its_given_fields_not_stored_twice(editor_client):
+    article = create(editor_client, standfirst="", published_at=None)
+    revision = Revision.objects.get(article_id=article["id"], number=1)
+    assert revision.changes is None  # its content says them
+    # As PostgreSQL wrote them before: every field of the content but the derived ones, from
+    # nothing, unless empty.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT jsonb_object_agg(f.key, jsonb_build_array(NULL::jsonb, f.value))::text
+                 FROM articles_revision r, jsonb_each(r.content) f
+                WHERE r.id = %s AND f.key <> 'word_count'
+                  AND f.value NOT IN ('""', '[]', 'null')""",
+            [revision.pk],
+        )
+        expected = json.loads(cursor.fetchone()[0])
+    page = editor_client.get(revisions(article["id"])).json()
+    assert page["results"][0]["changes"] == expected == revision.field_changes()
+    assert list(revision.field_changes()) == list(expected)  # in the same order
+    assert "standfirst" not in expected and "title" in expected
 
 
 def test_a_save_that_changes_nothing_keeps_no_revision_and_tells_nobody(editor_client):
