@@ -5,6 +5,12 @@ is pending for that index when its transaction was not yet visible in the snapsh
 committed later, whatever its id) or its id is higher (written since, including by the
 current transaction, whose own earlier rows an index read in it has seen). Applying is
 idempotent: an article's documents are replaced whole.
+
+A search inside a transaction that wrote applies that transaction's own changes, not yet
+committed, to the shared index (a test, a script: it reads its own writes). They are
+tentative (``Pending.own``): the index keeps them aside with the transaction's id, and once
+that transaction is over (committed or rolled back: ``transaction_statuses``) applies their
+objects again, as they are then.
 """
 
 from __future__ import annotations
@@ -39,6 +45,9 @@ class Status:
     stale: bool
     # Bumped by every change of the synonym sets (a trigger; migration 0013).
     synonyms_version: int = 0
+    # The id of the transaction asking, when it has one (it wrote): its own tentative
+    # changes in an index need no settling while it runs.
+    transaction: str | None = None
 
 
 def record(kind: str, ids: Iterable[int]) -> None:
@@ -54,9 +63,9 @@ def record(kind: str, ids: Iterable[int]) -> None:
 
 
 _PENDING = """
-    SELECT id, kind, object_id FROM newsapi_search_change WHERE id > %s
+    SELECT id, kind, object_id, txid FROM newsapi_search_change WHERE id > %s
     UNION
-    SELECT id, kind, object_id FROM newsapi_search_change
+    SELECT id, kind, object_id, txid FROM newsapi_search_change
      WHERE txid >= %s::xid8 AND NOT pg_visible_in_snapshot(txid, %s::pg_snapshot)
        AND txid IS DISTINCT FROM pg_current_xact_id_if_assigned()
 """
@@ -67,7 +76,8 @@ SELECT s.database_id::text,
        (s.pruned_through IS NOT NULL
         AND NOT pg_visible_in_snapshot(s.pruned_through, %s::pg_snapshot))
        OR pg_snapshot_xmax(%s::pg_snapshot) > pg_snapshot_xmax(pg_current_snapshot()),
-       s.synonyms_version
+       s.synonyms_version,
+       pg_current_xact_id_if_assigned()::text
   FROM newsapi_search_state s WHERE s.id = 1
 """
 
@@ -101,6 +111,9 @@ class Pending:
     position: Position  # where the index is once they are applied
     count: int
     more: bool = False  # a chunk: changes past it are still pending at ``position``
+    # Those of the changes written by the transaction reading them, not committed yet:
+    # (its id, kind -> object ids), or None.
+    own: tuple[str, dict[str, set[int]]] | None = None
 
 
 def pending(position: Position, *, limit: int | None = None) -> Pending:
@@ -115,7 +128,9 @@ def pending(position: Position, *, limit: int | None = None) -> Pending:
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            SELECT pg_current_snapshot()::text, p.id, p.kind, p.object_id
+            SELECT pg_current_snapshot()::text, p.id, p.kind, p.object_id,
+                   pg_current_xact_id_if_assigned()::text,
+                   p.txid = pg_current_xact_id_if_assigned()
               FROM (SELECT 1) one
               LEFT JOIN (SELECT * FROM ({_PENDING}) u ORDER BY id LIMIT %s) p ON true
              ORDER BY p.id
@@ -130,10 +145,40 @@ def pending(position: Position, *, limit: int | None = None) -> Pending:
     if more:
         rows = rows[:limit]
     changes: dict[str, set[int]] = {ARTICLE: set(), TAG: set(), AUTHOR: set(), SOURCE: set()}
-    for _, _, kind, object_id in rows:
+    own: dict[str, set[int]] = {}
+    for _, _, kind, object_id, _, is_own in rows:
         changes[kind].add(object_id)
+        if is_own:
+            own.setdefault(kind, set()).add(object_id)
     last_id = rows[-1][1] if more else max([position.last_id, *(row[1] for row in rows)])
-    return Pending(changes, Position(snapshot, last_id), len(rows), more)
+    mine = (rows[0][4], own) if own else None
+    return Pending(changes, Position(snapshot, last_id), len(rows), more, mine)
+
+
+def own_changes() -> tuple[str, dict[str, set[int]]] | None:
+    """The changes the current transaction wrote, not committed yet: (its id, kind -> object
+    ids), or None (a rebuild inside it read them as they are in it)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT txid::text, kind, array_agg(object_id) FROM newsapi_search_change
+                WHERE txid = pg_current_xact_id_if_assigned() GROUP BY txid, kind"""
+        )
+        rows = cursor.fetchall()
+    return (rows[0][0], {kind: set(ids) for _, kind, ids in rows}) if rows else None
+
+
+def transaction_statuses(ids: Iterable[str]) -> dict[str, str | None]:
+    """How these transactions are: "in progress", "committed", "aborted", or None (too old
+    to tell: over). One not yet begun in this snapshot's view counts as in progress
+    (``pg_xact_status`` refuses ids in the future)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT t, CASE WHEN t::xid8 >= pg_snapshot_xmax(pg_current_snapshot())
+                              THEN 'in progress' ELSE pg_xact_status(t::xid8) END
+                 FROM unnest(%s::text[]) t""",
+            [sorted(ids)],
+        )
+        return dict(cursor.fetchall())
 
 
 def articles_changed_since(position: Position, *, limit: int) -> set[int] | None:

@@ -174,7 +174,7 @@ class Engine:
         if status.database_id != live[1].database_id or status.stale:
             log.warning("search index at %s belongs elsewhere or is stale", self.root)
             return "rebuild"
-        return "apply" if status.pending else None
+        return "apply" if status.pending or _unsettled(live[1], status) else None
 
     def _asking(self, position: changelog.Position) -> Asking:
         # The mark and the clock before the question: a write that commits after the
@@ -335,13 +335,16 @@ class Engine:
 
     def _apply_chunk(self, state: IndexState) -> changelog.Pending:
         name = self.storage.live_name()
-        chunk = _writing.catch_up(self.storage.open(name), state.position)
+        settled = _settled(state.tentative)
+        again = {kind: set(ids) for changes in settled.values() for kind, ids in changes.items()}
+        chunk = _writing.catch_up(self.storage.open(name), state.position, also=again)
+        tentative = _tentative(state.tentative, settled, chunk.own)
         pruned_at = state.pruned_at
         if not chunk.more and time.time() - pruned_at > PRUNE_EVERY.total_seconds():
             changelog.prune(datetime.timedelta(days=settings.SEARCH_CHANGE_LOG_RETENTION_DAYS))
             self.remove_dead_generations()
             pruned_at = time.time()
-        if chunk.count or pruned_at != state.pruned_at:
+        if chunk.count or settled or pruned_at != state.pruned_at:
             self.storage.write_state(
                 name,
                 IndexState(
@@ -350,6 +353,7 @@ class Engine:
                     last_id=chunk.position.last_id,
                     generation=state.generation + 1,
                     pruned_at=pruned_at,
+                    tentative=tentative,
                 ),
             )
         return chunk
@@ -375,6 +379,8 @@ class Engine:
                 with self._locked(wait=wait, unless_current=False):
                     position = _writing.catch_up_all(index, position)
                     previous = self._live_state()
+                    # Inside a transaction that wrote, the build read its writes.
+                    own = changelog.own_changes() if connection.in_atomic_block else None
                     self.storage.write_state(
                         name,
                         IndexState(
@@ -383,6 +389,7 @@ class Engine:
                             last_id=position.last_id,
                             generation=(previous.generation + 1) if previous else 0,
                             pruned_at=time.time(),
+                            tentative=_tentative({}, {}, own),
                         ),
                     )
                     self.storage.swap(name)
@@ -443,6 +450,39 @@ class Engine:
             "log_rows": rows,
             "lag": lag,
         }
+
+
+def _unsettled(state: IndexState, status: changelog.Status) -> bool:
+    """Whether the index holds tentative changes of a transaction other than the asking
+    one (``status.transaction``, while it runs): over now, perhaps, so to settle."""
+    own = status.transaction if connection.in_atomic_block else None
+    return any(transaction != own for transaction in state.tentative)
+
+
+def _settled(tentative: dict[str, dict[str, list[int]]]) -> dict[str, dict[str, list[int]]]:
+    """The tentative changes whose transactions are over (committed or rolled back): their
+    objects are applied again, as they are now."""
+    if not tentative:
+        return {}
+    statuses = changelog.transaction_statuses(tentative)
+    return {
+        key: changes for key, changes in tentative.items() if statuses.get(key) != "in progress"
+    }
+
+
+def _tentative(
+    tentative: dict[str, dict[str, list[int]]],
+    settled: dict[str, dict[str, list[int]]],
+    own: tuple[str, dict[str, set[int]]] | None,
+) -> dict[str, dict[str, list[int]]]:
+    """What stays tentative after a chunk: the unsettled, and the chunk's own changes."""
+    kept = {key: changes for key, changes in tentative.items() if key not in settled}
+    if own is not None:
+        transaction, changes = own
+        merged = kept.setdefault(transaction, {})
+        for kind, ids in changes.items():
+            merged[kind] = sorted(set(merged.get(kind, ())) | ids)
+    return kept
 
 
 def record_changes(kind: str, ids: list[int] | set[int]) -> None:

@@ -28,7 +28,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import tantivy
@@ -63,6 +63,9 @@ class IndexState:
     generation: int
     schema_version: int = SCHEMA_VERSION
     pruned_at: float = 0.0
+    # Changes applied from transactions not committed then (a search inside a transaction
+    # that wrote): transaction id -> kind -> object ids, applied again once it is over.
+    tentative: dict[str, dict[str, list[int]]] = field(default_factory=dict)
 
     @property
     def position(self) -> changelog.Position:

@@ -101,12 +101,21 @@ def commit(writer: tantivy.IndexWriter) -> None:
     writer.wait_merging_threads()
 
 
-def catch_up(index: tantivy.Index, position: changelog.Position) -> changelog.Pending:
-    """Apply to ``index`` a chunk of the changes pending at ``position`` (one commit)."""
+def catch_up(
+    index: tantivy.Index,
+    position: changelog.Position,
+    *,
+    also: dict[str, set[int]] | None = None,
+) -> changelog.Pending:
+    """Apply to ``index`` a chunk of the changes pending at ``position`` (one commit), and
+    the objects ``also`` names (kind -> ids: tentative changes to apply again)."""
     pending = changelog.pending(position, limit=settings.SEARCH_APPLY_CHUNK)
-    if pending.count:
+    if pending.count or also:
+        changes = {
+            kind: ids | (also or {}).get(kind, set()) for kind, ids in pending.changes.items()
+        }
         writer = index.writer(settings.SEARCH_WRITER_HEAP_BYTES, 1)
-        write_changes(index, writer, pending.changes)
+        write_changes(index, writer, changes)
         commit(writer)
     return pending
 
