@@ -16,7 +16,7 @@ objects again, as they are then.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db import connection
@@ -153,6 +153,15 @@ def pending(position: Position, *, limit: int | None = None) -> Pending:
     last_id = rows[-1][1] if more else max([position.last_id, *(row[1] for row in rows)])
     mine = (rows[0][4], own) if own else None
     return Pending(changes, Position(snapshot, last_id), len(rows), more, mine)
+
+
+def merged(*changes: Mapping[str, Iterable[int]]) -> dict[str, set[int]]:
+    """Kind -> object ids of all these changes together."""
+    together: dict[str, set[int]] = {}
+    for each in changes:
+        for kind, ids in each.items():
+            together.setdefault(kind, set()).update(ids)
+    return together
 
 
 def own_changes() -> tuple[str, dict[str, set[int]]] | None:

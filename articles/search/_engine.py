@@ -336,7 +336,7 @@ class Engine:
     def _apply_chunk(self, state: IndexState) -> changelog.Pending:
         name = self.storage.live_name()
         settled = _settled(state.tentative)
-        again = {kind: set(ids) for changes in settled.values() for kind, ids in changes.items()}
+        again = changelog.merged(*settled.values())
         chunk = _writing.catch_up(self.storage.open(name), state.position, also=again)
         tentative = _tentative(state.tentative, settled, chunk.own)
         pruned_at = state.pruned_at
@@ -479,9 +479,8 @@ def _tentative(
     kept = {key: changes for key, changes in tentative.items() if key not in settled}
     if own is not None:
         transaction, changes = own
-        merged = kept.setdefault(transaction, {})
-        for kind, ids in changes.items():
-            merged[kind] = sorted(set(merged.get(kind, ())) | ids)
+        together = changelog.merged(kept.get(transaction, {}), changes)
+        kept[transaction] = {kind: sorted(ids) for kind, ids in together.items()}
     return kept
 
 

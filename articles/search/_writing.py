@@ -111,11 +111,8 @@ def catch_up(
     the objects ``also`` names (kind -> ids: tentative changes to apply again)."""
     pending = changelog.pending(position, limit=settings.SEARCH_APPLY_CHUNK)
     if pending.count or also:
-        changes = {
-            kind: ids | (also or {}).get(kind, set()) for kind, ids in pending.changes.items()
-        }
         writer = index.writer(settings.SEARCH_WRITER_HEAP_BYTES, 1)
-        write_changes(index, writer, changes)
+        write_changes(index, writer, changelog.merged(pending.changes, also or {}))
         commit(writer)
     return pending
 
